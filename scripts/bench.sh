@@ -1,0 +1,532 @@
+#!/usr/bin/env bash
+# bench.sh - compare ddexprobe with its peers (ffprobe, mediainfo, soxi, exiftool,
+# openssl, md5sum/sha256sum) on the same generated corpus, in one run, and print a
+# Markdown report (machine, tool versions, results table, target checks).
+#
+# Usage: scripts/bench.sh [--quick] [--no-build] [--regen] [--runs N] [-h|--help]
+#
+#   --quick      small corpus (200 catalog files, ~200 MB of long files, 1,000 tiny
+#                files) and fewer runs: a smoke test taking a minute or two
+#   --no-build   do not run `cargo build --release` when the binary is missing;
+#                ddexprobe rows are then skipped (peers are still measured)
+#   --regen      delete and regenerate the corpus of the selected mode
+#   --runs N     override the number of hyperfine runs of every command
+#
+# Environment:
+#   DDEXPROBE    binary to measure (default target/release/ddexprobe, relative to
+#                the repository root; built with `cargo build --release` if missing)
+#   BENCH_DIR    work directory (default /tmp/ddexprobe-bench): corpus (generated
+#                once, reused while complete), raw hyperfine JSON/Markdown, report
+#
+# The report goes to stdout and to $BENCH_DIR/<mode>/report.md; progress goes to
+# stderr. Needs: bash, python3, ffmpeg, flac, metaflac (corpus generation),
+# hyperfine and /usr/bin/time (measurement). Peer tools are optional: a missing
+# one is reported as skipped.
+set -euo pipefail
+
+QUICK=0
+NO_BUILD=0
+REGEN=0
+RUNS_OVERRIDE=""
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --no-build) NO_BUILD=1 ;;
+        --regen) REGEN=1 ;;
+        --runs)
+            [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs needs a positive integer" >&2; exit 2; }
+            RUNS_OVERRIDE="$2"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "bench.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+
+BENCH_DIR="${BENCH_DIR:-/tmp/ddexprobe-bench}"
+DDEXPROBE="${DDEXPROBE:-target/release/ddexprobe}"
+[[ "$DDEXPROBE" = /* ]] || DDEXPROBE="$REPO_ROOT/$DDEXPROBE"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'bench.sh: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- parameters
+if [[ $QUICK -eq 1 ]]; then
+    MODE=quick
+    ARTISTS=4; ALBUMS=5; TRACKS=10          # 200 catalog files
+    LONG_WAVS=2; LONG_WAV_SECONDS=290        # 2 x ~84 MB (24/48 stereo)
+    LONG_FLAC_SECONDS=240                    # ~25 MB FLAC 16/44.1
+    TINY_FILES=1000
+    FFPROBE_SUBSET=50
+    RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2
+else
+    MODE=full
+    ARTISTS=40; ALBUMS=5; TRACKS=10          # 2,000 catalog files (~1 GB)
+    LONG_WAVS=4; LONG_WAV_SECONDS=1740       # 4 x ~501 MB (29 min, 24/48 stereo)
+    LONG_FLAC_SECONDS=1740                   # ~180 MB FLAC 16/44.1 (29 min)
+    TINY_FILES=10000
+    FFPROBE_SUBSET=200
+    RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5
+fi
+if [[ -n "$RUNS_OVERRIDE" ]]; then
+    RUNS_FAST=$RUNS_OVERRIDE; RUNS_SLOW=$RUNS_OVERRIDE; RUNS_LONG=$RUNS_OVERRIDE
+fi
+
+WORK="$BENCH_DIR/$MODE"
+CORPUS="$WORK/corpus"
+CATALOG="$CORPUS/catalog"
+LONG="$CORPUS/long"
+TINY="$CORPUS/tiny"
+RESULTS="$WORK/results"
+ROWS="$RESULTS/rows.tsv"
+REPORT="$WORK/report.md"
+
+for t in python3 hyperfine; do have "$t" || die "$t is required"; done
+[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is required"
+
+# ---------------------------------------------------------------- ddexprobe binary
+HAVE_DDEXPROBE=1
+DDEX_NOTE=""
+if [[ ! -x "$DDEXPROBE" ]]; then
+    if [[ $NO_BUILD -eq 0 ]] && have cargo && [[ -f "$REPO_ROOT/Cargo.toml" ]]; then
+        log "building ddexprobe (cargo build --release)"
+        cargo build --release >&2 || die "cargo build --release failed"
+    fi
+    if [[ ! -x "$DDEXPROBE" ]]; then
+        HAVE_DDEXPROBE=0
+        DDEX_NOTE="binary $DDEXPROBE not found (not built)"
+        log "$DDEX_NOTE"
+    fi
+fi
+
+# ---------------------------------------------------------------- corpus
+generate_corpus() {
+    for t in ffmpeg flac metaflac; do have "$t" || die "$t is required to generate the corpus"; done
+    log "generating $MODE corpus in $CORPUS (one-off; reused afterwards)"
+    rm -rf "$CORPUS"
+    local src="$CORPUS/.src"
+    mkdir -p "$src" "$CATALOG" "$LONG" "$TINY"
+
+    # Synthetic "music": two sines (different per source) + low-level noise per channel,
+    # so FLAC compresses to a realistic ~50-60 %.
+    gen() { # out rate seconds f1 f2 codec format
+        ffmpeg -nostdin -v error -y -f lavfi \
+            -i "aevalsrc=exprs='0.25*sin(2*PI*$4*t)*(0.7+0.3*sin(2*PI*0.7*t))+0.04*(2*random(0)-1)|0.25*sin(2*PI*$5*t+1)+0.04*(2*random(1)-1)':s=$2:d=$3" \
+            -c:a "$6" -bitexact -f "$7" "$1"
+    }
+    # Catalog sources: 5 types x 5 durations = 25 distinct sources.
+    local durs=(2 2.5 3 3.5 4) i=0 d
+    for d in "${durs[@]}"; do
+        i=$((i + 1))
+        gen "$src/wav16_$i.wav" 44100 "$d" $((200 + 37 * i)) $((300 + 41 * i)) pcm_s16le wav
+        gen "$src/wav24_$i.wav" 48000 "$d" $((210 + 37 * i)) $((310 + 41 * i)) pcm_s24le wav
+        gen "$src/aiff16_$i.aiff" 44100 "$d" $((220 + 37 * i)) $((320 + 41 * i)) pcm_s16be aiff
+        gen "$src/f16_$i.wav" 44100 "$d" $((230 + 37 * i)) $((330 + 41 * i)) pcm_s16le wav
+        gen "$src/f24_$i.wav" 48000 "$d" $((240 + 37 * i)) $((340 + 41 * i)) pcm_s24le wav
+        flac -s -f -5 -o "$src/flac16_$i.flac" "$src/f16_$i.wav"
+        flac -s -f -5 -o "$src/flac24_$i.flac" "$src/f24_$i.wav"
+    done
+    # Long-file sources: 60 s blocks, repeated by the assembler.
+    for ((i = 1; i <= LONG_WAVS; i++)); do
+        gen "$src/long24_$i.wav" 48000 60 $((110 + 13 * i)) $((165 + 17 * i)) pcm_s24le wav
+    done
+    gen "$src/long16.wav" 44100 60 147 220 pcm_s16le wav
+    # Tiny sources (0.1 s).
+    gen "$src/tiny16.wav" 44100 0.1 440 660 pcm_s16le wav
+    gen "$src/tiny24.wav" 48000 0.1 450 670 pcm_s24le wav
+    gen "$src/tiny.aiff" 44100 0.1 460 680 pcm_s16be aiff
+    flac -s -f -5 -o "$src/tiny.flac" "$src/tiny16.wav"
+
+    python3 - "$src" "$CORPUS" "$ARTISTS" "$ALBUMS" "$TRACKS" "$LONG_WAVS" \
+        "$LONG_WAV_SECONDS" "$LONG_FLAC_SECONDS" "$TINY_FILES" <<'PY'
+import os, struct, subprocess, sys
+
+src, corpus = sys.argv[1], sys.argv[2]
+artists, albums, tracks, long_wavs, long_wav_s, long_flac_s, tiny_n = map(int, sys.argv[3:])
+
+def chunks_le(buf):  # RIFF chunks after "RIFF....WAVE"
+    pos, out = 12, []
+    while pos + 8 <= len(buf):
+        cid, size = buf[pos:pos + 4], struct.unpack('<I', buf[pos + 4:pos + 8])[0]
+        out.append((cid, buf[pos + 8:pos + 8 + size]))
+        pos += 8 + size + (size & 1)
+    return out
+
+def info_chunk(title, artist, album):  # LIST/INFO with unique text -> unique bytes per file
+    body = b'INFO'
+    for cid, text in ((b'INAM', title), (b'IART', artist), (b'IPRD', album)):
+        t = text.encode() + b'\0'
+        body += cid + struct.pack('<I', len(t)) + t + (b'\0' if len(t) & 1 else b'')
+    return b'LIST' + struct.pack('<I', len(body)) + body
+
+def wav_with_info(buf, title, artist, album):
+    extra = info_chunk(title, artist, album)
+    riff_size = struct.unpack('<I', buf[4:8])[0] + len(extra)
+    return buf[:4] + struct.pack('<I', riff_size) + buf[8:] + extra
+
+def aiff_with_name(buf, title):
+    t = title.encode()
+    extra = b'NAME' + struct.pack('>I', len(t)) + t + (b'\0' if len(t) & 1 else b'')
+    form_size = struct.unpack('>I', buf[4:8])[0] + len(extra)
+    return buf[:4] + struct.pack('>I', form_size) + buf[8:] + extra
+
+cache = {}
+def source(name):
+    if name not in cache:
+        with open(os.path.join(src, name), 'rb') as f:
+            cache[name] = f.read()
+    return cache[name]
+
+# ---- catalog: Artist/Album/NN-track.ext; the format is per album (as delivered):
+# 45 % WAV 16/44.1, 15 % WAV 24/48, 20 % FLAC 16/44.1, 10 % FLAC 24/48, 10 % AIFF 16/44.1
+kinds = ['wav16'] * 9 + ['wav24'] * 3 + ['flac16'] * 4 + ['flac24'] * 2 + ['aiff16'] * 2
+ext = {'wav16': 'wav', 'wav24': 'wav', 'flac16': 'flac', 'flac24': 'flac', 'aiff16': 'aiff'}
+flacs = []
+for a in range(1, artists + 1):
+    for b in range(1, albums + 1):
+        kind = kinds[((a - 1) * albums + (b - 1)) % len(kinds)]
+        d = os.path.join(corpus, 'catalog', f'artist_{a:02d}', f'album_{b}')
+        os.makedirs(d, exist_ok=True)
+        for t in range(1, tracks + 1):
+            dur = (a * 7 + b * 3 + t) % 5 + 1
+            sname = f'{kind}_{dur}.{ext[kind]}'
+            path = os.path.join(d, f'{t:02d}-track.{ext[kind]}')
+            title, artist, album = f'Track {t:02d}', f'Artist {a:02d}', f'Album {a:02d}-{b}'
+            buf = source(sname)
+            if kind.startswith('wav'):
+                buf = wav_with_info(buf, title, artist, album)
+            elif kind.startswith('aiff'):
+                buf = aiff_with_name(buf, f'{artist} / {album} / {title}')
+            else:
+                flacs.append((path, title, artist, album))
+            with open(path, 'wb') as f:
+                f.write(buf)
+# FLAC: unique Vorbis comments (metaflac rewrites in place using the padding block)
+for path, title, artist, album in flacs:
+    subprocess.run(['metaflac', '--no-utf8-convert', f'--set-tag=TITLE={title}',
+                    f'--set-tag=ARTIST={artist}', f'--set-tag=ALBUM={album}', path], check=True)
+
+# ---- long files: header of a 60 s source + its PCM repeated to the target length
+def write_long_wav(srcname, seconds, out, title):
+    buf = source(srcname)
+    chunks = dict(chunks_le(buf))
+    fmt, pcm = chunks[b'fmt '], chunks[b'data']
+    channels, rate = struct.unpack('<HI', fmt[2:8])
+    block_align = struct.unpack('<H', fmt[12:14])[0]
+    data_len = seconds * rate * block_align
+    extra = info_chunk(title, 'Long Artist', 'Long Album')
+    riff_size = 4 + (8 + len(fmt)) + (8 + data_len) + len(extra)
+    with open(out, 'wb') as f:
+        f.write(b'RIFF' + struct.pack('<I', riff_size) + b'WAVE')
+        f.write(b'fmt ' + struct.pack('<I', len(fmt)) + fmt)
+        f.write(b'data' + struct.pack('<I', data_len))
+        left = data_len
+        while left > 0:
+            n = min(left, len(pcm))
+            f.write(pcm[:n])
+            left -= n
+        f.write(extra)
+    del cache[srcname]
+
+for i in range(1, long_wavs + 1):
+    write_long_wav(f'long24_{i}.wav', long_wav_s, os.path.join(corpus, 'long', f'long_{i:02d}.wav'), f'Long {i}')
+tmp = os.path.join(src, 'longflac.wav')
+write_long_wav('long16.wav', long_flac_s, tmp, 'Long FLAC')
+subprocess.run(['flac', '-s', '-f', '-5', '-o', os.path.join(corpus, 'long', 'long_flac.flac'), tmp], check=True)
+os.remove(tmp)
+
+# ---- tiny files: hard links of 4 tiny sources in one flat directory
+tiny_src = [('tiny16.wav', 'wav'), ('tiny24.wav', 'wav'), ('tiny.flac', 'flac'), ('tiny.aiff', 'aiff')]
+for i in range(tiny_n):
+    s, e = tiny_src[i % len(tiny_src)]
+    os.link(os.path.join(src, s), os.path.join(corpus, 'tiny', f'{i:05d}.{e}'))
+PY
+    # keep the tiny sources (hard-link targets); drop the rest of the sources
+    find "$src" -type f ! -name 'tiny*' -delete
+    printf 'mode=%s artists=%s albums=%s tracks=%s long_wavs=%s long_wav_s=%s long_flac_s=%s tiny=%s\n' \
+        "$MODE" "$ARTISTS" "$ALBUMS" "$TRACKS" "$LONG_WAVS" "$LONG_WAV_SECONDS" "$LONG_FLAC_SECONDS" "$TINY_FILES" \
+        > "$CORPUS/.complete"
+    log "corpus ready"
+}
+
+if [[ $REGEN -eq 1 || ! -f "$CORPUS/.complete" ]]; then
+    generate_corpus
+else
+    log "reusing corpus $CORPUS (use --regen to rebuild)"
+fi
+
+count_files() { find "$1" -type f | wc -l; }
+sum_bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}'; }
+warm() { log "warming page cache: $1"; find "$1" -type f -exec cat {} + > /dev/null; }
+
+CAT_FILES=$(count_files "$CATALOG");  CAT_BYTES=$(sum_bytes "$CATALOG")
+LONG_FILES=$(count_files "$LONG");    LONG_BYTES=$(sum_bytes "$LONG")
+TINY_FILES_N=$(count_files "$TINY");  TINY_BYTES=$(sum_bytes "$TINY")
+
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/*.json "$RESULTS"/*.md "$RESULTS"/*.time "$ROWS"
+
+# ffprobe subset: every k-th catalog file (same format mix), NUL-separated list
+SUBSET_LIST="$RESULTS/ffprobe-subset.list0"
+find "$CATALOG" -type f -print0 | sort -z \
+    | python3 -c 'import sys; n=int(sys.argv[1]); p=[x for x in sys.stdin.buffer.read().split(b"\0") if x]; k=max(1,len(p)//n); sys.stdout.buffer.write(b"".join(x+b"\0" for x in p[::k][:n]))' \
+      "$FFPROBE_SUBSET" > "$SUBSET_LIST"
+SUBSET_FILES=$(tr -cd '\0' < "$SUBSET_LIST" | wc -c)
+SUBSET_BYTES=$(xargs -0 stat -c %s < "$SUBSET_LIST" | awk '{s += $1} END {printf "%d", s}')
+
+# ---------------------------------------------------------------- measurement
+# bench ID TOOL WORKLOAD FILES BYTES RUNS KIND NOTE EXTRAP_FILES COMMAND
+#   KIND: files (files/s), mb (MB/s), both; EXTRAP_FILES: >0 = extrapolate to that many files
+bench() {
+    local id=$1 tool=$2 workload=$3 files=$4 bytes=$5 runs=$6 kind=$7 note=$8 extrap=$9 cmd=${10}
+    local json="$RESULTS/$id.json" tfile="$RESULTS/$id.time" rc=0 rss=""
+    log "[$id] $cmd"
+    if ! hyperfine --style basic --ignore-failure --warmup 1 --runs "$runs" \
+            --export-json "$json" --export-markdown "$RESULTS/$id.md" -n "$tool: $workload" "$cmd" >&2; then
+        note="hyperfine failed${note:+; $note}"
+        json=""
+    fi
+    # one extra run under GNU time for peak RSS (max over the processes) and exit status
+    /usr/bin/time -v -o "$tfile" bash -c "$cmd" > /dev/null 2>"$RESULTS/$id.stderr" || rc=$?
+    rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tfile")
+    if [[ $rc -ne 0 ]]; then
+        note="exit status $rc (stderr: $(head -c 160 "$RESULTS/$id.stderr" | tr '\n\t' '  '))${note:+; $note}"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$id" "$tool" "$workload" "$files" "$bytes" "$kind" "$json" "${rss:-}" "$rc" "$note" "$extrap" >> "$ROWS"
+}
+skip() { # ID TOOL WORKLOAD NOTE
+    printf '%s\t%s\t%s\t\t\t\t\t\t\t%s\t0\n' "$1" "$2" "$3" "skipped: $4" >> "$ROWS"
+    log "[$1] skipped: $4"
+}
+
+D="$DDEXPROBE"
+NPROC=$(nproc)
+# share of CPU time busy (all CPUs; iowait counts as idle) during one second: other load skews wall times
+cpu_busy() {
+    local a b
+    a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat); sleep 1
+    b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {split(a, x, " "); split(b, y, " "); t = (y[1] - x[1]) + (y[2] - x[2]);
+        printf "%.0f %%", (t > 0 ? 100 * (y[1] - x[1]) / t : 0)}'
+}
+LOAD_BEFORE=$(cpu_busy)
+log "CPU busy before the measurements: $LOAD_BEFORE"
+
+# ---- catalog
+warm "$CATALOG"
+W="catalog"
+if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+    bench ddx_cat_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
+        "$D scan $CATALOG --hash none --format ndjson -o /dev/null"
+    bench ddx_cat_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
+        "$D scan $CATALOG --hash none --jobs 1 --format ndjson -o /dev/null"
+    bench ddx_cat_hash ddexprobe "$W, md5+sha256 (default), --jobs default ($NPROC)" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
+        "$D scan $CATALOG --format ndjson -o /dev/null"
+else
+    skip ddx_cat ddexprobe "$W" "$DDEX_NOTE"
+fi
+if have ffprobe; then
+    bench ffprobe_cat ffprobe "$W, one process per file (subset)" "$SUBSET_FILES" "$SUBSET_BYTES" "$RUNS_SLOW" both \
+        "xargs -0 -n1 over a $SUBSET_FILES-file subset (every k-th file, same format mix); files/s extrapolated to $CAT_FILES files" "$CAT_FILES" \
+        "xargs -0 -n1 ffprobe -v error -show_format -show_streams < $SUBSET_LIST > /dev/null"
+else
+    skip ffprobe_cat ffprobe "$W" "ffprobe not installed"
+fi
+if have mediainfo; then
+    bench mediainfo_cat mediainfo "$W, directory, JSON" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both "one process" 0 \
+        "mediainfo --Output=JSON $CATALOG > /dev/null"
+else
+    skip mediainfo_cat mediainfo "$W" "mediainfo not installed"
+fi
+if have soxi; then
+    NPROCS_SOXI=$(find "$CATALOG" -type f -print0 | sort -z | xargs -0 -s 1048576 sh -c 'echo x' sh | wc -l)
+    bench soxi_cat soxi "$W, -D, all paths as arguments" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both \
+        "$NPROCS_SOXI soxi process(es) via xargs -s 1048576; duration only" 0 \
+        "find $CATALOG -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null"
+else
+    skip soxi_cat soxi "$W" "soxi not installed"
+fi
+if have exiftool; then
+    bench exiftool_cat exiftool "$W, -json -r directory" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both "one process" 0 \
+        "exiftool -json -r -q $CATALOG > /dev/null"
+else
+    skip exiftool_cat exiftool "$W" "exiftool not installed"
+fi
+
+# ---- long files
+LONG_GLOB="$LONG/*"
+warm "$LONG"
+W="long files"
+if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+    bench ddx_long_both_j1 ddexprobe "$W, md5+sha256, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
+        "$D scan $LONG --hash md5,sha256 --jobs 1 --format ndjson -o /dev/null"
+    bench ddx_long_both_j2 ddexprobe "$W, md5+sha256, --jobs 2" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
+        "$D scan $LONG --hash md5,sha256 --jobs 2 --format ndjson -o /dev/null"
+    bench ddx_long_md5 ddexprobe "$W, md5, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
+        "$D scan $LONG --hash md5 --jobs 1 --format ndjson -o /dev/null"
+    bench ddx_long_sha256 ddexprobe "$W, sha256, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
+        "$D scan $LONG --hash sha256 --jobs 1 --format ndjson -o /dev/null"
+    bench ddx_long_nohash ddexprobe "$W, --hash none, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb \
+        "probe only, no hashing" 0 \
+        "$D scan $LONG --hash none --jobs 1 --format ndjson -o /dev/null"
+else
+    skip ddx_long ddexprobe "$W" "$DDEX_NOTE"
+fi
+if have openssl; then
+    bench openssl_md5 openssl "$W, dgst -md5" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "openssl dgst -md5 $LONG_GLOB > /dev/null"
+    bench openssl_sha256 openssl "$W, dgst -sha256" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "openssl dgst -sha256 $LONG_GLOB > /dev/null"
+else
+    skip openssl_long openssl "$W" "openssl not installed"
+fi
+if have md5sum; then
+    bench md5sum md5sum "$W" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "md5sum $LONG_GLOB > /dev/null"
+else
+    skip md5sum md5sum "$W" "md5sum not installed"
+fi
+if have sha256sum; then
+    bench sha256sum sha256sum "$W" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "sha256sum $LONG_GLOB > /dev/null"
+else
+    skip sha256sum sha256sum "$W" "sha256sum not installed"
+fi
+
+# ---- tiny files (peak memory)
+warm "$TINY"
+W="$TINY_FILES_N tiny files, one directory"
+if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+    bench ddx_tiny ddexprobe "$W, md5+sha256 (default)" "$TINY_FILES_N" "$TINY_BYTES" "$RUNS_SLOW" files "peak RSS is the memory target" 0 \
+        "$D scan $TINY --format ndjson -o /dev/null"
+else
+    skip ddx_tiny ddexprobe "$W" "$DDEX_NOTE"
+fi
+if have mediainfo; then
+    bench mediainfo_tiny mediainfo "$W, JSON" "$TINY_FILES_N" "$TINY_BYTES" 1 files "for comparison" 0 \
+        "mediainfo --Output=JSON $TINY > /dev/null"
+fi
+
+# ---------------------------------------------------------------- report
+first_line() { if have "$1"; then "$@" 2>&1 | head -n 1; else echo "not installed"; fi; }
+VERSIONS_FILE="$RESULTS/versions.tsv"
+{
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        printf 'ddexprobe\t%s\n' "$("$D" --version 2>/dev/null | head -n 1 || true) ($D)"
+    else
+        printf 'ddexprobe\tnot available\n'
+    fi
+    printf 'ffprobe\t%s\n' "$(first_line ffprobe -version)"
+    printf 'mediainfo\t%s\n' "$(if have mediainfo; then mediainfo --version | tr '\n' ' ' | sed 's/  */ /g; s/ $//'; else echo 'not installed'; fi)"
+    printf 'sox\t%s\n' "$(first_line sox --version)"
+    printf 'exiftool\t%s\n' "$(if have exiftool; then echo "exiftool $(exiftool -ver)"; else echo 'not installed'; fi)"
+    printf 'openssl\t%s\n' "$(first_line openssl version)"
+    printf 'md5sum/sha256sum\t%s\n' "$(first_line md5sum --version)"
+    printf 'hyperfine\t%s\n' "$(first_line hyperfine --version)"
+} > "$VERSIONS_FILE"
+
+CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+MEM_TOTAL=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+LOAD_AFTER=$(cpu_busy)
+RECLAIM_NOTE=""
+if grep -qs '^on$' /sys/kernel/mm/damon/admin/kdamonds/*/state; then
+    RECLAIM_NOTE="DAMON proactive reclaim is on here (page cache idle for about a minute is paged out), which is why every command gets its own hyperfine warm-up run."
+fi
+FS_TYPE=$(df -PT "$BENCH_DIR" | awk 'NR == 2 {print $2}')
+
+export RECLAIM_NOTE LOAD_BEFORE LOAD_AFTER MODE NPROC CPU_MODEL MEM_TOTAL FS_TYPE BENCH_DIR RESULTS CAT_FILES CAT_BYTES LONG_FILES LONG_BYTES \
+    TINY_FILES_N LONG_WAVS LONG_WAV_SECONDS LONG_FLAC_SECONDS RUNS_FAST RUNS_SLOW RUNS_LONG
+BENCH_DATE=$(date -u +%Y-%m-%dT%H:%MZ) KERNEL=$(uname -r) python3 - "$ROWS" "$VERSIONS_FILE" "$REPORT" <<'PY'
+import json, os, sys
+E = os.environ
+rows_path, versions_path, report_path = sys.argv[1:4]
+out = []
+p = out.append
+p(f"## ddexprobe benchmark ({E['MODE']} corpus, {E['BENCH_DATE']})")
+p("")
+p(f"Machine: {E['NPROC']} CPUs (nproc), {E['CPU_MODEL']}, {E['MEM_TOTAL']} RAM, kernel {E['KERNEL']}, "
+  f"work dir on {E['FS_TYPE']} ({E['BENCH_DIR']}); CPU busy (all CPUs, 1 s sample) just before/after the "
+  f"measurements: {E['LOAD_BEFORE']} / {E['LOAD_AFTER']} (other load on the machine skews the wall times)")
+p("")
+p("Tool versions:")
+p("")
+for line in open(versions_path):
+    tool, ver = line.rstrip("\n").split("\t", 1)
+    p(f"- {tool}: {ver}")
+p("")
+p("Corpus (generated once by scripts/bench.sh; synthetic sine+noise audio):")
+p("")
+p(f"- catalog: {E['CAT_FILES']} files, {int(E['CAT_BYTES'])/1e6:.0f} MB, artist_NN/album_N/NN-track.ext; format per album: "
+  "WAV 16/44.1 (45 %), WAV 24/48 (15 %), FLAC 16/44.1 (20 %), FLAC 24/48 (10 %), AIFF 16/44.1 (10 %); 2-4 s each. "
+  "Built from 25 distinct sources, but every file is byte-unique (WAV: LIST/INFO chunk, AIFF: NAME chunk, "
+  "FLAC: Vorbis comments with artist/album/track)")
+p(f"- long files: {E['LONG_FILES']} files, {int(E['LONG_BYTES'])/1e6:.0f} MB: {E['LONG_WAVS']} WAV 24/48 stereo of "
+  f"{E['LONG_WAV_SECONDS']} s and one FLAC 16/44.1 of {E['LONG_FLAC_SECONDS']} s")
+p(f"- tiny files: {E['TINY_FILES_N']} files of 0.1 s in one directory (hard links of 4 sources: WAV 16, WAV 24, FLAC, AIFF)")
+p("")
+p("Method: warm page cache (every file read once before each section, plus one hyperfine warm-up run); wall time is "
+  f"the hyperfine mean ± σ over {E['RUNS_FAST']} (fast commands) / {E['RUNS_SLOW']} (slow peers, tiny files) / "
+  f"{E['RUNS_LONG']} (long files) runs; CPU = mean user+sys; peak RSS = maximum resident set of the largest process "
+  "in one extra run under /usr/bin/time -v. files/s = files / mean wall; MB/s = 10^6 bytes / mean wall. "
+  "ddexprobe writes NDJSON to /dev/null, peers write to /dev/null. " + E.get("RECLAIM_NOTE", ""))
+p("")
+
+def fmt_rate(x):
+    return f"{x:,.0f}" if x >= 100 else (f"{x:.1f}" if x >= 10 else f"{x:.2f}")
+
+def human_kb(kb):
+    return f"{kb/1024:.1f} MiB" if kb >= 1024 else f"{kb} KiB"
+
+p("| Tool | Workload | Files | Mean wall | Throughput | CPU user+sys | Peak RSS | Notes |")
+p("|---|---|---:|---:|---:|---:|---:|---|")
+res = {}
+for line in open(rows_path):
+    rid, tool, workload, files, nbytes, kind, jpath, rss, rc, note, extrap = line.rstrip("\n").split("\t")
+    if not jpath:
+        p(f"| {tool} | {workload} | | | | | | {note} |")
+        continue
+    r = json.load(open(jpath))["results"][0]
+    files, nbytes, extrap = int(files), int(nbytes), int(extrap)
+    mean, sd, cpu = r["mean"], r["stddev"] or 0.0, r["user"] + r["system"]
+    res[rid] = dict(mean=mean, cpu=cpu, bytes=nbytes, files=files, rc=int(rc or 0))
+    fps, mbs = files / mean, nbytes / 1e6 / mean
+    thr = {"files": f"{fmt_rate(fps)} files/s", "mb": f"{fmt_rate(mbs)} MB/s",
+           "both": f"{fmt_rate(fps)} files/s ({fmt_rate(mbs)} MB/s)"}[kind]
+    notes = [note] if note else []
+    fcol = f"{files:,}"
+    if extrap:
+        fcol = f"{files:,} of {extrap:,}"
+        notes.append(f"est. {extrap / fps:,.1f} s for all {extrap:,} files")
+    if kind == "mb":
+        notes.append(f"CPU {cpu / nbytes * 1e9:.2f} ns/byte")
+    rss_col = human_kb(int(rss)) if rss else ""
+    p(f"| {tool} | {workload} | {fcol} | {mean:.3f} s ± {sd:.3f} | {thr} | {cpu:.2f} s | {rss_col} | {'; '.join(notes)} |")
+p("")
+
+p("Target checks (long files):")
+p("")
+d1, om, osha, d2 = (res.get(k) for k in ("ddx_long_both_j1", "openssl_md5", "openssl_sha256", "ddx_long_both_j2"))
+if d1 and om and osha:
+    a = d1["cpu"] / d1["bytes"] * 1e9
+    m, s = om["cpu"] / om["bytes"] * 1e9, osha["cpu"] / osha["bytes"] * 1e9
+    ok = a <= 1.2 * (m + s) and d1["rc"] == 0
+    p(f"    {'PASS' if ok else 'FAIL'} cpu/byte: ddexprobe md5+sha256 --jobs 1 = {a:.3f} ns/B; openssl md5 + openssl sha256 = "
+      f"{m + s:.3f} ns/B ({m:.3f} + {s:.3f}); ratio {a / (m + s):.2f}x (target <= 1.20x)")
+else:
+    p("    SKIP cpu/byte: needs ddexprobe and openssl results")
+if d2 and om:
+    ok = d2["mean"] < om["mean"] and d2["rc"] == 0
+    p(f"    {'PASS' if ok else 'FAIL'} wall: ddexprobe md5+sha256 --jobs 2 = {d2['mean']:.3f} s; openssl dgst -md5 = "
+      f"{om['mean']:.3f} s (ratio {d2['mean'] / om['mean']:.2f}x, target < 1.00x)")
+else:
+    p("    SKIP wall: needs ddexprobe and openssl results")
+p("")
+p(f"Raw hyperfine JSON/Markdown: {E['RESULTS']}/")
+text = "\n".join(out) + "\n"
+open(report_path, "w").write(text)
+sys.stdout.write(text)
+PY
+log "report saved to $REPORT"

@@ -1,0 +1,1275 @@
+#!/usr/bin/env bash
+# Regenerate the committed test fixtures in testdata/ and testdata/expected.tsv.
+#
+# Usage (from the repository root):  scripts/gen-testdata.sh
+# Needs: ffmpeg/ffprobe, sox/soxi, flac/metaflac, python3.
+#
+# Every fixture is made by one fx_* function below: a real encoder (ffmpeg, sox,
+# flac) writes the file from a deterministic signal (one fixed sine per channel
+# from ffmpeg's aevalsrc, no dither, bit-exact muxing), and where no encoder can
+# produce the variant a small python step (tool.py, embedded at the end of this
+# file) patches or rearranges the bytes. Each function also records the expected
+# record values, derived from the generation parameters (rate, frames, channels,
+# bits), into testdata/expected.tsv. At the end every fixture is cross-checked
+# against ffprobe/ffmpeg, soxi, metaflac and a byte-level parse (verify step);
+# differences are printed, and the known/explained ones are marked as such.
+#
+# CI never runs this script: the fixtures are committed. The script is
+# idempotent: it deletes testdata/ entirely and rewrites all of it, README.md
+# included.
+set -euo pipefail
+
+SELF=$(realpath "$0")
+cd "$(dirname "$SELF")/.."
+OUT=testdata
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+TOOL="$WORK/tool.py"
+ROWS="$WORK/rows.tsv"
+NOTES="$WORK/notes.md"
+: >"$ROWS"
+: >"$NOTES"
+
+for t in ffmpeg ffprobe sox soxi flac metaflac python3; do
+  command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
+done
+
+# tool.py (byte patching, expected.tsv, cross-check) is written by write_tool
+# at the end of this file; main runs last.
+py() { python3 "$TOOL" "$@"; }
+
+# ---------------------------------------------------------------------------
+# helpers
+
+# tone OUT RATE FRAMES CHANNELS [ffmpeg output options...]
+# Deterministic test signal: channel k is a 0.5-amplitude sine at 440+110k Hz,
+# exactly FRAMES sample frames, written bit-exact (no encoder/version tags).
+# TONE_AF (optional) appends filters, e.g. ",aformat=sample_fmts=s16".
+tone() {
+  local out=$1 rate=$2 n=$3 ch=$4; shift 4
+  local exprs="" layout i
+  for ((i = 0; i < ch; i++)); do exprs+="${exprs:+|}0.5*sin(2*PI*$((440 + 110 * i))*t)"; done
+  case $ch in 1) layout=mono ;; 2) layout=stereo ;; 6) layout=5.1 ;; *) layout="${ch}c" ;; esac
+  ffmpeg -hide_banner -loglevel error -nostdin -y \
+    -f lavfi -i "aevalsrc=exprs=$exprs:s=$rate:c=$layout" \
+    -af "atrim=end_sample=$n${TONE_AF:-}" -fflags +bitexact -flags:a +bitexact "$@" "$out"
+}
+
+# expect FILE fileFormat audioCodec sampleFormat sampleRate bitDepth
+#        containerBitDepth numberOfChannels channelMask totalSamples
+#        declaredSamples durationSource errors warnings
+# "-" means empty (null). duration is filled in at the end from
+# totalSamples/sampleRate (tool.py iso_duration).
+expect() {
+  [ $# -eq 14 ] || { echo "expect: 14 fields needed, got $#: $*" >&2; exit 1; }
+  local f fields=()
+  for f in "$@"; do [ "$f" = "-" ] && f=""; fields+=("$f"); done
+  (IFS=$'\t'; echo "${fields[*]}") >>"$ROWS"
+}
+
+# note FILE "what it exercises; how it was made" -> one line of testdata/README.md
+note() { printf -- '- `%s`: %s\n' "$1" "$2" >>"$NOTES"; }
+
+# flac_enc IN.wav OUT.flac BLOCKSIZE [flac options...]
+flac_enc() {
+  local in=$1 out=$2 bs=$3; shift 3
+  flac --silent --force --no-padding --blocksize="$bs" "$@" -o "$out" "$in"
+}
+
+# ---------------------------------------------------------------------------
+# WAV, plain PCM / float / G.711 (RIFF little-endian)
+
+fx_wav_pcm8() {
+  local f=wav-pcm8-22k-mono.wav r=22050 n=1000 c=1
+  tone "$OUT/$f" $r $n $c -c:a pcm_u8            # unsigned 8-bit, fmt tag 1
+  expect $f WAV PCM int $r 8 - $c - $n - header - -
+  note $f "8-bit unsigned PCM, 22.05 kHz mono; ffmpeg pcm_u8"
+}
+
+fx_wav_pcm16_44k() {
+  local f=wav-pcm16-44k-stereo.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  expect $f WAV PCM int $r 16 - $c - $n - header - -
+  note $f "16-bit PCM 44.1 kHz stereo, canonical 44-byte header; ffmpeg pcm_s16le"
+}
+
+fx_wav_pcm16_48k() {
+  # 1224 frames at 48 kHz = 25.5 ms exactly: checks round-half-up (PT0.026S)
+  local f=wav-pcm16-48k-mono.wav r=48000 n=1224 c=1
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  expect $f WAV PCM int $r 16 - $c - $n - header - -
+  note $f "16-bit PCM 48 kHz mono, 1224 frames = 25.5 ms exactly (ISO duration rounds half up to PT0.026S); ffmpeg"
+}
+
+fx_wav_pcm16_96k() {
+  # ffmpeg writes WAVE_FORMAT_EXTENSIBLE above 48 kHz; sox rewrites it as a
+  # plain 16-byte PCM fmt chunk (same samples).
+  local f=wav-pcm16-96k-stereo.wav r=96000 n=1500 c=2
+  tone "$WORK/src96.wav" $r $n $c -c:a pcm_s16le
+  sox -V1 -D "$WORK/src96.wav" -b 16 -e signed-integer "$OUT/$f"
+  expect $f WAV PCM int $r 16 - $c - $n - header - -
+  note $f "16-bit PCM 96 kHz stereo with a plain 16-byte fmt; ffmpeg, rewritten by sox"
+}
+
+fx_wav_pcm24() {
+  # ffmpeg/sox always write EXTENSIBLE for 24-bit; patched to a plain
+  # PCMWAVEFORMAT (tag 1, 16-byte fmt) as Pro Tools & co. write it.
+  local f=wav-pcm24-48k-stereo.wav r=48000 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s24le
+  py plainfmt "$OUT/$f"
+  expect $f WAV PCM int $r 24 - $c - $n - header - -
+  note $f "24-bit PCM in a plain PCMWAVEFORMAT (tag 1) fmt; ffmpeg pcm_s24le, fmt patched from EXTENSIBLE to plain"
+}
+
+fx_wav_pcm32() {
+  local f=wav-pcm32-44k-mono.wav r=44100 n=1000 c=1
+  tone "$OUT/$f" $r $n $c -c:a pcm_s32le
+  py plainfmt "$OUT/$f"
+  expect $f WAV PCM int $r 32 - $c - $n - header - -
+  note $f "32-bit integer PCM, plain fmt; ffmpeg pcm_s32le, fmt patched from EXTENSIBLE to plain"
+}
+
+fx_wav_float32() {
+  # sox writes IEEE float as fmt tag 3 (18-byte fmt) plus a fact chunk
+  local f=wav-float32-fact-48k-stereo.wav r=48000 n=1000 c=2
+  tone "$WORK/srcf32.wav" $r $n $c -c:a pcm_f32le
+  sox -V1 -D "$WORK/srcf32.wav" -e floating-point -b 32 "$OUT/$f"
+  expect $f WAV PCM float $r 32 - $c - $n - header - -
+  note $f "IEEE float 32 (fmt tag 3, cbSize 0) with a fact chunk; sox -e floating-point -b 32"
+}
+
+fx_wav_float64() {
+  local f=wav-float64-22k-mono.wav r=22050 n=600 c=1
+  tone "$WORK/srcf64.wav" $r $n $c -c:a pcm_f64le
+  sox -V1 -D "$WORK/srcf64.wav" -e floating-point -b 64 "$OUT/$f"
+  expect $f WAV PCM float $r 64 - $c - $n - header - -
+  note $f "IEEE float 64 (fmt tag 3) with a fact chunk; sox -e floating-point -b 64"
+}
+
+fx_wav_alaw() {
+  local f=wav-alaw-8k-mono.wav r=8000 n=1000 c=1
+  tone "$OUT/$f" $r $n $c -c:a pcm_alaw          # tag 6 + fact
+  expect $f WAV ALaw int $r 8 - $c - $n - header - -
+  note $f "A-law (tag 6, bitDepth 8) with fact chunk; ffmpeg pcm_alaw"
+}
+
+fx_wav_mulaw() {
+  local f=wav-mulaw-8k-stereo.wav r=8000 n=800 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_mulaw         # tag 7 + fact
+  expect $f WAV MuLaw int $r 8 - $c - $n - header - -
+  note $f "mu-law (tag 7, bitDepth 8) stereo with fact chunk; ffmpeg pcm_mulaw"
+}
+
+fx_wav_ima_adpcm() {
+  # IMA ADPCM, 256-byte blocks: (256-4)*2+1 = 505 frames per block. The
+  # encoder pads 1000 input frames to whole blocks and its fact chunk says so.
+  local f=wav-ima-adpcm-22k-mono.wav r=22050 n=1000 c=1 blk=256
+  local spb=$(((blk - 4 * c) * 8 / (4 * c) + 1))
+  local total=$(((n + spb - 1) / spb * spb))
+  tone "$OUT/$f" $r $n $c -c:a adpcm_ima_wav -block_size $blk
+  # audioCodec is the DDEX word ADPCM; bitDepth is null for lossy codecs.
+  expect $f WAV ADPCM - $r - - $c - $total - header - unsupported_codec
+  note $f "IMA ADPCM (tag 0x11), 256-byte blocks of 505 frames; 1000 input frames padded to 1010, totalSamples from the fact chunk, unsupported_codec; ffmpeg adpcm_ima_wav -block_size 256"
+}
+
+# ---------------------------------------------------------------------------
+# WAVE_FORMAT_EXTENSIBLE
+
+fx_wav_ext_pcm24_96k() {
+  local f=wav-extensible-pcm24-96k-stereo.wav r=96000 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s24le         # ffmpeg: EXTENSIBLE, mask 3
+  expect $f WAV PCM int $r 24 - $c 3 $n - header - -
+  note $f "WAVE_FORMAT_EXTENSIBLE 24-bit 96 kHz, valid bits = container, mask 3; ffmpeg pcm_s24le"
+}
+
+fx_wav_ext_24in32() {
+  # 32-bit slots holding 24 valid bits: ffmpeg writes valid=32, patched to 24.
+  # The signal is quantised to 16 bits first so the low 16 bits are zero.
+  local f=wav-extensible-24in32-48k-stereo.wav r=48000 n=1000 c=2
+  TONE_AF=",aformat=sample_fmts=s16" tone "$OUT/$f" $r $n $c -c:a pcm_s32le
+  py validbits "$OUT/$f" 24
+  expect $f WAV PCM int $r 24 32 $c 3 $n - header - -
+  note $f "EXTENSIBLE, 24 valid bits in 32-bit containers, mask 3; ffmpeg pcm_s32le (16-bit signal), wValidBitsPerSample patched to 24"
+}
+
+fx_wav_ext_20in24() {
+  local f=wav-extensible-20in24-96k-stereo.wav r=96000 n=800 c=2
+  TONE_AF=",aformat=sample_fmts=s16" tone "$OUT/$f" $r $n $c -c:a pcm_s24le
+  py validbits "$OUT/$f" 20
+  expect $f WAV PCM int $r 20 24 $c 3 $n - header - -
+  note $f "EXTENSIBLE, 20 valid bits in 24-bit containers, mask 3; ffmpeg pcm_s24le (16-bit signal), wValidBitsPerSample patched to 20"
+}
+
+fx_wav_ext_6ch() {
+  # 6 channels, ffmpeg layout "5.1" = FL FR FC LFE BL BR = mask 0x3F = 63.
+  # 600 frames at 48 kHz = 12.5 ms exactly -> PT0.013S
+  local f=wav-extensible-pcm16-48k-6ch.wav r=48000 n=600 c=6
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  expect $f WAV PCM int $r 16 - $c 63 $n - header - -
+  note $f "EXTENSIBLE 16-bit 6 channels, ffmpeg layout 5.1 = FL FR FC LFE BL BR = mask 63; 12.5 ms rounds to PT0.013S; ffmpeg"
+}
+
+fx_wav_ext_float32() {
+  local f=wav-extensible-float32-44k-stereo.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_f32le         # EXTENSIBLE/IEEE_FLOAT + fact
+  expect $f WAV PCM float $r 32 - $c 3 $n - header - -
+  note $f "EXTENSIBLE with IEEE_FLOAT subformat, 32-bit, mask 3, fact chunk; ffmpeg pcm_f32le"
+}
+
+# ---------------------------------------------------------------------------
+# RIFX, RF64, BW64
+
+fx_wav_rifx() {
+  local f=wav-rifx-pcm16-44k-stereo.wav r=44100 n=1000 c=2
+  tone "$WORK/srcrifx.wav" $r $n $c -c:a pcm_s16le
+  sox -V1 -D "$WORK/srcrifx.wav" -B "$OUT/$f"         # sox -B on .wav writes RIFX
+  expect $f WAV PCM int $r 16 - $c - $n - header - -
+  note $f "RIFX (big-endian WAV) 16-bit stereo; sox -B"
+}
+
+fx_rf64() {
+  local f=rf64-pcm16-48k-stereo.wav r=48000 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le -rf64 always   # RF64 + ds64, sizes -1
+  expect $f RF64 PCM int $r 16 - $c - $n - header - -
+  note $f "RF64 with ds64 (RIFF and data sizes 0xFFFFFFFF, real sizes in ds64); ffmpeg -rf64 always"
+}
+
+fx_bw64() {
+  # ITU-R BS.2088 BW64 = RF64 layout with the magic "BW64"
+  local f=bw64-pcm24-48k-stereo.wav r=48000 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s24le -rf64 always
+  py magic "$OUT/$f" BW64
+  expect $f BW64 PCM int $r 24 - $c 3 $n - header - -
+  note $f "BW64 (ITU-R BS.2088) with ds64, EXTENSIBLE 24-bit mask 3; ffmpeg -rf64 always, magic patched RF64 -> BW64"
+}
+
+# ---------------------------------------------------------------------------
+# WAV chunk layout variants
+
+fx_wav_bext_etc() {
+  # ffmpeg writes bext; python adds iXML (after bext), LIST/INFO and an
+  # "MD5 " chunk (MD5 of the data chunk payload) after the data chunk.
+  local f=wav-bext-ixml-info-md5.wav r=48000 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le -write_bext 1 \
+    -metadata description="ddexprobe fixture" -metadata originator=ddexprobe \
+    -metadata origination_date=2024-01-01 -metadata origination_time=12:00:00
+  py addchunk "$OUT/$f" iXML ixml "data"
+  py addchunk "$OUT/$f" LIST info end
+  py addchunk "$OUT/$f" "MD5 " md5 end
+  expect $f WAV PCM int $r 16 - $c - $n - header - -
+  note $f "bext (ffmpeg -write_bext 1) + iXML before data + LIST/INFO and 'MD5 ' (MD5 of the data payload) after data; python adds the last three"
+}
+
+fx_wav_data_before_fmt() {
+  local f=wav-data-before-fmt.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py movechunk "$OUT/$f" data "fmt "
+  expect $f WAV PCM int $r 16 - $c - $n - header - -
+  note $f "data chunk before fmt chunk; ffmpeg, chunks reordered by python"
+}
+
+fx_wav_list_before_fmt() {
+  local f=wav-list-before-fmt.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py addchunk "$OUT/$f" LIST info "fmt "
+  expect $f WAV PCM int $r 16 - $c - $n - header - -
+  note $f "LIST/INFO chunk before fmt; ffmpeg + python"
+}
+
+fx_wav_odd_chunk() {
+  # unknown chunk "xtra" with an odd size (5) followed by its pad byte
+  local f=wav-odd-chunk-pad.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py addchunk "$OUT/$f" xtra odd5 data
+  expect $f WAV PCM int $r 16 - $c - $n - header - -
+  note $f "unknown chunk 'xtra' of odd size 5 + pad byte before data; ffmpeg + python"
+}
+
+fx_wav_partial_frame() {
+  # data chunk of 4002 bytes with block align 4: 1000 frames + 2 bytes
+  local f=wav-partial-sample-frame.wav r=44100 n=1000 c=2 extra=2
+  tone "$OUT/$f" $r $((n + 1)) $c -c:a pcm_s16le
+  py resizedata "$OUT/$f" $((n * c * 2 + extra))
+  expect $f WAV PCM int $r 16 - $c - $n - header - partial_sample_frame
+  note $f "data chunk of 4002 bytes with block align 4 (1000 frames + 2 bytes), partial_sample_frame; ffmpeg + python"
+}
+
+fx_wav_trailing() {
+  local f=wav-trailing-data.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py append "$OUT/$f" 64                        # 64 bytes after the RIFF form
+  expect $f WAV PCM int $r 16 - $c - $n - header - trailing_data
+  note $f "64 bytes after the end of the RIFF form, trailing_data; ffmpeg + python"
+}
+
+fx_wav_truncated_chunk() {
+  # a LIST chunk after data declares 200 bytes but only 30 are in the file
+  local f=wav-truncated-chunk.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py truncchunk "$OUT/$f" 200 30
+  expect $f WAV PCM int $r 16 - $c - $n - header - truncated_chunk
+  note $f "LIST chunk after data declares 200 bytes but only 30 are present (RIFF size counts all 200), truncated_chunk; ffmpeg + python"
+}
+
+fx_wav_bad_byte_rate() {
+  local f=wav-bad-byte-rate.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py fmtfield "$OUT/$f" byterate 88200            # should be 176400
+  expect $f WAV PCM int $r 16 - $c - $n - header - inconsistent_header
+  note $f "fmt byte rate 88200 instead of 176400, inconsistent_header; ffmpeg + python"
+}
+
+fx_wav_riff_size() {
+  # RIFF size = file size (the classic off-by-8 writer bug)
+  local f=wav-riff-size-mismatch.wav r=44100 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py riffsize "$OUT/$f" filesize
+  expect $f WAV PCM int $r 16 - $c - $n - header - container_size_mismatch
+  note $f "RIFF size = file size (off by 8), container_size_mismatch; ffmpeg + python"
+}
+
+fx_wav_data_size_unset() {
+  # ffmpeg writing to a pipe cannot seek back: RIFF and data sizes 0xFFFFFFFF
+  local f=wav-data-size-unset.wav r=48000 n=1000 c=2
+  tone - $r $n $c -c:a pcm_s16le -f wav >"$OUT/$f"
+  expect $f WAV PCM int $r 16 - $c - $n - header - data_size_unset
+  note $f "streaming WAV: RIFF and data sizes 0xFFFFFFFF, measured to end of file, data_size_unset; ffmpeg writing to a pipe"
+}
+
+fx_wav_data_size_zero() {
+  local f=wav-data-size-zero.wav r=48000 n=1000 c=2
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py datasize "$OUT/$f" 0
+  expect $f WAV PCM int $r 16 - $c - $n - header - data_size_unset
+  note $f "data chunk size 0, measured to end of file, data_size_unset; ffmpeg + python"
+}
+
+# ---------------------------------------------------------------------------
+# broken WAV
+
+fx_wav_truncated() {
+  # header says 1000 frames (4000 bytes); the file holds 2002 data bytes
+  local f=wav-truncated-data.wav r=44100 n=1000 c=2 keep=2002
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+  py cutdata "$OUT/$f" $keep
+  expect $f WAV PCM int $r 16 - $c - $((keep / (c * 2))) $n header truncated_data -
+  note $f "header declares 1000 frames, file holds 2002 data bytes (500 frames + 2 bytes), truncated_data; ffmpeg, cut by python"
+}
+
+fx_wav_no_fmt() {
+  local f=wav-no-fmt.wav
+  tone "$OUT/$f" 44100 1000 2 -c:a pcm_s16le
+  py dropchunk "$OUT/$f" "fmt "
+  expect $f WAV - - - - - - - - - - invalid_header -
+  note $f "no fmt chunk, invalid_header; ffmpeg, fmt removed by python"
+}
+
+fx_wav_zero_channels() {
+  local f=wav-zero-channels.wav
+  tone "$OUT/$f" 44100 1000 2 -c:a pcm_s16le
+  py fmtfield "$OUT/$f" channels 0
+  expect $f WAV - - - - - - - - - - invalid_header -
+  note $f "fmt channels = 0, invalid_header; ffmpeg + python"
+}
+
+fx_wav_zero_rate() {
+  local f=wav-zero-sample-rate.wav
+  tone "$OUT/$f" 44100 1000 2 -c:a pcm_s16le
+  py fmtfield "$OUT/$f" rate 0
+  expect $f WAV - - - - - - - - - - invalid_header -
+  note $f "fmt sample rate = 0, invalid_header; ffmpeg + python"
+}
+
+fx_wav_zero_block_align() {
+  local f=wav-block-align-zero.wav
+  tone "$OUT/$f" 44100 1000 2 -c:a pcm_s16le
+  py fmtfield "$OUT/$f" blockalign 0
+  expect $f WAV - - - - - - - - - - invalid_header -
+  note $f "fmt block align = 0, invalid_header; ffmpeg + python"
+}
+
+# ---------------------------------------------------------------------------
+# AIFF / AIFC (ffmpeg aiff muxer: AIFF for big-endian PCM, AIFC otherwise)
+
+fx_aiff() {
+  # fx_aiff FILE RATE FRAMES CHANNELS CODEC FORMAT CODECNAME SAMPLEFORMAT BITS NOTE
+  local f=$1 r=$2 n=$3 c=$4 codec=$5 ff=$6 name=$7 sf=$8 bits=$9 what=${10}
+  tone "$OUT/$f" "$r" "$n" "$c" -c:a "$codec" -f aiff
+  expect "$f" "$ff" "$name" "$sf" "$r" "$bits" - "$c" - "$n" - header - -
+  note "$f" "$what"
+}
+
+fx_aiff_all() {
+  fx_aiff aiff-pcm16-44k-stereo.aiff 44100 1000 2 pcm_s16be AIFF PCM int 16 \
+    "AIFF 16-bit 44.1 kHz stereo; ffmpeg pcm_s16be"
+  fx_aiff aiff-pcm24-48k-mono.aiff 48000 1000 1 pcm_s24be AIFF PCM int 24 \
+    "AIFF 24-bit 48 kHz mono; ffmpeg pcm_s24be"
+  fx_aiff aiff-pcm16-22k-mono.aiff 22050 1000 1 pcm_s16be AIFF PCM int 16 \
+    "AIFF at 22050 Hz (80-bit extended rate); ffmpeg pcm_s16be"
+  fx_aiff aiff-pcm8-44k-mono.aiff 44100 1000 1 pcm_s8 AIFF PCM int 8 \
+    "AIFF 8-bit signed; ffmpeg pcm_s8"
+  fx_aiff aifc-sowt-pcm16-44k-stereo.aifc 44100 1000 2 pcm_s16le AIFC PCM int 16 \
+    "AIFC 'sowt' (little-endian 16-bit); ffmpeg pcm_s16le -f aiff"
+  fx_aiff aifc-fl32-48k-stereo.aifc 48000 1000 2 pcm_f32be AIFC PCM float 32 \
+    "AIFC 'fl32' float 32; ffmpeg pcm_f32be -f aiff"
+  fx_aiff aifc-fl64-44k-mono.aifc 44100 1000 1 pcm_f64be AIFC PCM float 64 \
+    "AIFC 'fl64' float 64; ffmpeg pcm_f64be -f aiff"
+  fx_aiff aifc-alaw-8k-mono.aifc 8000 1000 1 pcm_alaw AIFC ALaw int 8 \
+    "AIFC 'alaw' (sampleSize 8); ffmpeg pcm_alaw -f aiff"
+  fx_aiff aifc-ulaw-8k-mono.aifc 8000 1000 1 pcm_mulaw AIFC MuLaw int 8 \
+    "AIFC 'ulaw' (sampleSize 8); ffmpeg pcm_mulaw -f aiff"
+}
+
+fx_aifc_none() {
+  # sox -t aifc writes FORM/AIFC with compression type NONE ("not compressed")
+  local f=aifc-none-pcm16-44k-stereo.aifc r=44100 n=1000 c=2
+  tone "$WORK/srcaifc.wav" $r $n $c -c:a pcm_s16le
+  sox -V1 -D "$WORK/srcaifc.wav" -t aifc "$OUT/$f"
+  expect $f AIFC PCM int $r 16 - $c - $n - header - -
+  note $f "AIFC with compression 'NONE' (odd-length pstring + pad); sox -t aifc"
+}
+
+fx_aiff_truncated() {
+  # COMM says 1000 frames; SSND is cut after 1201 sample bytes (300 frames + 1)
+  local f=aiff-truncated-ssnd.aiff r=44100 n=1000 c=2 keep=1201
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16be -f aiff
+  py cutaiff "$OUT/$f" $keep
+  expect $f AIFF PCM int $r 16 - $c - $((keep / (c * 2))) $n header truncated_data -
+  note $f "COMM declares 1000 frames, SSND cut after 1201 sample bytes (300 frames), truncated_data; ffmpeg, cut by python"
+}
+
+# ---------------------------------------------------------------------------
+# FLAC (reference encoder flac 1.4.x; WAV input made by ffmpeg)
+
+fx_flac_16() {
+  local f=flac-16bit-44k-stereo.flac r=44100 n=4000 c=2
+  tone "$WORK/f16.wav" $r $n $c -c:a pcm_s16le
+  flac_enc "$WORK/f16.wav" "$OUT/$f" 1024       # frames of 1024,1024,1024,928
+  expect $f FLAC FLAC int $r 16 - $c - $n - header - -
+  note $f "FLAC 16-bit 44.1 kHz stereo, 4 frames (1024 x3 + 928), SEEKTABLE + VORBIS_COMMENT; flac -b 1024 --no-padding"
+}
+
+fx_flac_24() {
+  local f=flac-24bit-96k-stereo.flac r=96000 n=2000 c=2
+  tone "$WORK/f24.wav" $r $n $c -c:a pcm_s24le
+  flac_enc "$WORK/f24.wav" "$OUT/$f" 512
+  expect $f FLAC FLAC int $r 24 - $c - $n - header - -
+  note $f "FLAC 24-bit 96 kHz stereo; flac -b 512"
+}
+
+fx_flac_8() {
+  local f=flac-8bit-22k-mono.flac r=22050 n=2000 c=1
+  tone "$WORK/f8.wav" $r $n $c -c:a pcm_u8
+  flac_enc "$WORK/f8.wav" "$OUT/$f" 1024
+  expect $f FLAC FLAC int $r 8 - $c - $n - header - -
+  note $f "FLAC 8-bit 22.05 kHz mono; flac from an ffmpeg pcm_u8 WAV"
+}
+
+fx_flac_total_zero() {
+  # STREAMINFO total samples patched to 0 ("unknown"): count comes from frames
+  local f=flac-total-samples-zero.flac r=44100 n=4000 c=2
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$OUT/$f"
+  py flaczerototal "$OUT/$f"
+  expect $f FLAC FLAC int $r 16 - $c - $n - frames - -
+  note $f "STREAMINFO total samples patched to 0 (unknown): count comes from the frames (durationSource frames); python patch of flac-16bit-44k-stereo.flac"
+}
+
+fx_flac_md5_unset() {
+  local f=flac-md5-unset.flac r=44100 n=4000 c=2
+  flac_enc "$WORK/f16.wav" "$OUT/$f" 1024 --no-md5-sum 2>/dev/null
+  expect $f FLAC FLAC int $r 16 - $c - $n - header - md5_unset
+  note $f "STREAMINFO MD5 all zeros, md5_unset; flac --no-md5-sum"
+}
+
+fx_flac_id3() {
+  # minimal ID3v2.3 tag (one TIT2 frame + 10 bytes padding) before fLaC
+  local f=flac-id3v2.flac r=44100 n=4000 c=2
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$OUT/$f"
+  py id3prepend "$OUT/$f"
+  expect $f FLAC FLAC int $r 16 - $c - $n - header - leading_id3
+  note $f "ID3v2.3 tag (TIT2 + 10 bytes padding) before fLaC, leading_id3; python prepends it to flac-16bit-44k-stereo.flac"
+}
+
+fx_flac_trailing() {
+  local f=flac-trailing-data.flac r=44100 n=4000 c=2
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$OUT/$f"
+  py appendtext "$OUT/$f"
+  expect $f FLAC FLAC int $r 16 - $c - $n - header - trailing_data
+  note $f "56 bytes of text after the last frame, trailing_data; python"
+}
+
+fx_flac_streaminfo_not_first() {
+  local f=flac-streaminfo-not-first.flac
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$OUT/$f"
+  py flacswapfirst "$OUT/$f"
+  expect $f FLAC - - - - - - - - - - invalid_header -
+  note $f "SEEKTABLE before STREAMINFO, invalid_header; python swaps the first two metadata blocks"
+}
+
+fx_flac_truncated() {
+  # 4 frames; cut 50 bytes into frame index 2 / exactly at its first byte
+  local r=44100 n=4000 c=2
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$OUT/flac-truncated-mid-frame.flac"
+  py flaccut "$OUT/flac-truncated-mid-frame.flac" 2 50
+  # totalSamples: the samples in complete frames (what ffmpeg decodes);
+  # declaredSamples: STREAMINFO's total.
+  expect flac-truncated-mid-frame.flac FLAC FLAC int $r 16 - $c - 2048 $n frames truncated_data -
+  note flac-truncated-mid-frame.flac "cut 50 bytes into the third frame (2048 samples complete of 4000), truncated_data; python (frames located via CRC-8/CRC-16)"
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$OUT/flac-truncated-at-frame-boundary.flac"
+  py flaccut "$OUT/flac-truncated-at-frame-boundary.flac" 2 0
+  expect flac-truncated-at-frame-boundary.flac FLAC FLAC int $r 16 - $c - 2048 $n frames truncated_data -
+  note flac-truncated-at-frame-boundary.flac "cut exactly before the third frame (2048 of 4000 samples), truncated_data; python"
+}
+
+# ---------------------------------------------------------------------------
+# extension mismatches, non-audio and unsupported formats
+
+fx_mismatch() {
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$OUT/flac-named.wav"
+  expect flac-named.wav FLAC FLAC int 44100 16 - 2 - 4000 - header - extension_mismatch
+  note flac-named.wav "FLAC content with a .wav name, extension_mismatch; copy of flac-16bit-44k-stereo.flac"
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$OUT/wav-named.flac"
+  expect wav-named.flac WAV PCM int 44100 16 - 2 - 1000 - header - extension_mismatch
+  note wav-named.flac "WAV content with a .flac name, extension_mismatch; copy of wav-pcm16-44k-stereo.wav"
+}
+
+fx_unsupported() {
+  : >"$OUT/empty.wav"
+  expect empty.wav - - - - - - - - - - - empty_file -
+  note empty.wav "zero-byte file, empty_file"
+  printf 'This is a plain text file, not audio.\nddexprobe test fixture.\n' >"$OUT/text-named.wav"
+  expect text-named.wav - - - - - - - - - - - unsupported_format -
+  note text-named.wav "plain text named .wav, unsupported_format"
+  py garbage "$OUT/garbage-bytes.aiff" 1024
+  expect garbage-bytes.aiff - - - - - - - - - - - unsupported_format -
+  note garbage-bytes.aiff "1024 deterministic pseudo-random bytes (fixed-seed LCG) named .aiff, unsupported_format"
+  tone "$OUT/mp3-44k-mono.mp3" 44100 1152 1 -c:a libmp3lame -b:a 64k
+  expect mp3-44k-mono.mp3 - - - - - - - - - - - unsupported_format -
+  note mp3-44k-mono.mp3 "MP3 (ID3v2 header + one LAME frame), unsupported_format in this version; ffmpeg libmp3lame"
+  tone "$OUT/ogg-vorbis-44k-mono.ogg" 44100 1000 1 -c:a libvorbis -q:a 0
+  expect ogg-vorbis-44k-mono.ogg - - - - - - - - - - - unsupported_format -
+  note ogg-vorbis-44k-mono.ogg "Ogg Vorbis, unsupported_format; ffmpeg libvorbis"
+  tone "$OUT/au-pcm16-8k-mono.au" 8000 1000 1 -c:a pcm_s16be -f au
+  expect au-pcm16-8k-mono.au - - - - - - - - - - - unsupported_format -
+  note au-pcm16-8k-mono.au "Sun AU 16-bit, unsupported_format; ffmpeg -f au"
+}
+
+# ---------------------------------------------------------------------------
+
+# write_readme: testdata/README.md = this header + one note line per fixture
+write_readme() {
+  {
+    cat <<'EOF'
+# Test fixtures
+
+Tiny audio files (a few KB each), one per variant the inspector has to handle,
+and `expected.tsv` with the record values each one must produce (empty cell =
+null/absent; `errors` must match exactly, every listed warning must be
+present; `duration` is the ISO 8601 form rounded to the nearest millisecond).
+Rows for unreadable files fill only `file` and `errors`, plus `fileFormat`
+when the container was recognised (invalid_header cases); truncated files
+keep every column.
+
+Everything here is generated by `scripts/gen-testdata.sh` (run from the
+repository root; needs ffmpeg/ffprobe, sox/soxi, flac/metaflac and python3).
+The script deletes and rewrites this folder, including this README, so edit
+the script rather than these files. Signals are fixed sines (no randomness,
+no dither, bit-exact muxing), so regenerating gives identical bytes with the
+same tool versions (ffmpeg 5.1, sox 14.4.2, flac 1.4.2). Expected values are
+derived from the generation parameters and cross-checked by the script
+against ffprobe/ffmpeg, soxi, metaflac and a byte-level parse.
+
+EOF
+    cat "$NOTES"
+    printf '\n- `expected.tsv`: expected record values, one row per fixture.\n'
+  } >"$OUT/README.md"
+}
+
+main() {
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+  write_tool
+
+  fx_wav_pcm8
+  fx_wav_pcm16_44k
+  fx_wav_pcm16_48k
+  fx_wav_pcm16_96k
+  fx_wav_pcm24
+  fx_wav_pcm32
+  fx_wav_float32
+  fx_wav_float64
+  fx_wav_alaw
+  fx_wav_mulaw
+  fx_wav_ima_adpcm
+  fx_wav_ext_pcm24_96k
+  fx_wav_ext_24in32
+  fx_wav_ext_20in24
+  fx_wav_ext_6ch
+  fx_wav_ext_float32
+  fx_wav_rifx
+  fx_rf64
+  fx_bw64
+  fx_wav_bext_etc
+  fx_wav_data_before_fmt
+  fx_wav_list_before_fmt
+  fx_wav_odd_chunk
+  fx_wav_partial_frame
+  fx_wav_trailing
+  fx_wav_truncated_chunk
+  fx_wav_bad_byte_rate
+  fx_wav_riff_size
+  fx_wav_data_size_unset
+  fx_wav_data_size_zero
+  fx_wav_truncated
+  fx_wav_no_fmt
+  fx_wav_zero_channels
+  fx_wav_zero_rate
+  fx_wav_zero_block_align
+  fx_aiff_all
+  fx_aifc_none
+  fx_aiff_truncated
+  fx_flac_16
+  fx_flac_24
+  fx_flac_8
+  fx_flac_total_zero
+  fx_flac_md5_unset
+  fx_flac_id3
+  fx_flac_trailing
+  fx_flac_streaminfo_not_first
+  fx_flac_truncated
+  fx_mismatch
+  fx_unsupported
+
+  py writetsv "$ROWS" "$OUT/expected.tsv"
+  write_readme
+  py verify "$OUT"
+
+  total=$(find "$OUT" -type f -printf '%s\n' | awk '{t += $1} END {print t}')
+  largest=$(find "$OUT" -type f -printf '%s %f\n' | sort -n | tail -1)
+  echo "testdata: $(($(wc -l <"$OUT/expected.tsv") - 1)) fixtures, $total bytes total, largest: $largest"
+  [ "$total" -le 400000 ] || { echo "testdata exceeds 400 KB" >&2; exit 1; }
+}
+
+# ---------------------------------------------------------------------------
+# tool.py: byte-level helpers, expected.tsv writer and cross-check.
+write_tool() {
+  cat >"$TOOL" <<'PY'
+"""Byte-level helpers for gen-testdata.sh: patch fixtures, write expected.tsv,
+cross-check the fixtures against ffprobe/soxi/metaflac and an own parse."""
+import hashlib, json, os, struct, subprocess, sys
+
+COLS = ["file", "fileFormat", "audioCodec", "sampleFormat", "sampleRate",
+        "bitDepth", "containerBitDepth", "numberOfChannels", "channelMask",
+        "totalSamples", "declaredSamples", "duration", "durationSource",
+        "errors", "warnings"]
+
+
+def rd(p):
+    with open(p, "rb") as fh:
+        return fh.read()
+
+
+def wr(p, b):
+    with open(p, "wb") as fh:
+        fh.write(b)
+
+
+# ------------------------------------------------------------------ RIFF
+
+class Riff:
+    """A RIFF/RIFX/RF64 file as a list of [id, payload] chunks (pads dropped)."""
+
+    def __init__(self, b):
+        self.magic, self.form = b[:4], b[8:12]
+        self.e = ">" if self.magic == b"RIFX" else "<"
+        self.chunks, i = [], 12
+        while i + 8 <= len(b):
+            cid = b[i:i + 4]
+            n = struct.unpack(self.e + "I", b[i + 4:i + 8])[0]
+            if n == 0xFFFFFFFF:
+                n = len(b) - i - 8
+            self.chunks.append([cid, b[i + 8:i + 8 + n]])
+            i += 8 + n + (n & 1)
+
+    def index(self, cid):
+        return [c[0] for c in self.chunks].index(cid.encode())
+
+    def get(self, cid):
+        return self.chunks[self.index(cid)][1]
+
+    def bytes(self):
+        body = self.form + b"".join(
+            cid + struct.pack(self.e + "I", len(p)) + p + b"\0" * (len(p) & 1)
+            for cid, p in self.chunks)
+        return self.magic + struct.pack(self.e + "I", len(body)) + body
+
+
+def riff_edit(path, fn):
+    r = Riff(rd(path))
+    assert r.magic in (b"RIFF", b"RIFX"), path
+    fn(r)
+    wr(path, r.bytes())
+
+
+def chunk_offset(b, cid):
+    """Offset of chunk header cid in a plain little-endian RIFF file."""
+    i = 12
+    while i + 8 <= len(b):
+        n = struct.unpack("<I", b[i + 4:i + 8])[0]
+        if b[i:i + 4] == cid:
+            return i
+        i += 8 + n + (n & 1)
+    raise SystemExit("chunk %r not found" % cid)
+
+
+FMT_FIELDS = {"tag": (0, "H"), "channels": (2, "H"), "rate": (4, "I"),
+              "byterate": (8, "I"), "blockalign": (12, "H"), "bits": (14, "H")}
+
+
+def info_payload():
+    def sub(cid, text):
+        t = text.encode() + b"\0"
+        return cid + struct.pack("<I", len(t)) + t + b"\0" * (len(t) & 1)
+    return b"INFO" + sub(b"INAM", "Sine fixture") + sub(b"IART", "ddexprobe") + \
+        sub(b"ICRD", "2024-01-01")
+
+
+def ixml_payload():
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n<BWFXML><IXML_VERSION>2.10'
+            b'</IXML_VERSION><PROJECT>ddexprobe</PROJECT><SCENE>1</SCENE>'
+            b'<TAKE>1</TAKE></BWFXML>\n')
+
+
+def cmd_plainfmt(path):
+    """EXTENSIBLE fmt (40 bytes) -> 16-byte PCMWAVEFORMAT with the subformat tag."""
+    def fn(r):
+        i = r.index("fmt ")
+        f = r.chunks[i][1]
+        assert struct.unpack("<H", f[:2])[0] == 0xFFFE
+        tag = f[24:26]
+        r.chunks[i][1] = tag + f[2:16]
+    riff_edit(path, fn)
+
+
+def cmd_validbits(path, bits):
+    def fn(r):
+        i = r.index("fmt ")
+        f = bytearray(r.chunks[i][1])
+        assert struct.unpack("<H", f[:2])[0] == 0xFFFE
+        f[18:20] = struct.pack("<H", int(bits))
+        r.chunks[i][1] = bytes(f)
+    riff_edit(path, fn)
+
+
+def cmd_fmtfield(path, name, value):
+    off, t = FMT_FIELDS[name]
+    def fn(r):
+        i = r.index("fmt ")
+        f = bytearray(r.chunks[i][1])
+        struct.pack_into("<" + t, f, off, int(value))
+        r.chunks[i][1] = bytes(f)
+    riff_edit(path, fn)
+
+
+def cmd_magic(path, magic):
+    b = bytearray(rd(path))
+    assert b[:4] == b"RF64"
+    b[:4] = magic.encode()
+    wr(path, bytes(b))
+
+
+def cmd_addchunk(path, cid, kind, before):
+    """Insert chunk cid (payload kind) before chunk `before`, or at the end."""
+    def fn(r):
+        if kind == "ixml":
+            p = ixml_payload()
+        elif kind == "info":
+            p = info_payload()
+        elif kind == "odd5":
+            p = b"odd!\x01"
+        elif kind == "md5":
+            p = hashlib.md5(r.get("data")).digest()
+        else:
+            raise SystemExit("unknown payload " + kind)
+        c = [cid.encode().ljust(4), p]
+        if before == "end":
+            r.chunks.append(c)
+        else:
+            r.chunks.insert(r.index(before), c)
+    riff_edit(path, fn)
+
+
+def cmd_movechunk(path, cid, before):
+    def fn(r):
+        c = r.chunks.pop(r.index(cid))
+        r.chunks.insert(r.index(before), c)
+    riff_edit(path, fn)
+
+
+def cmd_dropchunk(path, cid):
+    def fn(r):
+        r.chunks.pop(r.index(cid))
+    riff_edit(path, fn)
+
+
+def cmd_resizedata(path, size):
+    def fn(r):
+        i = r.index("data")
+        r.chunks[i][1] = r.chunks[i][1][:int(size)]
+        assert len(r.chunks[i][1]) == int(size)
+    riff_edit(path, fn)
+
+
+def cmd_datasize(path, value):
+    b = bytearray(rd(path))
+    o = chunk_offset(b, b"data")
+    struct.pack_into("<I", b, o + 4, int(value))
+    wr(path, bytes(b))
+
+
+def cmd_riffsize(path, value):
+    b = bytearray(rd(path))
+    struct.pack_into("<I", b, 4, len(b) if value == "filesize" else int(value))
+    wr(path, bytes(b))
+
+
+def cmd_cutdata(path, keep):
+    """Cut the file `keep` bytes into the data payload (header untouched)."""
+    b = rd(path)
+    o = chunk_offset(b, b"data")
+    assert struct.unpack("<I", b[o + 4:o + 8])[0] > int(keep)
+    wr(path, b[:o + 8 + int(keep)])
+
+
+def cmd_append(path, n):
+    wr(path, rd(path) + bytes((i * 7 + 3) & 0x7F for i in range(int(n))))
+
+
+def cmd_truncchunk(path, declared, present):
+    """Append a LIST chunk declaring `declared` bytes, of which `present` exist;
+    the RIFF size counts the whole declared chunk (as its writer would have)."""
+    declared, present = int(declared), int(present)
+    b = rd(path)
+    payload = (b"INFOINAM" + struct.pack("<I", declared - 12) + b"x" * declared)[:present]
+    b = b + b"LIST" + struct.pack("<I", declared) + payload
+    b = b[:4] + struct.pack("<I", len(b) - 8 + declared - present) + b[8:]
+    wr(path, b)
+
+
+# ------------------------------------------------------------------ AIFF
+
+def iff_chunks(b):
+    i, out = 12, []
+    while i + 8 <= len(b):
+        n = struct.unpack(">I", b[i + 4:i + 8])[0]
+        out.append((b[i:i + 4], i, n))
+        i += 8 + n + (n & 1)
+    return out
+
+
+def cmd_cutaiff(path, keep):
+    b = rd(path)
+    for cid, off, n in iff_chunks(b):
+        if cid == b"SSND":
+            dataoff = struct.unpack(">I", b[off + 8:off + 12])[0]
+            start = off + 16 + dataoff
+            assert n - 8 - dataoff > int(keep)
+            wr(path, b[:start + int(keep)])
+            return
+    raise SystemExit("no SSND")
+
+
+def ext80(b):
+    """IEEE 754 80-bit extended (AIFF sample rate) -> float."""
+    exp = struct.unpack(">H", b[:2])[0]
+    mant = struct.unpack(">Q", b[2:10])[0]
+    sign = -1 if exp & 0x8000 else 1
+    exp &= 0x7FFF
+    if exp == 0 and mant == 0:
+        return 0.0
+    return sign * mant * 2.0 ** (exp - 16383 - 63)
+
+
+# ------------------------------------------------------------------ FLAC
+
+def crc8(data):
+    c = 0
+    for x in data:
+        c ^= x
+        for _ in range(8):
+            c = ((c << 1) ^ 0x07) & 0xFF if c & 0x80 else (c << 1) & 0xFF
+    return c
+
+
+def crc16(data, c=0):
+    for x in data:
+        c ^= x << 8
+        for _ in range(8):
+            c = ((c << 1) ^ 0x8005) & 0xFFFF if c & 0x8000 else (c << 1) & 0xFFFF
+    return c
+
+
+def flac_meta(b):
+    """-> (offset of 'fLaC', list of (type, offset of block header, length), audio offset)."""
+    start = 0
+    if b[:3] == b"ID3":
+        sz = b[6] << 21 | b[7] << 14 | b[8] << 7 | b[9]
+        start = 10 + sz + (10 if b[5] & 0x10 else 0)
+    assert b[start:start + 4] == b"fLaC"
+    i, blocks = start + 4, []
+    while True:
+        hdr = b[i]
+        n = int.from_bytes(b[i + 1:i + 4], "big")
+        blocks.append((hdr & 0x7F, i, n))
+        i += 4 + n
+        if hdr & 0x80:
+            return start, blocks, i
+
+
+def streaminfo(b, off):
+    d = b[off + 4:off + 4 + 34]
+    x = int.from_bytes(d[10:18], "big")
+    return {"minbs": struct.unpack(">H", d[0:2])[0], "maxbs": struct.unpack(">H", d[2:4])[0],
+            "rate": x >> 44, "channels": ((x >> 41) & 7) + 1, "bits": ((x >> 36) & 31) + 1,
+            "total": x & 0xFFFFFFFFF, "md5": d[18:34].hex()}
+
+
+BS_CODES = {1: 192, 2: 576, 3: 1152, 4: 2304, 5: 4608, 8: 256, 9: 512, 10: 1024,
+            11: 2048, 12: 4096, 13: 8192, 14: 16384, 15: 32768}
+
+
+def frame_header(b, i):
+    """Parse a FLAC frame header at i; return (block size, header length) or None."""
+    if i + 4 > len(b) or b[i] != 0xFF or b[i + 1] & 0xFE != 0xF8:
+        return None
+    bsc, rc = b[i + 2] >> 4, b[i + 2] & 15
+    if bsc == 0 or rc == 15 or b[i + 3] >> 4 > 10 or b[i + 3] & 1:
+        return None
+    j = i + 4
+    c = b[j] if j < len(b) else 0xFF
+    ln = 0
+    while ln < 7 and c & (0x80 >> ln):
+        ln += 1
+    if ln == 1 or ln > 7:
+        return None
+    j += max(ln, 1)
+    if bsc == 6:
+        bs, j = b[j] + 1, j + 1
+    elif bsc == 7:
+        bs, j = int.from_bytes(b[j:j + 2], "big") + 1, j + 2
+    else:
+        bs = BS_CODES[bsc]
+    j += {12: 1, 13: 2, 14: 2}.get(rc, 0)
+    if j >= len(b) or crc8(b[i:j]) != b[j]:
+        return None
+    return bs, j + 1 - i
+
+
+def flac_frames(b):
+    """Frames as (offset, block size, complete?) verified with CRC-16."""
+    _, _, i = flac_meta(b)
+    frames = []
+    while i < len(b):
+        h = frame_header(b, i)
+        if h is None:
+            break
+        # the frame ends where its CRC-16 matches; prefer an end followed by
+        # another valid frame header or by end of file, else the first match
+        # (last frame followed by trailing junk)
+        ends, c = [], crc16(b[i:i + h[1]])
+        for j in range(i + h[1], len(b) - 1):  # running CRC of b[i:j]
+            if j > i + h[1] and c == int.from_bytes(b[j:j + 2], "big"):
+                ends.append(j)
+            c = crc16(bytes([b[j]]), c)
+        strong = [j for j in ends if j + 2 == len(b) or frame_header(b, j + 2)]
+        end = (strong or ends or [None])[0]
+        frames.append((i, h[0], end is not None))
+        if end is None:
+            break
+        i = end + 2
+    return frames, i
+
+
+def cmd_flaczerototal(path):
+    b = bytearray(rd(path))
+    _, blocks, _ = flac_meta(b)
+    t, off, _ = blocks[0]
+    assert t == 0
+    p = off + 4 + 10
+    x = int.from_bytes(b[p:p + 8], "big") & ~0xFFFFFFFFF
+    b[p:p + 8] = x.to_bytes(8, "big")
+    wr(path, bytes(b))
+
+
+def cmd_flacswapfirst(path):
+    b = rd(path)
+    s, blocks, audio = flac_meta(b)
+    raw = [bytearray(b[o:o + 4 + n]) for _, o, n in blocks]
+    raw[0], raw[1] = raw[1], raw[0]
+    for k, r in enumerate(raw):
+        r[0] = (r[0] & 0x7F) | (0x80 if k == len(raw) - 1 else 0)
+    wr(path, b[:s + 4] + b"".join(bytes(r) for r in raw) + b[audio:])
+
+
+def cmd_id3prepend(path):
+    text = b"\x00ddexprobe fixture"
+    frame = b"TIT2" + struct.pack(">I", len(text)) + b"\0\0" + text
+    body = frame + b"\0" * 10
+    n = len(body)
+    size = bytes([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127])
+    wr(path, b"ID3\x03\x00\x00" + size + body + rd(path))
+
+
+def cmd_appendtext(path):
+    wr(path, rd(path) + b"TRAILING JUNK AFTER THE FLAC STREAM (ddexprobe fixture)\n")
+
+
+def cmd_flaccut(path, index, into):
+    b = rd(path)
+    frames, _ = flac_frames(b)
+    off = frames[int(index)][0] + int(into)
+    wr(path, b[:off])
+
+
+def cmd_garbage(path, n):
+    x, out = 20240101, bytearray()
+    for _ in range(int(n)):
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        out.append((x >> 16) & 0xFF)
+    assert out[0] != 0xFF and bytes(out[:4]) not in (b"RIFF", b"RIFX", b"RF64", b"BW64",
+                                                     b"FORM", b"fLaC", b"OggS")
+    assert out[:3] != b"ID3"
+    wr(path, bytes(out))
+
+
+# ------------------------------------------------------------------ expected.tsv
+
+def iso_duration(total, rate):
+    """ISO 8601 duration rounded to the nearest ms (halves up), zero parts omitted."""
+    ms = (2 * 1000 * total + rate) // (2 * rate)
+    h, ms = divmod(ms, 3600000)
+    m, ms = divmod(ms, 60000)
+    s, ms = divmod(ms, 1000)
+    out = "PT" + ("%dH" % h if h else "") + ("%dM" % m if m else "")
+    if s or ms:
+        out += str(s) + (("." + ("%03d" % ms).rstrip("0")) if ms else "") + "S"
+    return "PT0S" if out == "PT" else out
+
+
+def cmd_writetsv(rows, out):
+    lines = ["\t".join(COLS)]
+    for line in open(rows).read().splitlines():
+        v = line.split("\t")
+        assert len(v) == 14, v
+        total, rate = v[9], v[4]
+        dur = iso_duration(int(total), int(rate)) if total and rate else ""
+        lines.append("\t".join(v[:11] + [dur] + v[11:]))
+    assert iso_duration(1000, 44100) == "PT0.023S" and iso_duration(0, 44100) == "PT0S"
+    assert iso_duration(44100 * 3600 + 22050, 44100) == "PT1H0.5S"
+    assert iso_duration(44100 * 225, 44100) == "PT3M45S"
+    with open(out, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+# ------------------------------------------------------------------ verify
+
+def own_parse(path):
+    """Independent byte-level reading of the fixture (what the spec says)."""
+    b = rd(path)
+    o = {}
+    if b[:4] in (b"RIFF", b"RIFX", b"RF64", b"BW64") and b[8:12] == b"WAVE":
+        e = ">" if b[:4] == b"RIFX" else "<"
+        o["fileFormat"] = {b"RIFF": "WAV", b"RIFX": "WAV"}.get(b[:4], b[:4].decode())
+        i, ds64, fmt, fact, data = 12, None, None, None, None
+        while i + 8 <= len(b):
+            cid, n = b[i:i + 4], struct.unpack(e + "I", b[i + 4:i + 8])[0]
+            if cid == b"ds64":
+                ds64 = struct.unpack("<QQQ", b[i + 8:i + 32])
+            if cid == b"fmt ":
+                fmt = b[i + 8:i + 8 + n]
+            if cid == b"fact":
+                fact = struct.unpack(e + "I", b[i + 8:i + 12])[0]
+            if cid == b"data":
+                if n == 0xFFFFFFFF and ds64:
+                    n = ds64[1]
+                data = (i + 8, n)
+                if n in (0, 0xFFFFFFFF):
+                    break
+            i += 8 + n + (n & 1)
+        if not fmt or not data:
+            return o
+        tag, ch, rate, _, ba, bits = struct.unpack(e + "HHIIHH", fmt[:16])
+        if ch == 0 or rate == 0 or ba == 0:
+            return o
+        o["sampleRate"], o["numberOfChannels"], o["bitDepth"] = rate, ch, bits
+        if tag == 0xFFFE:
+            o["bitDepth"] = struct.unpack(e + "H", fmt[18:20])[0]
+            if o["bitDepth"] != bits:
+                o["containerBitDepth"] = bits
+            o["channelMask"] = struct.unpack(e + "I", fmt[20:24])[0]
+            tag = struct.unpack(e + "H", fmt[24:26])[0]
+        # DDEX AudioCodecType words; ADPCM is lossy, so no bit depth.
+        o["audioCodec"] = {1: "PCM", 3: "PCM", 6: "ALaw", 7: "MuLaw", 0x11: "ADPCM"}[tag]
+        if tag == 0x11:
+            o["bitDepth"] = None
+        o["sampleFormat"] = {1: "int", 3: "float", 6: "int", 7: "int"}.get(tag)
+        size = data[1] if data[1] not in (0, 0xFFFFFFFF) else len(b) - data[0]
+        avail = min(size, len(b) - data[0])
+        if tag in (1, 3, 6, 7):
+            o["totalSamples"] = avail // ba
+            if size // ba != avail // ba:
+                o["declaredSamples"] = size // ba
+        else:
+            o["totalSamples"] = fact
+        return o
+    if b[:4] == b"FORM" and b[8:12] in (b"AIFF", b"AIFC"):
+        o["fileFormat"] = b[8:12].decode()
+        comm = ssnd = None
+        for cid, off, n in iff_chunks(b):
+            if cid == b"COMM":
+                comm = b[off + 8:off + 8 + n]
+            if cid == b"SSND":
+                ssnd = (off, n)
+        ch, frames, bits = struct.unpack(">HIH", comm[:8])
+        rate = ext80(comm[8:18])
+        comp = comm[18:22] if o["fileFormat"] == "AIFC" else b"NONE"
+        o.update(sampleRate=int(rate), numberOfChannels=ch, bitDepth=bits)
+        o["audioCodec"] = {b"alaw": "ALaw", b"ulaw": "MuLaw"}.get(comp, "PCM")
+        o["sampleFormat"] = "float" if comp in (b"fl32", b"fl64") else "int"
+        width = {b"alaw": 1, b"ulaw": 1, b"fl32": 4, b"fl64": 8}.get(comp, (bits + 7) // 8)
+        dataoff = struct.unpack(">I", b[ssnd[0] + 8:ssnd[0] + 12])[0]
+        start = ssnd[0] + 16 + dataoff
+        avail = min(ssnd[1] - 8 - dataoff, len(b) - start)
+        o["totalSamples"] = avail // (width * ch)
+        if o["totalSamples"] != frames:
+            o["declaredSamples"] = frames
+        return o
+    if b[:4] == b"fLaC" or (b[:3] == b"ID3" and b"fLaC" in b[:4096]):
+        o["fileFormat"] = "FLAC"
+        s, blocks, _ = flac_meta(b)
+        if blocks[0][0] != 0:
+            return o
+        si = streaminfo(b, blocks[0][1])
+        frames, end = flac_frames(b)
+        counted = sum(bs for _, bs, ok in frames if ok)
+        # A stream that stops short of STREAMINFO's total holds the samples
+        # of its complete frames; the header's figure is then declaredSamples.
+        complete = all(ok for _, _, ok in frames)
+        short = si["total"] and (not complete or counted < si["total"])
+        o.update(audioCodec="FLAC", sampleFormat="int", sampleRate=si["rate"],
+                 bitDepth=si["bits"], numberOfChannels=si["channels"],
+                 totalSamples=counted if short else (si["total"] or counted))
+        if short:
+            o["declaredSamples"] = si["total"]
+        o["_frames"] = "%d frames (%s), %d samples in complete frames, stream ends at %d of %d" % (
+            len(frames), "last incomplete" if frames and not frames[-1][2] else "all complete",
+            counted, end, len(b))
+        o["_md5"] = si["md5"]
+        return o
+    return o
+
+
+def run(args):
+    p = subprocess.run(args, capture_output=True, text=True)
+    return p.stdout.strip() if p.returncode == 0 else None
+
+
+def tool_view(path):
+    """What ffprobe/ffmpeg (decoded count), soxi and metaflac say."""
+    t = {}
+    j = run(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", path])
+    if j:
+        js = json.loads(j)
+        st = [s for s in js.get("streams", []) if s.get("codec_type") == "audio"]
+        t["ff.format"] = js.get("format", {}).get("format_name")
+        if st:
+            s = st[0]
+            t["ff.codec"] = s.get("codec_name")
+            t["ff.rate"] = int(s.get("sample_rate", 0))
+            t["ff.channels"] = s.get("channels")
+            t["ff.bits"] = s.get("bits_per_raw_sample") or s.get("bits_per_sample")
+            t["ff.duration_ts"] = s.get("duration_ts")
+            pcm = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-map", "0:a:0",
+                                  "-ac", "1", "-f", "s16le", "-"], capture_output=True)
+            t["ff.decoded"] = len(pcm.stdout) // 2
+    s = run(["soxi", "-s", path])
+    if s:
+        t["sox.samples"] = int(s)
+        t["sox.rate"] = int(float(run(["soxi", "-r", path])))
+        t["sox.channels"] = int(run(["soxi", "-c", path]))
+        t["sox.bits"] = run(["soxi", "-b", path])
+    m = run(["metaflac", "--show-total-samples", "--show-md5sum", path])
+    if m:
+        tot, md5 = m.split()
+        t["metaflac.total"], t["metaflac.md5"] = int(tot), md5
+    return t
+
+
+# Known, explained disagreements between a tool and the expected value.
+KNOWN = {
+    ("wav-extensible-24in32-48k-stereo.wav", "ff.bits"): "ffprobe shows the 32-bit container, not the 24 valid bits",
+    ("wav-extensible-20in24-96k-stereo.wav", "ff.bits"): "ffprobe shows the 24-bit container, not the 20 valid bits",
+    ("wav-data-size-unset.wav", "sox.samples"): "soxi takes the 0xFFFFFFFF data size at face value",
+    ("wav-data-size-zero.wav", "sox.samples"): "soxi takes the data size 0 at face value",
+    ("flac-total-samples-zero.flac", "sox.samples"): "soxi reports the STREAMINFO total (0 = unknown)",
+}
+
+
+def cmd_verify(outdir):
+    rows = [dict(zip(COLS, l.split("\t"))) for l in
+            open(os.path.join(outdir, "expected.tsv")).read().splitlines()[1:]]
+    files = sorted(f for f in os.listdir(outdir) if f not in ("expected.tsv", "README.md"))
+    assert sorted(r["file"] for r in rows) == files, "expected.tsv and testdata/ disagree"
+    problems = 0
+    for r in rows:
+        path = os.path.join(outdir, r["file"])
+        own, tv = own_parse(path), tool_view(path)
+        notes = []
+        # 1. own byte-level parse must match every filled expected column
+        for k in ["fileFormat", "audioCodec", "sampleFormat", "sampleRate", "bitDepth",
+                  "containerBitDepth", "numberOfChannels", "channelMask",
+                  "totalSamples", "declaredSamples"]:
+            if str("" if own.get(k) is None else own[k]) != r[k]:
+                notes.append("OWN-PARSE %s: expected %r, bytes say %r" % (k, r[k], own.get(k)))
+        # 2. external tools (only where the fixture is a complete, supported file)
+        total = int(r["totalSamples"]) if r["totalSamples"] else None
+        checks = {"ff.rate": r["sampleRate"], "sox.rate": r["sampleRate"],
+                  "ff.channels": r["numberOfChannels"], "sox.channels": r["numberOfChannels"],
+                  "ff.bits": r["bitDepth"], "sox.bits": r["bitDepth"],
+                  "ff.decoded": r["totalSamples"], "sox.samples": r["totalSamples"],
+                  "metaflac.total": r["totalSamples"] if r["durationSource"] == "header" else "0"}
+        for k, want in checks.items():
+            if k not in tv or not want or r["errors"]:
+                continue
+            if k == "ff.bits" and r["audioCodec"] in ("ALaw", "MuLaw", "ADPCM") or \
+                    k == "ff.bits" and r["sampleFormat"] == "float" and not tv[k]:
+                continue
+            if str(tv[k]) != want:
+                why = KNOWN.get((r["file"], k))
+                notes.append("%s %s: expected %s, tool says %s%s" % (
+                    "known" if why else "DIFF", k, want, tv[k], " (%s)" % why if why else ""))
+                problems += 0 if why else 1
+        if "metaflac.md5" in tv and not r["errors"]:
+            md5_zero = tv["metaflac.md5"] == "0" * 32
+            if md5_zero != ("md5_unset" in r["warnings"]):
+                notes.append("DIFF md5_unset vs metaflac md5 %s" % tv["metaflac.md5"])
+                problems += 1
+        problems += sum(1 for n in notes if n.startswith("OWN-PARSE"))
+        info = (" " + own["_frames"]) if "_frames" in own else ""
+        if r["errors"] and tv.get("ff.decoded") is not None:
+            info += " ffmpeg decodes %d frames" % tv["ff.decoded"]
+        print("%-42s %s%s" % (r["file"], "ok" if not notes else "--", info))
+        for n in notes:
+            print("    " + n)
+    if problems:
+        raise SystemExit("verify: %d unexplained disagreement(s)" % problems)
+    print("verify: all expectations agree with the byte-level parse and the tools (known differences listed)")
+
+
+if __name__ == "__main__":
+    fn = globals()["cmd_" + sys.argv[1]]
+    fn(*sys.argv[2:])
+PY
+}
+
+main "$@"

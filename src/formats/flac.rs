@@ -1,0 +1,883 @@
+//! Native FLAC streams, measured without decoding.
+//!
+//! `STREAMINFO` gives the rate, channels, bit depth, total samples and the
+//! MD5 signature of the audio. ddexprobe does not take the total on trust:
+//!
+//! * the first frame header (right after the metadata) must agree with
+//!   `STREAMINFO` (block size within min/max, channels, bits, rate);
+//! * the last frame is found by scanning back from the end of the file for a
+//!   frame header (sync code, valid fields, CRC-8) whose frame, run to the end
+//!   of the file, carries a matching CRC-16. Its frame or sample number plus
+//!   its block size is where the stream really ends. A stream that ends before
+//!   `STREAMINFO`'s total, or inside a frame, is `truncated_data`; one that
+//!   runs past it is `sample_count_mismatch`; a total of 0 (unknown) is
+//!   replaced by the count from the frames (`durationSource: "frames"`).
+//!
+//! That costs a few KiB of reading at each end of the file, whatever its size.
+
+use crate::checksum::hex;
+use crate::formats::push_unique;
+use crate::reader::{Endian, Reader};
+use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
+
+const BE: Endian = Endian::Big;
+
+/// How far back from the end the last frame header is searched for.
+const TAIL_WINDOW: u64 = 16 << 20;
+/// How many candidate headers get the (costlier) CRC-16 check.
+const TAIL_CANDIDATES: usize = 8;
+
+/// One parsed frame header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameHeader {
+    /// Offset of the sync code in the buffer.
+    pub pos: u64,
+    /// Header length in bytes, CRC-8 included.
+    pub len: u64,
+    /// Variable block size: `number` is a sample number, else a frame number.
+    pub variable: bool,
+    /// Frame number (fixed block size) or first sample number (variable).
+    pub number: u64,
+    /// Samples per channel in this frame.
+    pub block_size: u32,
+    /// Sample rate, when the header states one.
+    pub rate: Option<u32>,
+    /// Channel count.
+    pub channels: u32,
+    /// Bits per sample, when the header states them.
+    pub bits: Option<u32>,
+}
+
+/// STREAMINFO fields.
+#[derive(Debug, Clone, Copy, Default)]
+struct StreamInfo {
+    min_block: u32,
+    max_block: u32,
+    max_frame: u32,
+    rate: u32,
+    channels: u32,
+    bits: u32,
+    total: u64,
+    md5: [u8; 16],
+}
+
+const fn crc8_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u8;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 0x80 != 0 {
+                (c << 1) ^ 0x07
+            } else {
+                c << 1
+            };
+            k += 1;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+}
+
+const fn crc16_table() -> [u16; 256] {
+    let mut t = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = (i as u16) << 8;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 0x8000 != 0 {
+                (c << 1) ^ 0x8005
+            } else {
+                c << 1
+            };
+            k += 1;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+}
+
+static CRC8: [u8; 256] = crc8_table();
+static CRC16: [u16; 256] = crc16_table();
+
+/// CRC-8 (poly 0x07) as FLAC frame headers use it.
+pub fn crc8(data: &[u8]) -> u8 {
+    data.iter().fold(0u8, |c, &b| CRC8[usize::from(c ^ b)])
+}
+
+/// CRC-16 (poly 0x8005) as FLAC frames use it.
+pub fn crc16(data: &[u8]) -> u16 {
+    data.iter().fold(0u16, |c, &b| {
+        (c << 8) ^ CRC16[usize::from((c >> 8) as u8 ^ b)]
+    })
+}
+
+/// Parse the frame header at `pos`, checking its fields and CRC-8.
+///
+/// `streaminfo_rate`/`bits` fill in "see STREAMINFO" codes when known.
+pub fn parse_frame_header(buf: &[u8], pos: u64) -> Option<FrameHeader> {
+    let mut r = Reader::at(buf, pos);
+    let b0 = r.u8().ok()?;
+    let b1 = r.u8().ok()?;
+    if b0 != 0xFF || b1 & 0xFE != 0xF8 {
+        return None;
+    }
+    let variable = b1 & 1 == 1;
+    let b2 = r.u8().ok()?;
+    let b3 = r.u8().ok()?;
+    let bs_code = b2 >> 4;
+    let sr_code = b2 & 0x0F;
+    let ch_code = b3 >> 4;
+    let ss_code = (b3 >> 1) & 0x07;
+    if bs_code == 0 || sr_code == 15 || ch_code > 10 || ss_code == 3 || b3 & 1 != 0 {
+        return None;
+    }
+    // UTF-8-like coded number: up to 7 bytes (36 bits).
+    let first = r.u8().ok()?;
+    let (mut number, extra) = match first.leading_ones() {
+        0 => (u64::from(first), 0),
+        n @ 2..=7 => (u64::from(first & (0x7F >> n)), n - 1),
+        8 if variable => (0, 6),
+        _ => return None,
+    };
+    for _ in 0..extra {
+        let b = r.u8().ok()?;
+        if b & 0xC0 != 0x80 {
+            return None;
+        }
+        number = (number << 6) | u64::from(b & 0x3F);
+    }
+    if !variable && extra > 5 {
+        return None;
+    }
+    let block_size = match bs_code {
+        1 => 192,
+        2..=5 => 576 << (bs_code - 2),
+        6 => u32::from(r.u8().ok()?) + 1,
+        7 => u32::from(r.u16(BE).ok()?) + 1,
+        _ => 256 << (bs_code - 8),
+    };
+    let rate = match sr_code {
+        0 => None,
+        1 => Some(88_200),
+        2 => Some(176_400),
+        3 => Some(192_000),
+        4 => Some(8_000),
+        5 => Some(16_000),
+        6 => Some(22_050),
+        7 => Some(24_000),
+        8 => Some(32_000),
+        9 => Some(44_100),
+        10 => Some(48_000),
+        11 => Some(96_000),
+        12 => Some(u32::from(r.u8().ok()?) * 1000),
+        13 => Some(u32::from(r.u16(BE).ok()?)),
+        _ => Some(u32::from(r.u16(BE).ok()?) * 10),
+    };
+    let channels = if ch_code < 8 {
+        u32::from(ch_code) + 1
+    } else {
+        2
+    };
+    let bits = match ss_code {
+        0 => None,
+        1 => Some(8),
+        2 => Some(12),
+        4 => Some(16),
+        5 => Some(20),
+        6 => Some(24),
+        _ => Some(32),
+    };
+    let end = r.pos();
+    let crc = r.u8().ok()?;
+    let start = usize::try_from(pos).ok()?;
+    let header = buf.get(start..usize::try_from(end).ok()?)?;
+    if crc8(header) != crc {
+        return None;
+    }
+    Some(FrameHeader {
+        pos,
+        len: end + 1 - pos,
+        variable,
+        number,
+        block_size,
+        rate,
+        channels,
+        bits,
+    })
+}
+
+/// Length of an ID3v2 tag at `pos` (header, body and footer), if one is there.
+pub fn id3v2_len(buf: &[u8], pos: u64) -> Option<u64> {
+    let mut r = Reader::at(buf, pos);
+    if r.fourcc().ok()?[..3] != *b"ID3" {
+        return None;
+    }
+    // fourcc consumed "ID3" + major version; then revision and flags.
+    let _rev = r.u8().ok()?;
+    let flags = r.u8().ok()?;
+    let s = r.array::<4>().ok()?;
+    if s.iter().any(|b| b & 0x80 != 0) {
+        return None;
+    }
+    let size = s.iter().fold(0u64, |a, &b| (a << 7) | u64::from(b));
+    let footer = if flags & 0x10 != 0 { 10 } else { 0 };
+    Some(10 + size + footer)
+}
+
+/// Probe a FLAC stream whose `fLaC` marker is at `start` (after any ID3v2).
+pub fn probe(buf: &[u8], start: u64) -> Probe {
+    let mut p = Probe {
+        file_format: Some(FileFormat::Flac),
+        audio_codec: Some("FLAC".to_string()),
+        sample_format: Some(SampleFormat::Int),
+        ..Probe::default()
+    };
+    if start > 0 {
+        p.findings.warn(
+            Code::LeadingId3,
+            format!(
+                "the FLAC stream starts after a {start}-byte ID3v2 tag, which some decoders reject"
+            ),
+        );
+    }
+    let mut r = Reader::at(buf, start + 4);
+    let mut info: Option<StreamInfo> = None;
+    let mut index = 0u32;
+    let mut chain_ok = true;
+    loop {
+        let block_start = r.pos();
+        let Ok(h) = r.u8() else {
+            p.findings.error(
+                Code::InvalidHeader,
+                format!("the metadata ends at offset {block_start} without a last-block flag and with no audio"),
+            );
+            return p;
+        };
+        let last = h & 0x80 != 0;
+        let kind = h & 0x7F;
+        let Ok(len) = r.u24(BE) else {
+            p.findings.error(
+                Code::InvalidHeader,
+                "the file ends inside a metadata block header",
+            );
+            return p;
+        };
+        let len = u64::from(len);
+        if kind == 127 {
+            p.findings.error(
+                Code::InvalidHeader,
+                format!("metadata block {index} at offset {block_start} has the invalid type 127: the metadata chain is corrupt"),
+            );
+            chain_ok = false;
+            break;
+        }
+        let Ok(mut body) = r.sub(len) else {
+            p.findings.error(
+                Code::InvalidHeader,
+                format!(
+                    "metadata block {index} ({}) at offset {block_start} claims {len} bytes, only {} remain",
+                    block_name(kind),
+                    r.remaining()
+                ),
+            );
+            chain_ok = false;
+            break;
+        };
+        match kind {
+            0 => {
+                if index != 0 {
+                    p.findings.error(
+                        Code::InvalidHeader,
+                        format!("STREAMINFO is metadata block {index}; it must be the first"),
+                    );
+                }
+                if info.is_some() {
+                    p.findings
+                        .error(Code::InvalidHeader, "more than one STREAMINFO block");
+                } else if len < 34 {
+                    p.findings.error(
+                        Code::InvalidHeader,
+                        format!("STREAMINFO is {len} bytes; it must be 34"),
+                    );
+                } else {
+                    info = parse_streaminfo(&mut body);
+                }
+            }
+            _ => {
+                if index == 0 {
+                    p.findings.error(
+                        Code::InvalidHeader,
+                        format!(
+                            "the first metadata block is {}, not STREAMINFO",
+                            block_name(kind)
+                        ),
+                    );
+                }
+                if let Some(msg) = check_block(kind, &mut body) {
+                    p.findings.error(Code::InvalidMetadata, msg);
+                }
+                if kind != 1 && kind < 7 {
+                    push_unique(&mut p.metadata_chunks, block_name(kind));
+                }
+                if (7..127).contains(&kind) {
+                    p.findings.warn(
+                        Code::InconsistentHeader,
+                        format!("metadata block {index} has the reserved type {kind}"),
+                    );
+                }
+            }
+        }
+        index += 1;
+        if last {
+            break;
+        }
+    }
+    let audio_start = r.pos();
+    let mut first = parse_frame_header(buf, audio_start);
+    if first.is_none() && audio_start < buf.len() as u64 {
+        if chain_ok {
+            p.findings.error(
+                Code::InvalidHeader,
+                format!("no frame header where the metadata ends (offset {audio_start}): a metadata block length is wrong or the audio is corrupt"),
+            );
+        }
+        // Still say what the frames say, when they can be found.
+        first = find_frame_forward(buf, audio_start);
+    }
+    if info.is_none() && !p.findings.has_error(Code::InvalidHeader) {
+        p.findings
+            .error(Code::InvalidHeader, "no STREAMINFO metadata block");
+    }
+    measure(buf, &mut p, info, first, audio_start);
+    p
+}
+
+/// Probe a FLAC stream that starts directly at a frame header.
+pub fn probe_frames_only(buf: &[u8]) -> Probe {
+    let mut p = Probe {
+        file_format: Some(FileFormat::Flac),
+        audio_codec: Some("FLAC".to_string()),
+        sample_format: Some(SampleFormat::Int),
+        ..Probe::default()
+    };
+    p.findings.warn(
+        Code::NoStreamHeader,
+        "the stream has no fLaC marker and no STREAMINFO: figures come from the frame headers",
+    );
+    let first = parse_frame_header(buf, 0);
+    measure(buf, &mut p, None, first, 0);
+    p
+}
+
+fn find_frame_forward(buf: &[u8], from: u64) -> Option<FrameHeader> {
+    let end = (buf.len() as u64).min(from.saturating_add(1 << 20));
+    (from..end).find_map(|pos| parse_frame_header(buf, pos))
+}
+
+fn parse_streaminfo(r: &mut Reader<'_>) -> Option<StreamInfo> {
+    let min_block = u32::from(r.u16(BE).ok()?);
+    let max_block = u32::from(r.u16(BE).ok()?);
+    let _min_frame = r.u24(BE).ok()?;
+    let max_frame = r.u24(BE).ok()?;
+    let packed = r.u64(BE).ok()?;
+    let md5 = r.array::<16>().ok()?;
+    Some(StreamInfo {
+        min_block,
+        max_block,
+        max_frame,
+        rate: (packed >> 44) as u32,
+        channels: ((packed >> 41) & 0x7) as u32 + 1,
+        bits: ((packed >> 36) & 0x1F) as u32 + 1,
+        total: packed & 0xF_FFFF_FFFF,
+        md5,
+    })
+}
+
+fn block_name(kind: u8) -> &'static str {
+    match kind {
+        0 => "STREAMINFO",
+        1 => "PADDING",
+        2 => "APPLICATION",
+        3 => "SEEKTABLE",
+        4 => "VORBIS_COMMENT",
+        5 => "CUESHEET",
+        6 => "PICTURE",
+        _ => "reserved",
+    }
+}
+
+/// Structural checks of metadata blocks whose content has lengths inside.
+fn check_block(kind: u8, r: &mut Reader<'_>) -> Option<String> {
+    match kind {
+        3 if r.remaining() % 18 != 0 => Some(format!(
+            "SEEKTABLE is {} bytes, not a multiple of 18",
+            r.remaining()
+        )),
+        4 => {
+            let le = Endian::Little;
+            let vendor = r.u32(le).ok()?;
+            if r.skip(u64::from(vendor)).is_err() {
+                return Some(format!(
+                    "VORBIS_COMMENT vendor string claims {vendor} bytes, the block holds fewer"
+                ));
+            }
+            let Ok(count) = r.u32(le) else {
+                return Some("VORBIS_COMMENT ends before its comment count".to_string());
+            };
+            for i in 0..count {
+                let Ok(len) = r.u32(le) else {
+                    return Some(format!(
+                        "VORBIS_COMMENT claims {count} comments, the block ends after {i}"
+                    ));
+                };
+                if r.skip(u64::from(len)).is_err() {
+                    return Some(format!(
+                        "VORBIS_COMMENT comment {i} claims {len} bytes, the block holds fewer"
+                    ));
+                }
+            }
+            None
+        }
+        6 => {
+            let le = Endian::Big;
+            let _ptype = r.u32(le).ok();
+            for what in ["MIME type", "description"] {
+                let Ok(len) = r.u32(le) else {
+                    return Some(format!("PICTURE block ends before its {what} length"));
+                };
+                if r.skip(u64::from(len)).is_err() {
+                    return Some(format!(
+                        "PICTURE {what} claims {len} bytes, the block holds fewer"
+                    ));
+                }
+            }
+            if r.skip(16).is_err() {
+                return Some("PICTURE block ends inside its dimensions".to_string());
+            }
+            let Ok(len) = r.u32(le) else {
+                return Some("PICTURE block ends before its data length".to_string());
+            };
+            if u64::from(len) > r.remaining() {
+                return Some(format!(
+                    "PICTURE data claims {len} bytes, the block holds {}",
+                    r.remaining()
+                ));
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// The byte where the stream ends: the file's end less ID3v1/APEv2 tags.
+fn stream_end(buf: &[u8], p: &mut Probe) -> u64 {
+    let mut end = buf.len() as u64;
+    let mut tags = Vec::new();
+    if end >= 128 && buf[buf.len() - 128..].starts_with(b"TAG") {
+        end -= 128;
+        tags.push("a 128-byte ID3v1 tag".to_string());
+    }
+    if end >= 32 {
+        let footer = &buf[end as usize - 32..end as usize];
+        if footer.starts_with(b"APETAGEX") {
+            let size = u64::from(u32::from_le_bytes([
+                footer[12], footer[13], footer[14], footer[15],
+            ]));
+            let flags = u32::from_le_bytes([footer[20], footer[21], footer[22], footer[23]]);
+            let header = if flags & 0x8000_0000 != 0 { 32 } else { 0 };
+            if let Some(total) = size.checked_add(header)
+                && total <= end
+            {
+                end -= total;
+                tags.push(format!("a {total}-byte APEv2 tag"));
+            }
+        }
+    }
+    if !tags.is_empty() {
+        p.findings.warn(
+            Code::TrailingData,
+            format!("{} after the FLAC stream", tags.join(" and ")),
+        );
+    }
+    end
+}
+
+enum Tail {
+    /// The last frame, verified by its CRC-16, ending at `end`.
+    Complete(FrameHeader, u64),
+    /// The stream ends inside this frame (no CRC-16 matches).
+    Partial(FrameHeader),
+    /// No frame header in the window.
+    None,
+}
+
+fn find_tail(buf: &[u8], from: u64, end: u64, like: Option<&FrameHeader>) -> Tail {
+    let floor = from.max(end.saturating_sub(TAIL_WINDOW));
+    let mut latest: Option<FrameHeader> = None;
+    let mut tried = 0;
+    let mut pos = end.saturating_sub(2);
+    while pos >= floor && pos + 2 <= end {
+        let i = pos as usize;
+        if buf[i] == 0xFF
+            && buf[i + 1] & 0xFE == 0xF8
+            && let Some(h) = parse_frame_header(buf, pos)
+            && like.is_none_or(|f| f.variable == h.variable && h.number >= f.number)
+            && pos + h.len < end
+        {
+            let frame = &buf[i..end as usize];
+            if crc16(frame) == 0 {
+                return Tail::Complete(h, end);
+            }
+            latest.get_or_insert(h);
+            tried += 1;
+            if tried >= TAIL_CANDIDATES {
+                break;
+            }
+        }
+        if pos == 0 {
+            break;
+        }
+        pos -= 1;
+    }
+    match latest {
+        Some(h) => {
+            // A complete frame followed by other bytes: the running CRC-16
+            // reaches zero where the frame ends.
+            let mut crc = 0u16;
+            let start = h.pos as usize;
+            for (k, &b) in buf[start..end as usize].iter().enumerate() {
+                crc = (crc << 8) ^ CRC16[usize::from((crc >> 8) as u8 ^ b)];
+                if crc == 0 && k as u64 + 1 > h.len + 2 {
+                    return Tail::Complete(h, h.pos + k as u64 + 1);
+                }
+            }
+            Tail::Partial(h)
+        }
+        None => Tail::None,
+    }
+}
+
+/// The first sample of frame `h`. `by_sample`: the number is a sample
+/// number (variable block size, or the pre-1.0 convention of a fixed-size
+/// sync code with STREAMINFO min and max block sizes differing, as Flake 0.11
+/// wrote, which libFLAC also accepts).
+fn first_sample(h: &FrameHeader, nominal: u32, by_sample: bool) -> u64 {
+    if h.variable || by_sample {
+        h.number
+    } else {
+        h.number.saturating_mul(u64::from(nominal))
+    }
+}
+
+/// Fill rate/channels/bits/total from STREAMINFO (if any) and the frames.
+fn measure(
+    buf: &[u8],
+    p: &mut Probe,
+    info: Option<StreamInfo>,
+    first: Option<FrameHeader>,
+    audio_start: u64,
+) {
+    if let Some(si) = info {
+        if si.rate == 0 {
+            p.findings
+                .error(Code::InvalidHeader, "STREAMINFO sample rate is 0");
+        } else {
+            p.sample_rate = Some(si.rate);
+        }
+        p.channels = Some(si.channels);
+        p.bit_depth = Some(si.bits);
+        if si.md5 == [0; 16] {
+            p.findings.warn(
+                Code::Md5Unset,
+                "STREAMINFO MD5 signature is unset (all zeros): the decoded audio cannot be checked against it",
+            );
+        } else {
+            p.flac_md5 = Some(hex(&si.md5));
+        }
+    } else if let Some(f) = first {
+        p.sample_rate = f.rate;
+        p.channels = Some(f.channels);
+        p.bit_depth = f.bits;
+        if f.rate.is_none() || f.bits.is_none() {
+            p.findings.error(
+                Code::InvalidHeader,
+                "the frame headers refer to a STREAMINFO block that is missing: rate or bit depth unknown",
+            );
+        }
+    }
+
+    let end = stream_end(buf, p);
+    let Some(first) = first else {
+        // No audio frames at all.
+        match info {
+            Some(si) if si.total > 0 => {
+                p.total_samples = Some(0);
+                p.declared_samples = Some(si.total);
+                p.duration_source = Some(DurationSource::Frames);
+                p.findings.error(
+                    Code::TruncatedData,
+                    format!(
+                        "STREAMINFO declares {} samples but the file holds no audio frame",
+                        si.total
+                    ),
+                );
+            }
+            Some(_) => {
+                p.total_samples = Some(0);
+                p.duration_source = Some(DurationSource::Header);
+            }
+            None => {}
+        }
+        return;
+    };
+
+    // The first frame against STREAMINFO.
+    if let Some(si) = info {
+        check_frame(p, &si, &first, true);
+    }
+    let nominal = first.block_size;
+    let by_sample = info.is_some_and(|si| si.min_block != si.max_block);
+
+    let tail = find_tail(buf, audio_start, end, Some(&first));
+    let (last, stream_stop, complete) = match tail {
+        Tail::Complete(h, stop) => (h, stop, true),
+        Tail::Partial(h) => (h, end, false),
+        Tail::None => (first, end, false),
+    };
+    if complete && stream_stop < end {
+        p.findings.warn(
+            Code::TrailingData,
+            format!("{} bytes after the last FLAC frame", end - stream_stop),
+        );
+    }
+    p.audio_bytes = Some(stream_stop.saturating_sub(first.pos));
+
+    // Mid-stream changes seen between the first and the last frame.
+    let mut changes = Vec::new();
+    if last.channels != first.channels {
+        changes.push(format!("channels {} -> {}", first.channels, last.channels));
+    }
+    if let (Some(a), Some(b)) = (first.rate, last.rate)
+        && a != b
+    {
+        changes.push(format!("sample rate {a} -> {b}"));
+    }
+    if let (Some(a), Some(b)) = (first.bits, last.bits)
+        && a != b
+    {
+        changes.push(format!("bit depth {a} -> {b}"));
+    }
+    if !changes.is_empty() {
+        p.findings.warn(
+            Code::StreamParametersChange,
+            format!("the stream changes parameters: {}", changes.join(", ")),
+        );
+    }
+
+    // Samples are counted from the first frame: a stream captured mid-way
+    // (no STREAMINFO) starts at a high frame number.
+    // When the first frame sits where the metadata ends (or there is no
+    // STREAMINFO), samples count from it; a first frame found only by
+    // searching past damage leaves earlier frames uncounted, so count from 0.
+    let origin = if first.pos == audio_start || info.is_none() {
+        first_sample(&first, nominal, by_sample)
+    } else {
+        0
+    };
+    if origin > 0 && info.is_some() {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!("the first frame starts at sample {origin}, not 0: counting from it"),
+        );
+    }
+    if last.pos != first.pos
+        && first_sample(&last, nominal, by_sample) <= first_sample(&first, nominal, by_sample)
+    {
+        p.findings.error(
+            Code::InconsistentStream,
+            format!(
+                "the last frame (offset {}) has the same or a lower {} number than the first: frames are repeated or out of order",
+                last.pos,
+                if last.variable { "sample" } else { "frame" }
+            ),
+        );
+    }
+    let last_start = first_sample(&last, nominal, by_sample).saturating_sub(origin);
+    let frames_end = last_start.saturating_add(u64::from(last.block_size));
+    let declared = info.map_or(0, |si| si.total);
+    if first.pos != audio_start && info.is_some() {
+        // The first frame was found only by searching past damaged metadata:
+        // the frames say how far the audio runs, but comparing that with
+        // STREAMINFO would blame the audio for the metadata's fault.
+        p.total_samples = Some(frames_end);
+        p.declared_samples = (declared != frames_end && declared > 0).then_some(declared);
+        p.duration_source = Some(DurationSource::Frames);
+        return;
+    }
+    if complete {
+        if declared == 0 {
+            // 0 means "unknown" in STREAMINFO: the frames tell.
+            p.total_samples = Some(frames_end);
+            p.duration_source = Some(DurationSource::Frames);
+        } else if frames_end == declared {
+            p.total_samples = Some(declared);
+            p.duration_source = Some(DurationSource::Header);
+        } else if frames_end < declared {
+            p.total_samples = Some(frames_end);
+            p.declared_samples = Some(declared);
+            p.duration_source = Some(DurationSource::Frames);
+            p.findings.error(
+                Code::TruncatedData,
+                format!(
+                    "STREAMINFO declares {declared} samples, the frames end at sample {frames_end}: {} samples missing",
+                    declared - frames_end
+                ),
+            );
+        } else {
+            p.total_samples = Some(frames_end);
+            p.declared_samples = Some(declared);
+            p.duration_source = Some(DurationSource::Frames);
+            p.findings.error(
+                Code::SampleCountMismatch,
+                format!("the frames carry {frames_end} samples, STREAMINFO declares {declared}"),
+            );
+        }
+    } else {
+        // The file ends inside the frame that starts at `last_start`.
+        p.total_samples = Some(last_start);
+        p.duration_source = Some(DurationSource::Frames);
+        if declared > 0 {
+            p.declared_samples = Some(declared);
+        }
+        let what = if declared > 0 {
+            format!(
+                "STREAMINFO declares {declared} samples; the file ends inside the frame at samples {last_start}..{frames_end} at offset {}: {} samples missing or incomplete",
+                last.pos,
+                declared.saturating_sub(last_start)
+            )
+        } else {
+            format!(
+                "the file ends inside the frame at samples {last_start}..{frames_end} at offset {}",
+                last.pos
+            )
+        };
+        p.findings.error(Code::TruncatedData, what);
+    }
+}
+
+/// Check a frame header against STREAMINFO.
+fn check_frame(p: &mut Probe, si: &StreamInfo, f: &FrameHeader, is_first: bool) {
+    let mut bad = Vec::new();
+    if f.block_size > 65_535 {
+        bad.push(format!(
+            "block size {} (STREAMINFO can describe at most 65535)",
+            f.block_size
+        ));
+    } else if f.block_size > si.max_block {
+        bad.push(format!(
+            "block size {} exceeds STREAMINFO's maximum {}",
+            f.block_size, si.max_block
+        ));
+    }
+    if is_first && f.block_size < 16 && u64::from(f.block_size) < si.total {
+        bad.push(format!(
+            "block size {} (only the last frame may have fewer than 16 samples)",
+            f.block_size
+        ));
+    } else if is_first && f.block_size < si.min_block && u64::from(f.block_size) < si.total {
+        bad.push(format!(
+            "block size {} is below STREAMINFO's minimum {}",
+            f.block_size, si.min_block
+        ));
+    }
+    if f.channels != si.channels {
+        bad.push(format!(
+            "{} channels, STREAMINFO says {}",
+            f.channels, si.channels
+        ));
+    }
+    if let Some(b) = f.bits
+        && b != si.bits
+    {
+        bad.push(format!("{b}-bit samples, STREAMINFO says {}", si.bits));
+    }
+    if let Some(r) = f.rate
+        && r != si.rate
+    {
+        bad.push(format!("{r} Hz, STREAMINFO says {}", si.rate));
+    }
+    if !bad.is_empty() {
+        p.findings.error(
+            Code::InconsistentStream,
+            format!("the first frame (offset {}) has {}", f.pos, bad.join("; ")),
+        );
+    }
+    let _ = si.max_frame;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc_check_values() {
+        // CRC-8/SMBUS and CRC-16/UMTS (BUYPASS) check values for "123456789".
+        assert_eq!(crc8(b"123456789"), 0xF4);
+        assert_eq!(crc16(b"123456789"), 0xFEE8);
+    }
+
+    #[test]
+    fn frame_header_round_trip() {
+        // Fixed block size, 4096 samples, 44.1 kHz, stereo independent,
+        // 16-bit, frame number 0.
+        let mut h = vec![0xFF, 0xF8, 0xC9, 0x18, 0x00];
+        h.push(crc8(&h));
+        let f = parse_frame_header(&h, 0).unwrap();
+        assert_eq!(f.block_size, 4096);
+        assert_eq!(f.rate, Some(44_100));
+        assert_eq!(f.channels, 2);
+        assert_eq!(f.bits, Some(16));
+        assert_eq!(f.len, 6);
+        // A wrong CRC is rejected.
+        h[5] ^= 1;
+        assert!(parse_frame_header(&h, 0).is_none());
+    }
+
+    #[test]
+    fn coded_numbers() {
+        // Variable block size, sample number 0x12345 coded in 4 bytes.
+        let mut h = vec![0xFF, 0xF9, 0x79, 0x18];
+        h.extend_from_slice(&[0xF0, 0x92, 0x8D, 0x85]);
+        h.extend_from_slice(&[0x01, 0x00]); // block size 257 - 1 (16-bit)
+        h.push(crc8(&h));
+        let f = parse_frame_header(&h, 0).unwrap();
+        assert!(f.variable);
+        assert_eq!(f.number, 0x12345);
+        assert_eq!(f.block_size, 257);
+    }
+
+    #[test]
+    fn id3v2_length() {
+        let tag = [b'I', b'D', b'3', 3, 0, 0, 0, 0, 1, 0];
+        assert_eq!(id3v2_len(&tag, 0), Some(10 + 128));
+        let bad = [b'I', b'D', b'3', 3, 0, 0, 0x80, 0, 0, 0];
+        assert_eq!(id3v2_len(&bad, 0), None);
+    }
+
+    #[test]
+    fn garbage_after_marker_does_not_panic() {
+        let mut v = b"fLaC".to_vec();
+        v.extend_from_slice(&[0x00, 0x00, 0x00, 0x22]);
+        v.extend_from_slice(&[0xFF; 34]);
+        for cut in 0..v.len() {
+            let _ = probe(&v[..cut], 0);
+        }
+        let p = probe(&v, 0);
+        assert!(!p.findings.errors.is_empty());
+    }
+}

@@ -1,0 +1,353 @@
+//! Format detection and the one probing entry point.
+//!
+//! The content decides: [`detect`] reads magic bytes (and, for FLAC, a leading
+//! ID3v2 tag and frame sync codes) and never looks at the file name. The
+//! extension is only a hint: when it names another format than the content,
+//! the record gets an `extension_mismatch` warning. Content of a format this
+//! version does not measure (MP3, Ogg, MP4, AU...) is named in an
+//! `unsupported_format` error rather than "unknown".
+
+pub mod aiff;
+pub mod flac;
+pub mod wav;
+
+use crate::record::{Code, Probe};
+
+/// The RIFF-family magic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RiffForm {
+    /// `RIFF`, little-endian.
+    Riff,
+    /// `RIFX`, big-endian.
+    Rifx,
+    /// `RF64` (EBU Tech 3306).
+    Rf64,
+    /// `BW64` (ITU-R BS.2088).
+    Bw64,
+}
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detected {
+    /// A WAVE file in one of the RIFF forms.
+    Wave(RiffForm),
+    /// AIFF (`false`) or AIFF-C (`true`).
+    Aiff(bool),
+    /// A FLAC stream whose `fLaC` marker is at this offset (after ID3v2).
+    Flac(u64),
+    /// A FLAC stream starting directly with a frame header.
+    FlacFrames,
+    /// A known format that this version does not measure.
+    Unsupported(&'static str),
+    /// Nothing recognised.
+    Unknown,
+    /// Zero bytes.
+    Empty,
+}
+
+/// Identify the content of `buf`.
+pub fn detect(buf: &[u8]) -> Detected {
+    if buf.is_empty() {
+        return Detected::Empty;
+    }
+    let head = |n: usize| buf.get(..n);
+    let at = |from: usize, n: usize| buf.get(from..from + n);
+    match (head(4), at(8, 4)) {
+        (Some(b"RIFF"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Riff),
+        (Some(b"RIFX"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Rifx),
+        (Some(b"RF64"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Rf64),
+        (Some(b"BW64"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Bw64),
+        (Some(b"FORM"), Some(b"AIFF")) => return Detected::Aiff(false),
+        (Some(b"FORM"), Some(b"AIFC")) => return Detected::Aiff(true),
+        (Some(b"fLaC"), _) => return Detected::Flac(0),
+        (Some(b"RIFF"), Some(_)) => return Detected::Unsupported("RIFF (not WAVE)"),
+        (Some(b"FORM"), Some(_)) => return Detected::Unsupported("IFF (not AIFF)"),
+        _ => {}
+    }
+    // Skip ID3v2 tags (there may be several) to find FLAC or MPEG audio.
+    let mut pos = 0u64;
+    let mut tags = 0;
+    while let Some(len) = flac::id3v2_len(buf, pos) {
+        pos += len;
+        tags += 1;
+        if tags > 8 {
+            break;
+        }
+    }
+    if tags > 0 {
+        let rest = buf.get(pos as usize..).unwrap_or_default();
+        if rest.starts_with(b"fLaC") {
+            return Detected::Flac(pos);
+        }
+        return Detected::Unsupported("MP3 (ID3v2-tagged audio)");
+    }
+    if flac::parse_frame_header(buf, 0).is_some() {
+        return Detected::FlacFrames;
+    }
+    if head(4) == Some(b"OggS") {
+        return Detected::Unsupported("Ogg");
+    }
+    if at(4, 4) == Some(b"ftyp") {
+        return Detected::Unsupported("MP4");
+    }
+    let magic: [(&[u8], &'static str); 9] = [
+        (b".snd", "AU (Sun/NeXT audio)"),
+        (b"caff", "CAF (Core Audio Format)"),
+        (b"wvpk", "WavPack"),
+        (b"MAC ", "Monkey's Audio"),
+        (b"TTA1", "TTA"),
+        (b"MThd", "MIDI"),
+        (b"#!AMR", "AMR"),
+        (&[0x30, 0x26, 0xB2, 0x75], "ASF/WMA"),
+        (b"DSD ", "DSF (DSD audio)"),
+    ];
+    for (m, name) in magic {
+        if buf.starts_with(m) {
+            return Detected::Unsupported(name);
+        }
+    }
+    if is_mpeg_audio(buf) {
+        return Detected::Unsupported("MPEG audio (MP3/MP2)");
+    }
+    if is_adts(buf) {
+        return Detected::Unsupported("AAC (ADTS)");
+    }
+    Detected::Unknown
+}
+
+/// Two consecutive MPEG audio frame headers at the start.
+fn is_mpeg_audio(buf: &[u8]) -> bool {
+    fn frame_len(h: &[u8]) -> Option<usize> {
+        if h.len() < 4 || h[0] != 0xFF || h[1] & 0xE0 != 0xE0 {
+            return None;
+        }
+        let version = (h[1] >> 3) & 3; // 0: 2.5, 2: 2, 3: 1
+        let layer = (h[1] >> 1) & 3; // 1: III, 2: II, 3: I
+        let br = usize::from(h[2] >> 4);
+        let sr = usize::from((h[2] >> 2) & 3);
+        let pad = usize::from((h[2] >> 1) & 1);
+        if version == 1 || layer == 0 || br == 0 || br == 15 || sr == 3 {
+            return None;
+        }
+        const RATES: [[usize; 3]; 4] = [
+            [11025, 12000, 8000],
+            [0; 3],
+            [22050, 24000, 16000],
+            [44100, 48000, 32000],
+        ];
+        const V1: [[usize; 15]; 3] = [
+            [
+                0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+            ],
+            [
+                0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384,
+            ],
+            [
+                0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448,
+            ],
+        ];
+        const V2: [[usize; 15]; 3] = [
+            [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+            [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+            [
+                0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256,
+            ],
+        ];
+        let rate = RATES[usize::from(version)][sr];
+        let li = usize::from(layer) - 1; // 0: III, 1: II, 2: I
+        let kbps = if version == 3 { V1[li][br] } else { V2[li][br] };
+        let len = match (layer, version) {
+            (3, _) => (12 * kbps * 1000 / rate + pad) * 4,
+            (1, 3) | (2, _) => 144 * kbps * 1000 / rate + pad,
+            _ => 72 * kbps * 1000 / rate + pad,
+        };
+        (len >= 4).then_some(len)
+    }
+    match frame_len(buf) {
+        Some(len) => buf.get(len..).and_then(frame_len).is_some() || buf.len() <= len,
+        None => false,
+    }
+}
+
+fn is_adts(buf: &[u8]) -> bool {
+    buf.len() >= 7 && buf[0] == 0xFF && buf[1] & 0xF6 == 0xF0 && (buf[2] >> 2) & 0xF < 13
+}
+
+/// Probe `buf`, the whole content of a file; `ext` is the file name's
+/// extension (a hint only).
+pub fn probe(buf: &[u8], ext: Option<&str>) -> Probe {
+    let detected = detect(buf);
+    let mut p = match detected {
+        Detected::Wave(form) => wav::probe(buf, form),
+        Detected::Aiff(aifc) => aiff::probe(buf, aifc),
+        Detected::Flac(start) => flac::probe(buf, start),
+        Detected::FlacFrames => flac::probe_frames_only(buf),
+        Detected::Empty => {
+            let mut p = Probe::default();
+            p.findings
+                .error(Code::EmptyFile, "the file is empty (0 bytes)");
+            return p;
+        }
+        Detected::Unsupported(name) => {
+            let mut p = Probe::default();
+            p.findings.error(
+                Code::UnsupportedFormat,
+                format!("the content is {name}, which this version does not measure"),
+            );
+            p
+        }
+        Detected::Unknown => {
+            let mut p = Probe::default();
+            p.findings.error(
+                Code::UnsupportedFormat,
+                format!("unrecognised content ({})", describe_start(buf)),
+            );
+            return p;
+        }
+    };
+    if let Some(ext) = ext {
+        check_extension(&mut p, &detected, ext);
+    }
+    p
+}
+
+/// What content an extension promises, for the mismatch warning.
+fn extension_formats(ext: &str) -> Option<&'static [&'static str]> {
+    Some(match ext.to_ascii_lowercase().as_str() {
+        "wav" | "wave" | "bwf" => &["WAV", "RF64", "BW64"],
+        "rf64" => &["RF64", "WAV"],
+        "bw64" => &["BW64", "RF64", "WAV"],
+        "aif" | "aiff" => &["AIFF", "AIFC"],
+        "aifc" | "afc" => &["AIFC", "AIFF"],
+        "flac" | "fla" => &["FLAC"],
+        "mp3" | "mp2" | "mp1" | "mpga" => &["MPEG audio (MP3/MP2)", "MP3 (ID3v2-tagged audio)"],
+        "ogg" | "oga" | "opus" => &["Ogg"],
+        "m4a" | "mp4" | "m4b" | "m4p" => &["MP4"],
+        "au" | "snd" => &["AU (Sun/NeXT audio)"],
+        "aac" => &["AAC (ADTS)"],
+        _ => return None,
+    })
+}
+
+fn check_extension(p: &mut Probe, detected: &Detected, ext: &str) {
+    let Some(expected) = extension_formats(ext) else {
+        return;
+    };
+    let actual = match (detected, p.file_format) {
+        (_, Some(f)) => f.as_str(),
+        (Detected::Unsupported(name), _) => name,
+        _ => return,
+    };
+    if !expected.contains(&actual) {
+        p.findings.warn(
+            Code::ExtensionMismatch,
+            format!("the file is named .{ext} but its content is {actual}"),
+        );
+    }
+}
+
+/// A short, safe description of the first bytes, for error messages.
+fn describe_start(buf: &[u8]) -> String {
+    let head = &buf[..buf.len().min(16)];
+    let printable = head
+        .iter()
+        .filter(|b| {
+            b.is_ascii_graphic() || **b == b' ' || **b == b'\n' || **b == b'\r' || **b == b'\t'
+        })
+        .count();
+    if printable == head.len() {
+        let text: String = head
+            .iter()
+            .map(|&b| {
+                if b.is_ascii_graphic() || b == b' ' {
+                    b as char
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        format!("looks like text: \"{}\"", text.trim_end())
+    } else {
+        let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("starts with bytes {}", hex.join(" "))
+    }
+}
+
+/// Display names of the metadata chunks worth listing in a record.
+pub(crate) fn chunk_name(id: &[u8; 4]) -> Option<&'static str> {
+    Some(match id {
+        b"bext" => "bext",
+        b"iXML" => "iXML",
+        b"MD5 " => "MD5",
+        b"axml" => "axml",
+        b"cart" => "cart",
+        b"cue " => "cue",
+        b"smpl" => "smpl",
+        b"inst" | b"INST" => "inst",
+        b"acid" => "acid",
+        b"id3 " | b"ID3 " => "ID3",
+        b"_PMX" => "XMP",
+        b"chna" => "chna",
+        b"NAME" => "NAME",
+        b"AUTH" => "AUTH",
+        b"(c) " => "(c)",
+        b"ANNO" => "ANNO",
+        b"COMT" => "COMT",
+        b"MARK" => "MARK",
+        b"APPL" => "APPL",
+        _ => return None,
+    })
+}
+
+pub(crate) fn push_unique(list: &mut Vec<String>, name: &str) {
+    if !list.iter().any(|n| n == name) {
+        list.push(name.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_content() {
+        assert_eq!(detect(b""), Detected::Empty);
+        assert_eq!(
+            detect(b"RIFF\0\0\0\0WAVEfmt "),
+            Detected::Wave(RiffForm::Riff)
+        );
+        assert_eq!(detect(b"RIFX\0\0\0\0WAVE"), Detected::Wave(RiffForm::Rifx));
+        assert_eq!(
+            detect(b"BW64\xff\xff\xff\xffWAVE"),
+            Detected::Wave(RiffForm::Bw64)
+        );
+        assert_eq!(detect(b"FORM\0\0\0\0AIFC"), Detected::Aiff(true));
+        assert_eq!(detect(b"fLaC\0"), Detected::Flac(0));
+        assert_eq!(detect(b"OggS\0\x02"), Detected::Unsupported("Ogg"));
+        assert_eq!(detect(b"\0\0\0\x20ftypM4A "), Detected::Unsupported("MP4"));
+        assert_eq!(detect(b"hello world"), Detected::Unknown);
+        let mut id3flac = vec![b'I', b'D', b'3', 4, 0, 0, 0, 0, 0, 2, 0, 0];
+        id3flac.extend_from_slice(b"fLaC");
+        assert_eq!(detect(&id3flac), Detected::Flac(12));
+    }
+
+    #[test]
+    fn text_named_wav_is_unsupported_with_a_readable_message() {
+        let p = probe(b"just some text\n", Some("wav"));
+        assert_eq!(p.findings.errors[0].code, Code::UnsupportedFormat);
+        assert!(p.findings.errors[0].message.contains("looks like text"));
+    }
+
+    #[test]
+    fn extension_mismatch_is_a_warning() {
+        let p = probe(b"OggS\0\x02", Some("wav"));
+        assert!(
+            p.findings
+                .warnings
+                .iter()
+                .any(|w| w.code == Code::ExtensionMismatch)
+        );
+        let p = probe(b"OggS\0\x02", Some("ogg"));
+        assert!(p.findings.warnings.is_empty());
+    }
+}

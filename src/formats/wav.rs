@@ -1,0 +1,708 @@
+//! WAVE in all its containers: RIFF, RIFX (big-endian), RF64 and BW64.
+//!
+//! Chunks may come in any order; odd-sized chunks carry a pad byte; unknown
+//! chunks are skipped. The sample count comes from the bytes of the `data`
+//! chunk actually present in the file divided by the block alignment, so a
+//! data chunk shorter than its header says is reported (`truncated_data`)
+//! with both figures instead of being believed. RF64/BW64 sizes of
+//! `0xFFFFFFFF` are taken from the `ds64` chunk.
+
+use crate::formats::{RiffForm, chunk_name, push_unique};
+use crate::reader::{Endian, Reader, fourcc_str};
+use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
+
+/// Most chunks walked before giving up on a hostile file.
+const MAX_CHUNKS: u32 = 100_000;
+
+const TAG_PCM: u16 = 0x0001;
+const TAG_ADPCM: u16 = 0x0002;
+const TAG_FLOAT: u16 = 0x0003;
+const TAG_ALAW: u16 = 0x0006;
+const TAG_MULAW: u16 = 0x0007;
+const TAG_IMA_ADPCM: u16 = 0x0011;
+const TAG_EXTENSIBLE: u16 = 0xFFFE;
+
+/// The tail shared by the standard KSDATAFORMAT sub-format GUIDs
+/// (`xxxxxxxx-0000-0010-8000-00aa00389b71`), after the 32-bit format code.
+const KS_GUID_TAIL: [u8; 12] = [
+    0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
+];
+/// The tail of the ambisonic B-format GUIDs (`xxxxxxxx-0721-11d3-8644-c8c1ca000000`).
+const AMBISONIC_GUID_TAIL: [u8; 12] = [
+    0x21, 0x07, 0xd3, 0x11, 0x86, 0x44, 0xc8, 0xc1, 0xca, 0x00, 0x00, 0x00,
+];
+
+#[derive(Debug, Default)]
+struct Fmt {
+    tag: u16,
+    channels: u16,
+    rate: u32,
+    byte_rate: u32,
+    block_align: u16,
+    bits: u16,
+    valid_bits: Option<u16>,
+    channel_mask: Option<u32>,
+    sub_format: Option<SubFormat>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum SubFormat {
+    Known(u16),
+    Other([u8; 16]),
+}
+
+#[derive(Debug, Default)]
+struct Ds64 {
+    riff_size: u64,
+    data_size: u64,
+    sample_count: u64,
+}
+
+/// Probe a RIFF/RIFX/RF64/BW64 WAVE file.
+pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
+    let mut p = Probe::default();
+    let (endian, format) = match form {
+        RiffForm::Riff => (Endian::Little, FileFormat::Wav),
+        RiffForm::Rifx => (Endian::Big, FileFormat::Wav),
+        RiffForm::Rf64 => (Endian::Little, FileFormat::Rf64),
+        RiffForm::Bw64 => (Endian::Little, FileFormat::Bw64),
+    };
+    p.file_format = Some(format);
+    let is_64 = matches!(form, RiffForm::Rf64 | RiffForm::Bw64);
+    let file_len = buf.len() as u64;
+
+    let mut r = Reader::new(buf);
+    // Detection guaranteed 12 bytes: magic, size, "WAVE".
+    let _ = r.skip(4);
+    let riff_size32 = r.u32(endian).unwrap_or(0);
+    let _ = r.skip(4);
+
+    let mut fmt: Option<Fmt> = None;
+    let mut ds64: Option<Ds64> = None;
+    let mut fact: Option<u32> = None;
+    // (declared size, bytes present, offset) of the data chunk.
+    let mut data: Option<(u64, u64, u64)> = None;
+    let mut size_unset = false;
+    let mut chunks = 0u32;
+
+    // Where the RIFF chunk says it ends, when its 32-bit size is meaningful.
+    let declared_end = (!(is_64 && riff_size32 == u32::MAX)).then(|| u64::from(riff_size32) + 8);
+    // The walk stopped at a chunk running past the end of the file.
+    let mut walk_broken = false;
+    while r.remaining() >= 8 {
+        chunks += 1;
+        if chunks > MAX_CHUNKS {
+            p.findings.warn(
+                Code::TruncatedChunk,
+                format!(
+                    "more than {MAX_CHUNKS} chunks: stopped walking at offset {}",
+                    r.pos()
+                ),
+            );
+            break;
+        }
+        let start = r.pos();
+        let Ok(id) = r.fourcc() else { break };
+        let size32 = r.u32(endian).unwrap_or(0);
+        let mut size = u64::from(size32);
+        if is_64 && size32 == u32::MAX {
+            match (&ds64, &id) {
+                (Some(d), b"data") => size = d.data_size,
+                (Some(_), _) => {}
+                (None, b"data") => {}
+                (None, _) => {}
+            }
+        }
+        if &id == b"data" {
+            if data.is_some() {
+                p.findings.warn(
+                    Code::InconsistentHeader,
+                    format!("a second data chunk at offset {start} is ignored"),
+                );
+                skip_chunk(&mut r, size);
+                continue;
+            }
+            let unset = size32 == u32::MAX && !(is_64 && ds64.is_some())
+                || size32 == 0 && r.remaining() > 0 && !looks_like_chunk(r.clone());
+            if unset {
+                size_unset = true;
+                size = r.remaining();
+                p.findings.warn(
+                    Code::DataSizeUnset,
+                    format!(
+                        "data chunk size is 0x{size32:08X} (written by a streaming encoder): measured to the end of the file, {size} bytes"
+                    ),
+                );
+            }
+            let present = size.min(r.remaining());
+            data = Some((size, present, r.pos()));
+            skip_chunk(&mut r, size);
+            continue;
+        }
+        if size > r.remaining() {
+            // A chunk that runs past the end: parse what is needed if it is
+            // a header chunk and complete enough, otherwise warn and stop.
+            // Past the RIFF chunk's declared end this is trailing data, not
+            // a chunk, and is reported as such below.
+            walk_broken = true;
+            if declared_end.is_some_and(|end| start >= end) {
+                break;
+            }
+            let name = fourcc_str(&id);
+            if &id == b"fmt " && fmt.is_none() {
+                let mut body = Reader::new(r.bytes_up_to(size));
+                fmt = parse_fmt(&mut body, endian);
+            }
+            p.findings.warn(
+                Code::TruncatedChunk,
+                format!(
+                    "chunk '{name}' at offset {start} declares {size} bytes, only {} remain in the file",
+                    r.remaining()
+                ),
+            );
+            break;
+        }
+        // `size <= remaining`, so this cannot fail.
+        let Ok(mut body) = r.sub(size) else { break };
+        if size % 2 == 1 {
+            // The pad byte; a missing one at the very end is tolerated.
+            let _ = r.skip(1);
+        }
+        match &id {
+            b"fmt " => {
+                if fmt.is_some() {
+                    p.findings.warn(
+                        Code::InconsistentHeader,
+                        format!("a second fmt chunk at offset {start} is ignored"),
+                    );
+                } else {
+                    fmt = parse_fmt(&mut body, endian);
+                    if fmt.is_none() {
+                        p.findings.error(
+                            Code::InvalidHeader,
+                            format!("fmt chunk at offset {start} is only {size} bytes (at least 14 needed)"),
+                        );
+                        return p;
+                    }
+                }
+            }
+            b"ds64" if is_64 && ds64.is_none() => {
+                ds64 = parse_ds64(&mut body);
+            }
+            b"fact" => fact = body.u32(endian).ok(),
+            b"LIST" => {
+                let kind = body.fourcc().map(|k| fourcc_str(&k)).unwrap_or_default();
+                push_unique(&mut p.metadata_chunks, &format!("LIST-{}", kind.trim()));
+            }
+            _ => {
+                if let Some(name) = chunk_name(&id) {
+                    push_unique(&mut p.metadata_chunks, name);
+                }
+            }
+        }
+    }
+
+    // Container size against the file.
+    let riff_end = if is_64 && riff_size32 == u32::MAX {
+        ds64.as_ref().map(|d| d.riff_size.saturating_add(8))
+    } else {
+        Some(u64::from(riff_size32) + 8)
+    };
+    if is_64 && ds64.is_none() {
+        p.findings.warn(
+            Code::MissingDs64,
+            format!("{format} file without a ds64 chunk: sizes taken from the 32-bit fields"),
+        );
+    }
+    let truncated = data.is_some_and(|(declared, present, _)| present < declared);
+    // Bytes left over that do not make a whole chunk header.
+    let walk_broken = walk_broken || r.remaining() > 1;
+    if let Some(end) = riff_end {
+        if end < file_len && walk_broken {
+            p.findings.warn(
+                Code::TrailingData,
+                format!(
+                    "{} bytes after the end of the {} chunk ({} declared, file is {file_len})",
+                    file_len - end,
+                    form_name(form),
+                    end
+                ),
+            );
+        } else if end < file_len {
+            // Whole chunks follow the declared end: the size field is wrong.
+            p.findings.warn(
+                Code::ContainerSizeMismatch,
+                format!(
+                    "{} chunk declares {end} bytes, but its chunks run to the end of the file at {file_len}",
+                    form_name(form)
+                ),
+            );
+        } else if end > file_len && !truncated && !size_unset {
+            p.findings.warn(
+                Code::ContainerSizeMismatch,
+                format!(
+                    "{} chunk declares {end} bytes, the file has {file_len}",
+                    form_name(form)
+                ),
+            );
+        }
+    }
+
+    let Some(fmt) = fmt else {
+        p.findings.error(
+            Code::InvalidHeader,
+            "no fmt chunk: the audio format is not declared",
+        );
+        return p;
+    };
+    if fmt.channels == 0 {
+        p.findings
+            .error(Code::InvalidHeader, "fmt chunk declares 0 channels");
+        return p;
+    }
+    if fmt.rate == 0 {
+        p.findings.error(
+            Code::InvalidHeader,
+            "fmt chunk declares a sample rate of 0 Hz",
+        );
+        return p;
+    }
+    p.sample_rate = Some(fmt.rate);
+    p.channels = Some(u32::from(fmt.channels));
+    p.channel_mask = fmt.channel_mask;
+
+    let codec = describe_codec(&fmt, endian);
+    p.audio_codec = Some(codec.name.clone());
+    p.sample_format = codec.sample_format;
+
+    let Some((declared, present, _offset)) = data else {
+        if codec.measurable {
+            fill_depths(&mut p, &fmt, &codec);
+        }
+        match riff_end {
+            Some(end) if end > file_len => {
+                p.total_samples = Some(0);
+                p.duration_source = Some(DurationSource::Header);
+                p.findings.error(
+                    Code::TruncatedData,
+                    format!(
+                        "the file ends at {file_len} bytes before any data chunk; the {} chunk declares {end}",
+                        form_name(form)
+                    ),
+                );
+            }
+            _ => p.findings.error(
+                Code::InvalidHeader,
+                "no data chunk: the file holds no audio",
+            ),
+        }
+        return p;
+    };
+    p.audio_bytes = Some(present);
+
+    if !codec.measurable {
+        p.findings.warn(
+            Code::UnsupportedCodec,
+            format!("{} audio is identified but not decoded", codec.name),
+        );
+        match fact {
+            Some(n) => {
+                p.total_samples = Some(u64::from(n));
+                p.duration_source = Some(DurationSource::Header);
+            }
+            None => p.findings.error(
+                Code::UnknownDuration,
+                format!("{} data without a fact chunk: the sample count cannot be derived without decoding", codec.name),
+            ),
+        }
+        if truncated {
+            p.findings.error(
+                Code::TruncatedData,
+                format!("data chunk declares {declared} bytes, the file holds {present}"),
+            );
+        }
+        return p;
+    }
+
+    if fmt.bits == 0 {
+        p.findings
+            .error(Code::InvalidHeader, "fmt chunk declares 0 bits per sample");
+        return p;
+    }
+    let (container_bits, align) = fill_depths(&mut p, &fmt, &codec);
+    let expected_align = u64::from(fmt.channels) * u64::from(container_bits.div_ceil(8));
+    if u64::from(fmt.block_align) != align {
+        // Measured anyway, but a file whose header says a sample frame has no
+        // bytes is not deliverable as it is.
+        p.findings.error(
+            Code::InvalidHeader,
+            format!("block align is 0: counted frames of {expected_align} bytes (channels x bytes per sample)"),
+        );
+    } else if align != expected_align {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!(
+                "block align is {align}, {} channels of {container_bits}-bit samples need {expected_align}: counting frames of {align} bytes",
+                fmt.channels
+            ),
+        );
+    }
+    let expected_rate = u64::from(fmt.rate) * align;
+    if u64::from(fmt.byte_rate) != expected_rate {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!(
+                "byte rate is {}, {} Hz x {align}-byte frames is {expected_rate}",
+                fmt.byte_rate, fmt.rate
+            ),
+        );
+    }
+
+    let frames = present / align;
+    p.total_samples = Some(frames);
+    p.duration_source = Some(DurationSource::Header);
+    if present < declared {
+        let declared_frames = declared / align;
+        p.declared_samples = Some(declared_frames);
+        p.findings.error(
+            Code::TruncatedData,
+            format!(
+                "data chunk declares {declared} bytes ({declared_frames} sample frames), the file holds {present} bytes ({frames} sample frames): {} frames missing",
+                declared_frames - frames
+            ),
+        );
+    } else if present % align != 0 {
+        p.findings.warn(
+            Code::PartialSampleFrame,
+            format!(
+                "data chunk holds {present} bytes, not a whole number of {align}-byte sample frames: the last {} bytes are ignored",
+                present % align
+            ),
+        );
+    }
+    if let Some(d) = &ds64
+        && d.sample_count != 0
+        && d.sample_count != frames
+        && !truncated
+    {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!(
+                "ds64 sample count is {}, the data holds {frames} frames",
+                d.sample_count
+            ),
+        );
+    }
+    if let Some(n) = fact
+        && fmt.tag != TAG_PCM
+        && u64::from(n) != frames
+        && !truncated
+        && n != u32::MAX
+    {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!("fact chunk says {n} sample frames, the data holds {frames}"),
+        );
+    }
+    p
+}
+
+/// Set the bit depths from the fmt chunk; returns the declared bits per
+/// sample and the block alignment used to count frames (the declared one, or
+/// channels x bytes per sample when it is 0).
+fn fill_depths(p: &mut Probe, fmt: &Fmt, codec: &CodecInfo) -> (u32, u64) {
+    let container_bits = u32::from(fmt.bits);
+    let mut valid_bits = fmt
+        .valid_bits
+        .map(u32::from)
+        .filter(|&v| v != 0)
+        .unwrap_or(container_bits);
+    if valid_bits > container_bits && container_bits != 0 {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!("valid bits per sample {valid_bits} exceed the container's {container_bits}"),
+        );
+        valid_bits = container_bits;
+    }
+    let channels = u64::from(fmt.channels.max(1));
+    let expected_align = channels * u64::from(container_bits.div_ceil(8));
+    let align = match u64::from(fmt.block_align) {
+        0 => expected_align,
+        a => a,
+    };
+    // Storage width per sample as the file lays it out (24 bits in 4 bytes).
+    let slot_bits = u32::try_from(align * 8 / channels).unwrap_or(0);
+    let storage_bits = if align % channels == 0 && slot_bits > container_bits {
+        slot_bits
+    } else {
+        container_bits.div_ceil(8) * 8
+    };
+    if container_bits > 0 {
+        p.bit_depth = Some(if codec.companded { 8 } else { valid_bits });
+        if !codec.companded && storage_bits != valid_bits {
+            p.container_bit_depth = Some(storage_bits);
+        }
+    }
+    (container_bits, align)
+}
+
+fn form_name(form: RiffForm) -> &'static str {
+    match form {
+        RiffForm::Riff => "RIFF",
+        RiffForm::Rifx => "RIFX",
+        RiffForm::Rf64 => "RF64",
+        RiffForm::Bw64 => "BW64",
+    }
+}
+
+fn skip_chunk(r: &mut Reader<'_>, size: u64) {
+    let take = size.min(r.remaining());
+    let _ = r.skip(take);
+    if size % 2 == 1 && take == size {
+        let _ = r.skip(1);
+    }
+}
+
+/// Whether the next 8 bytes look like a chunk header (printable id).
+fn looks_like_chunk(mut r: Reader<'_>) -> bool {
+    match r.fourcc() {
+        Ok(id) => id.iter().all(|b| (0x20..0x7f).contains(b)),
+        Err(_) => false,
+    }
+}
+
+fn parse_fmt(r: &mut Reader<'_>, e: Endian) -> Option<Fmt> {
+    let tag = r.u16(e).ok()?;
+    let channels = r.u16(e).ok()?;
+    let rate = r.u32(e).ok()?;
+    let byte_rate = r.u32(e).ok()?;
+    let block_align = r.u16(e).ok()?;
+    // WAVEFORMAT (14 bytes, no bits field) is used by old non-PCM writers.
+    let bits = r.u16(e).unwrap_or(0);
+    let mut fmt = Fmt {
+        tag,
+        channels,
+        rate,
+        byte_rate,
+        block_align,
+        bits,
+        ..Fmt::default()
+    };
+    if tag == TAG_EXTENSIBLE
+        && let Ok(cb) = r.u16(e)
+        && cb >= 22
+    {
+        fmt.valid_bits = r.u16(e).ok();
+        fmt.channel_mask = r.u32(e).ok();
+        if let Ok(code) = r.u32(e)
+            && let Ok(tail) = r.array::<12>()
+        {
+            let tail_le = if e == Endian::Big {
+                swap_guid_tail(tail)
+            } else {
+                tail
+            };
+            fmt.sub_format = Some(
+                if tail_le == KS_GUID_TAIL || tail_le == AMBISONIC_GUID_TAIL {
+                    SubFormat::Known((code & 0xFFFF) as u16)
+                } else {
+                    let mut g = [0u8; 16];
+                    g[..4].copy_from_slice(&code.to_le_bytes());
+                    g[4..].copy_from_slice(&tail);
+                    SubFormat::Other(g)
+                },
+            );
+        }
+    }
+    Some(fmt)
+}
+
+/// In RIFX the GUID's 16-bit Data2 and Data3 fields are big-endian too.
+fn swap_guid_tail(mut t: [u8; 12]) -> [u8; 12] {
+    t.swap(0, 1);
+    t.swap(2, 3);
+    t
+}
+
+fn parse_ds64(r: &mut Reader<'_>) -> Option<Ds64> {
+    Some(Ds64 {
+        riff_size: r.u64(Endian::Little).ok()?,
+        data_size: r.u64(Endian::Little).ok()?,
+        sample_count: r.u64(Endian::Little).unwrap_or(0),
+    })
+}
+
+struct CodecInfo {
+    name: String,
+    sample_format: Option<SampleFormat>,
+    /// Sample count = data bytes / block align.
+    measurable: bool,
+    /// A-law or mu-law: 8 bits stored per sample.
+    companded: bool,
+}
+
+fn describe_codec(fmt: &Fmt, _e: Endian) -> CodecInfo {
+    let tag = match (fmt.tag, fmt.sub_format) {
+        (TAG_EXTENSIBLE, Some(SubFormat::Known(code))) => code,
+        (TAG_EXTENSIBLE, Some(SubFormat::Other(g))) => {
+            return CodecInfo {
+                name: format!("WAVE_FORMAT_EXTENSIBLE {}", guid_text(&g)),
+                sample_format: None,
+                measurable: false,
+                companded: false,
+            };
+        }
+        // Extensible without a sub-format: treat as PCM by its bits.
+        (TAG_EXTENSIBLE, None) => TAG_PCM,
+        (t, _) => t,
+    };
+    let (name, sample_format, measurable, companded) = match tag {
+        TAG_PCM => ("PCM".to_string(), Some(SampleFormat::Int), true, false),
+        TAG_FLOAT => ("PCM".to_string(), Some(SampleFormat::Float), true, false),
+        TAG_ALAW => ("ALaw".to_string(), Some(SampleFormat::Int), true, true),
+        TAG_MULAW => ("MuLaw".to_string(), Some(SampleFormat::Int), true, true),
+        TAG_ADPCM | TAG_IMA_ADPCM | 0x0010 | 0x0020 | 0x0040 | 0x0064 => {
+            ("ADPCM".to_string(), None, false, false)
+        }
+        0x0031 => ("GSM 6.10".to_string(), None, false, false),
+        0x0050 => ("MP2".to_string(), None, false, false),
+        0x0055 => ("MP3".to_string(), None, false, false),
+        0x0160..=0x0163 => ("WMA".to_string(), None, false, false),
+        0xF1AC => ("FLAC".to_string(), None, false, false),
+        other => (format!("WAVE format 0x{other:04X}"), None, false, false),
+    };
+    CodecInfo {
+        name,
+        sample_format,
+        measurable,
+        companded,
+    }
+}
+
+fn guid_text(g: &[u8; 16]) -> String {
+    format!(
+        "{{{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}}}",
+        g[3],
+        g[2],
+        g[1],
+        g[0],
+        g[5],
+        g[4],
+        g[7],
+        g[6],
+        g[8],
+        g[9],
+        g[10],
+        g[11],
+        g[12],
+        g[13],
+        g[14],
+        g[15]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal RIFF WAVE with the given fmt fields and `frames` frames.
+    fn wav(tag: u16, channels: u16, rate: u32, bits: u16, frames: u32, extra: &[u8]) -> Vec<u8> {
+        let align = channels * bits.div_ceil(8);
+        let data_len = u32::from(align) * frames;
+        let mut v = Vec::new();
+        v.extend_from_slice(b"RIFF");
+        v.extend_from_slice(&(4 + 24 + extra.len() as u32 + 8 + data_len).to_le_bytes());
+        v.extend_from_slice(b"WAVE");
+        v.extend_from_slice(b"fmt ");
+        v.extend_from_slice(&16u32.to_le_bytes());
+        v.extend_from_slice(&tag.to_le_bytes());
+        v.extend_from_slice(&channels.to_le_bytes());
+        v.extend_from_slice(&rate.to_le_bytes());
+        v.extend_from_slice(&(rate * u32::from(align)).to_le_bytes());
+        v.extend_from_slice(&align.to_le_bytes());
+        v.extend_from_slice(&bits.to_le_bytes());
+        v.extend_from_slice(extra);
+        v.extend_from_slice(b"data");
+        v.extend_from_slice(&data_len.to_le_bytes());
+        v.resize(v.len() + data_len as usize, 0);
+        v
+    }
+
+    #[test]
+    fn pcm16_stereo() {
+        let p = probe(&wav(1, 2, 44_100, 16, 1000, &[]), RiffForm::Riff);
+        assert_eq!(p.findings.errors, vec![]);
+        assert_eq!(p.findings.warnings, vec![]);
+        assert_eq!(p.total_samples, Some(1000));
+        assert_eq!(p.bit_depth, Some(16));
+        assert_eq!(p.container_bit_depth, None);
+        assert_eq!(p.audio_codec.as_deref(), Some("PCM"));
+    }
+
+    #[test]
+    fn truncated_data_reports_both_figures() {
+        let mut v = wav(1, 2, 48_000, 24, 100, &[]);
+        v.truncate(v.len() - 61); // 10 frames and a partial one gone
+        let p = probe(&v, RiffForm::Riff);
+        assert!(p.findings.has_error(Code::TruncatedData));
+        assert_eq!(p.total_samples, Some(89));
+        assert_eq!(p.declared_samples, Some(100));
+        let msg = &p.findings.errors[0].message;
+        assert!(msg.contains("600 bytes (100 sample frames)"), "{msg}");
+    }
+
+    #[test]
+    fn odd_unknown_chunk_is_padded_and_skipped() {
+        // "junk" chunk of 3 bytes + pad byte before data.
+        let extra = [b'j', b'u', b'n', b'k', 3, 0, 0, 0, 1, 2, 3, 0];
+        let p = probe(&wav(1, 1, 8000, 8, 10, &extra), RiffForm::Riff);
+        assert_eq!(p.findings.errors, vec![]);
+        assert_eq!(p.total_samples, Some(10));
+    }
+
+    #[test]
+    fn missing_fmt_and_zero_channels_are_errors() {
+        let mut v = wav(1, 0, 8000, 8, 10, &[]);
+        let p = probe(&v, RiffForm::Riff);
+        assert!(p.findings.has_error(Code::InvalidHeader));
+        v[12..16].copy_from_slice(b"xxxx");
+        let p = probe(&v, RiffForm::Riff);
+        assert!(p.findings.has_error(Code::InvalidHeader));
+    }
+
+    #[test]
+    fn hostile_sizes_do_not_panic() {
+        let mut v = wav(1, 2, 44_100, 16, 4, &[]);
+        // fmt size 0xFFFFFFFF
+        v[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
+        let p = probe(&v, RiffForm::Riff);
+        assert!(!p.findings.errors.is_empty() || !p.findings.warnings.is_empty());
+        for cut in 0..v.len() {
+            let _ = probe(&v[..cut], RiffForm::Riff);
+        }
+    }
+
+    #[test]
+    fn unset_data_size_is_measured_to_the_end() {
+        let mut v = wav(1, 2, 44_100, 16, 50, &[]);
+        let at = v.len() - 200 - 4;
+        v[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let p = probe(&v, RiffForm::Riff);
+        assert_eq!(p.total_samples, Some(50));
+        assert!(
+            p.findings
+                .warnings
+                .iter()
+                .any(|w| w.code == Code::DataSizeUnset)
+        );
+        assert_eq!(p.findings.errors, vec![]);
+    }
+
+    #[test]
+    fn guid_is_printed_in_registry_form() {
+        let mut g = [0u8; 16];
+        g[..4].copy_from_slice(&1u32.to_le_bytes());
+        g[4..].copy_from_slice(&KS_GUID_TAIL);
+        assert_eq!(guid_text(&g), "{00000001-0000-0010-8000-00aa00389b71}");
+    }
+}

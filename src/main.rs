@@ -1,0 +1,354 @@
+//! The `ddexprobe` command: parse arguments, build a validated configuration,
+//! call the library, map the outcome to an exit code.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ddexprobe::checksum::HashSet;
+use ddexprobe::discover::{self, Target};
+use ddexprobe::output::{self, Format};
+use ddexprobe::pipeline::{self, Progress, ScanOptions, Summary};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// Exit codes (documented in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// Every file was probed without error.
+    Clean = 0,
+    /// At least one file has an error.
+    FileErrors = 1,
+    /// Usage error, or a path that does not exist.
+    Usage = 2,
+}
+
+#[derive(Parser)]
+#[command(
+    name = "ddexprobe",
+    version,
+    about = "Exact technical metadata for music delivery",
+    long_about = "Measures audio files exactly (container, codec, sample rate, bit depth, channels, \
+                  sample count, ISO 8601 duration, checksums) from their content, for whole catalogs \
+                  in parallel.\n\nExit codes: 0 every file probed without error; 1 at least one file \
+                  has an error; 2 usage error or a path that does not exist."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Measure every audio file under the given paths and write one record per file.
+    Scan(ScanArgs),
+    /// Show a readable report for each given file.
+    Inspect(InspectArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScanFormat {
+    Ndjson,
+    Json,
+    Csv,
+    Table,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InspectFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct Common {
+    /// Digests of the whole file: md5,sha256 | md5 | sha256 | none.
+    #[arg(long, default_value = "md5,sha256", value_name = "LIST")]
+    hash: String,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Files or directories (walked recursively).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format [default: table on a terminal, ndjson otherwise].
+    #[arg(long, value_enum)]
+    format: Option<ScanFormat>,
+    /// Write records to FILE instead of stdout (written whole, then renamed into place).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Consider every file in the directories, not only audio extensions.
+    #[arg(long)]
+    all: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct InspectArgs {
+    /// Files to inspect.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: InspectFormat,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// The validated configuration of one run.
+struct Config {
+    targets: Vec<Target>,
+    format: Format,
+    output: Option<PathBuf>,
+    opts: ScanOptions,
+    progress: bool,
+    summary: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) => {
+            eprintln!("ddexprobe: error: {e:#}");
+            ExitCode::from(Exit::Usage as u8)
+        }
+    }
+}
+
+fn common_opts(c: &Common) -> Result<(ScanOptions, bool)> {
+    let hashes = HashSet::parse(&c.hash).map_err(anyhow::Error::msg)?;
+    let jobs = match c.jobs {
+        Some(0) => bail!("--jobs must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    Ok((ScanOptions { hashes, jobs }, c.quiet))
+}
+
+fn build_config(command: Command) -> Result<(Config, Vec<String>)> {
+    match command {
+        Command::Scan(a) => {
+            let (opts, quiet) = common_opts(&a.common)?;
+            let found = discover::discover(&a.paths, a.all)?;
+            let format = match a.format {
+                Some(ScanFormat::Ndjson) => Format::Ndjson,
+                Some(ScanFormat::Json) => Format::Json,
+                Some(ScanFormat::Csv) => Format::Csv,
+                Some(ScanFormat::Table) => Format::Table,
+                None if a.output.is_none() && io::stdout().is_terminal() => Format::Table,
+                None => Format::Ndjson,
+            };
+            if let Some(out) = &a.output {
+                refuse_input_as_output(out, &found.targets)?;
+            }
+            let interactive = io::stderr().is_terminal();
+            Ok((
+                Config {
+                    targets: found.targets,
+                    format,
+                    output: a.output,
+                    opts,
+                    progress: interactive && !quiet,
+                    summary: !quiet,
+                },
+                found.skipped,
+            ))
+        }
+        Command::Inspect(a) => {
+            let (opts, _quiet) = common_opts(&a.common)?;
+            let mut targets = Vec::new();
+            for f in &a.files {
+                let meta = std::fs::metadata(f)
+                    .with_context(|| format!("{}: no such file", f.display()))?;
+                if meta.is_dir() {
+                    bail!(
+                        "{}: is a directory (use `ddexprobe scan` for directories)",
+                        f.display()
+                    );
+                }
+                targets.push(Target {
+                    path: f.clone(),
+                    display: f.to_string_lossy().into_owned(),
+                });
+            }
+            let format = match a.format {
+                InspectFormat::Text => Format::Text,
+                InspectFormat::Json => Format::Json,
+            };
+            Ok((
+                Config {
+                    targets,
+                    format,
+                    output: None,
+                    opts,
+                    progress: false,
+                    summary: false,
+                },
+                Vec::new(),
+            ))
+        }
+    }
+}
+
+/// `-o` must never clobber one of the files being measured.
+fn refuse_input_as_output(out: &Path, targets: &[Target]) -> Result<()> {
+    let Ok(out) = out.canonicalize() else {
+        return Ok(());
+    };
+    for t in targets {
+        if t.path.canonicalize().is_ok_and(|p| p == out) {
+            bail!(
+                "-o {} is one of the input files; refusing to overwrite it",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<Exit> {
+    let (config, skipped) = build_config(cli.command)?;
+    for s in &skipped {
+        eprintln!("ddexprobe: warning: {s}");
+    }
+    let started = Instant::now();
+
+    // Open the output before any work starts.
+    let (sink, temp): (Box<dyn Write>, Option<(PathBuf, PathBuf)>) = match &config.output {
+        Some(path) => {
+            let temp = temp_path(path);
+            let file =
+                File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+            (Box::new(BufWriter::new(file)), Some((temp, path.clone())))
+        }
+        None => (Box::new(BufWriter::new(io::stdout().lock())), None),
+    };
+    let mut writer = output::writer(config.format, sink);
+
+    let bar = config.progress.then(|| progress_bar(config.targets.len()));
+    let mut sink_error = writer.begin().err();
+    let outcome = if sink_error.is_none() {
+        pipeline::scan(
+            &config.targets,
+            config.opts,
+            |r| writer.record(r),
+            |p: Progress| {
+                if let Some(bar) = &bar {
+                    bar.set_position(p.done as u64);
+                    bar.set_message(format!(
+                        "{}/s",
+                        human_bytes(p.bytes as f64 / started.elapsed().as_secs_f64().max(1e-9))
+                    ));
+                }
+            },
+        )
+    } else {
+        pipeline::ScanOutcome {
+            summary: Summary::default(),
+            sink_error: None,
+        }
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    sink_error = sink_error.or(outcome.sink_error);
+    if sink_error.is_none() {
+        sink_error = writer.finish(&outcome.summary).err();
+    }
+    drop(writer);
+
+    let summary = outcome.summary;
+    match sink_error {
+        // The reader of our output went away (`| head`): end quietly.
+        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Some(e) => {
+            if let Some((temp, _)) = &temp {
+                let _ = std::fs::remove_file(temp);
+            }
+            bail!("cannot write the output: {e}");
+        }
+        None => {
+            if let Some((temp, path)) = &temp {
+                std::fs::rename(temp, path)
+                    .with_context(|| format!("cannot move the output into {}", path.display()))?;
+            }
+        }
+    }
+    if config.summary {
+        eprintln!("{}", summary_line(&summary, started.elapsed()));
+    }
+    Ok(if summary.files_with_errors > 0 {
+        Exit::FileErrors
+    } else {
+        Exit::Clean
+    })
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn progress_bar(total: usize) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  ETA {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+fn human_bytes(b: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = b;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    format!("{v:.1} {}", UNITS[u])
+}
+
+fn summary_line(s: &Summary, elapsed: Duration) -> String {
+    let formats: Vec<String> = s.formats.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    let mut line = format!(
+        "ddexprobe: {} files ({}); {} with errors, {} with warnings; audio {}; {} in {:.2} s ({}/s, {:.0} files/s)",
+        s.files,
+        if formats.is_empty() {
+            "none".to_string()
+        } else {
+            formats.join(", ")
+        },
+        s.files_with_errors,
+        s.files_with_warnings,
+        s.total_duration,
+        human_bytes(s.bytes as f64),
+        secs,
+        human_bytes(s.bytes as f64 / secs),
+        s.files as f64 / secs
+    );
+    if !s.error_codes.is_empty() {
+        let codes: Vec<String> = s
+            .error_codes
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        line.push_str(&format!("\nddexprobe: errors: {}", codes.join(", ")));
+    }
+    line
+}

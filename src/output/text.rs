@@ -1,0 +1,88 @@
+//! The `inspect` report: every field of a record, one per line, for people.
+
+use super::{RecordWriter, sanitize};
+use crate::pipeline::Summary;
+use crate::record::Record;
+use std::io::{self, Write};
+
+/// Text report writer.
+pub struct TextWriter<W: Write> {
+    out: W,
+    first: bool,
+}
+
+impl<W: Write> TextWriter<W> {
+    /// A writer over `out`.
+    pub fn new(out: W) -> Self {
+        TextWriter { out, first: true }
+    }
+}
+
+impl<W: Write> RecordWriter for TextWriter<W> {
+    fn record(&mut self, r: &Record) -> io::Result<()> {
+        if !self.first {
+            writeln!(self.out)?;
+        }
+        self.first = false;
+        let o = &mut self.out;
+        writeln!(o, "{}", sanitize(&r.path))?;
+        let line = |o: &mut W, k: &str, v: Option<String>| -> io::Result<()> {
+            match v {
+                Some(v) => writeln!(o, "  {k:<18} {}", sanitize(&v)),
+                None => Ok(()),
+            }
+        };
+        line(o, "size", Some(format!("{} bytes", r.size_bytes)))?;
+        line(o, "format", r.file_format.map(|f| f.to_string()))?;
+        let codec = r.audio_codec.clone().map(|c| match r.sample_format {
+            Some(crate::record::SampleFormat::Float) => format!("{c} (float)"),
+            Some(crate::record::SampleFormat::Int) => format!("{c} (integer)"),
+            None => c,
+        });
+        line(o, "codec", codec)?;
+        line(o, "sample rate", r.sample_rate.map(|v| format!("{v} Hz")))?;
+        let bits = r.bit_depth.map(|b| match r.container_bit_depth {
+            Some(c) => format!("{b} bits in {c}-bit containers"),
+            None => format!("{b} bits"),
+        });
+        line(o, "bit depth", bits)?;
+        let ch = r.number_of_channels.map(|c| match r.channel_mask {
+            Some(m) => format!("{c} (mask 0x{m:X})"),
+            None => c.to_string(),
+        });
+        line(o, "channels", ch)?;
+        if let (Some(d), Some(n)) = (&r.duration, r.total_samples) {
+            let src = r
+                .duration_source
+                .and_then(|s| serde_json::to_value(s).ok())
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let secs = r.duration_seconds.unwrap_or(0.0);
+            line(
+                o,
+                "duration",
+                Some(format!("{d} ({n} samples, {secs:.6} s, from {src})")),
+            )?;
+        }
+        if let Some(declared) = r.declared_samples {
+            line(o, "declared samples", Some(declared.to_string()))?;
+        }
+        line(o, "bitrate", r.bitrate.map(|b| format!("{b} bit/s")))?;
+        if !r.metadata_chunks.is_empty() {
+            line(o, "metadata", Some(r.metadata_chunks.join(", ")))?;
+        }
+        line(o, "FLAC MD5", r.flac_md5.clone())?;
+        line(o, "md5", r.md5.clone())?;
+        line(o, "sha256", r.sha256.clone())?;
+        for e in &r.errors {
+            line(o, "error", Some(format!("{}: {}", e.code, e.message)))?;
+        }
+        for w in &r.warnings {
+            line(o, "warning", Some(format!("{}: {}", w.code, w.message)))?;
+        }
+        Ok(())
+    }
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,0 +1,418 @@
+//! The technical record: the stable, documented result for one file.
+//!
+//! Field names are camelCase in JSON and documented in the README; CI users
+//! build on them, so fields are added, never renamed. Problems are data
+//! ([`Issue`] with a stable snake_case [`Code`]), never panics or early exits.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The container, as the record's `fileFormat` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+pub enum FileFormat {
+    /// RIFF (little-endian) or RIFX (big-endian) WAVE.
+    #[serde(rename = "WAV")]
+    Wav,
+    /// EBU Tech 3306 RF64.
+    #[serde(rename = "RF64")]
+    Rf64,
+    /// ITU-R BS.2088 BW64.
+    #[serde(rename = "BW64")]
+    Bw64,
+    /// Apple/EA IFF AIFF.
+    #[serde(rename = "AIFF")]
+    Aiff,
+    /// AIFF-C, with a compression type.
+    #[serde(rename = "AIFC")]
+    Aifc,
+    /// Native FLAC stream.
+    #[serde(rename = "FLAC")]
+    Flac,
+}
+
+impl FileFormat {
+    /// The name used in records and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileFormat::Wav => "WAV",
+            FileFormat::Rf64 => "RF64",
+            FileFormat::Bw64 => "BW64",
+            FileFormat::Aiff => "AIFF",
+            FileFormat::Aifc => "AIFC",
+            FileFormat::Flac => "FLAC",
+        }
+    }
+}
+
+impl fmt::Display for FileFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Integer or floating-point samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SampleFormat {
+    /// Integer PCM (and companded A-law/mu-law, stored as integers).
+    Int,
+    /// IEEE 754 floating point.
+    Float,
+}
+
+/// How `totalSamples` (and so the duration) was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DurationSource {
+    /// From a complete header (WAV data length, AIFF COMM, FLAC STREAMINFO).
+    Header,
+    /// Counted from frame headers without decoding.
+    Frames,
+    /// From a full decode.
+    Decoded,
+    /// Estimated: not exact; the messages say how.
+    Estimated,
+}
+
+/// Error and warning codes. Stable: tools match on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    // Errors.
+    /// Zero-byte file.
+    EmptyFile,
+    /// Content not recognised, or a format this version does not probe.
+    UnsupportedFormat,
+    /// A required header is missing or malformed.
+    InvalidHeader,
+    /// The audio data is shorter than the header declares.
+    TruncatedData,
+    /// No sample count can be derived.
+    UnknownDuration,
+    /// FLAC frame headers contradict STREAMINFO, or use a forbidden block size.
+    InconsistentStream,
+    /// FLAC frames carry more samples than STREAMINFO declares.
+    SampleCountMismatch,
+    /// A metadata block with invalid content.
+    InvalidMetadata,
+    /// The file could not be opened or read.
+    ReadError,
+    /// The file changed (was truncated) while it was being read.
+    FileChanged,
+    // Warnings.
+    /// The content is not what the file's extension says.
+    ExtensionMismatch,
+    /// FLAC STREAMINFO MD5 signature is all zeros.
+    Md5Unset,
+    /// Audio data length is not a whole number of sample frames.
+    PartialSampleFrame,
+    /// The codec is identified but not measured from its frames.
+    UnsupportedCodec,
+    /// WAV data size is 0 or 0xFFFFFFFF (streamed): measured to end of file.
+    DataSizeUnset,
+    /// RIFF/FORM size disagrees with the file size.
+    ContainerSizeMismatch,
+    /// Bytes after the end of the container or stream.
+    TrailingData,
+    /// A non-audio chunk runs past the end of the file.
+    TruncatedChunk,
+    /// Redundant header fields disagree with each other.
+    InconsistentHeader,
+    /// An ID3v2 tag precedes a FLAC stream.
+    LeadingId3,
+    /// An AIFF sample rate with a fractional part.
+    NonIntegerSampleRate,
+    /// FLAC frames change rate, channels or bit depth mid-stream.
+    StreamParametersChange,
+    /// FLAC stream without the `fLaC` marker and STREAMINFO.
+    NoStreamHeader,
+    /// RF64/BW64 without a `ds64` chunk.
+    MissingDs64,
+}
+
+impl Code {
+    /// The stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::EmptyFile => "empty_file",
+            Code::UnsupportedFormat => "unsupported_format",
+            Code::InvalidHeader => "invalid_header",
+            Code::TruncatedData => "truncated_data",
+            Code::UnknownDuration => "unknown_duration",
+            Code::InconsistentStream => "inconsistent_stream",
+            Code::SampleCountMismatch => "sample_count_mismatch",
+            Code::InvalidMetadata => "invalid_metadata",
+            Code::ReadError => "read_error",
+            Code::FileChanged => "file_changed",
+            Code::ExtensionMismatch => "extension_mismatch",
+            Code::Md5Unset => "md5_unset",
+            Code::PartialSampleFrame => "partial_sample_frame",
+            Code::UnsupportedCodec => "unsupported_codec",
+            Code::DataSizeUnset => "data_size_unset",
+            Code::ContainerSizeMismatch => "container_size_mismatch",
+            Code::TrailingData => "trailing_data",
+            Code::TruncatedChunk => "truncated_chunk",
+            Code::InconsistentHeader => "inconsistent_header",
+            Code::LeadingId3 => "leading_id3",
+            Code::NonIntegerSampleRate => "non_integer_sample_rate",
+            Code::StreamParametersChange => "stream_parameters_change",
+            Code::NoStreamHeader => "no_stream_header",
+            Code::MissingDs64 => "missing_ds64",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding: a stable code and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    /// Stable snake_case code.
+    pub code: Code,
+    /// What was found, with the figures involved.
+    pub message: String,
+}
+
+/// Errors and warnings collected while probing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// Problems that make the measurement unusable or the file undeliverable.
+    pub errors: Vec<Issue>,
+    /// Problems worth knowing that do not invalidate the measurement.
+    pub warnings: Vec<Issue>,
+}
+
+impl Findings {
+    /// Record an error.
+    pub fn error(&mut self, code: Code, message: impl Into<String>) {
+        self.errors.push(Issue {
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// Record a warning.
+    pub fn warn(&mut self, code: Code, message: impl Into<String>) {
+        self.warnings.push(Issue {
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// Whether an error with `code` was recorded.
+    pub fn has_error(&self, code: Code) -> bool {
+        self.errors.iter().any(|i| i.code == code)
+    }
+}
+
+/// What a container parser measured. Checksums and file facts are added by
+/// the pipeline to make a [`Record`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Probe {
+    /// Container format, when recognised.
+    pub file_format: Option<FileFormat>,
+    /// DDEX AudioCodecType word where one exists, else a plain name.
+    pub audio_codec: Option<String>,
+    /// Integer or float samples, when known.
+    pub sample_format: Option<SampleFormat>,
+    /// Sample rate in Hz.
+    pub sample_rate: Option<u32>,
+    /// Valid bits per sample (null for lossy codecs).
+    pub bit_depth: Option<u32>,
+    /// Storage width when it differs from `bit_depth`.
+    pub container_bit_depth: Option<u32>,
+    /// Channels.
+    pub channels: Option<u32>,
+    /// WAVE_FORMAT_EXTENSIBLE channel mask, when declared.
+    pub channel_mask: Option<u32>,
+    /// Sample frames per channel that the file holds.
+    pub total_samples: Option<u64>,
+    /// What the header declared, when it differs from `total_samples`.
+    pub declared_samples: Option<u64>,
+    /// How `total_samples` was obtained.
+    pub duration_source: Option<DurationSource>,
+    /// Bytes of audio data, for the average bitrate.
+    pub audio_bytes: Option<u64>,
+    /// Metadata chunks or blocks present (`bext`, `iXML`, `VORBIS_COMMENT`...).
+    pub metadata_chunks: Vec<String>,
+    /// FLAC STREAMINFO MD5 signature of the decoded audio, when set.
+    pub flac_md5: Option<String>,
+    /// Problems found.
+    pub findings: Findings,
+}
+
+/// The technical record of one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    /// Path as given, or relative to the scanned directory.
+    pub path: String,
+    /// File size in bytes.
+    pub size_bytes: u64,
+    /// Container format.
+    pub file_format: Option<FileFormat>,
+    /// DDEX AudioCodecType word (`PCM`, `FLAC`, `ALaw`, `MuLaw`) or a plain name.
+    pub audio_codec: Option<String>,
+    /// `int` or `float`.
+    pub sample_format: Option<SampleFormat>,
+    /// Hz.
+    pub sample_rate: Option<u32>,
+    /// Valid bits per sample.
+    pub bit_depth: Option<u32>,
+    /// Storage bits per sample, when different from `bitDepth`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_bit_depth: Option<u32>,
+    /// Channel count.
+    pub number_of_channels: Option<u32>,
+    /// Speaker mask from WAVE_FORMAT_EXTENSIBLE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_mask: Option<u32>,
+    /// Sample frames per channel.
+    pub total_samples: Option<u64>,
+    /// The header's figure, when it differs from what the file holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_samples: Option<u64>,
+    /// `totalSamples / sampleRate`.
+    pub duration_seconds: Option<f64>,
+    /// ISO 8601, rounded to the millisecond.
+    pub duration: Option<String>,
+    /// How `totalSamples` was obtained.
+    pub duration_source: Option<DurationSource>,
+    /// Average bits per second of the audio data.
+    pub bitrate: Option<u64>,
+    /// Metadata chunks or blocks present.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub metadata_chunks: Vec<String>,
+    /// FLAC STREAMINFO MD5 signature of the decoded audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flac_md5: Option<String>,
+    /// MD5 of the whole file, lowercase hex.
+    pub md5: Option<String>,
+    /// SHA-256 of the whole file, lowercase hex.
+    pub sha256: Option<String>,
+    /// Errors: the file cannot be trusted or delivered as it is.
+    pub errors: Vec<Issue>,
+    /// Warnings.
+    pub warnings: Vec<Issue>,
+}
+
+impl Record {
+    /// Build a record from a probe and the facts about the file.
+    pub fn from_probe(path: String, size_bytes: u64, probe: Probe) -> Record {
+        let duration = match (probe.total_samples, probe.sample_rate) {
+            (Some(n), Some(rate)) => crate::duration::iso8601(n, rate),
+            _ => None,
+        };
+        let duration_seconds = match (probe.total_samples, probe.sample_rate) {
+            (Some(n), Some(rate)) => crate::duration::seconds(n, rate),
+            _ => None,
+        };
+        let bitrate = match (probe.audio_bytes, probe.total_samples, probe.sample_rate) {
+            (Some(bytes), Some(n), Some(rate)) if n > 0 => {
+                // bits * rate / samples, rounded to nearest.
+                let num = u128::from(bytes) * 8 * u128::from(rate);
+                let den = u128::from(n);
+                u64::try_from((num + den / 2) / den).ok()
+            }
+            _ => None,
+        };
+        Record {
+            path,
+            size_bytes,
+            file_format: probe.file_format,
+            audio_codec: probe.audio_codec,
+            sample_format: probe.sample_format,
+            sample_rate: probe.sample_rate,
+            bit_depth: probe.bit_depth,
+            container_bit_depth: probe.container_bit_depth,
+            number_of_channels: probe.channels,
+            channel_mask: probe.channel_mask,
+            total_samples: probe.total_samples,
+            declared_samples: probe.declared_samples,
+            duration_seconds,
+            duration,
+            duration_source: probe.duration_source,
+            bitrate,
+            metadata_chunks: probe.metadata_chunks,
+            flac_md5: probe.flac_md5,
+            md5: None,
+            sha256: None,
+            errors: probe.findings.errors,
+            warnings: probe.findings.warnings,
+        }
+    }
+
+    /// A record for a file that could not be probed at all.
+    pub fn failed(path: String, size_bytes: u64, code: Code, message: String) -> Record {
+        let mut probe = Probe::default();
+        probe.findings.error(code, message);
+        Record::from_probe(path, size_bytes, probe)
+    }
+
+    /// Whether the record carries an error.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_stable_names() {
+        let all = [
+            Code::EmptyFile,
+            Code::UnsupportedFormat,
+            Code::InvalidHeader,
+            Code::TruncatedData,
+            Code::UnknownDuration,
+            Code::InconsistentStream,
+            Code::SampleCountMismatch,
+            Code::InvalidMetadata,
+            Code::ReadError,
+            Code::FileChanged,
+            Code::ExtensionMismatch,
+            Code::Md5Unset,
+            Code::PartialSampleFrame,
+            Code::UnsupportedCodec,
+            Code::DataSizeUnset,
+            Code::ContainerSizeMismatch,
+            Code::TrailingData,
+            Code::TruncatedChunk,
+            Code::InconsistentHeader,
+            Code::LeadingId3,
+            Code::NonIntegerSampleRate,
+            Code::StreamParametersChange,
+            Code::NoStreamHeader,
+            Code::MissingDs64,
+        ];
+        for code in all {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn record_derives_duration_and_bitrate() {
+        let probe = Probe {
+            file_format: Some(FileFormat::Wav),
+            sample_rate: Some(44_100),
+            total_samples: Some(9_922_500),
+            audio_bytes: Some(9_922_500 * 4),
+            ..Probe::default()
+        };
+        let r = Record::from_probe("a.wav".into(), 1, probe);
+        assert_eq!(r.duration.as_deref(), Some("PT3M45S"));
+        assert_eq!(r.bitrate, Some(1_411_200));
+        assert_eq!(r.duration_seconds, Some(225.0));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["fileFormat"], "WAV");
+        assert!(json.get("channelMask").is_none());
+        assert!(json["md5"].is_null());
+    }
+}

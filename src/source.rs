@@ -1,0 +1,369 @@
+//! File bytes for the parsers and the hashers: memory-mapped, or read.
+//!
+//! Regular files of [`MAP_THRESHOLD`] bytes or more are memory-mapped with
+//! memmap2: the parsers touch only the pages they need (a header-only scan of
+//! a 2 GB WAV reads a few KiB), and hashing streams the mapping. Smaller
+//! files, and anything that is not a regular file, are read into memory with
+//! a bounded read (one syscall for a small file is cheaper than a mapping).
+//!
+//! # A file truncated while it is mapped
+//!
+//! When another process truncates a mapped file, touching a page past the new
+//! end raises `SIGBUS`, which would kill the whole batch. ddexprobe installs,
+//! once, a `SIGBUS` handler that knows every live mapping (a fixed table of
+//! atomics, written before and cleared after each mapping's use, so the
+//! handler takes no lock). A fault inside one of our mappings is answered by
+//! mapping anonymous zero pages over the rest of that mapping
+//! (`mmap(MAP_FIXED)` from the handler; on Linux that is a plain system
+//! call) and flagging it; the faulting read then resumes and sees zeros. The
+//! pipeline checks [`Source::changed`] after the work and reports the file as
+//! `file_changed` instead of trusting what it read. A fault anywhere else is
+//! handed back to the default action, so real bugs still crash loudly. When
+//! the table is full, or on platforms without the handler, files are read
+//! instead of mapped, which cannot fault.
+//!
+//! The size and modification time are compared before and after, so a file
+//! rewritten in place (or grown) while it was read is reported the same way.
+
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
+use std::path::Path;
+use std::time::SystemTime;
+
+/// Files smaller than this are read rather than mapped.
+pub const MAP_THRESHOLD: u64 = 64 * 1024;
+
+/// Largest non-regular file (pipe, device) read into memory.
+pub const MAX_UNMAPPED_READ: u64 = 1 << 30;
+
+/// The bytes of one file, and how to tell whether it changed underneath us.
+pub struct Source {
+    file: File,
+    data: Data,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+enum Data {
+    Read(Vec<u8>),
+    #[cfg(unix)]
+    Mapped(guard::GuardedMap),
+}
+
+impl Source {
+    /// Open `path`: map it when large and regular, else read it.
+    pub fn open(path: &Path) -> io::Result<Source> {
+        let mut file = File::open(path)?;
+        let meta = file.metadata()?;
+        let len = meta.len();
+        let modified = meta.modified().ok();
+        if meta.is_file() && len >= MAP_THRESHOLD {
+            #[cfg(unix)]
+            if let Some(map) = guard::GuardedMap::new(&file)? {
+                return Ok(Source {
+                    file,
+                    data: Data::Mapped(map),
+                    len,
+                    modified,
+                });
+            }
+        }
+        let data = read_bounded(&mut file, &meta)?;
+        let len = data.len() as u64;
+        Ok(Source {
+            file,
+            data: Data::Read(data),
+            len,
+            modified,
+        })
+    }
+
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            Data::Read(v) => v,
+            #[cfg(unix)]
+            Data::Mapped(m) => m.bytes(),
+        }
+    }
+
+    /// The size when the file was opened.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether the file is memory-mapped.
+    pub fn is_mapped(&self) -> bool {
+        !matches!(self.data, Data::Read(_))
+    }
+
+    /// Tell the kernel the mapping will be read from start to end.
+    pub fn advise_sequential(&self) {
+        #[cfg(unix)]
+        if let Data::Mapped(m) = &self.data {
+            m.advise_sequential();
+        }
+    }
+
+    /// Why the bytes read may not be the file's, if they may not: a fault in
+    /// the mapping (the file shrank), or a different size or modification
+    /// time now than at opening.
+    pub fn changed(&self) -> Option<String> {
+        #[cfg(unix)]
+        if let Data::Mapped(m) = &self.data
+            && m.faulted()
+        {
+            let now = self.file.metadata().map(|m| m.len()).unwrap_or(0);
+            return Some(format!(
+                "the file was truncated while it was read ({} bytes at opening, {} now)",
+                self.len, now
+            ));
+        }
+        let meta = self.file.metadata().ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        if meta.len() != self.len {
+            return Some(format!(
+                "the file changed size while it was read ({} bytes at opening, {} now)",
+                self.len,
+                meta.len()
+            ));
+        }
+        if meta.modified().ok() != self.modified {
+            return Some("the file was modified while it was read".to_string());
+        }
+        None
+    }
+}
+
+fn read_bounded(file: &mut File, meta: &Metadata) -> io::Result<Vec<u8>> {
+    let hint = if meta.is_file() { meta.len() } else { 0 };
+    let mut data = Vec::with_capacity(hint.min(MAP_THRESHOLD) as usize);
+    file.take(MAX_UNMAPPED_READ + 1).read_to_end(&mut data)?;
+    if data.len() as u64 > MAX_UNMAPPED_READ {
+        return Err(io::Error::other(format!(
+            "not a regular file and larger than {MAX_UNMAPPED_READ} bytes"
+        )));
+    }
+    Ok(data)
+}
+
+#[cfg(unix)]
+mod guard {
+    //! The mapping table and the `SIGBUS` handler. This is the crate's only
+    //! `unsafe` code.
+
+    use memmap2::{Advice, Mmap};
+    use std::fs::File;
+    use std::io;
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    const SLOTS: usize = 512;
+    const FREE: usize = 0;
+    const CLAIMED: usize = 1;
+
+    // Slot i describes one live mapping: STARTS[i] is its address (FREE or
+    // CLAIMED when none), LENS[i] its length, FAULTED[i] whether the handler
+    // had to patch it.
+    static STARTS: [AtomicUsize; SLOTS] = [const { AtomicUsize::new(FREE) }; SLOTS];
+    static LENS: [AtomicUsize; SLOTS] = [const { AtomicUsize::new(0) }; SLOTS];
+    static FAULTED: [AtomicBool; SLOTS] = [const { AtomicBool::new(false) }; SLOTS];
+    static INSTALL: Once = Once::new();
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+    /// A read-only mapping registered with the `SIGBUS` handler.
+    pub struct GuardedMap {
+        map: Mmap,
+        slot: usize,
+    }
+
+    impl GuardedMap {
+        /// Map `file`, or `None` when the handler is unavailable or the
+        /// table is full (the caller then reads the file instead).
+        pub fn new(file: &File) -> io::Result<Option<GuardedMap>> {
+            INSTALL.call_once(install_handler);
+            if !INSTALLED.load(Ordering::Acquire) {
+                return Ok(None);
+            }
+            let Some(slot) = claim_slot() else {
+                return Ok(None);
+            };
+            // SAFETY: the mapping is read-only and private to this process.
+            // Another process may still truncate or rewrite the file while it
+            // is mapped; truncation is made survivable by the SIGBUS handler
+            // below, and rewrites are detected by `Source::changed` (the
+            // bytes read are then discarded with a `file_changed` error).
+            let map = match unsafe { Mmap::map(file) } {
+                Ok(map) => map,
+                Err(e) => {
+                    STARTS[slot].store(FREE, Ordering::Release);
+                    return Err(e);
+                }
+            };
+            FAULTED[slot].store(false, Ordering::Relaxed);
+            LENS[slot].store(map.len(), Ordering::Relaxed);
+            STARTS[slot].store(map.as_ptr() as usize, Ordering::Release);
+            Ok(Some(GuardedMap { map, slot }))
+        }
+
+        pub fn bytes(&self) -> &[u8] {
+            &self.map
+        }
+
+        pub fn faulted(&self) -> bool {
+            FAULTED[self.slot].load(Ordering::Acquire)
+        }
+
+        pub fn advise_sequential(&self) {
+            // Advice is a hint; failure changes nothing.
+            let _ = self.map.advise(Advice::Sequential);
+        }
+    }
+
+    impl Drop for GuardedMap {
+        fn drop(&mut self) {
+            // Unregister before the mapping goes away (the field drops after).
+            STARTS[self.slot].store(FREE, Ordering::Release);
+        }
+    }
+
+    fn claim_slot() -> Option<usize> {
+        (0..SLOTS).find(|&i| {
+            STARTS[i]
+                .compare_exchange(FREE, CLAIMED, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+        })
+    }
+
+    fn install_handler() {
+        // SAFETY: a zeroed sigaction is a valid starting value; we set the
+        // handler and flags before passing it to the kernel.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_sigbus as *const () as usize;
+            action.sa_flags = libc::SA_SIGINFO;
+            libc::sigemptyset(&mut action.sa_mask);
+            if libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()) == 0 {
+                INSTALLED.store(true, Ordering::Release);
+            }
+        }
+    }
+
+    /// The `SIGBUS` handler. Async-signal-safe: atomics and system calls only.
+    extern "C" fn on_sigbus(
+        _sig: libc::c_int,
+        info: *mut libc::siginfo_t,
+        _ctx: *mut libc::c_void,
+    ) {
+        // SAFETY: the kernel passes a valid siginfo for SA_SIGINFO handlers.
+        let addr = unsafe { (*info).si_addr() } as usize;
+        for i in 0..SLOTS {
+            let start = STARTS[i].load(Ordering::Acquire);
+            if start <= CLAIMED {
+                continue;
+            }
+            let len = LENS[i].load(Ordering::Relaxed);
+            if addr < start || addr - start >= len {
+                continue;
+            }
+            // SAFETY: sysconf is async-signal-safe.
+            let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as usize;
+            let from = addr & !(page - 1);
+            let to = start + len;
+            // SAFETY: [from, to) lies inside our own live mapping; replacing
+            // its pages with anonymous zero pages keeps the memory valid for
+            // the reader that faulted, which then sees zeros.
+            let res = unsafe {
+                libc::mmap(
+                    from as *mut libc::c_void,
+                    to - from,
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
+                    -1,
+                    0,
+                )
+            };
+            if res != libc::MAP_FAILED {
+                FAULTED[i].store(true, Ordering::Release);
+                return;
+            }
+            break;
+        }
+        // Not ours (or the patch failed): restore the default action, so the
+        // faulting instruction faults again and the process dies as it would
+        // have without us.
+        // SAFETY: resetting a signal to SIG_DFL is async-signal-safe.
+        unsafe {
+            libc::signal(libc::SIGBUS, libc::SIG_DFL);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn small_files_are_read_large_ones_mapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small");
+        std::fs::write(&small, b"RIFF").unwrap();
+        let s = Source::open(&small).unwrap();
+        assert!(!s.is_mapped());
+        assert_eq!(s.bytes(), b"RIFF");
+
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![7u8; MAP_THRESHOLD as usize]).unwrap();
+        let s = Source::open(&big).unwrap();
+        assert!(s.is_mapped());
+        assert_eq!(s.bytes().len() as u64, MAP_THRESHOLD);
+        assert!(s.changed().is_none());
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn truncation_while_mapped_is_survived_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shrinks");
+        let mut f = File::create(&path).unwrap();
+        f.write_all(&vec![1u8; 1 << 20]).unwrap();
+        drop(f);
+        let s = Source::open(&path).unwrap();
+        assert!(s.is_mapped());
+        // Another writer truncates the file to 4 KiB while it is mapped.
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(4096)
+            .unwrap();
+        // Reading the whole mapping would raise SIGBUS without the guard.
+        let sum: u64 = s.bytes().iter().map(|&b| u64::from(b)).sum();
+        assert_eq!(sum, 4096, "pages past the new end read as zeros");
+        let why = s.changed().expect("the truncation is reported");
+        assert!(why.contains("truncated"), "{why}");
+    }
+
+    #[test]
+    fn growth_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grows");
+        std::fs::write(&path, b"abc").unwrap();
+        let s = Source::open(&path).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"def")
+            .unwrap();
+        assert!(s.changed().unwrap().contains("changed size"));
+    }
+}

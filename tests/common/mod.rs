@@ -1,0 +1,109 @@
+//! Shared helpers for the table-driven tests: read a TSV of expected record
+//! fields and compare a record against one row.
+
+#![allow(dead_code)]
+
+use ddexprobe::Record;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// One row of an expectations table, keyed by column name.
+pub type Row = HashMap<String, String>;
+
+/// Read a TSV with a header row. Lines starting with `#` are comments.
+pub fn read_tsv(path: &Path) -> Vec<Row> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    let header: Vec<String> = lines
+        .next()
+        .expect("header row")
+        .split('\t')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(
+                    l.split('\t')
+                        .map(|c| c.trim().to_string())
+                        .chain(std::iter::repeat(String::new())),
+                )
+                .collect()
+        })
+        .collect()
+}
+
+fn codes(list: &[ddexprobe::Issue]) -> BTreeSet<String> {
+    list.iter().map(|i| i.code.to_string()).collect()
+}
+
+fn split_codes(s: &str) -> BTreeSet<String> {
+    s.split([',', ';'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Compare `record` with `row`; every non-empty cell is asserted. Returns
+/// the differences as sentences (empty when the record matches).
+///
+/// `errors`: the exact set of error codes (`*`: at least one error, any
+/// code; empty: no error). `warnings`: each listed code must be present.
+pub fn compare(record: &Record, row: &Row) -> Vec<String> {
+    let json = serde_json::to_value(record).expect("record serializes");
+    let mut diffs = Vec::new();
+    for (col, want) in row {
+        if want.is_empty() {
+            continue;
+        }
+        match col.as_str() {
+            "errors" => {
+                let got = codes(&record.errors);
+                if want == "*" {
+                    if got.is_empty() {
+                        diffs.push("errors: expected at least one error, got none".to_string());
+                    }
+                } else if got != split_codes(want) {
+                    diffs.push(format!(
+                        "errors: expected {want}, got {got:?} ({:?})",
+                        record.errors
+                    ));
+                }
+            }
+            "warnings" => {
+                let got = codes(&record.warnings);
+                for w in split_codes(want) {
+                    if !got.contains(&w) {
+                        diffs.push(format!("warnings: expected {w}, got {got:?}"));
+                    }
+                }
+            }
+            "fileFormat" | "audioCodec" | "sampleFormat" | "duration" | "durationSource" => {
+                let got = json.get(col).and_then(|v| v.as_str()).unwrap_or("");
+                if got != want {
+                    diffs.push(format!("{col}: expected {want}, got {got:?}"));
+                }
+            }
+            "sampleRate" | "bitDepth" | "containerBitDepth" | "numberOfChannels"
+            | "channelMask" | "totalSamples" | "declaredSamples" => {
+                let got = json.get(col).and_then(|v| v.as_u64());
+                if got.map(|g| g.to_string()).as_deref() != Some(want.as_str()) {
+                    diffs.push(format!("{col}: expected {want}, got {got:?}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    // An empty errors cell means "no error".
+    if row.get("errors").is_some_and(|e| e.is_empty()) && !record.errors.is_empty() {
+        diffs.push(format!("errors: expected none, got {:?}", record.errors));
+    }
+    diffs.sort();
+    diffs
+}
