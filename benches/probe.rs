@@ -1,1 +1,98 @@
-fn main() {}
+//! Criterion benches: probing per format on in-memory buffers, and the
+//! one-pass hashing. Run with `cargo bench`; figures go in the README.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ddexprobe::checksum::{self, HashSet};
+use ddexprobe::formats;
+use std::hint::black_box;
+use std::path::Path;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
+/// A FLAC file padded with copies of its own frames is not valid; instead the
+/// large-file case uses a real fixture whose tail scan cost does not depend
+/// on the file size, and a large WAV whose data chunk is never read.
+fn big_wav(bytes: usize) -> Vec<u8> {
+    let mut v = fixture("wav-pcm16-44k-stereo.wav");
+    let data_at = v.windows(4).position(|w| w == b"data").unwrap();
+    v.truncate(data_at + 8);
+    let len = (bytes - v.len()) as u32;
+    v[data_at + 4..data_at + 8].copy_from_slice(&len.to_le_bytes());
+    let riff = (v.len() - 8) as u32 + len;
+    v[4..8].copy_from_slice(&riff.to_le_bytes());
+    v.resize(bytes, 0x55);
+    v
+}
+
+fn probe_formats(c: &mut Criterion) {
+    let mut g = c.benchmark_group("probe");
+    let cases = [
+        ("wav-pcm16", "wav-pcm16-44k-stereo.wav"),
+        ("wav-extensible", "wav-extensible-24in32-48k-stereo.wav"),
+        ("wav-bext-ixml", "wav-bext-ixml-info-md5.wav"),
+        ("rf64", "rf64-pcm16-48k-stereo.wav"),
+        ("aiff", "aiff-pcm16-44k-stereo.aiff"),
+        ("aifc-sowt", "aifc-sowt-pcm16-44k-stereo.aifc"),
+        ("flac", "flac-16bit-44k-stereo.flac"),
+        ("flac-24bit-96k", "flac-24bit-96k-stereo.flac"),
+        ("flac-truncated", "flac-truncated-mid-frame.flac"),
+        ("unsupported-mp3", "mp3-44k-mono.mp3"),
+    ];
+    for (name, file) in cases {
+        let bytes = fixture(file);
+        let ext = Path::new(file).extension().and_then(|e| e.to_str());
+        g.bench_with_input(BenchmarkId::from_parameter(name), &bytes, |b, bytes| {
+            b.iter(|| formats::probe(black_box(bytes), ext))
+        });
+    }
+    let big = big_wav(64 << 20);
+    g.bench_function("wav-64MiB-header-only", |b| {
+        b.iter(|| formats::probe(black_box(&big), Some("wav")))
+    });
+    g.finish();
+}
+
+fn hashing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hash");
+    let data: Vec<u8> = (0..(16usize << 20))
+        .map(|i| (i * 2_654_435_761) as u8)
+        .collect();
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    let sets = [
+        (
+            "md5",
+            HashSet {
+                md5: true,
+                sha256: false,
+            },
+        ),
+        (
+            "sha256",
+            HashSet {
+                md5: false,
+                sha256: true,
+            },
+        ),
+        ("md5+sha256", HashSet::BOTH),
+    ];
+    for (name, set) in sets {
+        g.bench_with_input(BenchmarkId::new(name, "16MiB"), &data, |b, d| {
+            b.iter(|| checksum::digest(black_box(d), set))
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
+    targets = probe_formats, hashing
+}
+criterion_main!(benches);

@@ -1,0 +1,377 @@
+//! The `ddexprobe` binary: commands, formats, exit codes and messages.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("ddexprobe").unwrap()
+}
+
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
+}
+
+fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is a JSON record"))
+        .collect()
+}
+
+#[test]
+fn scan_of_testdata_lists_every_fixture_in_sorted_order_and_exits_1() {
+    // testdata holds deliberately broken files, so the scan reports errors.
+    let out = bin()
+        .args(["scan", "--format", "ndjson", "--hash", "none", "-q"])
+        .arg(testdata(""))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let recs = records(&out);
+    let paths: Vec<String> = recs
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "records come out in sorted input order");
+    assert_eq!(
+        recs.len(),
+        64,
+        "every fixture but README.md and expected.tsv"
+    );
+    assert!(
+        paths.contains(&"wav-pcm16-44k-stereo.wav".to_string()),
+        "paths are relative to the scanned root"
+    );
+    let clean = recs
+        .iter()
+        .find(|r| r["path"] == "wav-pcm16-44k-stereo.wav")
+        .unwrap();
+    assert_eq!(clean["sampleRate"], 44100);
+    assert!(clean["md5"].is_null(), "--hash none computes no digest");
+    assert_eq!(clean["errors"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn clean_files_exit_0_with_both_digests() {
+    let out = bin()
+        .args(["scan", "--format", "ndjson", "-q"])
+        .arg(testdata("wav-pcm16-44k-stereo.wav"))
+        .arg(testdata("flac-16bit-44k-stereo.flac"))
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let recs = records(&out);
+    assert_eq!(recs.len(), 2);
+    for r in &recs {
+        assert_eq!(r["md5"].as_str().unwrap().len(), 32);
+        assert_eq!(r["sha256"].as_str().unwrap().len(), 64);
+    }
+    // Given explicitly: the path is as given.
+    assert!(
+        recs[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("testdata/wav-pcm16-44k-stereo.wav")
+    );
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    bin()
+        .args(["scan", "/no/such/catalog"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "/no/such/catalog: no such file or directory",
+        ));
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    bin().args(["scan", "--jobs", "0", "."]).assert().code(2);
+    bin()
+        .args(["scan", "--hash", "crc32", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown hash 'crc32'"));
+    bin()
+        .args(["scan", "--format", "xml", "."])
+        .assert()
+        .code(2);
+    bin().args(["scan"]).assert().code(2);
+    bin().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn truncated_file_gets_a_clear_error_and_the_batch_finishes() {
+    let out = bin()
+        .args(["scan", "--format", "ndjson", "-q", "--hash", "none"])
+        .arg(testdata("wav-truncated-data.wav"))
+        .arg(testdata("text-named.wav"))
+        .arg(testdata("wav-pcm16-48k-mono.wav"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let recs = records(&out);
+    assert_eq!(recs.len(), 3);
+    assert_eq!(recs[0]["errors"][0]["code"], "truncated_data");
+    assert!(
+        recs[0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1000 sample frames")
+    );
+    assert_eq!(recs[0]["totalSamples"], 500);
+    assert_eq!(recs[0]["declaredSamples"], 1000);
+    assert_eq!(recs[1]["errors"][0]["code"], "unsupported_format");
+    assert_eq!(recs[2]["errors"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn json_output_is_one_document_with_a_summary() {
+    let out = bin()
+        .args(["scan", "--format", "json", "-q", "--hash", "none"])
+        .arg(testdata(""))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["records"].as_array().unwrap().len(), 64);
+    assert_eq!(doc["summary"]["files"], 64);
+    assert!(doc["summary"]["filesWithErrors"].as_u64().unwrap() >= 10);
+    assert!(doc["summary"]["formats"]["WAV"].as_u64().unwrap() >= 20);
+    assert!(
+        doc["summary"]["errorCodes"]["truncated_data"]
+            .as_u64()
+            .unwrap()
+            >= 3
+    );
+}
+
+#[test]
+fn csv_has_the_documented_header_and_a_row_per_file() {
+    let out = bin()
+        .args(["scan", "--format", "csv", "-q", "--hash", "md5"])
+        .arg(testdata("wav-extensible-24in32-48k-stereo.wav"))
+        .arg(testdata("empty.wav"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with(
+        "path,sizeBytes,fileFormat,audioCodec,sampleFormat,sampleRate,bitDepth,containerBitDepth"
+    ));
+    assert!(
+        lines[1].contains(",WAV,PCM,int,48000,24,32,2,3,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].ends_with(",empty_file,"), "{}", lines[2]);
+}
+
+#[test]
+fn table_is_for_people() {
+    bin()
+        .args(["scan", "--format", "table", "-q", "--hash", "none"])
+        .arg(testdata("flac-md5-unset.flac"))
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("FORMAT").and(predicate::str::contains("warning: md5_unset")),
+        );
+}
+
+#[test]
+fn default_format_off_a_terminal_is_ndjson() {
+    let out = bin()
+        .args(["scan", "-q"])
+        .arg(testdata("aiff-pcm16-44k-stereo.aiff"))
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(records(&out)[0]["fileFormat"], "AIFF");
+}
+
+#[test]
+fn summary_goes_to_stderr_only() {
+    bin()
+        .args(["scan", "--format", "ndjson", "--hash", "none"])
+        .arg(testdata("wav-pcm24-48k-stereo.wav"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("{\"path\""))
+        .stderr(predicate::str::contains(
+            "ddexprobe: 1 files (WAV 1); 0 with errors",
+        ));
+}
+
+#[test]
+fn inspect_prints_a_report_per_file() {
+    bin()
+        .args(["inspect", "--hash", "none"])
+        .arg(testdata("wav-extensible-20in24-96k-stereo.wav"))
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("20 bits in 24-bit containers")
+                .and(predicate::str::contains("96000 Hz"))
+                .and(predicate::str::contains("from header")),
+        );
+    bin()
+        .args(["inspect", "--hash", "none"])
+        .arg(testdata("flac-truncated-mid-frame.flac"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error              truncated_data:",
+        ));
+    let out = bin()
+        .args(["inspect", "--format", "json", "--hash", "none"])
+        .arg(testdata("flac-named.wav"))
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["records"][0]["fileFormat"], "FLAC");
+    assert_eq!(
+        doc["records"][0]["warnings"][0]["code"],
+        "extension_mismatch"
+    );
+}
+
+#[test]
+fn output_file_is_written_whole_and_never_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let audio = dir.path().join("a.wav");
+    std::fs::copy(testdata("wav-pcm16-44k-stereo.wav"), &audio).unwrap();
+    let before = std::fs::read(&audio).unwrap();
+    bin()
+        .args(["scan", "-q", "-o"])
+        .arg(&audio)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite"));
+    assert_eq!(
+        std::fs::read(&audio).unwrap(),
+        before,
+        "the audio file is untouched"
+    );
+
+    let out = dir.path().join("records.ndjson");
+    bin()
+        .args(["scan", "-q", "-o"])
+        .arg(&out)
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout("");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn closed_stdout_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command as Std, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..2000 {
+        std::fs::write(dir.path().join(format!("{i:04}.wav")), b"not audio at all").unwrap();
+    }
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("ddexprobe"))
+        .args(["scan", "-q", "--format", "ndjson", "--hash", "none"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe as `head -1` would.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = [0u8; 64];
+    let _ = stdout.read(&mut buf).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(2));
+}
+
+#[test]
+fn walk_skips_hidden_and_sidecars_but_all_sniffs_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        testdata("flac-16bit-44k-stereo.flac"),
+        dir.path().join("x.bin"),
+    )
+    .unwrap();
+    std::fs::copy(
+        testdata("wav-pcm16-44k-stereo.wav"),
+        dir.path().join(".hidden.wav"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("x.json"), b"{}").unwrap();
+    bin()
+        .args(["scan", "-q"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout("");
+    let out = bin()
+        .args(["scan", "-q", "--all", "--hash", "none"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let recs = records(&out);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(
+        recs[0]["fileFormat"], "FLAC",
+        "content decides, not the .bin name"
+    );
+}
+
+#[test]
+fn jobs_do_not_change_the_output() {
+    let run = |jobs: &str| {
+        bin()
+            .args(["scan", "--format", "ndjson", "-q", "--jobs", jobs])
+            .arg(testdata(""))
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run("1"), run("4"));
+}
