@@ -20,7 +20,9 @@
 //! `file_changed` instead of trusting what it read. A fault anywhere else is
 //! handed back to the default action, so real bugs still crash loudly. When
 //! the table is full, or on platforms without the handler, files are read
-//! instead of mapped, which cannot fault.
+//! instead of mapped, which cannot fault. A program embedding the library
+//! keeps its own `SIGBUS` handler for faults outside these mappings: it is
+//! put back and the fault repeats into it.
 //!
 //! The size and modification time are compared before and after, so a file
 //! rewritten in place (or grown) while it was read is reported the same way.
@@ -178,6 +180,15 @@ mod guard {
     static INSTALL: Once = Once::new();
     static INSTALLED: AtomicBool = AtomicBool::new(false);
 
+    /// The action that was in place before ours, restored for faults that
+    /// are not in our mappings so an embedding program's handler still runs.
+    struct Previous(std::cell::UnsafeCell<std::mem::MaybeUninit<libc::sigaction>>);
+    // SAFETY: written once inside `INSTALL.call_once`, before `INSTALLED` is
+    // published with Release ordering; only read after that.
+    unsafe impl Sync for Previous {}
+    static PREVIOUS: Previous =
+        Previous(std::cell::UnsafeCell::new(std::mem::MaybeUninit::zeroed()));
+
     /// A read-only mapping registered with the `SIGBUS` handler.
     pub struct GuardedMap {
         map: Mmap,
@@ -250,7 +261,8 @@ mod guard {
             action.sa_sigaction = on_sigbus as *const () as usize;
             action.sa_flags = libc::SA_SIGINFO;
             libc::sigemptyset(&mut action.sa_mask);
-            if libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()) == 0 {
+            let previous = (*PREVIOUS.0.get()).as_mut_ptr();
+            if libc::sigaction(libc::SIGBUS, &action, previous) == 0 {
                 INSTALLED.store(true, Ordering::Release);
             }
         }
@@ -296,12 +308,18 @@ mod guard {
             }
             break;
         }
-        // Not ours (or the patch failed): restore the default action, so the
-        // faulting instruction faults again and the process dies as it would
-        // have without us.
-        // SAFETY: resetting a signal to SIG_DFL is async-signal-safe.
+        // Not ours (or the patch failed): put back the action that was there
+        // before us, so the faulting instruction faults again and that
+        // handler (or the default action, ending the process) takes it as it
+        // would have without us.
+        // SAFETY: sigaction is async-signal-safe; PREVIOUS was filled by the
+        // kernel before this handler was installed.
         unsafe {
-            libc::signal(libc::SIGBUS, libc::SIG_DFL);
+            libc::sigaction(
+                libc::SIGBUS,
+                (*PREVIOUS.0.get()).as_ptr(),
+                std::ptr::null_mut(),
+            );
         }
     }
 }

@@ -414,7 +414,7 @@ fn block_name(kind: u8) -> &'static str {
 /// Structural checks of metadata blocks whose content has lengths inside.
 fn check_block(kind: u8, r: &mut Reader<'_>) -> Option<String> {
     match kind {
-        3 if r.remaining() % 18 != 0 => Some(format!(
+        3 if !r.remaining().is_multiple_of(18) => Some(format!(
             "SEEKTABLE is {} bytes, not a multiple of 18",
             r.remaining()
         )),
@@ -646,7 +646,7 @@ fn measure(
     let tail = find_tail(buf, audio_start, end, Some(&first));
     let (last, stream_stop, complete) = match tail {
         Tail::Complete(h, stop) => (h, stop, true),
-        Tail::Partial(h) => (h, end, false),
+        Tail::Partial(h) => (h, h.pos, false),
         Tail::None => (first, end, false),
     };
     if complete && stream_stop < end {

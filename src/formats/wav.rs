@@ -85,7 +85,8 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
     let mut size_unset = false;
     let mut chunks = 0u32;
 
-    // Where the RIFF chunk says it ends, when its 32-bit size is meaningful.
+    // Where the RIFF chunk says it ends, when its 32-bit size is meaningful
+    // (RF64/BW64 put 0xFFFFFFFF there and the real size in ds64).
     let declared_end = (!(is_64 && riff_size32 == u32::MAX)).then(|| u64::from(riff_size32) + 8);
     // The walk stopped at a chunk running past the end of the file.
     let mut walk_broken = false;
@@ -203,11 +204,7 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
     }
 
     // Container size against the file.
-    let riff_end = if is_64 && riff_size32 == u32::MAX {
-        ds64.as_ref().map(|d| d.riff_size.saturating_add(8))
-    } else {
-        Some(u64::from(riff_size32) + 8)
-    };
+    let riff_end = declared_end.or_else(|| ds64.as_ref().map(|d| d.riff_size.saturating_add(8)));
     if is_64 && ds64.is_none() {
         p.findings.warn(
             Code::MissingDs64,

@@ -21,7 +21,7 @@ impl<W: Write> RecordWriter for TableWriter<W> {
     fn begin(&mut self) -> io::Result<()> {
         writeln!(
             self.out,
-            "{:<6} {:<6} {:>7} {:>4} {:>3} {:>13} {:<28} PATH",
+            "{:<6} {:<6} {:>7} {:>4} {:>3} {:>13} {:<33} PATH",
             "FORMAT", "CODEC", "RATE", "BITS", "CH", "DURATION", "STATUS"
         )
     }
@@ -29,7 +29,7 @@ impl<W: Write> RecordWriter for TableWriter<W> {
         let dash = || "-".to_string();
         writeln!(
             self.out,
-            "{:<6} {:<6} {:>7} {:>4} {:>3} {:>13} {:<28} {}",
+            "{:<6} {:<6} {:>7} {:>4} {:>3} {:>13} {:<33} {}",
             r.file_format.map_or_else(dash, |f| f.to_string()),
             sanitize(r.audio_codec.as_deref().unwrap_or("-")),
             r.sample_rate.map_or_else(dash, |v| v.to_string()),
