@@ -26,6 +26,8 @@ pub struct Target {
     pub path: PathBuf,
     /// How records name it: as given, or relative to the walked directory.
     pub display: String,
+    /// Size at discovery, for progress estimates (0 when unknown).
+    pub size: u64,
 }
 
 /// The files found, and what could not be walked.
@@ -84,6 +86,7 @@ pub fn discover(roots: &[PathBuf], all: bool) -> Result<Discovery, PathError> {
             out.targets.push(Target {
                 path: root.clone(),
                 display: root.to_string_lossy().into_owned(),
+                size: meta.len(),
             });
             continue;
         }
@@ -126,6 +129,7 @@ pub fn discover(roots: &[PathBuf], all: bool) -> Result<Discovery, PathError> {
             out.targets.push(Target {
                 path: path.to_path_buf(),
                 display: rel.to_string_lossy().into_owned(),
+                size: entry.metadata().map_or(0, |m| m.len()),
             });
         }
     }

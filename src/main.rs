@@ -180,6 +180,7 @@ fn build_config(command: Command) -> Result<(Config, Vec<String>)> {
                 targets.push(Target {
                     path: f.clone(),
                     display: f.to_string_lossy().into_owned(),
+                    size: meta.len(),
                 });
             }
             let format = match a.format {
@@ -236,7 +237,8 @@ fn run(cli: Cli) -> Result<Exit> {
     };
     let mut writer = output::writer(config.format, sink);
 
-    let bar = config.progress.then(|| progress_bar(config.targets.len()));
+    let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();
+    let bar = config.progress.then(|| progress_bar(total_bytes));
     let mut sink_error = writer.begin().err();
     let outcome = if sink_error.is_none() {
         pipeline::scan(
@@ -245,11 +247,10 @@ fn run(cli: Cli) -> Result<Exit> {
             |r| writer.record(r),
             |p: Progress| {
                 if let Some(bar) = &bar {
-                    bar.set_position(p.done as u64);
-                    bar.set_message(format!(
-                        "{}/s",
-                        human_bytes(p.bytes as f64 / started.elapsed().as_secs_f64().max(1e-9))
-                    ));
+                    // Time goes into bytes, not files: the bar and its ETA
+                    // follow bytes, the message counts files.
+                    bar.set_position(p.bytes.min(total_bytes));
+                    bar.set_message(format!("{}/{} files", p.done, p.total));
                 }
             },
         )
@@ -303,10 +304,12 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-fn progress_bar(total: usize) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+fn progress_bar(total_bytes: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{bar:30} {msg}  {bytes}/{total_bytes}  {bytes_per_sec}  ETA {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
     bar

@@ -269,11 +269,13 @@ mod tests {
             targets.push(Target {
                 path: p,
                 display: format!("{i:03}.wav"),
+                size: 0,
             });
         }
         targets.push(Target {
             path: PathBuf::from("/no/such/file.wav"),
             display: "missing.wav".into(),
+            size: 0,
         });
         let mut seen = Vec::new();
         let out = scan(
@@ -313,6 +315,7 @@ mod tests {
                 Target {
                     path: p,
                     display: i.to_string(),
+                    size: 1,
                 }
             })
             .collect();
