@@ -225,13 +225,24 @@ fn run(cli: Cli) -> Result<Exit> {
     }
     let started = Instant::now();
 
-    // Open the output before any work starts.
+    // Open the output before any work starts. A regular file (or a new
+    // path) is written beside its destination and renamed into place when
+    // complete, so a failed run never leaves half a report over a good one.
+    // Anything else (/dev/null, a pipe, a terminal) is written directly:
+    // renaming over it would replace the device with a file.
     let (sink, temp): (Box<dyn Write>, Option<(PathBuf, PathBuf)>) = match &config.output {
-        Some(path) => {
+        Some(path) if is_replaceable(path) => {
             let temp = temp_path(path);
             let file =
                 File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
             (Box::new(BufWriter::new(file)), Some((temp, path.clone())))
+        }
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            (Box::new(BufWriter::new(file)), None)
         }
         None => (Box::new(BufWriter::new(io::stdout().lock())), None),
     };
@@ -294,6 +305,16 @@ fn run(cli: Cli) -> Result<Exit> {
     } else {
         Exit::Clean
     })
+}
+
+/// Whether `path` may be replaced by renaming a new file over it: it does not
+/// exist yet, or it is a regular file. Symbolic links are followed, so a link
+/// to a device is written through, not replaced.
+fn is_replaceable(path: &Path) -> bool {
+    match std::fs::metadata(path) {
+        Ok(meta) => meta.is_file() && !path.is_symlink(),
+        Err(_) => true,
+    }
 }
 
 fn temp_path(path: &Path) -> PathBuf {

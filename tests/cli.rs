@@ -375,3 +375,21 @@ fn jobs_do_not_change_the_output() {
     };
     assert_eq!(run("1"), run("4"));
 }
+
+#[test]
+#[cfg(unix)]
+fn output_to_a_device_writes_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    // Renaming a temporary file over /dev/null would replace the device.
+    bin()
+        .args(["scan", "-q", "-o", "/dev/null"])
+        .arg(testdata("wav-pcm16-44k-stereo.wav"))
+        .assert()
+        .code(0)
+        .stdout("");
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(
+        meta.file_type().is_char_device(),
+        "/dev/null is still a device"
+    );
+}
