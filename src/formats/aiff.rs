@@ -7,11 +7,11 @@
 //! `fl64`, `alaw` and `ulaw` are measured; any other type is reported by its
 //! code and name, and its duration is not guessed.
 
+use crate::formats::chunks::{self, Chunks, Stop};
 use crate::formats::{chunk_name, push_unique};
 use crate::reader::{Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
 
-const MAX_CHUNKS: u32 = 100_000;
 const BE: Endian = Endian::Big;
 
 struct Comm {
@@ -86,33 +86,25 @@ pub fn probe(buf: &[u8], aifc: bool) -> Probe {
     let mut r = Reader::new(buf);
     let _ = r.skip(4);
     let form_size = r.u32(BE).unwrap_or(0);
-    let _ = r.skip(4);
 
     let mut comm: Option<Comm> = None;
     // (bytes of sample data declared, bytes present)
     let mut ssnd: Option<(u64, u64)> = None;
-    let mut chunks = 0u32;
-    while r.remaining() >= 8 {
-        chunks += 1;
-        if chunks > MAX_CHUNKS {
-            p.findings.warn(
-                Code::TruncatedChunk,
-                format!(
-                    "more than {MAX_CHUNKS} chunks: stopped walking at offset {}",
-                    r.pos()
-                ),
-            );
-            break;
-        }
-        let start = r.pos();
-        let Ok(id) = r.fourcc() else { break };
-        let size = u64::from(r.u32(BE).unwrap_or(0));
-        if &id == b"SSND" {
-            let avail = size.min(r.remaining());
-            let mut body = Reader::new(r.bytes_up_to(avail));
-            if size % 2 == 1 {
-                let _ = r.skip(1);
+    let mut chunks = Chunks::new(buf, 12, BE);
+    loop {
+        let h = match chunks.next_header() {
+            Ok(h) => h,
+            Err(Stop::End) => break,
+            Err(Stop::Limit) => {
+                p.findings
+                    .warn(Code::TruncatedChunk, chunks::limit_message(chunks.pos()));
+                break;
             }
+        };
+        let size = u64::from(h.size32);
+        if &h.id == b"SSND" {
+            // Sound data may be cut short: take what the file holds.
+            let mut body = chunks.body(size).unwrap_or_else(|partial| partial);
             let offset = u64::from(body.u32(BE).unwrap_or(0));
             let _block = body.u32(BE);
             let declared = size.saturating_sub(8).saturating_sub(offset);
@@ -122,40 +114,35 @@ pub fn probe(buf: &[u8], aifc: bool) -> Probe {
             }
             continue;
         }
-        if size > r.remaining() {
-            let name = fourcc_str(&id);
-            if &id == b"COMM" && comm.is_none() {
-                let mut body = Reader::new(r.bytes_up_to(size));
-                comm = parse_comm(&mut body, aifc);
+        let mut body = match chunks.body(size) {
+            Ok(body) => body,
+            Err(mut partial) => {
+                if &h.id == b"COMM" && comm.is_none() {
+                    comm = parse_comm(&mut partial.clone(), aifc);
+                }
+                let present = partial.bytes_up_to(size).len() as u64;
+                p.findings.warn(
+                    Code::TruncatedChunk,
+                    chunks::truncated_message(&h, size, present),
+                );
+                break;
             }
-            p.findings.warn(
-                Code::TruncatedChunk,
-                format!(
-                    "chunk '{name}' at offset {start} declares {size} bytes, only {} remain in the file",
-                    r.remaining()
-                ),
-            );
-            break;
-        }
-        let Ok(mut body) = r.sub(size) else { break };
-        if size % 2 == 1 {
-            let _ = r.skip(1);
-        }
-        match &id {
+        };
+        match &h.id {
             b"COMM" => {
                 if comm.is_none() {
                     comm = parse_comm(&mut body, aifc);
                     if comm.is_none() {
                         p.findings.error(
                             Code::InvalidHeader,
-                            format!("COMM chunk at offset {start} is only {size} bytes"),
+                            format!("COMM chunk at offset {} is only {size} bytes", h.start),
                         );
                         return p;
                     }
                 }
             }
-            _ => {
-                if let Some(name) = chunk_name(&id) {
+            id => {
+                if let Some(name) = chunk_name(id) {
                     push_unique(&mut p.metadata_chunks, name);
                 }
             }

@@ -8,6 +8,7 @@
 //! `unsupported_format` error rather than "unknown".
 
 pub mod aiff;
+pub mod chunks;
 pub mod flac;
 pub mod wav;
 

@@ -7,12 +7,10 @@
 //! with both figures instead of being believed. RF64/BW64 sizes of
 //! `0xFFFFFFFF` are taken from the `ds64` chunk.
 
+use crate::formats::chunks::{self, Chunks, Stop};
 use crate::formats::{RiffForm, chunk_name, push_unique};
 use crate::reader::{Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
-
-/// Most chunks walked before giving up on a hostile file.
-const MAX_CHUNKS: u32 = 100_000;
 
 const TAG_PCM: u16 = 0x0001;
 const TAG_ADPCM: u16 = 0x0002;
@@ -75,101 +73,87 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
     // Detection guaranteed 12 bytes: magic, size, "WAVE".
     let _ = r.skip(4);
     let riff_size32 = r.u32(endian).unwrap_or(0);
-    let _ = r.skip(4);
 
     let mut fmt: Option<Fmt> = None;
     let mut ds64: Option<Ds64> = None;
     let mut fact: Option<u32> = None;
-    // (declared size, bytes present, offset) of the data chunk.
-    let mut data: Option<(u64, u64, u64)> = None;
+    // (declared size, bytes present) of the data chunk.
+    let mut data: Option<(u64, u64)> = None;
     let mut size_unset = false;
-    let mut chunks = 0u32;
 
     // Where the RIFF chunk says it ends, when its 32-bit size is meaningful
     // (RF64/BW64 put 0xFFFFFFFF there and the real size in ds64).
     let declared_end = (!(is_64 && riff_size32 == u32::MAX)).then(|| u64::from(riff_size32) + 8);
     // The walk stopped at a chunk running past the end of the file.
     let mut walk_broken = false;
-    while r.remaining() >= 8 {
-        chunks += 1;
-        if chunks > MAX_CHUNKS {
-            p.findings.warn(
-                Code::TruncatedChunk,
-                format!(
-                    "more than {MAX_CHUNKS} chunks: stopped walking at offset {}",
-                    r.pos()
-                ),
-            );
-            break;
-        }
-        let start = r.pos();
-        let Ok(id) = r.fourcc() else { break };
-        let size32 = r.u32(endian).unwrap_or(0);
-        let mut size = u64::from(size32);
-        if is_64 && size32 == u32::MAX {
-            match (&ds64, &id) {
-                (Some(d), b"data") => size = d.data_size,
-                (Some(_), _) => {}
-                (None, b"data") => {}
-                (None, _) => {}
+    let mut chunks = Chunks::new(buf, 12, endian);
+    loop {
+        let h = match chunks.next_header() {
+            Ok(h) => h,
+            Err(Stop::End) => break,
+            Err(Stop::Limit) => {
+                p.findings
+                    .warn(Code::TruncatedChunk, chunks::limit_message(chunks.pos()));
+                break;
             }
-        }
-        if &id == b"data" {
+        };
+        let start = h.start;
+        let mut size = u64::from(h.size32);
+        if &h.id == b"data" {
+            if is_64
+                && h.size32 == u32::MAX
+                && let Some(d) = &ds64
+            {
+                size = d.data_size;
+            }
             if data.is_some() {
                 p.findings.warn(
                     Code::InconsistentHeader,
                     format!("a second data chunk at offset {start} is ignored"),
                 );
-                skip_chunk(&mut r, size);
+                let _ = chunks.body(size);
                 continue;
             }
-            let unset = size32 == u32::MAX && !(is_64 && ds64.is_some())
-                || size32 == 0 && r.remaining() > 0 && !looks_like_chunk(r.clone());
+            let unset = h.size32 == u32::MAX && !(is_64 && ds64.is_some())
+                || h.size32 == 0 && chunks.remaining() > 0 && !looks_like_chunk(chunks.rest());
             if unset {
                 size_unset = true;
-                size = r.remaining();
+                size = chunks.remaining();
                 p.findings.warn(
                     Code::DataSizeUnset,
                     format!(
-                        "data chunk size is 0x{size32:08X} (written by a streaming encoder): measured to the end of the file, {size} bytes"
+                        "data chunk size is 0x{:08X} (written by a streaming encoder): measured to the end of the file, {size} bytes",
+                        h.size32
                     ),
                 );
             }
-            let present = size.min(r.remaining());
-            data = Some((size, present, r.pos()));
-            skip_chunk(&mut r, size);
+            data = Some((size, size.min(chunks.remaining())));
+            let _ = chunks.body(size);
             continue;
         }
-        if size > r.remaining() {
-            // A chunk that runs past the end: parse what is needed if it is
-            // a header chunk and complete enough, otherwise warn and stop.
-            // Past the RIFF chunk's declared end this is trailing data, not
-            // a chunk, and is reported as such below.
-            walk_broken = true;
-            if declared_end.is_some_and(|end| start >= end) {
+        let mut body = match chunks.body(size) {
+            Ok(body) => body,
+            Err(mut partial) => {
+                // A chunk that runs past the end: parse it if it is the fmt
+                // chunk and complete enough, warn and stop. Past the RIFF
+                // chunk's declared end this is trailing data, not a chunk,
+                // and is reported as such below.
+                walk_broken = true;
+                if declared_end.is_some_and(|end| start >= end) {
+                    break;
+                }
+                if &h.id == b"fmt " && fmt.is_none() {
+                    fmt = parse_fmt(&mut partial.clone(), endian);
+                }
+                let present = partial.bytes_up_to(size).len() as u64;
+                p.findings.warn(
+                    Code::TruncatedChunk,
+                    chunks::truncated_message(&h, size, present),
+                );
                 break;
             }
-            let name = fourcc_str(&id);
-            if &id == b"fmt " && fmt.is_none() {
-                let mut body = Reader::new(r.bytes_up_to(size));
-                fmt = parse_fmt(&mut body, endian);
-            }
-            p.findings.warn(
-                Code::TruncatedChunk,
-                format!(
-                    "chunk '{name}' at offset {start} declares {size} bytes, only {} remain in the file",
-                    r.remaining()
-                ),
-            );
-            break;
-        }
-        // `size <= remaining`, so this cannot fail.
-        let Ok(mut body) = r.sub(size) else { break };
-        if size % 2 == 1 {
-            // The pad byte; a missing one at the very end is tolerated.
-            let _ = r.skip(1);
-        }
-        match &id {
+        };
+        match &h.id {
             b"fmt " => {
                 if fmt.is_some() {
                     p.findings.warn(
@@ -195,8 +179,8 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
                 let kind = body.fourcc().map(|k| fourcc_str(&k)).unwrap_or_default();
                 push_unique(&mut p.metadata_chunks, &format!("LIST-{}", kind.trim()));
             }
-            _ => {
-                if let Some(name) = chunk_name(&id) {
+            id => {
+                if let Some(name) = chunk_name(id) {
                     push_unique(&mut p.metadata_chunks, name);
                 }
             }
@@ -211,9 +195,9 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
             format!("{format} file without a ds64 chunk: sizes taken from the 32-bit fields"),
         );
     }
-    let truncated = data.is_some_and(|(declared, present, _)| present < declared);
+    let truncated = data.is_some_and(|(declared, present)| present < declared);
     // Bytes left over that do not make a whole chunk header.
-    let walk_broken = walk_broken || r.remaining() > 1;
+    let walk_broken = walk_broken || chunks.remaining() > 1;
     if let Some(end) = riff_end {
         if end < file_len && walk_broken {
             p.findings.warn(
@@ -272,7 +256,7 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
     p.audio_codec = Some(codec.name.clone());
     p.sample_format = codec.sample_format;
 
-    let Some((declared, present, _offset)) = data else {
+    let Some((declared, present)) = data else {
         if codec.measurable {
             fill_depths(&mut p, &fmt, &codec);
         }
@@ -449,14 +433,6 @@ fn form_name(form: RiffForm) -> &'static str {
         RiffForm::Rifx => "RIFX",
         RiffForm::Rf64 => "RF64",
         RiffForm::Bw64 => "BW64",
-    }
-}
-
-fn skip_chunk(r: &mut Reader<'_>, size: u64) {
-    let take = size.min(r.remaining());
-    let _ = r.skip(take);
-    if size % 2 == 1 && take == size {
-        let _ = r.skip(1);
     }
 }
 
