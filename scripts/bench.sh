@@ -17,6 +17,10 @@
 #                the repository root; built with `cargo build --release` if missing)
 #   BENCH_DIR    work directory (default /tmp/ddexprobe-bench): corpus (generated
 #                once, reused while complete), raw hyperfine JSON/Markdown, report
+#   BENCH_WAIT_IDLE  seconds to wait before each measurement for the machine to be
+#                idle (< 25 % CPU busy); default 30, 0 = do not wait. Rows measured
+#                while other processes used >= 0.15 CPU (and >= 0.5 CPU-s in all) are
+#                flagged in the notes.
 #
 # The report goes to stdout and to $BENCH_DIR/<mode>/report.md; progress goes to
 # stderr. Needs: bash, python3, ffmpeg, flac, metaflac (corpus generation),
@@ -281,33 +285,6 @@ SUBSET_FILES=$(tr -cd '\0' < "$SUBSET_LIST" | wc -c)
 SUBSET_BYTES=$(xargs -0 stat -c %s < "$SUBSET_LIST" | awk '{s += $1} END {printf "%d", s}')
 
 # ---------------------------------------------------------------- measurement
-# bench ID TOOL WORKLOAD FILES BYTES RUNS KIND NOTE EXTRAP_FILES COMMAND
-#   KIND: files (files/s), mb (MB/s), both; EXTRAP_FILES: >0 = extrapolate to that many files
-bench() {
-    local id=$1 tool=$2 workload=$3 files=$4 bytes=$5 runs=$6 kind=$7 note=$8 extrap=$9 cmd=${10}
-    local json="$RESULTS/$id.json" tfile="$RESULTS/$id.time" rc=0 rss=""
-    log "[$id] $cmd"
-    if ! hyperfine --style basic --ignore-failure --warmup 1 --runs "$runs" \
-            --export-json "$json" --export-markdown "$RESULTS/$id.md" -n "$tool: $workload" "$cmd" >&2; then
-        note="hyperfine failed${note:+; $note}"
-        json=""
-    fi
-    # one extra run under GNU time for peak RSS (max over the processes) and exit status
-    /usr/bin/time -v -o "$tfile" bash -c "$cmd" > /dev/null 2>"$RESULTS/$id.stderr" || rc=$?
-    rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tfile")
-    if [[ $rc -ne 0 ]]; then
-        note="exit status $rc (stderr: $(head -c 160 "$RESULTS/$id.stderr" | tr '\n\t' '  '))${note:+; $note}"
-    fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-        "$id" "$tool" "$workload" "$files" "$bytes" "$kind" "$json" "${rss:-}" "$rc" "$note" "$extrap" >> "$ROWS"
-}
-skip() { # ID TOOL WORKLOAD NOTE
-    printf '%s\t%s\t%s\t\t\t\t\t\t\t%s\t0\n' "$1" "$2" "$3" "skipped: $4" >> "$ROWS"
-    log "[$1] skipped: $4"
-}
-
-D="$DDEXPROBE"
-NPROC=$(nproc)
 # share of CPU time busy (all CPUs; iowait counts as idle) during one second: other load skews wall times
 cpu_busy() {
     local a b
@@ -316,6 +293,59 @@ cpu_busy() {
     awk -v a="$a" -v b="$b" 'BEGIN {split(a, x, " "); split(b, y, " "); t = (y[1] - x[1]) + (y[2] - x[2]);
         printf "%.0f %%", (t > 0 ? 100 * (y[1] - x[1]) / t : 0)}'
 }
+busy_jiffies() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+CLK_TCK=$(getconf CLK_TCK)
+# Wait (up to BENCH_WAIT_IDLE seconds, default 30) until less than 25 % of the CPU
+# is busy, so that other work on the machine does not end up in the timings.
+wait_idle() {
+    local limit=${BENCH_WAIT_IDLE:-30} waited=0 b
+    [[ $limit -gt 0 ]] || return 0
+    while b=$(cpu_busy); [[ ${b% %} -ge 25 ]]; do
+        if [[ $waited -ge $limit ]]; then
+            log "machine still busy ($b) after ${waited}s; measuring anyway"
+            return 0
+        fi
+        [[ $waited -gt 0 ]] || log "machine busy ($b): waiting up to ${limit}s for it to become idle"
+        sleep 2; waited=$((waited + 3))
+    done
+}
+
+# bench ID TOOL WORKLOAD FILES BYTES RUNS KIND NOTE EXTRAP_FILES COMMAND
+#   KIND: files (files/s), mb (MB/s), both; EXTRAP_FILES: >0 = extrapolate to that many files
+bench() {
+    local id=$1 tool=$2 workload=$3 files=$4 bytes=$5 runs=$6 kind=$7 note=$8 extrap=$9 cmd=${10}
+    local json="$RESULTS/$id.json" tfile="$RESULTS/$id.time" rc=0 rss=""
+    wait_idle
+    log "[$id] $cmd"
+    local j0 j1 t0 t1
+    j0=$(busy_jiffies); t0=$(date +%s.%N)
+    if ! hyperfine --style basic --ignore-failure --warmup 1 --runs "$runs" \
+            --export-json "$json" --export-markdown "$RESULTS/$id.md" -n "$tool: $workload" "$cmd" >&2; then
+        note="hyperfine failed${note:+; $note}"
+        json=""
+    fi
+    j1=$(busy_jiffies); t1=$(date +%s.%N)
+    # CPU-seconds used by the whole machine during the hyperfine run, and its duration
+    local busy_s elapsed_s
+    busy_s=$(awk -v a="$j0" -v b="$j1" -v hz="$CLK_TCK" 'BEGIN {printf "%.3f", (b - a) / hz}')
+    elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+    # one extra run under GNU time for peak RSS (max over the processes) and exit status
+    /usr/bin/time -v -o "$tfile" bash -c "$cmd" > /dev/null 2>"$RESULTS/$id.stderr" || rc=$?
+    rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tfile")
+    if [[ $rc -ne 0 ]]; then
+        note="exit status $rc (stderr: $(head -c 160 "$RESULTS/$id.stderr" | tr '\n\t' '  '))${note:+; $note}"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$id" "$tool" "$workload" "$files" "$bytes" "$kind" "$json" "${rss:-}" "$rc" "$note" "$extrap" \
+        "$busy_s" "$elapsed_s" >> "$ROWS"
+}
+skip() { # ID TOOL WORKLOAD NOTE
+    printf '%s\t%s\t%s\t\t\t\t\t\t\t%s\t0\t\t\n' "$1" "$2" "$3" "skipped: $4" >> "$ROWS"
+    log "[$1] skipped: $4"
+}
+
+D="$DDEXPROBE"
+NPROC=$(nproc)
 LOAD_BEFORE=$(cpu_busy)
 log "CPU busy before the measurements: $LOAD_BEFORE"
 
@@ -470,7 +500,7 @@ p("")
 p("Method: warm page cache (every file read once before each section, plus one hyperfine warm-up run); wall time is "
   f"the hyperfine mean ± σ over {E['RUNS_FAST']} (fast commands) / {E['RUNS_SLOW']} (slow peers, tiny files) / "
   f"{E['RUNS_LONG']} (long files) runs; CPU = mean user+sys; peak RSS = maximum resident set of the largest process "
-  "in one extra run under /usr/bin/time -v. files/s = files / mean wall; MB/s = 10^6 bytes / mean wall. "
+  "in one extra run under /usr/bin/time -v (it includes file pages mapped with mmap). files/s = files / mean wall; MB/s = 10^6 bytes / mean wall. "
   "ddexprobe writes NDJSON to /dev/null, peers write to /dev/null. " + E.get("RECLAIM_NOTE", ""))
 p("")
 
@@ -484,7 +514,7 @@ p("| Tool | Workload | Files | Mean wall | Throughput | CPU user+sys | Peak RSS 
 p("|---|---|---:|---:|---:|---:|---:|---|")
 res = {}
 for line in open(rows_path):
-    rid, tool, workload, files, nbytes, kind, jpath, rss, rc, note, extrap = line.rstrip("\n").split("\t")
+    rid, tool, workload, files, nbytes, kind, jpath, rss, rc, note, extrap, busy_s, elapsed_s = line.rstrip("\n").split("\t")
     if not jpath:
         p(f"| {tool} | {workload} | | | | | | {note} |")
         continue
@@ -502,6 +532,16 @@ for line in open(rows_path):
         notes.append(f"est. {extrap / fps:,.1f} s for all {extrap:,} files")
     if kind == "mb":
         notes.append(f"CPU {cpu / nbytes * 1e9:.2f} ns/byte")
+    # other processes' CPU use during the hyperfine run (warm-up + timed runs)
+    if busy_s and elapsed_s and float(elapsed_s) > 0:
+        own = cpu * (len(r["times"]) + 1)
+        other_s = max(0.0, float(busy_s) - own)
+        other = other_s / float(elapsed_s)
+        if other_s < 0.5:  # too short to tell (hyperfine's own work, 10 ms ticks)
+            other = 0.0
+        res[rid]["other"] = other
+        if other >= 0.15:
+            notes.append(f"**other load ≈ {other:.1f} CPU during this measurement**")
     rss_col = human_kb(int(rss)) if rss else ""
     p(f"| {tool} | {workload} | {fcol} | {mean:.3f} s ± {sd:.3f} | {thr} | {cpu:.2f} s | {rss_col} | {'; '.join(notes)} |")
 p("")
@@ -519,8 +559,10 @@ else:
     p("    SKIP cpu/byte: needs ddexprobe and openssl results")
 if d2 and om:
     ok = d2["mean"] < om["mean"] and d2["rc"] == 0
+    loaded = [n for n, x in (("ddexprobe --jobs 2", d2), ("openssl md5", om)) if x.get("other", 0) >= 0.15]
     p(f"    {'PASS' if ok else 'FAIL'} wall: ddexprobe md5+sha256 --jobs 2 = {d2['mean']:.3f} s; openssl dgst -md5 = "
-      f"{om['mean']:.3f} s (ratio {d2['mean'] / om['mean']:.2f}x, target < 1.00x)")
+      f"{om['mean']:.3f} s (ratio {d2['mean'] / om['mean']:.2f}x, target < 1.00x)"
+      + (f" [unreliable: other load during {', '.join(loaded)}]" if loaded else ""))
 else:
     p("    SKIP wall: needs ddexprobe and openssl results")
 p("")

@@ -67,22 +67,47 @@ pub struct Digests {
 /// digests, large enough that per-call overhead vanishes.
 const BLOCK: usize = 128 * 1024;
 
+/// Both digests fed block by block, for input that arrives in pieces.
+pub struct Hasher {
+    md5: Option<Md5>,
+    sha: Option<Sha256>,
+}
+
+impl Hasher {
+    /// A hasher computing the digests in `set`.
+    pub fn new(set: HashSet) -> Hasher {
+        Hasher {
+            md5: set.md5.then(Md5::new),
+            sha: set.sha256.then(Sha256::new),
+        }
+    }
+
+    /// Feed `bytes` (any length) to every digest, a cache-sized block at a time.
+    pub fn update(&mut self, bytes: &[u8]) {
+        for block in bytes.chunks(BLOCK) {
+            if let Some(h) = self.md5.as_mut() {
+                h.update(block);
+            }
+            if let Some(h) = self.sha.as_mut() {
+                h.update(block);
+            }
+        }
+    }
+
+    /// The lowercase hex digests.
+    pub fn finish(self) -> Digests {
+        Digests {
+            md5: self.md5.map(|h| hex(&h.finalize())),
+            sha256: self.sha.map(|h| hex(&h.finalize())),
+        }
+    }
+}
+
 /// Hash `bytes` with the digests in `set`, in one pass.
 pub fn digest(bytes: &[u8], set: HashSet) -> Digests {
-    let mut md5 = set.md5.then(Md5::new);
-    let mut sha = set.sha256.then(Sha256::new);
-    for block in bytes.chunks(BLOCK) {
-        if let Some(h) = md5.as_mut() {
-            h.update(block);
-        }
-        if let Some(h) = sha.as_mut() {
-            h.update(block);
-        }
-    }
-    Digests {
-        md5: md5.map(|h| hex(&h.finalize())),
-        sha256: sha.map(|h| hex(&h.finalize())),
-    }
+    let mut h = Hasher::new(set);
+    h.update(bytes);
+    h.finish()
 }
 
 /// Lowercase hexadecimal.

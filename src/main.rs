@@ -230,7 +230,7 @@ fn run(cli: Cli) -> Result<Exit> {
     // complete, so a failed run never leaves half a report over a good one.
     // Anything else (/dev/null, a pipe, a terminal) is written directly:
     // renaming over it would replace the device with a file.
-    let (sink, temp): (Box<dyn Write>, Option<(PathBuf, PathBuf)>) = match &config.output {
+    let (sink, temp): (Box<dyn Write + Send>, Option<(PathBuf, PathBuf)>) = match &config.output {
         Some(path) if is_replaceable(path) => {
             let temp = temp_path(path);
             let file =
@@ -244,7 +244,7 @@ fn run(cli: Cli) -> Result<Exit> {
                 .with_context(|| format!("cannot open {}", path.display()))?;
             (Box::new(BufWriter::new(file)), None)
         }
-        None => (Box::new(BufWriter::new(io::stdout().lock())), None),
+        None => (Box::new(BufWriter::new(io::stdout())), None),
     };
     let mut writer = output::writer(config.format, sink);
 

@@ -1,19 +1,20 @@
 //! The scan pipeline: measure many files in parallel, emit in input order.
 //!
-//! Workers on a rayon pool take files in order from a shared counter, open
-//! ([`crate::source`]), probe ([`crate::formats`]) and hash
-//! ([`crate::checksum`]) each one, and send the record back. The calling
-//! thread puts records back in input order and hands each to the sink as soon
-//! as all earlier ones are out, so output streams while the scan runs.
-//! Workers never run more than a fixed window ahead of the sink, which bounds
-//! memory whatever the number of files. A failing file is a record with an
-//! error, never the end of the batch; a panic in a parser (a bug) is caught
-//! and reported the same way.
+//! Workers take files in order from a shared counter, open
+//! ([`crate::source`]), probe ([`crate::formats`]) and hash each one, then
+//! commit the record: under one lock, a record is parked until every earlier
+//! one is out, and whichever worker completes the run in front writes it and
+//! all parked successors to the sink. No thread sits between the workers and
+//! the output, so nothing is handed over per file, and with one job the scan
+//! runs on the calling thread alone. Workers never run more than a fixed
+//! window ahead of the output, which bounds memory whatever the number of
+//! files. A failing file is a record with an error, never the end of the
+//! batch; a panic in a parser (a bug) is caught and reported the same way.
 
-use crate::checksum::{self, HashSet};
+use crate::checksum::HashSet;
 use crate::discover::Target;
 use crate::formats;
-use crate::record::{Code, Issue, Record};
+use crate::record::{Code, Issue, Probe, Record};
 use crate::source::Source;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -21,37 +22,61 @@ use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, mpsc};
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+fn run_probe(source: &Source, ext: Option<&str>) -> Option<Probe> {
+    catch_unwind(AssertUnwindSafe(|| {
+        formats::probe_bytes(source.bytes(), ext)
+    }))
+    .ok()
+}
 
 /// Measure one file on disk.
+///
+/// Without digests only the file's first and last KiB are read; when the
+/// parser needs more, the file is opened whole and probed again.
 pub fn probe_file(path: &Path, display: String, hashes: HashSet) -> Record {
-    let source = match Source::open(path) {
-        Ok(s) => s,
-        Err(e) => {
-            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-            return Record::failed(
-                display,
-                size,
-                Code::ReadError,
-                format!("cannot read the file: {e}"),
-            );
+    let open = |whole: bool| {
+        if whole {
+            Source::open(path)
+        } else {
+            Source::open_windows(path)
         }
     };
-    let bytes = source.bytes();
+    let failed = |e: io::Error| {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Record::failed(
+            display.clone(),
+            size,
+            Code::ReadError,
+            format!("cannot read the file: {e}"),
+        )
+    };
     let ext = path.extension().and_then(|e| e.to_str());
-    let probed = catch_unwind(AssertUnwindSafe(|| formats::probe(bytes, ext)));
+    let mut source = match open(hashes.any()) {
+        Ok(s) => s,
+        Err(e) => return failed(e),
+    };
+    let mut probed = run_probe(&source, ext);
+    if source.needs_whole() {
+        source = match open(true) {
+            Ok(s) => s,
+            Err(e) => return failed(e),
+        };
+        probed = run_probe(&source, ext);
+    }
     let mut record = match probed {
-        Ok(probe) => Record::from_probe(display, source.len(), probe),
-        Err(_) => Record::failed(
+        Some(probe) => Record::from_probe(display, source.len(), probe),
+        None => Record::failed(
             display,
             source.len(),
             Code::InvalidHeader,
             "internal error while parsing this file (please report it with the file)".to_string(),
         ),
     };
-    if hashes.any() {
-        source.advise_sequential();
-        let d = checksum::digest(bytes, hashes);
+    if hashes.any()
+        && let Some(d) = source.digest(hashes)
+    {
         record.md5 = d.md5;
         record.sha256 = d.sha256;
     }
@@ -149,100 +174,135 @@ pub struct ScanOutcome {
     pub sink_error: Option<io::Error>,
 }
 
-/// Measure `targets` on `opts.jobs` threads, calling `sink` with each record
-/// in input order and `progress` after each.
-pub fn scan(
-    targets: &[Target],
-    opts: ScanOptions,
-    mut sink: impl FnMut(&Record) -> io::Result<()>,
-    mut progress: impl FnMut(Progress),
-) -> ScanOutcome {
-    let jobs = opts.jobs.max(1);
-    let window = (jobs * 32).max(64);
-    let mut summary = Summary::default();
-    let mut sink_error = None;
+/// The output side of a scan, behind one lock.
+struct Commit<S, P> {
+    /// Finished records waiting for an earlier one.
+    parked: HashMap<usize, Record>,
+    /// Index of the next record to emit.
+    next_out: usize,
+    bytes: u64,
+    total: usize,
+    summary: Summary,
+    sink: S,
+    progress: P,
+    sink_error: Option<io::Error>,
+}
 
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(p) => p,
-        Err(e) => {
-            return ScanOutcome {
-                summary,
-                sink_error: Some(io::Error::other(e)),
-            };
+impl<S, P> Commit<S, P>
+where
+    S: FnMut(&Record) -> io::Result<()>,
+    P: FnMut(Progress),
+{
+    /// Park record `i`, then emit every record that is next in order.
+    fn commit(&mut self, i: usize, record: Record) {
+        if self.sink_error.is_some() {
+            return;
         }
-    };
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    // Index of the next record the sink expects; workers wait while they
-    // would run more than `window` ahead of it.
-    let emitted = Mutex::new(0usize);
-    let advanced = Condvar::new();
-    let (tx, rx) = mpsc::channel::<(usize, Record)>();
-
-    pool.in_place_scope(|s| {
-        for _ in 0..jobs {
-            let tx = tx.clone();
-            let (next, stop, emitted, advanced) = (&next, &stop, &emitted, &advanced);
-            s.spawn(move |_| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= targets.len() || stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    {
-                        let mut at = emitted.lock().unwrap_or_else(|e| e.into_inner());
-                        while i >= *at + window && !stop.load(Ordering::Relaxed) {
-                            at = advanced.wait(at).unwrap_or_else(|e| e.into_inner());
-                        }
-                    }
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let t = &targets[i];
-                    let record = probe_file(&t.path, t.display.clone(), opts.hashes);
-                    if tx.send((i, record)).is_err() {
-                        break;
-                    }
-                }
+        self.parked.insert(i, record);
+        while let Some(record) = self.parked.remove(&self.next_out) {
+            self.next_out += 1;
+            self.bytes += record.size_bytes;
+            if let Err(e) = (self.sink)(&record) {
+                self.sink_error = Some(e);
+                self.parked.clear();
+                return;
+            }
+            self.summary.add(&record);
+            (self.progress)(Progress {
+                done: self.next_out,
+                total: self.total,
+                bytes: self.bytes,
             });
         }
-        drop(tx);
+    }
+}
 
-        let mut pending: HashMap<usize, Record> = HashMap::new();
-        let mut expected = 0usize;
-        let mut bytes = 0u64;
-        for (i, record) in rx.iter() {
-            if sink_error.is_some() {
-                continue;
-            }
-            pending.insert(i, record);
-            while let Some(record) = pending.remove(&expected) {
-                expected += 1;
-                bytes += record.size_bytes;
-                if let Err(e) = sink(&record) {
-                    sink_error = Some(e);
-                    stop.store(true, Ordering::Relaxed);
-                    pending.clear();
-                    break;
-                }
-                summary.add(&record);
-                progress(Progress {
-                    done: expected,
-                    total: targets.len(),
-                    bytes,
-                });
-            }
-            *emitted.lock().unwrap_or_else(|e| e.into_inner()) = expected;
-            advanced.notify_all();
-        }
-        // Wake any worker still waiting so the scope can end.
-        stop.store(true, Ordering::Relaxed);
-        advanced.notify_all();
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock is a bug elsewhere; the data is still
+    // consistent (every update is a single step), so carry on with it.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Measure `targets` on `opts.jobs` threads, calling `sink` with each record
+/// in input order and `progress` after each.
+pub fn scan<S, P>(targets: &[Target], opts: ScanOptions, sink: S, progress: P) -> ScanOutcome
+where
+    S: FnMut(&Record) -> io::Result<()> + Send,
+    P: FnMut(Progress) + Send,
+{
+    let jobs = opts.jobs.max(1);
+    let window = (jobs * 32).max(64);
+    let next_in = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let waiting = AtomicUsize::new(0);
+    let advanced = Condvar::new();
+    let out = Mutex::new(Commit {
+        parked: HashMap::new(),
+        next_out: 0,
+        bytes: 0,
+        total: targets.len(),
+        summary: Summary::default(),
+        sink,
+        progress,
+        sink_error: None,
     });
 
+    let work = || {
+        loop {
+            let i = next_in.fetch_add(1, Ordering::Relaxed);
+            if i >= targets.len() || stop.load(Ordering::Relaxed) {
+                break;
+            }
+            {
+                let mut c = lock(&out);
+                while i >= c.next_out + window && c.sink_error.is_none() {
+                    waiting.fetch_add(1, Ordering::SeqCst);
+                    c = advanced.wait(c).unwrap_or_else(|e| e.into_inner());
+                    waiting.fetch_sub(1, Ordering::SeqCst);
+                }
+                if c.sink_error.is_some() {
+                    break;
+                }
+            }
+            let t = &targets[i];
+            let record = probe_file(&t.path, t.display.clone(), opts.hashes);
+            let mut c = lock(&out);
+            let before = c.next_out;
+            c.commit(i, record);
+            if c.sink_error.is_some() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            let moved = c.next_out != before || c.sink_error.is_some();
+            drop(c);
+            if moved && waiting.load(Ordering::SeqCst) > 0 {
+                advanced.notify_all();
+            }
+        }
+    };
+
+    let pool = (jobs > 1)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(jobs - 1)
+                .build()
+                .ok()
+        })
+        .flatten();
+    match pool {
+        Some(pool) => pool.in_place_scope(|s| {
+            let work = &work;
+            for _ in 1..jobs {
+                s.spawn(move |_| work());
+            }
+            work();
+        }),
+        None => work(),
+    }
+
+    let c = out.into_inner().unwrap_or_else(|e| e.into_inner());
     ScanOutcome {
-        summary,
-        sink_error,
+        summary: c.summary,
+        sink_error: c.sink_error,
     }
 }
 

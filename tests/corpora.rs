@@ -188,3 +188,34 @@ fn flac_figures_agree_with_claxon() {
     assert!(compared >= 50, "only {compared} FLAC files compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A header-only scan reads a head and a tail window of large files and
+/// falls back to the whole file when a parser needs more. Over every corpus
+/// file the result must be exactly what probing the whole file gives.
+#[test]
+fn windowed_probing_equals_whole_file_probing() {
+    let Some(root) = corpora() else { return };
+    let mut files = Vec::new();
+    all_files(&root, &mut files);
+    let mut large = 0;
+    let mut differences = Vec::new();
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        if bytes.len() as u64 > ddexprobe::source::HEAD_WINDOW + ddexprobe::source::TAIL_WINDOW {
+            large += 1;
+        }
+        let whole = ddexprobe::probe_bytes(&bytes, &path.to_string_lossy(), HashSet::NONE);
+        let windowed = probe_file(path, path.to_string_lossy().into_owned(), HashSet::NONE);
+        if whole != windowed {
+            differences.push(format!(
+                "{}:\n  whole    {whole:?}\n  windowed {windowed:?}",
+                path.display()
+            ));
+        }
+    }
+    assert!(
+        large > 100,
+        "only {large} files are large enough to be windowed"
+    );
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

@@ -9,7 +9,7 @@
 
 use crate::formats::chunks::{self, Chunks, Stop};
 use crate::formats::{chunk_name, push_unique};
-use crate::reader::{Endian, Reader, fourcc_str};
+use crate::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
 
 const BE: Endian = Endian::Big;
@@ -73,7 +73,8 @@ pub fn extended_to_rate(b: [u8; 10]) -> Rate {
 }
 
 /// Probe an AIFF or AIFF-C file (`aifc` tells which form detection saw).
-pub fn probe(buf: &[u8], aifc: bool) -> Probe {
+pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
+    let bytes = bytes.into();
     let mut p = Probe {
         file_format: Some(if aifc {
             FileFormat::Aifc
@@ -82,15 +83,15 @@ pub fn probe(buf: &[u8], aifc: bool) -> Probe {
         }),
         ..Probe::default()
     };
-    let file_len = buf.len() as u64;
-    let mut r = Reader::new(buf);
+    let file_len = bytes.len();
+    let mut r = Reader::over(bytes);
     let _ = r.skip(4);
     let form_size = r.u32(BE).unwrap_or(0);
 
     let mut comm: Option<Comm> = None;
     // (bytes of sample data declared, bytes present)
     let mut ssnd: Option<(u64, u64)> = None;
-    let mut chunks = Chunks::new(buf, 12, BE);
+    let mut chunks = Chunks::new(bytes, 12, BE);
     loop {
         let h = match chunks.next_header() {
             Ok(h) => h,
@@ -116,11 +117,11 @@ pub fn probe(buf: &[u8], aifc: bool) -> Probe {
         }
         let mut body = match chunks.body(size) {
             Ok(body) => body,
-            Err(mut partial) => {
+            Err(partial) => {
                 if &h.id == b"COMM" && comm.is_none() {
                     comm = parse_comm(&mut partial.clone(), aifc);
                 }
-                let present = partial.bytes_up_to(size).len() as u64;
+                let present = partial.remaining();
                 p.findings.warn(
                     Code::TruncatedChunk,
                     chunks::truncated_message(&h, size, present),

@@ -9,7 +9,7 @@
 //! [`MAX_CHUNKS`] chunks so a file of millions of empty chunks cannot stall
 //! a scan.
 
-use crate::reader::{Endian, Reader, fourcc_str};
+use crate::reader::{Bytes, Endian, Reader, fourcc_str};
 
 /// Most chunks walked in one file.
 pub const MAX_CHUNKS: u32 = 100_000;
@@ -43,9 +43,9 @@ pub struct Chunks<'a> {
 
 impl<'a> Chunks<'a> {
     /// Walk the chunks of `buf` from offset `start`.
-    pub fn new(buf: &'a [u8], start: u64, endian: Endian) -> Self {
+    pub fn new(bytes: Bytes<'a>, start: u64, endian: Endian) -> Self {
         Chunks {
-            r: Reader::at(buf, start),
+            r: Reader::at(bytes, start),
             endian,
             count: 0,
         }
@@ -78,7 +78,7 @@ impl<'a> Chunks<'a> {
                 }
                 Ok(body)
             }
-            Err(_) => Err(Reader::new(self.r.bytes_up_to(size))),
+            Err(_) => Err(self.r.sub_up_to(size)),
         }
     }
 
@@ -121,7 +121,7 @@ mod tests {
         let mut v = Vec::new();
         v.extend_from_slice(b"abcd\x03\x00\x00\x00xyz\x00");
         v.extend_from_slice(b"efgh\x10\x00\x00\x00short");
-        let mut c = Chunks::new(&v, 0, Endian::Little);
+        let mut c = Chunks::new(Bytes::full(&v), 0, Endian::Little);
         let h = c.next_header().unwrap();
         assert_eq!((&h.id, h.start, h.size32), (b"abcd", 0, 3));
         assert_eq!(c.body(3).unwrap().remaining(), 3);
@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn stops_at_the_chunk_limit() {
         let v = vec![0u8; 8 * (MAX_CHUNKS as usize + 1)];
-        let mut c = Chunks::new(&v, 0, Endian::Big);
+        let mut c = Chunks::new(Bytes::full(&v), 0, Endian::Big);
         let mut n = 0;
         while let Ok(h) = c.next_header() {
             c.body(u64::from(h.size32)).unwrap();

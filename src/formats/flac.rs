@@ -17,12 +17,15 @@
 
 use crate::checksum::hex;
 use crate::formats::push_unique;
-use crate::reader::{Endian, Reader};
+use crate::reader::{Bytes, Endian, Reader};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
 
 const BE: Endian = Endian::Big;
 
-/// How far back from the end the last frame header is searched for.
+/// How far back from the end the last frame header is searched for first;
+/// a frame of 16-bit stereo at the usual block sizes is a few KiB.
+const TAIL_FIRST: u64 = 64 << 10;
+/// How far back it is searched for at most.
 const TAIL_WINDOW: u64 = 16 << 20;
 /// How many candidate headers get the (costlier) CRC-16 check.
 const TAIL_CANDIDATES: usize = 8;
@@ -119,8 +122,9 @@ pub fn crc16(data: &[u8]) -> u16 {
 /// Parse the frame header at `pos`, checking its fields and CRC-8.
 ///
 /// `streaminfo_rate`/`bits` fill in "see STREAMINFO" codes when known.
-pub fn parse_frame_header(buf: &[u8], pos: u64) -> Option<FrameHeader> {
-    let mut r = Reader::at(buf, pos);
+pub fn parse_frame_header<'a>(bytes: impl Into<Bytes<'a>>, pos: u64) -> Option<FrameHeader> {
+    let bytes = bytes.into();
+    let mut r = Reader::at(bytes, pos);
     let b0 = r.u8().ok()?;
     let b1 = r.u8().ok()?;
     if b0 != 0xFF || b1 & 0xFE != 0xF8 {
@@ -194,8 +198,7 @@ pub fn parse_frame_header(buf: &[u8], pos: u64) -> Option<FrameHeader> {
     };
     let end = r.pos();
     let crc = r.u8().ok()?;
-    let start = usize::try_from(pos).ok()?;
-    let header = buf.get(start..usize::try_from(end).ok()?)?;
+    let header = bytes.get(pos, end - pos)?;
     if crc8(header) != crc {
         return None;
     }
@@ -212,8 +215,8 @@ pub fn parse_frame_header(buf: &[u8], pos: u64) -> Option<FrameHeader> {
 }
 
 /// Length of an ID3v2 tag at `pos` (header, body and footer), if one is there.
-pub fn id3v2_len(buf: &[u8], pos: u64) -> Option<u64> {
-    let mut r = Reader::at(buf, pos);
+pub fn id3v2_len<'a>(bytes: impl Into<Bytes<'a>>, pos: u64) -> Option<u64> {
+    let mut r = Reader::at(bytes.into(), pos);
     if r.fourcc().ok()?[..3] != *b"ID3" {
         return None;
     }
@@ -230,7 +233,8 @@ pub fn id3v2_len(buf: &[u8], pos: u64) -> Option<u64> {
 }
 
 /// Probe a FLAC stream whose `fLaC` marker is at `start` (after any ID3v2).
-pub fn probe(buf: &[u8], start: u64) -> Probe {
+pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
+    let buf = bytes.into();
     let mut p = Probe {
         file_format: Some(FileFormat::Flac),
         audio_codec: Some("FLAC".to_string()),
@@ -339,7 +343,7 @@ pub fn probe(buf: &[u8], start: u64) -> Probe {
     }
     let audio_start = r.pos();
     let mut first = parse_frame_header(buf, audio_start);
-    if first.is_none() && audio_start < buf.len() as u64 {
+    if first.is_none() && audio_start < buf.len() {
         if chain_ok {
             p.findings.error(
                 Code::InvalidHeader,
@@ -358,7 +362,8 @@ pub fn probe(buf: &[u8], start: u64) -> Probe {
 }
 
 /// Probe a FLAC stream that starts directly at a frame header.
-pub fn probe_frames_only(buf: &[u8]) -> Probe {
+pub fn probe_frames_only<'a>(bytes: impl Into<Bytes<'a>>) -> Probe {
+    let buf = bytes.into();
     let mut p = Probe {
         file_format: Some(FileFormat::Flac),
         audio_codec: Some("FLAC".to_string()),
@@ -374,8 +379,8 @@ pub fn probe_frames_only(buf: &[u8]) -> Probe {
     p
 }
 
-fn find_frame_forward(buf: &[u8], from: u64) -> Option<FrameHeader> {
-    let end = (buf.len() as u64).min(from.saturating_add(1 << 20));
+fn find_frame_forward(buf: Bytes<'_>, from: u64) -> Option<FrameHeader> {
+    let end = buf.len().min(from.saturating_add(1 << 20));
     (from..end).find_map(|pos| parse_frame_header(buf, pos))
 }
 
@@ -475,27 +480,28 @@ fn check_block(kind: u8, r: &mut Reader<'_>) -> Option<String> {
 }
 
 /// The byte where the stream ends: the file's end less ID3v1/APEv2 tags.
-fn stream_end(buf: &[u8], p: &mut Probe) -> u64 {
-    let mut end = buf.len() as u64;
+fn stream_end(bytes: Bytes<'_>, p: &mut Probe) -> u64 {
+    let mut end = bytes.len();
     let mut tags = Vec::new();
-    if end >= 128 && buf[buf.len() - 128..].starts_with(b"TAG") {
+    if let Some(tag) = end.checked_sub(128).and_then(|at| bytes.get(at, 128))
+        && tag.starts_with(b"TAG")
+    {
         end -= 128;
         tags.push("a 128-byte ID3v1 tag".to_string());
     }
-    if end >= 32 {
-        let footer = &buf[end as usize - 32..end as usize];
-        if footer.starts_with(b"APETAGEX") {
-            let size = u64::from(u32::from_le_bytes([
-                footer[12], footer[13], footer[14], footer[15],
-            ]));
-            let flags = u32::from_le_bytes([footer[20], footer[21], footer[22], footer[23]]);
-            let header = if flags & 0x8000_0000 != 0 { 32 } else { 0 };
-            if let Some(total) = size.checked_add(header)
-                && total <= end
-            {
-                end -= total;
-                tags.push(format!("a {total}-byte APEv2 tag"));
-            }
+    if let Some(footer) = end.checked_sub(32).and_then(|at| bytes.get(at, 32))
+        && footer.starts_with(b"APETAGEX")
+    {
+        let size = u64::from(u32::from_le_bytes([
+            footer[12], footer[13], footer[14], footer[15],
+        ]));
+        let flags = u32::from_le_bytes([footer[20], footer[21], footer[22], footer[23]]);
+        let header = if flags & 0x8000_0000 != 0 { 32 } else { 0 };
+        if let Some(total) = size.checked_add(header)
+            && total <= end
+        {
+            end -= total;
+            tags.push(format!("a {total}-byte APEv2 tag"));
         }
     }
     if !tags.is_empty() {
@@ -516,21 +522,37 @@ enum Tail {
     None,
 }
 
-fn find_tail(buf: &[u8], from: u64, end: u64, like: Option<&FrameHeader>) -> Tail {
-    let floor = from.max(end.saturating_sub(TAIL_WINDOW));
+/// Find the last frame of the stream ending at `end`: first in the last
+/// [`TAIL_FIRST`] bytes (or the tail window of a windowed view), then, when
+/// no frame header is there, back to [`TAIL_WINDOW`].
+fn find_tail(bytes: Bytes<'_>, from: u64, end: u64, like: Option<&FrameHeader>) -> Tail {
+    let near = from.max(bytes.tail(TAIL_FIRST).0);
+    match scan_tail(bytes, near, end, like) {
+        Tail::None if near > from && end - near < TAIL_WINDOW => {
+            scan_tail(bytes, from.max(end.saturating_sub(TAIL_WINDOW)), end, like)
+        }
+        found => found,
+    }
+}
+
+fn scan_tail(bytes: Bytes<'_>, floor: u64, end: u64, like: Option<&FrameHeader>) -> Tail {
+    if end < floor.saturating_add(2) {
+        return Tail::None;
+    }
+    let Some(window) = bytes.get(floor, end - floor) else {
+        return Tail::None;
+    };
     let mut latest: Option<FrameHeader> = None;
     let mut tried = 0;
-    let mut pos = end.saturating_sub(2);
-    while pos >= floor && pos + 2 <= end {
-        let i = pos as usize;
-        if buf[i] == 0xFF
-            && buf[i + 1] & 0xFE == 0xF8
-            && let Some(h) = parse_frame_header(buf, pos)
+    for i in (0..window.len() - 1).rev() {
+        let pos = floor + i as u64;
+        if window[i] == 0xFF
+            && window[i + 1] & 0xFE == 0xF8
+            && let Some(h) = parse_frame_header(bytes, pos)
             && like.is_none_or(|f| f.variable == h.variable && h.number >= f.number)
             && pos + h.len < end
         {
-            let frame = &buf[i..end as usize];
-            if crc16(frame) == 0 {
+            if crc16(&window[i..]) == 0 {
                 return Tail::Complete(h, end);
             }
             latest.get_or_insert(h);
@@ -539,18 +561,14 @@ fn find_tail(buf: &[u8], from: u64, end: u64, like: Option<&FrameHeader>) -> Tai
                 break;
             }
         }
-        if pos == 0 {
-            break;
-        }
-        pos -= 1;
     }
     match latest {
         Some(h) => {
             // A complete frame followed by other bytes: the running CRC-16
             // reaches zero where the frame ends.
             let mut crc = 0u16;
-            let start = h.pos as usize;
-            for (k, &b) in buf[start..end as usize].iter().enumerate() {
+            let start = (h.pos - floor) as usize;
+            for (k, &b) in window[start..].iter().enumerate() {
                 crc = (crc << 8) ^ CRC16[usize::from((crc >> 8) as u8 ^ b)];
                 if crc == 0 && k as u64 + 1 > h.len + 2 {
                     return Tail::Complete(h, h.pos + k as u64 + 1);
@@ -576,7 +594,7 @@ fn first_sample(h: &FrameHeader, nominal: u32, by_sample: bool) -> u64 {
 
 /// Fill rate/channels/bits/total from STREAMINFO (if any) and the frames.
 fn measure(
-    buf: &[u8],
+    buf: Bytes<'_>,
     p: &mut Probe,
     info: Option<StreamInfo>,
     first: Option<FrameHeader>,

@@ -12,6 +12,7 @@ pub mod chunks;
 pub mod flac;
 pub mod wav;
 
+use crate::reader::Bytes;
 use crate::record::{Code, Probe};
 
 /// The RIFF-family magic.
@@ -46,11 +47,17 @@ pub enum Detected {
     Empty,
 }
 
-/// Identify the content of `buf`.
-pub fn detect(buf: &[u8]) -> Detected {
-    if buf.is_empty() {
+/// How many bytes at the start of a file detection looks at (plus any
+/// ID3v2 tags it skips).
+const SNIFF: u64 = 4096;
+
+/// Identify the content of a file.
+pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
+    let bytes = bytes.into();
+    if bytes.is_empty() {
         return Detected::Empty;
     }
+    let buf = bytes.get_up_to(0, SNIFF);
     let head = |n: usize| buf.get(..n);
     let at = |from: usize, n: usize| buf.get(from..from + n);
     match (head(4), at(8, 4)) {
@@ -68,7 +75,7 @@ pub fn detect(buf: &[u8]) -> Detected {
     // Skip ID3v2 tags (there may be several) to find FLAC or MPEG audio.
     let mut pos = 0u64;
     let mut tags = 0;
-    while let Some(len) = flac::id3v2_len(buf, pos) {
+    while let Some(len) = flac::id3v2_len(bytes, pos) {
         pos += len;
         tags += 1;
         if tags > 8 {
@@ -76,13 +83,12 @@ pub fn detect(buf: &[u8]) -> Detected {
         }
     }
     if tags > 0 {
-        let rest = buf.get(pos as usize..).unwrap_or_default();
-        if rest.starts_with(b"fLaC") {
+        if bytes.get(pos, 4) == Some(b"fLaC") {
             return Detected::Flac(pos);
         }
         return Detected::Unsupported("MP3 (ID3v2-tagged audio)");
     }
-    if flac::parse_frame_header(buf, 0).is_some() {
+    if flac::parse_frame_header(bytes, 0).is_some() {
         return Detected::FlacFrames;
     }
     if head(4) == Some(b"OggS") {
@@ -177,6 +183,12 @@ fn is_adts(buf: &[u8]) -> bool {
 /// Probe `buf`, the whole content of a file; `ext` is the file name's
 /// extension (a hint only).
 pub fn probe(buf: &[u8], ext: Option<&str>) -> Probe {
+    probe_bytes(Bytes::full(buf), ext)
+}
+
+/// Probe a file seen through `bytes` (whole, or head and tail windows: see
+/// [`Bytes`]); `ext` is the file name's extension (a hint only).
+pub fn probe_bytes(buf: Bytes<'_>, ext: Option<&str>) -> Probe {
     let detected = detect(buf);
     let mut p = match detected {
         Detected::Wave(form) => wav::probe(buf, form),
@@ -201,7 +213,10 @@ pub fn probe(buf: &[u8], ext: Option<&str>) -> Probe {
             let mut p = Probe::default();
             p.findings.error(
                 Code::UnsupportedFormat,
-                format!("unrecognised content ({})", describe_start(buf)),
+                format!(
+                    "unrecognised content ({})",
+                    describe_start(buf.get_up_to(0, 16))
+                ),
             );
             return p;
         }

@@ -9,7 +9,7 @@
 
 use crate::formats::chunks::{self, Chunks, Stop};
 use crate::formats::{RiffForm, chunk_name, push_unique};
-use crate::reader::{Endian, Reader, fourcc_str};
+use crate::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
 
 const TAG_PCM: u16 = 0x0001;
@@ -57,7 +57,8 @@ struct Ds64 {
 }
 
 /// Probe a RIFF/RIFX/RF64/BW64 WAVE file.
-pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
+pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
+    let bytes = bytes.into();
     let mut p = Probe::default();
     let (endian, format) = match form {
         RiffForm::Riff => (Endian::Little, FileFormat::Wav),
@@ -67,9 +68,9 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
     };
     p.file_format = Some(format);
     let is_64 = matches!(form, RiffForm::Rf64 | RiffForm::Bw64);
-    let file_len = buf.len() as u64;
+    let file_len = bytes.len();
 
-    let mut r = Reader::new(buf);
+    let mut r = Reader::over(bytes);
     // Detection guaranteed 12 bytes: magic, size, "WAVE".
     let _ = r.skip(4);
     let riff_size32 = r.u32(endian).unwrap_or(0);
@@ -86,7 +87,7 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
     let declared_end = (!(is_64 && riff_size32 == u32::MAX)).then(|| u64::from(riff_size32) + 8);
     // The walk stopped at a chunk running past the end of the file.
     let mut walk_broken = false;
-    let mut chunks = Chunks::new(buf, 12, endian);
+    let mut chunks = Chunks::new(bytes, 12, endian);
     loop {
         let h = match chunks.next_header() {
             Ok(h) => h,
@@ -133,7 +134,7 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
         }
         let mut body = match chunks.body(size) {
             Ok(body) => body,
-            Err(mut partial) => {
+            Err(partial) => {
                 // A chunk that runs past the end: parse it if it is the fmt
                 // chunk and complete enough, warn and stop. Past the RIFF
                 // chunk's declared end this is trailing data, not a chunk,
@@ -145,7 +146,7 @@ pub fn probe(buf: &[u8], form: RiffForm) -> Probe {
                 if &h.id == b"fmt " && fmt.is_none() {
                     fmt = parse_fmt(&mut partial.clone(), endian);
                 }
-                let present = partial.bytes_up_to(size).len() as u64;
+                let present = partial.remaining();
                 p.findings.warn(
                     Code::TruncatedChunk,
                     chunks::truncated_message(&h, size, present),

@@ -63,8 +63,12 @@ pub trait RecordWriter {
     }
 }
 
-/// A writer for `format` over `out`.
-pub fn writer<'a, W: Write + 'a>(format: Format, out: W) -> Box<dyn RecordWriter + 'a> {
+/// A writer for `format` over `out`. Writers are `Send`: the scan's workers
+/// write records as they complete them.
+pub fn writer<'a, W: Write + Send + 'a>(
+    format: Format,
+    out: W,
+) -> Box<dyn RecordWriter + Send + 'a> {
     match format {
         Format::Ndjson => Box::new(NdjsonWriter::new(out)),
         Format::Json => Box::new(JsonWriter::new(out)),
