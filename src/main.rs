@@ -202,18 +202,34 @@ fn build_config(command: Command) -> Result<(Config, Vec<String>)> {
     }
 }
 
-/// `-o` must never clobber one of the files being measured.
+/// `-o` must never clobber one of the files being measured. Only an
+/// existing regular file can be one (a new path is none, and devices or
+/// pipes are written through, never replaced), and it is recognised by its
+/// device and inode, which costs one `stat` per input and no path resolving.
 fn refuse_input_as_output(out: &Path, targets: &[Target]) -> Result<()> {
-    let Ok(out) = out.canonicalize() else {
+    let Ok(out_meta) = std::fs::metadata(out) else {
         return Ok(());
     };
-    for t in targets {
-        if t.path.canonicalize().is_ok_and(|p| p == out) {
-            bail!(
-                "-o {} is one of the input files; refusing to overwrite it",
-                out.display()
-            );
-        }
+    if !out_meta.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    let same = {
+        use std::os::unix::fs::MetadataExt;
+        let id = (out_meta.dev(), out_meta.ino());
+        move |p: &Path| std::fs::metadata(p).is_ok_and(|m| (m.dev(), m.ino()) == id)
+    };
+    #[cfg(not(unix))]
+    let same = {
+        let out = out.canonicalize()?;
+        move |p: &Path| p.canonicalize().is_ok_and(|c| c == out)
+    };
+    if let Some(t) = targets.iter().find(|t| same(&t.path)) {
+        bail!(
+            "-o {} is one of the input files ({}); refusing to overwrite it",
+            out.display(),
+            t.display
+        );
     }
     Ok(())
 }
