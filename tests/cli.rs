@@ -14,6 +14,18 @@ fn testdata(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Run `ddexprobe ARGS PATHS...`, check the exit code, return stdout.
+fn run(args: &[&str], paths: &[PathBuf], code: i32) -> Vec<u8> {
+    bin()
+        .args(args)
+        .args(paths)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone()
+}
+
 fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(stdout)
         .lines()
@@ -24,14 +36,11 @@ fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
 #[test]
 fn scan_of_testdata_lists_every_fixture_in_sorted_order_and_exits_1() {
     // testdata holds deliberately broken files, so the scan reports errors.
-    let out = bin()
-        .args(["scan", "--format", "ndjson", "--hash", "none", "-q"])
-        .arg(testdata(""))
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        &["scan", "--format", "ndjson", "--hash", "none", "-q"],
+        &[testdata("")],
+        1,
+    );
     let recs = records(&out);
     let paths: Vec<String> = recs
         .iter()
@@ -60,15 +69,14 @@ fn scan_of_testdata_lists_every_fixture_in_sorted_order_and_exits_1() {
 
 #[test]
 fn clean_files_exit_0_with_both_digests() {
-    let out = bin()
-        .args(["scan", "--format", "ndjson", "-q"])
-        .arg(testdata("wav-pcm16-44k-stereo.wav"))
-        .arg(testdata("flac-16bit-44k-stereo.flac"))
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        &["scan", "--format", "ndjson", "-q"],
+        &[
+            testdata("wav-pcm16-44k-stereo.wav"),
+            testdata("flac-16bit-44k-stereo.flac"),
+        ],
+        0,
+    );
     let recs = records(&out);
     assert_eq!(recs.len(), 2);
     for r in &recs {
@@ -114,16 +122,15 @@ fn bad_flags_are_usage_errors() {
 
 #[test]
 fn truncated_file_gets_a_clear_error_and_the_batch_finishes() {
-    let out = bin()
-        .args(["scan", "--format", "ndjson", "-q", "--hash", "none"])
-        .arg(testdata("wav-truncated-data.wav"))
-        .arg(testdata("text-named.wav"))
-        .arg(testdata("wav-pcm16-48k-mono.wav"))
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        &["scan", "--format", "ndjson", "-q", "--hash", "none"],
+        &[
+            testdata("wav-truncated-data.wav"),
+            testdata("text-named.wav"),
+            testdata("wav-pcm16-48k-mono.wav"),
+        ],
+        1,
+    );
     let recs = records(&out);
     assert_eq!(recs.len(), 3);
     assert_eq!(recs[0]["errors"][0]["code"], "truncated_data");
@@ -141,14 +148,11 @@ fn truncated_file_gets_a_clear_error_and_the_batch_finishes() {
 
 #[test]
 fn json_output_is_one_document_with_a_summary() {
-    let out = bin()
-        .args(["scan", "--format", "json", "-q", "--hash", "none"])
-        .arg(testdata(""))
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        &["scan", "--format", "json", "-q", "--hash", "none"],
+        &[testdata("")],
+        1,
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(doc["records"].as_array().unwrap().len(), 64);
     assert_eq!(doc["summary"]["files"], 64);
@@ -164,15 +168,14 @@ fn json_output_is_one_document_with_a_summary() {
 
 #[test]
 fn csv_has_the_documented_header_and_a_row_per_file() {
-    let out = bin()
-        .args(["scan", "--format", "csv", "-q", "--hash", "md5"])
-        .arg(testdata("wav-extensible-24in32-48k-stereo.wav"))
-        .arg(testdata("empty.wav"))
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        &["scan", "--format", "csv", "-q", "--hash", "md5"],
+        &[
+            testdata("wav-extensible-24in32-48k-stereo.wav"),
+            testdata("empty.wav"),
+        ],
+        1,
+    );
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3);
@@ -201,14 +204,11 @@ fn table_is_for_people() {
 
 #[test]
 fn default_format_off_a_terminal_is_ndjson() {
-    let out = bin()
-        .args(["scan", "-q"])
-        .arg(testdata("aiff-pcm16-44k-stereo.aiff"))
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        &["scan", "-q"],
+        &[testdata("aiff-pcm16-44k-stereo.aiff")],
+        0,
+    );
     assert_eq!(records(&out)[0]["fileFormat"], "AIFF");
 }
 
@@ -245,14 +245,11 @@ fn inspect_prints_a_report_per_file() {
         .stdout(predicate::str::contains(
             "error              truncated_data:",
         ));
-    let out = bin()
-        .args(["inspect", "--format", "json", "--hash", "none"])
-        .arg(testdata("flac-named.wav"))
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        &["inspect", "--format", "json", "--hash", "none"],
+        &[testdata("flac-named.wav")],
+        0,
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(doc["records"][0]["fileFormat"], "FLAC");
     assert_eq!(
@@ -345,14 +342,11 @@ fn walk_skips_hidden_and_sidecars_but_all_sniffs_everything() {
         .assert()
         .code(0)
         .stdout("");
-    let out = bin()
-        .args(["scan", "-q", "--all", "--hash", "none"])
-        .arg(dir.path())
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        &["scan", "-q", "--all", "--hash", "none"],
+        &[dir.path().to_path_buf()],
+        0,
+    );
     let recs = records(&out);
     assert_eq!(recs.len(), 1);
     assert_eq!(

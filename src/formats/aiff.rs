@@ -7,7 +7,7 @@
 //! `fl64`, `alaw` and `ulaw` are measured; any other type is reported by its
 //! code and name, and its duration is not guessed.
 
-use crate::formats::chunks::{self, Chunks, Stop};
+use crate::formats::chunks::{self, Chunks};
 use crate::formats::{chunk_name, push_unique};
 use crate::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
@@ -92,16 +92,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
     // (bytes of sample data declared, bytes present)
     let mut ssnd: Option<(u64, u64)> = None;
     let mut chunks = Chunks::new(bytes, 12, BE);
-    loop {
-        let h = match chunks.next_header() {
-            Ok(h) => h,
-            Err(Stop::End) => break,
-            Err(Stop::Limit) => {
-                p.findings
-                    .warn(Code::TruncatedChunk, chunks::limit_message(chunks.pos()));
-                break;
-            }
-        };
+    while let Some(h) = chunks.next(&mut p.findings) {
         let size = u64::from(h.size32);
         if &h.id == b"SSND" {
             // Sound data may be cut short: take what the file holds.
@@ -121,11 +112,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
                 if &h.id == b"COMM" && comm.is_none() {
                     comm = parse_comm(&mut partial.clone(), aifc);
                 }
-                let present = partial.remaining();
-                p.findings.warn(
-                    Code::TruncatedChunk,
-                    chunks::truncated_message(&h, size, present),
-                );
+                chunks::report_truncated(&mut p.findings, &h, size, &partial);
                 break;
             }
         };

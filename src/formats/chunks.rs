@@ -10,6 +10,7 @@
 //! a scan.
 
 use crate::reader::{Bytes, Endian, Reader, fourcc_str};
+use crate::record::{Code, Findings};
 
 /// Most chunks walked in one file.
 pub const MAX_CHUNKS: u32 = 100_000;
@@ -48,6 +49,25 @@ impl<'a> Chunks<'a> {
             r: Reader::at(bytes, start),
             endian,
             count: 0,
+        }
+    }
+
+    /// The next chunk header, or `None` at the end of the chunks; a walk
+    /// stopped by [`MAX_CHUNKS`] is reported in `findings`.
+    pub fn next(&mut self, findings: &mut Findings) -> Option<Header> {
+        match self.next_header() {
+            Ok(h) => Some(h),
+            Err(Stop::End) => None,
+            Err(Stop::Limit) => {
+                findings.warn(
+                    Code::TruncatedChunk,
+                    format!(
+                        "more than {MAX_CHUNKS} chunks: stopped walking at offset {}",
+                        self.pos()
+                    ),
+                );
+                None
+            }
         }
     }
 
@@ -98,18 +118,17 @@ impl<'a> Chunks<'a> {
     }
 }
 
-/// The message for a chunk that runs past the end of the file.
-pub fn truncated_message(h: &Header, size: u64, present: u64) -> String {
-    format!(
-        "chunk '{}' at offset {} declares {size} bytes, only {present} remain in the file",
-        fourcc_str(&h.id),
-        h.start
-    )
-}
-
-/// The message for a walk stopped by [`MAX_CHUNKS`].
-pub fn limit_message(pos: u64) -> String {
-    format!("more than {MAX_CHUNKS} chunks: stopped walking at offset {pos}")
+/// Report a chunk of `size` bytes of which the file holds only `partial`.
+pub fn report_truncated(findings: &mut Findings, h: &Header, size: u64, partial: &Reader<'_>) {
+    findings.warn(
+        Code::TruncatedChunk,
+        format!(
+            "chunk '{}' at offset {} declares {size} bytes, only {} remain in the file",
+            fourcc_str(&h.id),
+            h.start,
+            partial.remaining()
+        ),
+    );
 }
 
 #[cfg(test)]

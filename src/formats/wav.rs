@@ -7,7 +7,7 @@
 //! with both figures instead of being believed. RF64/BW64 sizes of
 //! `0xFFFFFFFF` are taken from the `ds64` chunk.
 
-use crate::formats::chunks::{self, Chunks, Stop};
+use crate::formats::chunks::{self, Chunks};
 use crate::formats::{RiffForm, chunk_name, push_unique};
 use crate::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
@@ -88,16 +88,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
     // The walk stopped at a chunk running past the end of the file.
     let mut walk_broken = false;
     let mut chunks = Chunks::new(bytes, 12, endian);
-    loop {
-        let h = match chunks.next_header() {
-            Ok(h) => h,
-            Err(Stop::End) => break,
-            Err(Stop::Limit) => {
-                p.findings
-                    .warn(Code::TruncatedChunk, chunks::limit_message(chunks.pos()));
-                break;
-            }
-        };
+    while let Some(h) = chunks.next(&mut p.findings) {
         let start = h.start;
         let mut size = u64::from(h.size32);
         if &h.id == b"data" {
@@ -146,11 +137,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
                 if &h.id == b"fmt " && fmt.is_none() {
                     fmt = parse_fmt(&mut partial.clone(), endian);
                 }
-                let present = partial.remaining();
-                p.findings.warn(
-                    Code::TruncatedChunk,
-                    chunks::truncated_message(&h, size, present),
-                );
+                chunks::report_truncated(&mut p.findings, &h, size, &partial);
                 break;
             }
         };
