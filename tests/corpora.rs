@@ -140,6 +140,7 @@ fn wav_figures_agree_with_hound() {
             ));
         }
     }
+    eprintln!("hound agrees on {compared} WAV files");
     assert!(compared >= 40, "only {compared} WAV files compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -185,6 +186,7 @@ fn flac_figures_agree_with_claxon() {
             ));
         }
     }
+    eprintln!("claxon agrees on {compared} FLAC files");
     assert!(compared >= 50, "only {compared} FLAC files compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -213,6 +215,10 @@ fn windowed_probing_equals_whole_file_probing() {
             ));
         }
     }
+    eprintln!(
+        "{} files probed windowed and whole ({large} large enough for windows)",
+        files.len()
+    );
     assert!(
         large > 100,
         "only {large} files are large enough to be windowed"
