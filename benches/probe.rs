@@ -43,7 +43,13 @@ fn probe_formats(c: &mut Criterion) {
         ("flac", "flac-16bit-44k-stereo.flac"),
         ("flac-24bit-96k", "flac-24bit-96k-stereo.flac"),
         ("flac-truncated", "flac-truncated-mid-frame.flac"),
-        ("unsupported-mp3", "mp3-44k-mono.mp3"),
+        ("mp3-lame-vbr", "mp3-lame-vbr-44k-mono.mp3"),
+        ("mp3-no-xing-frame-walk", "mp3-no-xing-44k-mono.mp3"),
+        ("mp3-id3v2-tags", "mp3-lame-vbr-48k-stereo-id3.mp3"),
+        ("ogg-vorbis", "ogg-vorbis-44k-stereo-tags.ogg"),
+        ("ogg-opus", "opus-48k-stereo.opus"),
+        ("m4a-aac", "m4a-aac-44k-stereo.m4a"),
+        ("m4a-alac", "m4a-alac-16bit-44k-stereo.m4a"),
     ];
     for (name, file) in cases {
         let bytes = fixture(file);

@@ -6,7 +6,8 @@
 # Usage: scripts/bench.sh [--quick] [--no-build] [--regen] [--runs N] [-h|--help]
 #
 #   --quick      small corpus (200 catalog files, ~200 MB of long files, 1,000 tiny
-#                files) and fewer runs: a smoke test taking a minute or two
+#                files, 200 lossy catalog files, 40 headerless MP3s) and fewer runs:
+#                a smoke test taking a few minutes
 #   --no-build   do not run `cargo build --release` when the binary is missing;
 #                ddexprobe rows are then skipped (peers are still measured)
 #   --regen      delete and regenerate the corpus of the selected mode
@@ -16,7 +17,8 @@
 #   DDEXPROBE    binary to measure (default target/release/ddexprobe, relative to
 #                the repository root; built with `cargo build --release` if missing)
 #   BENCH_DIR    work directory (default /tmp/ddexprobe-bench): corpus (generated
-#                once, reused while complete), raw hyperfine JSON/Markdown, report
+#                once, reused while complete; the lossy part has its own marker and is
+#                added to an existing corpus), raw hyperfine JSON/Markdown, report
 #   BENCH_WAIT_IDLE  seconds to wait before each measurement for the machine to be
 #                idle (< 25 % CPU busy); default 30, 0 = do not wait. Rows measured
 #                while other processes used >= 0.15 CPU (and >= 0.5 CPU-s in all) are
@@ -25,7 +27,11 @@
 # The report goes to stdout and to $BENCH_DIR/<mode>/report.md; progress goes to
 # stderr. Needs: bash, python3, ffmpeg, flac, metaflac (corpus generation),
 # hyperfine and /usr/bin/time (measurement). Peer tools are optional: a missing
-# one is reported as skipped.
+# one is reported as skipped. The lossy section (full: 1,000-file lossy catalog of
+# MP3/AAC/ALAC/Vorbis/Opus and 200 headerless MP3s of 30-60 s) also uses lame, oggenc
+# and opusenc; formats whose encoder is missing are left out (noted in the report).
+# ddexprobe builds that do not parse lossy formats yet report unsupported_format and
+# exit 1: those rows are still measured, and the report flags them as provisional.
 set -euo pipefail
 
 QUICK=0
@@ -68,6 +74,8 @@ if [[ $QUICK -eq 1 ]]; then
     LONG_FLAC_SECONDS=240                    # ~25 MB FLAC 16/44.1
     TINY_FILES=1000
     FFPROBE_SUBSET=50
+    LOSSY_ARTISTS=4; LOSSY_ALBUMS=5; LOSSY_TRACKS=10   # 200 lossy catalog files
+    HL_FILES=40; HL_SOURCES=4; HL_FFPROBE_SUBSET=20     # headerless MP3s, 30-60 s
     RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2
 else
     MODE=full
@@ -76,6 +84,8 @@ else
     LONG_FLAC_SECONDS=1740                   # ~180 MB FLAC 16/44.1 (29 min)
     TINY_FILES=10000
     FFPROBE_SUBSET=200
+    LOSSY_ARTISTS=20; LOSSY_ALBUMS=5; LOSSY_TRACKS=10  # 1,000 lossy catalog files
+    HL_FILES=200; HL_SOURCES=10; HL_FFPROBE_SUBSET=100  # headerless MP3s, 30-60 s
     RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5
 fi
 if [[ -n "$RUNS_OVERRIDE" ]]; then
@@ -87,6 +97,9 @@ CORPUS="$WORK/corpus"
 CATALOG="$CORPUS/catalog"
 LONG="$CORPUS/long"
 TINY="$CORPUS/tiny"
+LOSSY="$CORPUS/lossy"            # lossy catalog (MP3, Ogg Vorbis, Opus, AAC/ALAC M4A)
+HEADERLESS="$CORPUS/headerless"  # MP3 without Xing/LAME tag (frame walk)
+LOSSY_MANIFEST="$CORPUS/.lossy-manifest.tsv"
 RESULTS="$WORK/results"
 ROWS="$RESULTS/rows.tsv"
 REPORT="$WORK/report.md"
@@ -265,6 +278,172 @@ else
     log "reusing corpus $CORPUS (use --regen to rebuild)"
 fi
 
+# ---------------------------------------------------------------- lossy corpus
+# Generated separately from the PCM corpus (own marker, .lossy-complete), so adding it
+# does not force a rebuild of the existing corpus; --regen rebuilds both.
+#   lossy/       artist_NN/album_N/NN-track.ext, format per album (weights below), 3-5 s:
+#                MP3 VBR (lame -V2, Xing+LAME tag), MP3 CBR (lame -b 192, Info+LAME tag),
+#                AAC M4A and ALAC M4A (ffmpeg), Ogg Vorbis (oggenc -q5), Opus (opusenc)
+#   headerless/  MP3 of 30-60 s without Xing/LAME tag (lame -t), VBR -V2 and CBR 128
+# Every file is byte-unique: MP3 get an ID3v2.3 tag (half of the headerless ones also an
+# ID3v1 tag), Vorbis/Opus are encoded per file with their own tags, M4A are remuxed
+# per file (ffmpeg -c copy) with their own tags, half of the albums with moov first.
+# $LOSSY_MANIFEST lists every file with the total samples it must report (from the
+# generation parameters; headerless MP3: ffprobe -count_packets x 1152).
+LOSSY_KINDS_SKIPPED=""
+generate_lossy_corpus() {
+    have ffmpeg || die "ffmpeg is required to generate the corpus"
+    local kinds="" k
+    if have lame; then kinds+=" mp3vbr mp3cbr"; else LOSSY_KINDS_SKIPPED+=" MP3 (lame not installed)"; fi
+    kinds+=" aac alac"
+    if have oggenc; then kinds+=" vorbis"; else LOSSY_KINDS_SKIPPED+=" Vorbis (oggenc not installed)"; fi
+    if have opusenc; then kinds+=" opus"; else LOSSY_KINDS_SKIPPED+=" Opus (opusenc not installed)"; fi
+    log "generating lossy corpus in $LOSSY and $HEADERLESS (kinds:$kinds)"
+    rm -rf "$LOSSY" "$HEADERLESS" "$LOSSY_MANIFEST" "$CORPUS/.lossy-complete"
+    local src="$CORPUS/.lossy-src"
+    rm -rf "$src"; mkdir -p "$src" "$LOSSY" "$HEADERLESS"
+    lgen() { # out rate seconds f1 f2 codec
+        ffmpeg -nostdin -v error -y -f lavfi \
+            -i "aevalsrc=exprs='0.25*sin(2*PI*$4*t)*(0.7+0.3*sin(2*PI*0.7*t))+0.04*(2*random(0)-1)|0.25*sin(2*PI*$5*t+1)+0.04*(2*random(1)-1)':s=$2:d=$3" \
+            -c:a "$6" -bitexact -f wav "$1"
+    }
+    # catalog sources: 5 durations per kind (3-5 s), different tones per kind
+    local durs=(3 3.5 4 4.5 5) i d n=0
+    for k in $kinds; do
+        n=$((n + 1)); i=0
+        for d in "${durs[@]}"; do
+            i=$((i + 1))
+            local f1=$((180 + 29 * n + 37 * i)) f2=$((260 + 31 * n + 41 * i))
+            case $k in
+                mp3vbr) lgen "$src/$k.wav" 44100 "$d" $f1 $f2 pcm_s16le; lame --quiet -V2 "$src/$k.wav" "$src/${k}_$i.mp3" ;;
+                mp3cbr) lgen "$src/$k.wav" 44100 "$d" $f1 $f2 pcm_s16le; lame --quiet -b 192 "$src/$k.wav" "$src/${k}_$i.mp3" ;;
+                aac)    lgen "$src/$k.wav" 44100 "$d" $f1 $f2 pcm_s16le
+                        ffmpeg -nostdin -v error -y -i "$src/$k.wav" -c:a aac -b:a 256k "$src/${k}_$i.m4a" ;;
+                alac)   lgen "$src/$k.wav" 48000 "$d" $f1 $f2 pcm_s24le
+                        ffmpeg -nostdin -v error -y -i "$src/$k.wav" -c:a alac "$src/${k}_$i.m4a" ;;
+                vorbis) lgen "$src/${k}_$i.wav" 44100 "$d" $f1 $f2 pcm_s16le ;;  # encoded per file
+                opus)   lgen "$src/${k}_$i.wav" 48000 "$d" $f1 $f2 pcm_s16le ;;  # encoded per file
+            esac
+        done
+        rm -f "$src/$k.wav"
+    done
+    # headerless sources: HL_SOURCES MP3 of 30-60 s, alternately VBR -V2 and CBR 128, no tag (-t)
+    if have lame; then
+        for ((i = 0; i < HL_SOURCES; i++)); do
+            d=$(awk -v i=$i -v n=$HL_SOURCES 'BEGIN {printf "%.1f", 30 + (n > 1 ? 30 * i / (n - 1) : 15)}')
+            lgen "$src/hl.wav" 44100 "$d" $((150 + 23 * i)) $((230 + 19 * i)) pcm_s16le
+            if ((i % 2 == 0)); then lame --quiet -t -V2 "$src/hl.wav" "$src/hl_$i.mp3"
+            else lame --quiet -t -b 128 "$src/hl.wav" "$src/hl_$i.mp3"; fi
+        done
+        rm -f "$src/hl.wav"
+    else
+        LOSSY_KINDS_SKIPPED+=" headerless MP3 set (lame not installed)"
+    fi
+
+    python3 - "$src" "$CORPUS" "$LOSSY_MANIFEST" "$LOSSY_ARTISTS" "$LOSSY_ALBUMS" "$LOSSY_TRACKS" \
+        "$HL_FILES" "$HL_SOURCES" "$(nproc)" $kinds <<'PY'
+import os, struct, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+
+src, corpus, manifest = sys.argv[1:4]
+artists, albums, tracks, hl_files, hl_sources, nproc = map(int, sys.argv[4:10])
+kinds_avail = sys.argv[10:]
+durs = [3, 3.5, 4, 4.5, 5]
+rate = {'mp3vbr': 44100, 'mp3cbr': 44100, 'aac': 44100, 'alac': 48000, 'vorbis': 44100, 'opus': 48000}
+ext = {'mp3vbr': 'mp3', 'mp3cbr': 'mp3', 'aac': 'm4a', 'alac': 'm4a', 'vorbis': 'ogg', 'opus': 'opus'}
+
+def id3v2(title, artist, album, track, padding=128):  # ID3v2.3, Latin-1 text frames
+    body = b''
+    for fid, text in (('TIT2', title), ('TPE1', artist), ('TALB', album), ('TRCK', str(track))):
+        data = b'\x00' + text.encode('latin-1')
+        body += fid.encode() + struct.pack('>I', len(data)) + b'\x00\x00' + data
+    body += b'\x00' * padding
+    n = len(body)
+    return b'ID3\x03\x00\x00' + bytes([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]) + body
+
+def id3v1(title, artist, album, track):
+    f = lambda s, n: s.encode('latin-1')[:n].ljust(n, b'\x00')
+    return b'TAG' + f(title, 30) + f(artist, 30) + f(album, 30) + b'2026' + f('', 28) + b'\x00' + bytes([track & 0xff, 12])
+
+def run(cmd):
+    subprocess.run(cmd, check=True)
+
+# format per album, as delivered: 25 % MP3 VBR, 15 % MP3 CBR, 25 % AAC, 15 % ALAC, 10 % Vorbis, 10 % Opus
+weights = ['mp3vbr'] * 5 + ['mp3cbr'] * 3 + ['aac'] * 5 + ['alac'] * 3 + ['vorbis'] * 2 + ['opus'] * 2
+cycle = [k for k in weights if k in kinds_avail]
+cache, tasks, rows = {}, [], []
+def source(name):
+    if name not in cache:
+        with open(os.path.join(src, name), 'rb') as f:
+            cache[name] = f.read()
+    return cache[name]
+
+album_no = 0
+for a in range(1, artists + 1):
+    for b in range(1, albums + 1):
+        kind = cycle[album_no % len(cycle)]
+        album_no += 1
+        d = os.path.join(corpus, 'lossy', f'artist_{a:02d}', f'album_{b}')
+        os.makedirs(d, exist_ok=True)
+        for t in range(1, tracks + 1):
+            i = (a * 7 + b * 3 + t) % 5 + 1
+            path = os.path.join(d, f'{t:02d}-track.{ext[kind]}')
+            title, artist, album = f'Track {t:02d}', f'Artist {a:02d}', f'Album {a:02d}-{b}'
+            if kind.startswith('mp3'):
+                with open(path, 'wb') as f:
+                    f.write(id3v2(title, artist, album, t) + source(f'{kind}_{i}.mp3'))
+            elif kind == 'vorbis':
+                tasks.append(['oggenc', '-Q', '-q5', '-t', title, '-a', artist, '-l', album, '-N', str(t),
+                              '-o', path, os.path.join(src, f'{kind}_{i}.wav')])
+            elif kind == 'opus':
+                tasks.append(['opusenc', '--quiet', '--title', title, '--artist', artist, '--album', album,
+                              '--comment', f'TRACKNUMBER={t}', os.path.join(src, f'{kind}_{i}.wav'), path])
+            else:  # M4A: remux with own tags; every other album with moov before mdat
+                cmd = ['ffmpeg', '-nostdin', '-v', 'error', '-y', '-i', os.path.join(src, f'{kind}_{i}.m4a'),
+                       '-c', 'copy', '-metadata', f'title={title}', '-metadata', f'artist={artist}',
+                       '-metadata', f'album={album}', '-metadata', f'track={t}']
+                tasks.append(cmd + (['-movflags', '+faststart'] if b % 2 else []) + [path])
+            rows.append((os.path.relpath(path, corpus), kind, int(durs[i - 1] * rate[kind]), rate[kind]))
+
+# headerless MP3: ID3v2 on every file, ID3v1 on every other one
+hl_frames = {}
+if hl_files and os.path.exists(os.path.join(src, 'hl_0.mp3')):
+    for s in range(hl_sources):
+        out = subprocess.run(['ffprobe', '-v', 'error', '-count_packets', '-select_streams', 'a:0',
+                              '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0',
+                              os.path.join(src, f'hl_{s}.mp3')], check=True, capture_output=True, text=True)
+        hl_frames[s] = int(out.stdout.strip().strip(','))
+    for n in range(hl_files):
+        s = n % hl_sources
+        path = os.path.join(corpus, 'headerless', f'{n:04d}-headerless.mp3')
+        title, artist, album = f'Long Track {n:04d}', f'Artist {n % 17:02d}', f'Album {n % 41:02d}'
+        buf = id3v2(title, artist, album, n % 99 + 1) + source(f'hl_{s}.mp3')
+        if n % 2:
+            buf += id3v1(title, artist, album, n % 99 + 1)
+        with open(path, 'wb') as f:
+            f.write(buf)
+        rows.append((os.path.relpath(path, corpus), 'mp3vbr-headerless' if s % 2 == 0 else 'mp3cbr-headerless',
+                     hl_frames[s] * 1152, 44100))
+
+with ThreadPoolExecutor(max_workers=max(1, nproc)) as ex:
+    list(ex.map(run, tasks))
+with open(manifest, 'w') as f:
+    for r in rows:
+        f.write('\t'.join(map(str, r)) + '\n')
+PY
+    rm -rf "$src"
+    printf 'mode=%s lossy=%sx%sx%s headerless=%s sources=%s kinds=%s skipped=%s\n' "$MODE" "$LOSSY_ARTISTS" "$LOSSY_ALBUMS" \
+        "$LOSSY_TRACKS" "$HL_FILES" "$HL_SOURCES" "${kinds# }" "${LOSSY_KINDS_SKIPPED# }" > "$CORPUS/.lossy-complete"
+    log "lossy corpus ready"
+}
+
+if [[ ! -f "$CORPUS/.lossy-complete" ]]; then
+    generate_lossy_corpus
+else
+    log "reusing lossy corpus $LOSSY (use --regen to rebuild)"
+fi
+LOSSY_KINDS_SKIPPED=$(sed -n 's/.* skipped=//p' "$CORPUS/.lossy-complete")
+
 count_files() { find "$1" -type f | wc -l; }
 sum_bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}'; }
 warm() { log "warming page cache: $1"; find "$1" -type f -exec cat {} + > /dev/null; }
@@ -440,6 +619,204 @@ if have mediainfo; then
         "mediainfo --Output=JSON $TINY > /dev/null"
 fi
 
+# ---- lossy formats: header probing (catalog) and the frame walk (headerless MP3)
+# every k-th file of DIR (sorted), at most N, NUL-separated, to OUT
+make_subset() { # DIR N OUT [find predicates...]
+    local dir=$1 n=$2 out=$3; shift 3
+    find "$dir" -type f "$@" -print0 | sort -z \
+        | python3 -c 'import sys; n=int(sys.argv[1]); p=[x for x in sys.stdin.buffer.read().split(b"\0") if x]; k=max(1,len(p)//n); sys.stdout.buffer.write(b"".join(x+b"\0" for x in p[::k][:n]))' \
+          "$n" > "$out"
+}
+list_files() { tr -cd '\0' < "$1" | wc -c; }
+list_bytes() { xargs -0 -r stat -c %s < "$1" | awk '{s += $1} END {printf "%d", s}'; }
+
+LOSSY_FILES=0; LOSSY_BYTES=0; HL_FILES_N=0; HL_BYTES=0
+rm -f "$RESULTS"/ddx-lossy.ndjson "$RESULTS"/ddx-headerless.ndjson "$RESULTS"/lossy-accuracy.txt
+[[ -d "$LOSSY" ]] && { LOSSY_FILES=$(count_files "$LOSSY"); LOSSY_BYTES=$(sum_bytes "$LOSSY"); }
+[[ -d "$HEADERLESS" ]] && { HL_FILES_N=$(count_files "$HEADERLESS"); HL_BYTES=$(sum_bytes "$HEADERLESS"); }
+# the current binary may not parse these formats yet: it then reports unsupported_format
+# and exits 1. That is not a failure of the benchmark (the rows are still measured), but
+# the report says how many files it actually measured.
+ddx_lossy_summary() { # DIR OUT.ndjson -> "recognised unsupported errors" counts on stdout
+    "$D" scan "$1" --hash none --format ndjson -q -o "$2" 2>/dev/null || true
+    python3 - "$2" <<'PY'
+import json, sys
+rec = uns = err = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    codes = [e.get("code") for e in r.get("errors") or []]
+    rec += r.get("fileFormat") is not None
+    uns += "unsupported_format" in codes
+    err += bool(codes)
+print(rec, uns, err)
+PY
+    [[ $? -eq 0 ]] || echo "0 0 0"
+}
+ddx_unsupported_note() { # "recognised unsupported errors" total
+    local rec uns err
+    read -r rec uns err <<< "$1"
+    if [[ $uns -gt 0 ]]; then
+        echo "this binary reports unsupported_format for $uns of $2 files (recognised $rec): timed, but those files are rejected, not probed"
+    elif [[ $err -gt 0 ]]; then
+        echo "$err of $2 files with errors"
+    fi
+}
+
+if [[ $LOSSY_FILES -gt 0 ]]; then
+    warm "$LOSSY"
+    W="lossy catalog"
+    LOSSY_SUBSET="$RESULTS/ffprobe-lossy-subset.list0"
+    make_subset "$LOSSY" "$FFPROBE_SUBSET" "$LOSSY_SUBSET"
+    LS_FILES=$(list_files "$LOSSY_SUBSET"); LS_BYTES=$(list_bytes "$LOSSY_SUBSET")
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        DDX_LOSSY_STATE=$(ddx_lossy_summary "$LOSSY" "$RESULTS/ddx-lossy.ndjson")
+        N=$(ddx_unsupported_note "$DDX_LOSSY_STATE" "$LOSSY_FILES")
+        bench ddx_lossy_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_FAST" both "$N" 0 \
+            "$D scan $LOSSY --hash none --format ndjson -o /dev/null"
+        bench ddx_lossy_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_FAST" both "$N" 0 \
+            "$D scan $LOSSY --hash none --jobs 1 --format ndjson -o /dev/null"
+    else
+        skip ddx_lossy ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    if have soxi; then
+        # soxi reads MP3 and Ogg Vorbis here; it fails (quickly) on Opus and M4A, which flatters its rate
+        SOXI_FAILS=$(find "$LOSSY" -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D 2>&1 >/dev/null | grep -c 'soxi FAIL' || true)
+        bench soxi_lossy soxi "$W, -D, all paths as arguments" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both \
+            "duration only; fails on $SOXI_FAILS of $LOSSY_FILES files (no handler: Opus, M4A), counted as read" 0 \
+            "find $LOSSY -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null 2>&1 || true"
+        SOXI_READ_LIST="$RESULTS/soxi-lossy-readable.list0"
+        find "$LOSSY" -type f \( -name '*.mp3' -o -name '*.ogg' \) -print0 | sort -z > "$SOXI_READ_LIST"
+        SR_FILES=$(list_files "$SOXI_READ_LIST"); SR_BYTES=$(list_bytes "$SOXI_READ_LIST")
+        if [[ $SR_FILES -gt 0 ]]; then
+            bench soxi_lossy_readable soxi "$W, -D, only the MP3 + Ogg Vorbis files it reads" "$SR_FILES" "$SR_BYTES" "$RUNS_SLOW" both \
+                "for comparison; duration only (wrong for MP3, see accuracy below)" 0 \
+                "xargs -0 -s 1048576 soxi -D < $SOXI_READ_LIST > /dev/null"
+        fi
+    else
+        skip soxi_lossy soxi "$W" "soxi not installed"
+    fi
+    if have ffprobe; then
+        bench ffprobe_lossy ffprobe "$W, one process per file (subset)" "$LS_FILES" "$LS_BYTES" "$RUNS_SLOW" both \
+            "xargs -0 -n1 over a $LS_FILES-file subset (every k-th file, same format mix); files/s extrapolated to $LOSSY_FILES files" "$LOSSY_FILES" \
+            "xargs -0 -n1 ffprobe -v error -show_format -show_streams < $LOSSY_SUBSET > /dev/null"
+    else
+        skip ffprobe_lossy ffprobe "$W" "ffprobe not installed"
+    fi
+    if have mediainfo; then
+        bench mediainfo_lossy mediainfo "$W, directory, JSON" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both "one process" 0 \
+            "mediainfo --Output=JSON $LOSSY > /dev/null"
+    else
+        skip mediainfo_lossy mediainfo "$W" "mediainfo not installed"
+    fi
+    if have exiftool; then
+        bench exiftool_lossy exiftool "$W, -json -r directory" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both "one process" 0 \
+            "exiftool -json -r -q $LOSSY > /dev/null"
+    else
+        skip exiftool_lossy exiftool "$W" "exiftool not installed"
+    fi
+else
+    skip lossy_catalog "-" "lossy catalog" "no lossy catalog generated"
+fi
+
+if [[ $HL_FILES_N -gt 0 ]]; then
+    warm "$HEADERLESS"
+    W="headerless MP3 (no Xing/LAME tag), 30-60 s"
+    HL_SUBSET="$RESULTS/ffprobe-headerless-subset.list0"
+    make_subset "$HEADERLESS" "$HL_FFPROBE_SUBSET" "$HL_SUBSET"
+    HS_FILES=$(list_files "$HL_SUBSET"); HS_BYTES=$(list_bytes "$HL_SUBSET")
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        DDX_HL_STATE=$(ddx_lossy_summary "$HEADERLESS" "$RESULTS/ddx-headerless.ndjson")
+        N=$(ddx_unsupported_note "$DDX_HL_STATE" "$HL_FILES_N")
+        bench ddx_hl_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$HL_FILES_N" "$HL_BYTES" "$RUNS_FAST" both "$N" 0 \
+            "$D scan $HEADERLESS --hash none --format ndjson -o /dev/null"
+        bench ddx_hl_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$HL_FILES_N" "$HL_BYTES" "$RUNS_FAST" both "$N" 0 \
+            "$D scan $HEADERLESS --hash none --jobs 1 --format ndjson -o /dev/null"
+    else
+        skip ddx_hl ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    if have ffprobe; then
+        bench ffprobe_hl ffprobe "$W, -count_packets, one process per file (subset)" "$HS_FILES" "$HS_BYTES" "$RUNS_SLOW" both \
+            "ffprobe -v error -count_packets -show_entries stream=nb_read_packets; xargs -0 -n1 over a $HS_FILES-file subset (every k-th file); files/s extrapolated to $HL_FILES_N files" "$HL_FILES_N" \
+            "xargs -0 -n1 ffprobe -v error -count_packets -show_entries stream=nb_read_packets < $HL_SUBSET > /dev/null"
+    else
+        skip ffprobe_hl ffprobe "$W" "ffprobe not installed"
+    fi
+    if have soxi; then
+        bench soxi_hl soxi "$W, -D, all paths as arguments" "$HL_FILES_N" "$HL_BYTES" "$RUNS_SLOW" both \
+            "duration only, estimated (wrong, see accuracy below)" 0 \
+            "find $HEADERLESS -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null"
+    else
+        skip soxi_hl soxi "$W" "soxi not installed"
+    fi
+else
+    skip headerless "-" "headerless MP3" "no headerless MP3 set generated${LOSSY_KINDS_SKIPPED:+ ($LOSSY_KINDS_SKIPPED)}"
+fi
+
+# ---- lossy accuracy: total samples reported vs the generation parameters (informational)
+LOSSY_ACCURACY="$RESULTS/lossy-accuracy.txt"
+if [[ -s "$LOSSY_MANIFEST" ]]; then
+    log "checking lossy total samples (ddexprobe, soxi) against $LOSSY_MANIFEST"
+    python3 - "$LOSSY_MANIFEST" "$CORPUS" "$RESULTS/ddx-lossy.ndjson" "$RESULTS/ddx-headerless.ndjson" \
+        "$(have soxi && echo 1 || echo 0)" "$NPROC" > "$LOSSY_ACCURACY" <<'PY'
+import json, os, subprocess, sys
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+manifest, corpus, ddx_lossy, ddx_hl, have_soxi, nproc = sys.argv[1:7]
+names = OrderedDict([('mp3vbr', 'MP3 VBR (Xing+LAME)'), ('mp3cbr', 'MP3 CBR (Info+LAME)'), ('aac', 'AAC M4A'),
+                     ('alac', 'ALAC M4A'), ('vorbis', 'Ogg Vorbis'), ('opus', 'Opus'),
+                     ('mp3vbr-headerless', 'headerless MP3 VBR'), ('mp3cbr-headerless', 'headerless MP3 CBR')])
+rows = [l.rstrip('\n').split('\t') for l in open(manifest)]
+ddx = {}
+for path, top in ((ddx_lossy, 'lossy'), (ddx_hl, 'headerless')):
+    if os.path.exists(path):
+        for line in open(path):
+            r = json.loads(line)
+            ddx[os.path.join(top, r['path'])] = r
+def soxi(rel):
+    p = subprocess.run(['soxi', '-s', os.path.join(corpus, rel)], capture_output=True, text=True)
+    return int(p.stdout.strip()) if p.returncode == 0 and p.stdout.strip().isdigit() else None
+sox = {}
+if have_soxi == '1':
+    readable = [r[0] for r in rows if r[0].endswith(('.mp3', '.ogg'))]
+    with ThreadPoolExecutor(max_workers=int(nproc)) as ex:
+        sox = dict(zip(readable, ex.map(soxi, readable)))
+def summary(tool, got):  # got: rel -> samples or None (not read) or 'unsupported'
+    parts = []
+    for kind, label in names.items():
+        sel = [(r[0], int(r[2]), int(r[3])) for r in rows if r[1] == kind]
+        if not sel:
+            continue
+        vals = [(rel, exp, rate, got.get(rel)) for rel, exp, rate in sel]
+        read = [(exp, v, rate) for rel, exp, rate, v in vals if isinstance(v, int)]
+        if not read:
+            why = 'unsupported_format' if any(v == 'unsupported' for *_, v in vals) else 'not read'
+            parts.append(f"{label}: {why} ({len(sel)})")
+            continue
+        exact = sum(1 for exp, v, _ in read if v == exp)
+        s = f"{label}: {exact}/{len(sel)} exact"
+        off = [v - exp for exp, v, _ in read if v != exp]
+        if off:
+            worst = max(off, key=abs)
+            rate = read[0][2]
+            s += f" (worst {worst:+,} samples = {1000 * worst / rate:+.1f} ms)"
+        if len(read) < len(sel):
+            s += f", {len(sel) - len(read)} not read"
+        parts.append(s)
+    print(f"    {tool}: " + "; ".join(parts))
+if ddx:
+    got = {}
+    for rel, *_ in rows:
+        r = ddx.get(rel)
+        if r is None:
+            continue
+        codes = [e.get('code') for e in r.get('errors') or []]
+        got[rel] = r['totalSamples'] if isinstance(r.get('totalSamples'), int) else ('unsupported' if 'unsupported_format' in codes else None)
+    summary('ddexprobe totalSamples', got)
+if sox:
+    summary('soxi -s', sox)
+PY
+fi
+
 # ---------------------------------------------------------------- report
 first_line() { if have "$1"; then "$@" 2>&1 | head -n 1; else echo "not installed"; fi; }
 VERSIONS_FILE="$RESULTS/versions.tsv"
@@ -456,6 +833,8 @@ VERSIONS_FILE="$RESULTS/versions.tsv"
     printf 'openssl\t%s\n' "$(first_line openssl version)"
     printf 'md5sum/sha256sum\t%s\n' "$(first_line md5sum --version)"
     printf 'hyperfine\t%s\n' "$(first_line hyperfine --version)"
+    printf 'lossy corpus encoders\t%s; %s; %s; ffmpeg (AAC, ALAC)\n' "$(first_line lame --version)" \
+        "$(first_line oggenc --version)" "$(first_line opusenc --version)"
 } > "$VERSIONS_FILE"
 
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -468,7 +847,9 @@ fi
 FS_TYPE=$(df -PT "$BENCH_DIR" | awk 'NR == 2 {print $2}')
 
 export RECLAIM_NOTE LOAD_BEFORE LOAD_AFTER MODE NPROC CPU_MODEL MEM_TOTAL FS_TYPE BENCH_DIR RESULTS CAT_FILES CAT_BYTES LONG_FILES LONG_BYTES \
-    TINY_FILES_N LONG_WAVS LONG_WAV_SECONDS LONG_FLAC_SECONDS RUNS_FAST RUNS_SLOW RUNS_LONG
+    TINY_FILES_N LONG_WAVS LONG_WAV_SECONDS LONG_FLAC_SECONDS RUNS_FAST RUNS_SLOW RUNS_LONG \
+    LOSSY_FILES LOSSY_BYTES HL_FILES_N HL_BYTES HL_SOURCES LOSSY_KINDS_SKIPPED LOSSY_ACCURACY
+export DDX_LOSSY_STATE="${DDX_LOSSY_STATE:-}" DDX_HL_STATE="${DDX_HL_STATE:-}"
 BENCH_DATE=$(date -u +%Y-%m-%dT%H:%MZ) KERNEL=$(uname -r) python3 - "$ROWS" "$VERSIONS_FILE" "$REPORT" <<'PY'
 import json, os, sys
 E = os.environ
@@ -496,6 +877,18 @@ p(f"- catalog: {E['CAT_FILES']} files, {int(E['CAT_BYTES'])/1e6:.0f} MB, artist_
 p(f"- long files: {E['LONG_FILES']} files, {int(E['LONG_BYTES'])/1e6:.0f} MB: {E['LONG_WAVS']} WAV 24/48 stereo of "
   f"{E['LONG_WAV_SECONDS']} s and one FLAC 16/44.1 of {E['LONG_FLAC_SECONDS']} s")
 p(f"- tiny files: {E['TINY_FILES_N']} files of 0.1 s in one directory (hard links of 4 sources: WAV 16, WAV 24, FLAC, AIFF)")
+if int(E['LOSSY_FILES']):
+    p(f"- lossy catalog: {E['LOSSY_FILES']} files, {int(E['LOSSY_BYTES'])/1e6:.0f} MB, artist_NN/album_N/NN-track.ext; format per album: "
+      "MP3 VBR lame -V2 with Xing+LAME tag (25 %), MP3 CBR lame -b 192 with Info+LAME tag (15 %), AAC 256k M4A (25 %), "
+      "ALAC 24/48 M4A (15 %), Ogg Vorbis oggenc -q5 (10 %), Opus opusenc (10 %); 3-5 s each. Byte-unique: MP3 with an ID3v2 tag, "
+      "Vorbis/Opus encoded per file with their own tags, M4A remuxed per file (ffmpeg -c copy) with their own tags, "
+      "moov before mdat on every other album")
+if int(E['HL_FILES_N']):
+    p(f"- headerless MP3: {E['HL_FILES_N']} files, {int(E['HL_BYTES'])/1e6:.0f} MB, 30-60 s each, without Xing/LAME tag (lame -t; "
+      f"{E['HL_SOURCES']} sources, alternately VBR -V2 and CBR 128k); ID3v2 tag on every file, ID3v1 on every other one, "
+      "so the duration needs a walk over every frame header")
+if E.get('LOSSY_KINDS_SKIPPED'):
+    p(f"- not generated: {E['LOSSY_KINDS_SKIPPED']}")
 p("")
 p("Method: warm page cache (every file read once before each section, plus one hyperfine warm-up run); wall time is "
   f"the hyperfine mean ± σ over {E['RUNS_FAST']} (fast commands) / {E['RUNS_SLOW']} (slow peers, tiny files) / "
@@ -566,6 +959,54 @@ if d2 and om:
 else:
     p("    SKIP wall: needs ddexprobe and openssl results")
 p("")
+
+def ddx_state(key):  # "recognised unsupported errors" from one ndjson run of the binary
+    v = E.get(key, "").split()
+    return tuple(map(int, v)) if len(v) == 3 else None
+
+def flags(*pairs):
+    loaded = [n for n, x in pairs if x.get("other", 0) >= 0.15]
+    return f" [unreliable: other load during {', '.join(loaded)}]" if loaded else ""
+
+if int(E['LOSSY_FILES']) or int(E['HL_FILES_N']):
+    p("Target checks (lossy formats):")
+    p("")
+    dl, dl1, sl = (res.get(k) for k in ("ddx_lossy_nohash", "ddx_lossy_nohash_j1", "soxi_lossy"))
+    st = ddx_state("DDX_LOSSY_STATE")
+    prov = (f" [provisional: this binary reports unsupported_format for {st[1]} of {E['LOSSY_FILES']} files, "
+            "which it rejects without probing them]" if st and st[1] else "")
+    if dl and sl:
+        r = (dl["files"] / dl["mean"]) / (sl["files"] / sl["mean"])
+        extra = f"; --jobs 1: {dl1['files'] / dl1['mean']:,.0f} files/s ({(dl1['files'] / dl1['mean']) / (sl['files'] / sl['mean']):.2f}x)" if dl1 else ""
+        p(f"    {'PASS' if r >= 1.0 else 'FAIL'} lossy catalog header-only >= soxi files/s: ddexprobe --hash none (--jobs default) = "
+          f"{dl['files'] / dl['mean']:,.0f} files/s; soxi -D on the same files = {sl['files'] / sl['mean']:,.0f} files/s "
+          f"(ratio {r:.2f}x, target >= 1.00x{extra})" + prov + flags(("ddexprobe", dl), ("soxi", sl)))
+    else:
+        p("    SKIP lossy catalog header-only >= soxi files/s: needs ddexprobe and soxi results")
+    dh, dh1, fh = (res.get(k) for k in ("ddx_hl_nohash", "ddx_hl_nohash_j1", "ffprobe_hl"))
+    st = ddx_state("DDX_HL_STATE")
+    prov = (f" [provisional: this binary reports unsupported_format for {st[1]} of {E['HL_FILES_N']} files, "
+            "which it rejects without walking their frames]" if st and st[1] else "")
+    if dh and fh:
+        fps_f = fh["files"] / fh["mean"]
+        r = (dh["files"] / dh["mean"]) / fps_f
+        extra = f"; --jobs 1: {(dh1['files'] / dh1['mean']) / fps_f:,.1f}x" if dh1 else ""
+        p(f"    {'PASS' if r >= 10.0 else 'FAIL'} headerless MP3 frame walk >= 10x ffprobe -count_packets: ddexprobe --hash none "
+          f"(--jobs default) = {dh['files'] / dh['mean']:,.0f} files/s ({dh['bytes'] / 1e6 / dh['mean']:,.0f} MB/s); "
+          f"ffprobe -count_packets, one process per file = {fps_f:,.1f} files/s "
+          f"(est. {int(E['HL_FILES_N']) / fps_f:,.1f} s for the set; ratio {r:,.1f}x, target >= 10x{extra})"
+          + prov + flags(("ddexprobe", dh), ("ffprobe", fh)))
+    else:
+        p("    SKIP headerless MP3 frame walk >= 10x ffprobe -count_packets: needs ddexprobe and ffprobe results")
+    acc = E.get("LOSSY_ACCURACY", "")
+    if acc and os.path.exists(acc) and os.path.getsize(acc):
+        p("")
+        p("Lossy accuracy (total samples vs the generation parameters: source length for the tagged files, "
+          "ffprobe -count_packets x 1152 for headerless MP3; informational, exact = same sample count):")
+        p("")
+        for line in open(acc):
+            p(line.rstrip("\n"))
+    p("")
 p(f"Raw hyperfine JSON/Markdown: {E['RESULTS']}/")
 text = "\n".join(out) + "\n"
 open(report_path, "w").write(text)

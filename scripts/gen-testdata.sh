@@ -2,7 +2,7 @@
 # Regenerate the committed test fixtures in testdata/ and testdata/expected.tsv.
 #
 # Usage (from the repository root):  scripts/gen-testdata.sh
-# Needs: ffmpeg/ffprobe, sox/soxi, flac/metaflac, python3.
+# Needs: ffmpeg/ffprobe, sox/soxi, flac/metaflac, lame, oggenc, opusenc, python3.
 #
 # Every fixture is made by one fx_* function below: a real encoder (ffmpeg, sox,
 # flac) writes the file from a deterministic signal (one fixed sine per channel
@@ -30,7 +30,7 @@ NOTES="$WORK/notes.md"
 : >"$ROWS"
 : >"$NOTES"
 
-for t in ffmpeg ffprobe sox soxi flac metaflac python3; do
+for t in ffmpeg ffprobe sox soxi flac metaflac lame oggenc opusenc python3; do
   command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
 done
 
@@ -522,6 +522,205 @@ fx_flac_truncated() {
 }
 
 # ---------------------------------------------------------------------------
+# Lossy: MPEG audio (lame 3.100, ffmpeg mp2/libmp3lame), Ogg (oggenc 1.4.2,
+# opusenc 0.2 / libopus 1.3.1, ffmpeg libvorbis), MP4 (ffmpeg aac/alac).
+# totalSamples is the gapless count, what a gapless decoder outputs:
+# - MP3 with a Xing/Info + LAME tag: frames x 1152 - delay - padding from the
+#   LAME tag = what ffmpeg 5.1 decodes (it honours the tag);
+# - MP3/MP2 without such a tag: frames x samples per frame (durationSource
+#   frames), = what ffmpeg decodes;
+# - Vorbis: the last granule position (ffmpeg 5.1 decodes a different count);
+# - Opus: last granule - pre-skip = what ffmpeg decodes, at 48 kHz;
+# - AAC in MP4: the edit list (segment duration, media time = priming) = the
+#   input frame count = ffprobe's stream duration_ts; ffmpeg 5.1 skips the
+#   priming but decodes the last AAC frame whole (up to 1023 samples more);
+# - ALAC in MP4: the stts total = edit list = what ffmpeg decodes.
+# oggenc/opusenc choose random stream serials: fixed with -s/--serial.
+# ffmpeg's mp4 muxer writes the movie timescale 1000 (edit list in ms) unless
+# -movie_timescale is given; one fixture keeps that default on purpose.
+
+# lame_enc IN.wav OUT.mp3 [lame options...]  (--resample keeps the input rate:
+# lame otherwise picks a lower rate for low bitrates)
+lame_enc() {
+  local in=$1 out=$2 rate; shift 2
+  rate=$(ffprobe -v error -show_entries stream=sample_rate -of csv=p=0 "$in")
+  lame --quiet --noreplaygain --resample "$(awk "BEGIN {print $rate / 1000}")" "$@" "$in" "$out"
+}
+
+# fx_lame FILE RATE FRAMES CHANNELS NOTE [lame options...]
+fx_lame() {
+  local f=$1 r=$2 n=$3 c=$4 what=$5; shift 5
+  tone "$WORK/lame-src.wav" "$r" "$n" "$c" -c:a pcm_s16le
+  lame_enc "$WORK/lame-src.wav" "$OUT/$f" "$@"
+  # gapless total from the LAME tag = the input frame count
+  local spf=1152
+  [ "$r" -ge 32000 ] || spf=576                  # MPEG-2/2.5 Layer III
+  expect "$f" MP3 MP3 - "$r" - - "$c" - "$n" - header - -
+  note "$f" "$what; total = Xing frames x $spf - LAME delay - padding = $n input frames = ffmpeg decode"
+}
+
+fx_mp3_lame_all() {
+  fx_lame mp3-lame-cbr128-44k-stereo.mp3 44100 10000 2 "lame -b 128 (CBR, Info tag), 44.1 kHz stereo" -b 128
+  fx_lame mp3-lame-cbr48-32k-mono.mp3 32000 8000 1 "lame -b 48 (CBR, Info tag), 32 kHz mono" -b 48
+  fx_lame mp3-lame-vbr-48k-mono.mp3 48000 12000 1 "lame -V 4 (VBR, Xing tag), 48 kHz mono" -V 4
+  fx_lame mp3-lame-vbr-44k-mono.mp3 44100 10000 1 "lame -V 6 (VBR, Xing tag), 44.1 kHz mono" -V 6
+  fx_lame mp3-lame-abr96-32k-stereo.mp3 32000 8000 2 "lame --abr 96 (ABR, Xing tag), 32 kHz stereo" --abr 96
+  fx_lame mp3-lame-vbr-24k-mono.mp3 24000 6000 1 "lame -V 5, 24 kHz mono: MPEG-2 Layer III, 576 samples per frame" -V 5
+  fx_lame mp3-lame-abr128-48k-stereo.mp3 48000 12000 2 "lame --abr 128 (ABR, Xing tag), 48 kHz stereo" --abr 128
+}
+
+fx_mp3_id3() {
+  # ID3v2.3 with TIT2/TPE1/TSRC before the frames and an ID3v1 tag at the end
+  local f=mp3-lame-vbr-48k-stereo-id3.mp3 r=48000 n=12000 c=2
+  tone "$WORK/id3-src.wav" $r $n $c -c:a pcm_s16le
+  lame_enc "$WORK/id3-src.wav" "$OUT/$f" -V 2 --add-id3v2 --tt "Sine fixture" --ta ddexprobe \
+    --tv TSRC=QZDA42400001
+  expect $f MP3 MP3 - $r - - $c - $n - header - -
+  note $f "lame -V 2 --add-id3v2: ID3v2.3 tag (TIT2 'Sine fixture', TPE1 'ddexprobe', TSRC 'QZDA42400001') before the frames and a 128-byte ID3v1 tag after them, 48 kHz stereo; total $n = LAME tag = ffmpeg decode"
+}
+
+fx_mp3_no_xing() {
+  # lame -t: no Xing/LAME frame, so nothing tells the delay: the count is
+  # every frame's samples (10 frames x 1152), durationSource frames
+  local f=mp3-no-xing-44k-mono.mp3 r=44100 n=10000 c=1 frames=10
+  tone "$WORK/nx-src.wav" $r $n $c -c:a pcm_s16le
+  lame_enc "$WORK/nx-src.wav" "$OUT/$f" -t -b 96
+  expect $f MP3 MP3 - $r - - $c - $((frames * 1152)) - frames - -
+  note $f "lame -t -b 96 (no Xing/LAME frame), 44.1 kHz mono: $frames frames x 1152 = $((frames * 1152)) (durationSource frames) = ffmpeg decode; the $n input frames are not recoverable"
+}
+
+fx_mp3_no_xing_mpeg2() {
+  local f=mp3-no-xing-22k-stereo.mp3 r=22050 n=5000 c=2 frames=11
+  tone "$WORK/nx2-src.wav" $r $n $c -c:a pcm_s16le
+  lame_enc "$WORK/nx2-src.wav" "$OUT/$f" -t -b 64
+  expect $f MP3 MP3 - $r - - $c - $((frames * 576)) - frames - -
+  note $f "lame -t -b 64, 22.05 kHz stereo: MPEG-2 Layer III without Xing/LAME frame, $frames frames x 576 = $((frames * 576)) (durationSource frames) = ffmpeg decode"
+}
+
+fx_mp2() {
+  local f=mp2-48k-stereo.mp2 r=48000 n=10000 c=2 frames=9
+  tone "$OUT/$f" $r $n $c -c:a mp2 -b:a 128k -f mp2
+  expect $f MP3 MP2 - $r - - $c - $((frames * 1152)) - frames - -
+  note $f "MPEG-1 Layer II (ffmpeg mp2 128k), 48 kHz stereo, no VBR header: $frames frames x 1152 = $((frames * 1152)) (durationSource frames) = ffmpeg decode"
+}
+
+fx_mp3_ffmpeg() {
+  # formerly an unsupported_format fixture; ffmpeg libmp3lame writes an
+  # ID3v2.4 header (20 bytes) and an Info/LAME frame
+  local f=mp3-44k-mono.mp3 r=44100 n=1152 c=1
+  tone "$OUT/$f" $r $n $c -c:a libmp3lame -b:a 64k
+  expect $f MP3 MP3 - $r - - $c - $n - header - -
+  note $f "ffmpeg libmp3lame 64k: ID3v2.4 header + Info/LAME frame + 2 audio frames; total $n = 2 x 1152 - 576 - 576 = ffmpeg decode"
+}
+
+fx_mp3_junk() {
+  # 100 bytes (no 0xFF) before the Info frame of a CBR file
+  local f=mp3-leading-junk.mp3 r=44100 n=10000 c=2
+  cp "$OUT/mp3-lame-cbr128-44k-stereo.mp3" "$OUT/$f"
+  py prepend "$OUT/$f" 100
+  expect $f MP3 MP3 - $r - - $c - $n - header - leading_data
+  note $f "100 junk bytes (no 0xFF) before the first frame of mp3-lame-cbr128-44k-stereo.mp3, leading_data; total $n from the LAME tag (ffmpeg 5.1 does not see the tag after junk and decodes 11 x 1152 = 12672); python"
+}
+
+fx_mp3_truncated() {
+  # Xing says 10 audio frames; the file is cut exactly before audio frame 6.
+  # A decoder outputs 5 x 1152 - 576 (LAME delay) - 529 (decoder delay,
+  # which the end padding would have absorbed) = 4655 = ffmpeg decode.
+  local f=mp3-truncated.mp3 r=44100 n=10000 c=2 keep=5
+  tone "$WORK/tr-src.wav" $r $n $c -c:a pcm_s16le
+  lame_enc "$WORK/tr-src.wav" "$OUT/$f" -V 6
+  py mpegcut "$OUT/$f" $keep
+  # Counted from the frames present (the Xing count is what was lost).
+  expect $f MP3 MP3 - $r - - $c - $((keep * 1152 - 576 - 529)) $n frames truncated_data -
+  note $f "lame -V 6, 44.1 kHz stereo, cut after 5 of the 10 audio frames the Xing tag declares (declared $n), truncated_data; present $((keep * 1152 - 576 - 529)) = 5 x 1152 - 576 delay - 529 decoder delay = ffmpeg decode; python cut"
+}
+
+fx_vorbis() {
+  # fx_vorbis FILE RATE FRAMES CHANNELS NOTE [oggenc options...]
+  local f=$1 r=$2 n=$3 c=$4 what=$5; shift 5
+  tone "$WORK/vorbis-src.wav" "$r" "$n" "$c" -c:a pcm_s16le
+  oggenc -Q -s 1 "$@" -o "$OUT/$f" "$WORK/vorbis-src.wav"
+  local ffdec
+  ffdec=$(($(ffmpeg -v error -i "$OUT/$f" -f s16le -ac 1 - | wc -c) / 2))
+  expect "$f" OGG Vorbis - "$r" - - "$c" - "$n" - header - -
+  note "$f" "$what; last granule position = $n input frames (ffmpeg 5.1 decodes $ffdec)"
+}
+
+fx_ogg_all() {
+  fx_vorbis ogg-vorbis-44k-stereo-tags.ogg 44100 10000 2 \
+    "oggenc -q 0 -s 1, 44.1 kHz stereo, comments TITLE 'Sine fixture', ARTIST 'ddexprobe', ISRC 'QZDA42400002'" \
+    -q 0 -c "TITLE=Sine fixture" -c ARTIST=ddexprobe -c ISRC=QZDA42400002
+  fx_vorbis ogg-vorbis-22k-mono.ogg 22050 5000 1 "oggenc -q 0 -s 1, 22.05 kHz mono" -q 0
+  # formerly an unsupported_format fixture (ffmpeg libvorbis, 1000 frames)
+  local f=ogg-vorbis-44k-mono.ogg
+  tone "$OUT/$f" 44100 1000 1 -c:a libvorbis -q:a 0
+  expect $f OGG Vorbis - 44100 - - 1 - 1000 - header - -
+  note $f "ffmpeg libvorbis -q:a 0, 44.1 kHz mono; last granule = 1000 input frames (ffmpeg 5.1 decodes 872)"
+  # Opus: output always 48 kHz; total = last granule - pre-skip
+  f=opus-48k-stereo.opus
+  tone "$WORK/opus48.wav" 48000 12000 2 -c:a pcm_s16le
+  opusenc --quiet --serial 1 "$WORK/opus48.wav" "$OUT/$f"
+  expect $f OGG Opus - 48000 - - 2 - 12000 - header - -
+  note $f "opusenc --serial 1 from 12000 frames at 48 kHz stereo (inputSampleRate 48000); last granule - pre-skip 312 = 12000 = ffmpeg decode"
+  f=opus-from-44k-mono.opus
+  tone "$WORK/opus44.wav" 44100 10000 1 -c:a pcm_s16le
+  opusenc --quiet --serial 1 "$WORK/opus44.wav" "$OUT/$f"
+  # 10000 frames at 44.1 kHz = 10884.35 at 48 kHz; opusenc's granule rounds up
+  expect $f OGG Opus - 48000 - - 1 - 10885 - header - -
+  note $f "opusenc --serial 1 from 10000 frames at 44.1 kHz mono: OpusHead input rate 44100, output 48 kHz; last granule - pre-skip 312 = 10885 (10000 x 48000/44100 = 10884.35, rounded up) = ffmpeg decode"
+  # truncated: the last page of ogg-vorbis-22k-mono.ogg loses its last 200 bytes
+  f=ogg-truncated.ogg
+  cp "$OUT/ogg-vorbis-22k-mono.ogg" "$OUT/$f"
+  py cutend "$OUT/$f" 200
+  expect $f OGG Vorbis - 22050 - - 1 - - - - truncated_data,unknown_duration -
+  note $f "ogg-vorbis-22k-mono.ogg without its last 200 bytes: the last page header promises more than the file holds, truncated_data; its audio sits in that one page, so no complete page carries a granule position: unknown_duration; python"
+}
+
+# fx_m4a FILE RATE FRAMES CHANNELS CODEC SAMPLEFORMAT BITS NOTE [ffmpeg options...]
+fx_m4a() {
+  local f=$1 r=$2 n=$3 c=$4 codec=$5 sf=$6 bits=$7 what=$8; shift 8
+  tone "$OUT/$f" "$r" "$n" "$c" -movie_timescale "$r" "$@"
+  expect "$f" MP4 "$codec" "$sf" "$r" "$bits" - "$c" - "$n" - header - -
+  note "$f" "$what"
+}
+
+fx_m4a_all() {
+  fx_m4a m4a-aac-44k-stereo.m4a 44100 10000 2 AAC - - \
+    "ffmpeg aac 64k (AAC LC), 44.1 kHz stereo, movie timescale 44100: edit list media time 1024 (priming), duration 10000 = input frames = ffprobe duration_ts (ffmpeg 5.1 decodes 10240: last frame whole)" \
+    -c:a aac -b:a 64k
+  fx_m4a m4a-aac-48k-mono.m4a 48000 20000 1 AAC - - \
+    "ffmpeg aac 48k, 48 kHz mono (stsd channelcount says 2, the AudioSpecificConfig says 1), 20000 frames; edit list priming 1024 (ffmpeg decodes 20480)" \
+    -c:a aac -b:a 48k
+  fx_m4a m4a-aac-44k-mono-short.m4a 44100 1000 1 AAC - - \
+    "ffmpeg aac 48k, 44.1 kHz mono, 1000 frames (less than one AAC frame; 2 AAC frames stored); edit list priming 1024 (ffmpeg decodes 1024)" \
+    -c:a aac -b:a 48k
+  TONE_AF=",aformat=sample_fmts=s16p" fx_m4a m4a-alac-16bit-44k-stereo.m4a 44100 3000 2 ALAC int 16 \
+    "ffmpeg alac from s16p, 16-bit 44.1 kHz stereo; stts 3000 = edit list = ffmpeg decode" -c:a alac
+  TONE_AF=",aformat=sample_fmts=s32p" fx_m4a m4a-alac-24bit-48k-mono.m4a 48000 3000 1 ALAC int 24 \
+    "ffmpeg alac from s32p (24-bit ALAC), 48 kHz mono; stts 3000 = edit list = ffmpeg decode" -c:a alac
+  # ffmpeg writes title/artist into ilst (©nam, ©ART) but drops ISRC and
+  # iTunSMPB (ffmpeg 5.1 cannot write iTunSMPB: no fixture for it)
+  fx_m4a m4a-aac-tags.m4a 44100 5000 2 AAC - - \
+    "ffmpeg aac 64k, 44.1 kHz stereo, ilst ©nam 'Sine fixture' and ©ART 'ddexprobe' written by ffmpeg, ----:com.apple.iTunes:ISRC 'QZDA42400003' added by python (ffmpeg 5.1 drops -metadata ISRC); edit list 5000" \
+    -c:a aac -b:a 64k -metadata title="Sine fixture" -metadata artist=ddexprobe -metadata ISRC=QZDA42400003
+  py freeform "$OUT/m4a-aac-tags.m4a" ISRC QZDA42400003
+  # iTunSMPB as the only gapless information: ffmpeg cannot write it, so
+  # python adds it (priming 1024, padding 6144 - 1024 - 5000 = 120, length
+  # 5000) and turns the edit list into a free box
+  local f=m4a-aac-itunsmpb.m4a
+  tone "$OUT/$f" 44100 5000 2 -movie_timescale 44100 -c:a aac -b:a 64k
+  py freeform "$OUT/$f" iTunSMPB " 00000000 00000400 00000078 0000000000001388" drop
+  expect $f MP4 AAC - 44100 - - 2 - 5000 - header - -
+  note $f "ffmpeg aac 64k, 44.1 kHz stereo, 5000 frames; python adds ----:com.apple.iTunes:iTunSMPB ' 00000000 00000400 00000078 0000000000001388' (priming 1024, padding 120, length 5000) and turns edts into a free box, so iTunSMPB is the only gapless figure: total 5000 (ffmpeg 5.1 ignores iTunSMPB, skips 1024 priming by default and decodes 5120; ffprobe duration_ts is the stts total 6024)"
+  # default movie timescale 1000: the edit list says 113 ms = 4983.3 frames;
+  # the exact count is the stts total minus the priming: 6024 - 1024 = 5000
+  local f=m4a-aac-elst-ms.m4a
+  tone "$OUT/$f" 44100 5000 2 -c:a aac -b:a 64k
+  expect $f MP4 AAC - 44100 - - 2 - 5000 - header - -
+  note $f "ffmpeg aac, default movie timescale 1000: edit list duration 113 (ms) = 4983.3 frames, so the exact total is stts 6024 - media time 1024 = 5000 = input frames (ffprobe duration_ts 4983 follows the rounded edit list; ffmpeg decodes 5120)"
+}
+
+# ---------------------------------------------------------------------------
 # extension mismatches, non-audio and unsupported formats
 
 fx_mismatch() {
@@ -543,12 +742,6 @@ fx_unsupported() {
   py garbage "$OUT/garbage-bytes.aiff" 1024
   expect garbage-bytes.aiff - - - - - - - - - - - unsupported_format -
   note garbage-bytes.aiff "1024 deterministic pseudo-random bytes (fixed-seed LCG) named .aiff, unsupported_format"
-  tone "$OUT/mp3-44k-mono.mp3" 44100 1152 1 -c:a libmp3lame -b:a 64k
-  expect mp3-44k-mono.mp3 - - - - - - - - - - - unsupported_format -
-  note mp3-44k-mono.mp3 "MP3 (ID3v2 header + one LAME frame), unsupported_format in this version; ffmpeg libmp3lame"
-  tone "$OUT/ogg-vorbis-44k-mono.ogg" 44100 1000 1 -c:a libvorbis -q:a 0
-  expect ogg-vorbis-44k-mono.ogg - - - - - - - - - - - unsupported_format -
-  note ogg-vorbis-44k-mono.ogg "Ogg Vorbis, unsupported_format; ffmpeg libvorbis"
   tone "$OUT/au-pcm16-8k-mono.au" 8000 1000 1 -c:a pcm_s16be -f au
   expect au-pcm16-8k-mono.au - - - - - - - - - - - unsupported_format -
   note au-pcm16-8k-mono.au "Sun AU 16-bit, unsupported_format; ffmpeg -f au"
@@ -571,13 +764,26 @@ when the container was recognised (invalid_header cases); truncated files
 keep every column.
 
 Everything here is generated by `scripts/gen-testdata.sh` (run from the
-repository root; needs ffmpeg/ffprobe, sox/soxi, flac/metaflac and python3).
+repository root; needs ffmpeg/ffprobe, sox/soxi, flac/metaflac, lame,
+oggenc, opusenc and python3).
 The script deletes and rewrites this folder, including this README, so edit
 the script rather than these files. Signals are fixed sines (no randomness,
 no dither, bit-exact muxing), so regenerating gives identical bytes with the
-same tool versions (ffmpeg 5.1, sox 14.4.2, flac 1.4.2). Expected values are
-derived from the generation parameters and cross-checked by the script
-against ffprobe/ffmpeg, soxi, metaflac and a byte-level parse.
+same tool versions (ffmpeg 5.1, sox 14.4.2, flac 1.4.2, lame 3.100,
+vorbis-tools 1.4.2, opus-tools 0.2 with libopus 1.3.1; oggenc and opusenc get
+a fixed stream serial). Expected values are derived from the generation
+parameters and cross-checked by the script against ffprobe/ffmpeg, soxi,
+metaflac and a byte-level parse.
+
+Lossy `totalSamples` is the gapless count, what a gapless decoder outputs:
+MP3 with a LAME tag = Xing frames x samples per frame - delay - padding
+(= ffmpeg 5.1's decode); MP3/MP2 without one = frames x samples per frame
+(`durationSource` `frames`); Vorbis = last granule position (ffmpeg 5.1
+decodes a different count); Opus = last granule - pre-skip, at 48 kHz
+(= ffmpeg); AAC in MP4 = the edit list (= input frames = ffprobe
+`duration_ts`; ffmpeg 5.1 decodes the last AAC frame whole), or iTunSMPB
+without one; ALAC = stts total (= ffmpeg). The verify step of the script
+lists where ffmpeg differs and why.
 
 EOF
     cat "$NOTES"
@@ -639,6 +845,16 @@ main() {
   fx_flac_truncated
   fx_mismatch
   fx_unsupported
+  fx_mp3_lame_all
+  fx_mp3_id3
+  fx_mp3_no_xing
+  fx_mp3_no_xing_mpeg2
+  fx_mp2
+  fx_mp3_ffmpeg
+  fx_mp3_junk
+  fx_mp3_truncated
+  fx_ogg_all
+  fx_m4a_all
 
   py writetsv "$ROWS" "$OUT/expected.tsv"
   write_readme
@@ -647,7 +863,8 @@ main() {
   total=$(find "$OUT" -type f -printf '%s\n' | awk '{t += $1} END {print t}')
   largest=$(find "$OUT" -type f -printf '%s %f\n' | sort -n | tail -1)
   echo "testdata: $(($(wc -l <"$OUT/expected.tsv") - 1)) fixtures, $total bytes total, largest: $largest"
-  [ "$total" -le 400000 ] || { echo "testdata exceeds 400 KB" >&2; exit 1; }
+  [ "$total" -le 600000 ] || { echo "testdata exceeds 600 KB" >&2; exit 1; }
+  find "$OUT" -type f -size +12k \( -name "*.mp3" -o -name "*.mp2" -o -name "*.ogg" -o -name "*.opus" -o -name "*.m4a" \) | grep . && { echo "lossy fixture over 12 KB" >&2; exit 1; } || true
 }
 
 # ---------------------------------------------------------------------------
@@ -1042,6 +1259,317 @@ def cmd_garbage(path, n):
     wr(path, bytes(out))
 
 
+# ------------------------------------------------------------------ MPEG audio
+
+MPEG_BR = {  # (version is MPEG-1?, layer) -> kbps table
+    (1, 1): [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+    (1, 2): [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    (1, 3): [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+    (0, 1): [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    (0, 2): [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+}
+MPEG_BR[(0, 3)] = MPEG_BR[(0, 2)]
+MPEG_RATES = {3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000]}
+
+
+def mpeg_header(b, i):
+    """-> dict(rate, channels, layer, spf, size, v1) for a frame header at i, or None."""
+    if i + 4 > len(b) or b[i] != 0xFF or b[i + 1] & 0xE0 != 0xE0:
+        return None
+    ver, lay = (b[i + 1] >> 3) & 3, 4 - ((b[i + 1] >> 1) & 3)
+    bri, sri, pad = b[i + 2] >> 4, (b[i + 2] >> 2) & 3, (b[i + 2] >> 1) & 1
+    if ver == 1 or lay == 4 or bri in (0, 15) or sri == 3:
+        return None
+    v1 = ver == 3
+    rate = MPEG_RATES[ver][sri]
+    kbps = MPEG_BR[(1 if v1 else 0, lay)][bri]
+    if lay == 1:
+        spf, size = 384, (12 * kbps * 1000 // rate + pad) * 4
+    elif lay == 2 or v1:
+        spf, size = 1152, 144 * kbps * 1000 // rate + pad
+    else:
+        spf, size = 576, 72 * kbps * 1000 // rate + pad
+    return {"rate": rate, "channels": 1 if b[i + 3] >> 6 == 3 else 2, "layer": lay,
+            "spf": spf, "size": size, "v1": v1, "crc": not (b[i + 1] & 1)}
+
+
+def id3v2_end(b, i=0):
+    while b[i:i + 3] == b"ID3" and i + 10 <= len(b):
+        sz = b[i + 6] << 21 | b[i + 7] << 14 | b[i + 8] << 7 | b[i + 9]
+        i += 10 + sz + (10 if b[i + 5] & 0x10 else 0)
+    return i
+
+
+def mpeg_walk(b):
+    """Frames from the first header whose successor agrees; -> (start, frames, end)."""
+    s = id3v2_end(b)
+    start = None
+    for i in range(s, len(b) - 4):
+        h = mpeg_header(b, i)
+        if h and (i + h["size"] == len(b) or (mpeg_header(b, i + h["size"]) or {}).get("rate") == h["rate"]):
+            start = i
+            break
+    if start is None:
+        return None, [], s
+    frames, i = [], start
+    while True:
+        h = mpeg_header(b, i)
+        if not h or i + h["size"] > len(b):
+            break
+        frames.append((i, h))
+        i += h["size"]
+    return start, frames, i
+
+
+def xing(b, off, h):
+    """Xing/Info + LAME tag of the frame at off -> dict or None."""
+    if h["layer"] != 3:
+        return None
+    side = (32 if h["channels"] == 2 else 17) if h["v1"] else (17 if h["channels"] == 2 else 9)
+    p = off + 4 + (2 if h["crc"] else 0) + side
+    if b[p:p + 4] not in (b"Xing", b"Info"):
+        return None
+    flags = struct.unpack(">I", b[p + 4:p + 8])[0]
+    q, x = p + 8, {"tag": b[p:p + 4].decode()}
+    if flags & 1:
+        x["frames"] = struct.unpack(">I", b[q:q + 4])[0]; q += 4
+    if flags & 2:
+        x["bytes"] = struct.unpack(">I", b[q:q + 4])[0]; q += 4
+    if flags & 4:
+        q += 100
+    if flags & 8:
+        q += 4
+    if b[q:q + 4] in (b"LAME", b"Lavc", b"Lavf"):
+        d = int.from_bytes(b[q + 21:q + 24], "big")
+        x["delay"], x["padding"] = d >> 12, d & 0xFFF
+    return x
+
+
+def mpeg_info(b):
+    start, frames, end = mpeg_walk(b)
+    if not frames:
+        return None
+    off0, h0 = frames[0]
+    x = xing(b, off0, h0)
+    audio = frames[1:] if x else frames
+    o = {"start": start, "id3end": id3v2_end(b), "h": h0, "xing": x, "nframes": len(audio),
+         "end": end, "spf": h0["spf"]}
+    o["frame_total"] = len(audio) * h0["spf"]
+    if x and "frames" in x and "delay" in x:
+        o["declared"] = x["frames"] * h0["spf"] - x["delay"] - x["padding"]
+        # a stream cut short: the frames present minus the encoder delay and
+        # the decoder delay of 529 (ffmpeg/LAME convention) that the end
+        # padding would otherwise absorb
+        present = len(audio) * h0["spf"] - x["delay"] - 529
+        o["total"] = o["declared"] if len(audio) >= x["frames"] else present
+        o["source"] = "header"
+    else:
+        o["total"], o["source"] = o["frame_total"], "frames"
+    return o
+
+
+# ------------------------------------------------------------------ Ogg
+
+def ogg_pages(b):
+    """Pages as (offset, header type, granule, serial, seq, payload, complete)."""
+    i, out = 0, []
+    while i + 27 <= len(b) and b[i:i + 4] == b"OggS":
+        nseg = b[i + 26]
+        lace = b[i + 27:i + 27 + nseg]
+        n = sum(lace)
+        body = b[i + 27 + nseg:i + 27 + nseg + n]
+        gp = struct.unpack("<q", b[i + 6:i + 14])[0]
+        serial, seq = struct.unpack("<II", b[i + 14:i + 22])
+        out.append((i, b[i + 5], gp, serial, seq, body, len(lace) == nseg and len(body) == n))
+        i += 27 + nseg + n
+    return out, i
+
+
+def ogg_info(b):
+    pages, end = ogg_pages(b)
+    if not pages:
+        return None
+    first = pages[0][5]
+    o = {"complete": all(p[6] for p in pages) and end == len(b), "end": end}
+    done = [p for p in pages if p[6] and p[2] != -1]
+    last = done[-1][2] if done else None
+    if first[:7] == b"\x01vorbis":
+        o.update(codec="Vorbis", channels=first[11], rate=struct.unpack("<I", first[12:16])[0])
+        o["total"] = last
+    elif first[:8] == b"OpusHead":
+        o.update(codec="Opus", channels=first[9], rate=48000,
+                 preskip=struct.unpack("<H", first[10:12])[0],
+                 input_rate=struct.unpack("<I", first[12:16])[0])
+        o["total"] = last - o["preskip"] if last is not None else None
+    return o
+
+
+# ------------------------------------------------------------------ MP4
+
+def boxes(b, i, end):
+    while i + 8 <= end:
+        n, t = struct.unpack(">I4s", b[i:i + 8])
+        h = 8
+        if n == 1:
+            n, h = struct.unpack(">Q", b[i + 8:i + 16])[0], 16
+        elif n == 0:
+            n = end - i
+        if n < h or i + n > end:
+            return
+        yield t.decode("latin-1"), i + h, i + n
+        i += n
+
+
+def find(b, path, i=0, end=None):
+    end = len(b) if end is None else end
+    head, rest = path[0], path[1:]
+    for t, s, e in boxes(b, i, end):
+        if t == head:
+            return (s, e) if not rest else find(b, rest, s + (4 if t == "meta" else 0), e)
+    return None
+
+
+def mp4_info(b):
+    moov = find(b, ["moov"])
+    if not moov:
+        return None
+    trak = mdia = None
+    for t, s0, e0 in boxes(b, *moov):       # the first sound track
+        if t == "trak":
+            m0 = find(b, ["mdia"], s0, e0)
+            h0 = find(b, ["hdlr"], *m0) if m0 else None
+            if h0 and b[h0[0] + 8:h0[0] + 12] == b"soun":
+                trak, mdia = (s0, e0), m0
+                break
+    if not trak:
+        return None
+    s, _ = find(b, ["mdhd"], *mdia)
+    v = b[s]
+    ts = struct.unpack(">I", b[s + 12:s + 16] if v == 0 else b[s + 20:s + 24])[0]
+    stbl = find(b, ["minf", "stbl"], *mdia)
+    s, e = find(b, ["stsd"], *stbl)
+    entry = s + 8
+    fourcc = b[entry + 4:entry + 8].decode()
+    ch, bits = struct.unpack(">HH", b[entry + 24:entry + 28])
+    rate = struct.unpack(">I", b[entry + 32:entry + 36])[0] >> 16
+    o = {"fourcc": fourcc, "timescale": ts, "channels": ch, "rate": rate, "bits": None}
+    if fourcc == "alac":
+        c = find(b, ["alac"], entry + 36, entry + struct.unpack(">I", b[entry:entry + 4])[0])
+        cs = c[0] + 4  # full box version/flags
+        o["bits"] = b[cs + 5]
+        o["channels"] = b[cs + 9]
+        o["rate"] = struct.unpack(">I", b[cs + 20:cs + 24])[0]
+    if fourcc == "mp4a":
+        esds = find(b, ["esds"], entry + 36, entry + struct.unpack(">I", b[entry:entry + 4])[0])
+        def desc(k):  # -> (tag, payload offset, size) of an MPEG-4 descriptor at k
+            tag, n, k = b[k], 0, k + 1
+            for _ in range(4):
+                n, k = n << 7 | b[k] & 0x7F, k + 1
+                if not b[k - 1] & 0x80:
+                    break
+            return tag, k, n
+        tag, k, _ = desc(esds[0] + 4)              # ES_Descriptor
+        assert tag == 3
+        fl = b[k + 2]
+        k += 3 + (2 if fl & 0x80 else 0) + (1 + b[k + 3] if fl & 0x40 else 0) + (2 if fl & 0x20 else 0)
+        tag, k, _ = desc(k)                        # DecoderConfigDescriptor
+        assert tag == 4
+        tag, k, _ = desc(k + 13)                   # DecoderSpecificInfo = AudioSpecificConfig
+        assert tag == 5
+        asc = int.from_bytes(b[k:k + 2], "big")
+        o["aot"], sfi, o["channels"] = asc >> 11, (asc >> 7) & 15, (asc >> 3) & 15
+        if o["aot"] == 31:                     # escape: 32 + 6 more bits
+            asc = int.from_bytes(b[k:k + 3], "big")
+            o["aot"], sfi, o["channels"] = 32 + ((asc >> 13) & 63), (asc >> 9) & 15, (asc >> 5) & 15
+        o["rate"] = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000,
+                     12000, 11025, 8000, 7350][sfi]
+    s, e = find(b, ["stts"], *stbl)
+    n = struct.unpack(">I", b[s + 4:s + 8])[0]
+    o["media"] = sum(struct.unpack(">II", b[s + 8 + 8 * k:s + 16 + 8 * k])[0] *
+                     struct.unpack(">II", b[s + 8 + 8 * k:s + 16 + 8 * k])[1] for k in range(n))
+    el = find(b, ["edts", "elst"], *trak)
+    o["total"] = o["media"]
+    k = b.find(b"iTunSMPB")
+    if k != -1:
+        txt = b[k + 8 + 16:k + 8 + 16 + 200].split(b"\0")[0].decode().split()
+        o["smpb"] = (int(txt[1], 16), int(txt[2], 16), int(txt[3], 16))
+        if not el:
+            o["total"] = o["smpb"][2]
+    if el:
+        s, e = el
+        v = b[s]
+        mvhd = find(b, ["moov", "mvhd"])
+        mts = struct.unpack(">I", b[mvhd[0] + 12:mvhd[0] + 16] if b[mvhd[0]] == 0 else b[mvhd[0] + 20:mvhd[0] + 24])[0]
+        if v == 0:
+            dur, mt = struct.unpack(">Ii", b[s + 8:s + 16])
+        else:
+            dur, mt = struct.unpack(">Qq", b[s + 8:s + 24])
+        o["elst"] = (dur, mt, mts)
+        # segment duration is in movie timescale; convert to media timescale
+        exact = o["media"] - mt
+        # segment duration in the movie timescale; when that is coarser than
+        # the media timescale (ffmpeg's default 1000), the stts total minus
+        # the priming is the exact figure within one movie tick of it
+        o["total"] = exact if abs(exact * mts - dur * ts) < ts else dur * ts // mts
+        o["priming"] = mt
+    return o
+
+
+
+# ------------------------------------------------------------------ lossy
+
+def cmd_prepend(path, n):
+    junk = bytes((i * 7 + 3) & 0x7F for i in range(int(n)))
+    assert 0xFF not in junk
+    wr(path, junk + rd(path))
+
+
+def cmd_mpegcut(path, keep):
+    """Cut an MPEG file right before audio frame `keep` (after the Xing frame)."""
+    b = rd(path)
+    _, frames, _ = mpeg_walk(b)
+    assert xing(b, *frames[0]) and len(frames) > int(keep) + 2
+    wr(path, b[:frames[int(keep) + 1][0]])
+
+
+def cmd_freeform(path, name, text, drop_edts="keep"):
+    """Append an iTunes freeform atom ----:com.apple.iTunes:NAME (UTF-8 TEXT)
+    to moov/udta/meta/ilst; moov must follow mdat (no chunk offsets move).
+    drop_edts=drop turns the track's edts box into a free box of equal size."""
+    b = bytearray(rd(path))
+    top = {t: (s - 8, e) for t, s, e in boxes(b, 0, len(b))}
+    assert top["moov"][0] > top["mdat"][0], "moov before mdat"
+    chain, i, end = [], top["moov"][0], top["moov"][1]
+    chain.append(i)
+    for want in ("udta", "meta", "ilst"):
+        skip = 4 if want == "ilst" else 0      # meta is a full box
+        for t, s, e in boxes(b, i + 8 + skip, end):
+            if t == want:
+                chain.append(s - 8)
+                i, end = s - 8, e
+                break
+        else:
+            raise SystemExit("no " + want)
+    def box(t, payload):
+        return struct.pack(">I", 8 + len(payload)) + t + payload
+    atom = box(b"----", box(b"mean", b"\0\0\0\0com.apple.iTunes") + box(b"name", b"\0\0\0\0" + name.encode())
+               + box(b"data", struct.pack(">II", 1, 0) + text.encode()))
+    ilst_end = end
+    b[ilst_end:ilst_end] = atom
+    for off in chain:
+        struct.pack_into(">I", b, off, struct.unpack(">I", b[off:off + 4])[0] + len(atom))
+    if drop_edts == "drop":
+        k = b.find(b"edts")
+        assert k > top["moov"][0]
+        b[k:k + 4] = b"free"
+    wr(path, bytes(b))
+
+
+def cmd_cutend(path, n):
+    b = rd(path)
+    wr(path, b[:len(b) - int(n)])
+
+
 # ------------------------------------------------------------------ expected.tsv
 
 def iso_duration(total, rate):
@@ -1077,6 +1605,39 @@ def own_parse(path):
     """Independent byte-level reading of the fixture (what the spec says)."""
     b = rd(path)
     o = {}
+    if b[:4] == b"OggS":
+        g = ogg_info(b)
+        o.update(fileFormat="OGG", audioCodec=g.get("codec"), sampleRate=g.get("rate"),
+                 numberOfChannels=g.get("channels"), totalSamples=g["total"] if g["complete"] else None)
+        o["_frames"] = "%s last granule %s%s%s" % (
+            g.get("codec"), g["total"] + g.get("preskip", 0) if g["total"] is not None else None,
+            ", pre-skip %d, input rate %d" % (g["preskip"], g["input_rate"]) if "preskip" in g else "",
+            "" if g["complete"] else ", last page incomplete")
+        return o
+    if b[4:8] == b"ftyp":
+        m = mp4_info(b)
+        alac = m["fourcc"] == "alac"
+        o.update(fileFormat="MP4", audioCodec={"mp4a": "AAC", "alac": "ALAC"}.get(m["fourcc"]),
+                 sampleFormat="int" if alac else None, bitDepth=m["bits"] if alac else None,
+                 sampleRate=m["rate"], numberOfChannels=m["channels"], totalSamples=m["total"])
+        o["_frames"] = "%s stts %d, elst %s (segment, media time, movie timescale)%s" % (
+            m["fourcc"], m["media"], m.get("elst"),
+            ", iTunSMPB priming %d padding %d length %d" % m["smpb"] if "smpb" in m else "")
+        return o
+    if path.endswith((".mp3", ".mp2")):
+        m = mpeg_info(b)
+        h = m["h"]
+        o.update(fileFormat="MP3", audioCodec={1: "MP1", 2: "MP2", 3: "MP3"}[h["layer"]],
+                 sampleRate=h["rate"], numberOfChannels=h["channels"], totalSamples=m["total"])
+        if m.get("declared") is not None and m["declared"] != m["total"]:
+            o["declaredSamples"] = m["declared"]
+        x = m["xing"] or {}
+        o["_frames"] = "%d frames%s%s%s" % (
+            m["nframes"], ", %s frames %s delay %s padding %s" % (
+                x["tag"], x.get("frames"), x.get("delay"), x.get("padding")) if x else ", no Xing",
+            ", %d bytes before the first frame" % (m["start"] - m["id3end"]) if m["start"] > m["id3end"] else "",
+            ", %d bytes after the last frame" % (len(b) - m["end"]) if m["end"] < len(b) else "")
+        return o
     if b[:4] in (b"RIFF", b"RIFX", b"RF64", b"BW64") and b[8:12] == b"WAVE":
         e = ">" if b[:4] == b"RIFX" else "<"
         o["fileFormat"] = {b"RIFF": "WAV", b"RIFX": "WAV"}.get(b[:4], b[:4].decode())
@@ -1189,6 +1750,10 @@ def tool_view(path):
             t["ff.channels"] = s.get("channels")
             t["ff.bits"] = s.get("bits_per_raw_sample") or s.get("bits_per_sample")
             t["ff.duration_ts"] = s.get("duration_ts")
+            if t["ff.format"] and "mp4" in t["ff.format"]:
+                t["ff.duration_ts"] = int(s.get("duration_ts") or 0)
+            else:
+                del t["ff.duration_ts"]
             pcm = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-map", "0:a:0",
                                   "-ac", "1", "-f", "s16le", "-"], capture_output=True)
             t["ff.decoded"] = len(pcm.stdout) // 2
@@ -1212,7 +1777,17 @@ KNOWN = {
     ("wav-data-size-unset.wav", "sox.samples"): "soxi takes the 0xFFFFFFFF data size at face value",
     ("wav-data-size-zero.wav", "sox.samples"): "soxi takes the data size 0 at face value",
     ("flac-total-samples-zero.flac", "sox.samples"): "soxi reports the STREAMINFO total (0 = unknown)",
+    ("mp3-leading-junk.mp3", "ff.decoded"): "ffmpeg 5.1 does not find the Info/LAME frame after junk: no gapless trimming, 11 x 1152",
+    ("m4a-aac-itunsmpb.m4a", "ff.duration_ts"): "ffprobe ignores iTunSMPB: without an edit list it gives the stts total 6024",
+    ("m4a-aac-elst-ms.m4a", "ff.duration_ts"): "ffprobe follows the edit list rounded to 113 ms (4983); stts - priming = 5000 = input frames",
 }
+
+# Known by codec: where ffmpeg 5.1's decode is not the gapless count.
+KNOWN_CODEC = {
+    ("Vorbis", "ff.decoded"): "ffmpeg 5.1 does not trim Vorbis to the last granule position; the granule is the truth",
+    ("AAC", "ff.decoded"): "ffmpeg 5.1 skips the edit list's priming but decodes the last AAC frame whole; the edit list (= ffprobe duration_ts = input frames) is the truth",
+}
+LOSSY = ("MP3", "OGG", "MP4")
 
 
 def cmd_verify(outdir):
@@ -1237,7 +1812,12 @@ def cmd_verify(outdir):
                   "ff.channels": r["numberOfChannels"], "sox.channels": r["numberOfChannels"],
                   "ff.bits": r["bitDepth"], "sox.bits": r["bitDepth"],
                   "ff.decoded": r["totalSamples"], "sox.samples": r["totalSamples"],
-                  "metaflac.total": r["totalSamples"] if r["durationSource"] == "header" else "0"}
+                  "metaflac.total": r["totalSamples"] if r["durationSource"] == "header" else "0",
+                  "ff.duration_ts": r["totalSamples"]}
+        if r["fileFormat"] in LOSSY:
+            # soxi's counts for lossy files are not gapless (whole MP3 frames);
+            # only its rate and channels are compared
+            checks.pop("sox.samples")
         for k, want in checks.items():
             if k not in tv or not want or r["errors"]:
                 continue
@@ -1245,7 +1825,7 @@ def cmd_verify(outdir):
                     k == "ff.bits" and r["sampleFormat"] == "float" and not tv[k]:
                 continue
             if str(tv[k]) != want:
-                why = KNOWN.get((r["file"], k))
+                why = KNOWN.get((r["file"], k)) or KNOWN_CODEC.get((r["audioCodec"], k))
                 notes.append("%s %s: expected %s, tool says %s%s" % (
                     "known" if why else "DIFF", k, want, tv[k], " (%s)" % why if why else ""))
                 problems += 0 if why else 1

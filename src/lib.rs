@@ -24,6 +24,7 @@ pub mod pipeline;
 pub mod reader;
 pub mod record;
 pub mod source;
+pub mod tags;
 
 pub use checksum::HashSet;
 pub use pipeline::{Summary, probe_file};

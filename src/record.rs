@@ -7,6 +7,8 @@
 use serde::Serialize;
 use std::fmt;
 
+pub use crate::tags::Tags;
+
 /// The container, as the record's `fileFormat` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 pub enum FileFormat {
@@ -28,6 +30,15 @@ pub enum FileFormat {
     /// Native FLAC stream.
     #[serde(rename = "FLAC")]
     Flac,
+    /// MPEG audio elementary stream (Layers I, II, III), with any tags.
+    #[serde(rename = "MP3")]
+    Mp3,
+    /// Ogg container (Vorbis, Opus, FLAC, Speex).
+    #[serde(rename = "OGG")]
+    Ogg,
+    /// ISO base media / MP4 / M4A / M4B.
+    #[serde(rename = "MP4")]
+    Mp4,
 }
 
 impl FileFormat {
@@ -40,6 +51,9 @@ impl FileFormat {
             FileFormat::Aiff => "AIFF",
             FileFormat::Aifc => "AIFC",
             FileFormat::Flac => "FLAC",
+            FileFormat::Mp3 => "MP3",
+            FileFormat::Ogg => "OGG",
+            FileFormat::Mp4 => "MP4",
         }
     }
 }
@@ -128,6 +142,22 @@ pub enum Code {
     NoStreamHeader,
     /// RF64/BW64 without a `ds64` chunk.
     MissingDs64,
+    /// Bytes before the first MPEG frame that are neither a tag nor audio.
+    LeadingData,
+    /// An Ogg page whose CRC does not match.
+    BadPageCrc,
+    /// Ogg pages missing or out of sequence.
+    PageSequence,
+    /// Several Ogg logical streams one after another.
+    ChainedStreams,
+    /// Several Ogg logical streams interleaved.
+    MultiplexedStreams,
+    /// A Xing/VBRI/LAME figure that contradicts the frames.
+    VbrHeaderMismatch,
+    /// A fragmented MP4 (`moof`), measured from its fragments or not at all.
+    FragmentedMp4,
+    /// Bytes inside an MPEG audio stream that are not frames (sync lost).
+    CorruptFrames,
 }
 
 impl Code {
@@ -158,6 +188,14 @@ impl Code {
             Code::StreamParametersChange => "stream_parameters_change",
             Code::NoStreamHeader => "no_stream_header",
             Code::MissingDs64 => "missing_ds64",
+            Code::LeadingData => "leading_data",
+            Code::BadPageCrc => "bad_page_crc",
+            Code::PageSequence => "page_sequence",
+            Code::ChainedStreams => "chained_streams",
+            Code::MultiplexedStreams => "multiplexed_streams",
+            Code::VbrHeaderMismatch => "vbr_header_mismatch",
+            Code::FragmentedMp4 => "fragmented_mp4",
+            Code::CorruptFrames => "corrupt_frames",
         }
     }
 }
@@ -241,6 +279,15 @@ pub struct Probe {
     pub metadata_chunks: Vec<String>,
     /// FLAC STREAMINFO MD5 signature of the decoded audio, when set.
     pub flac_md5: Option<String>,
+    /// The encoder's input rate, where the codec decodes at another (Opus).
+    pub input_sample_rate: Option<u32>,
+    /// Priming samples removed at the start (LAME delay + decoder delay,
+    /// Opus pre-skip, MP4 edit list / iTunSMPB).
+    pub encoder_delay: Option<u64>,
+    /// Padding samples removed at the end.
+    pub encoder_padding: Option<u64>,
+    /// Descriptive tags the file carries.
+    pub tags: Tags,
     /// Problems found.
     pub findings: Findings,
 }
@@ -290,6 +337,18 @@ pub struct Record {
     /// FLAC STREAMINFO MD5 signature of the decoded audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flac_md5: Option<String>,
+    /// The encoder's input rate (Opus), when it differs from `sampleRate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_sample_rate: Option<u32>,
+    /// Priming samples removed at the start to get `totalSamples`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoder_delay: Option<u64>,
+    /// Padding samples removed at the end to get `totalSamples`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoder_padding: Option<u64>,
+    /// Descriptive tags the file carries.
+    #[serde(skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
     /// MD5 of the whole file, lowercase hex.
     pub md5: Option<String>,
     /// SHA-256 of the whole file, lowercase hex.
@@ -339,6 +398,10 @@ impl Record {
             bitrate,
             metadata_chunks: probe.metadata_chunks,
             flac_md5: probe.flac_md5,
+            input_sample_rate: probe.input_sample_rate,
+            encoder_delay: probe.encoder_delay,
+            encoder_padding: probe.encoder_padding,
+            tags: probe.tags,
             md5: None,
             sha256: None,
             errors: probe.findings.errors,
@@ -390,6 +453,14 @@ mod tests {
             Code::StreamParametersChange,
             Code::NoStreamHeader,
             Code::MissingDs64,
+            Code::LeadingData,
+            Code::BadPageCrc,
+            Code::PageSequence,
+            Code::ChainedStreams,
+            Code::MultiplexedStreams,
+            Code::VbrHeaderMismatch,
+            Code::FragmentedMp4,
+            Code::CorruptFrames,
         ];
         for code in all {
             let json = serde_json::to_string(&code).unwrap();

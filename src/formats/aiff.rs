@@ -8,6 +8,7 @@
 //! code and name, and its duration is not guessed.
 
 use crate::formats::chunks::{self, Chunks};
+use crate::formats::riff_text;
 use crate::formats::{chunk_name, push_unique};
 use crate::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
@@ -133,6 +134,11 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
                 if let Some(name) = chunk_name(id) {
                     push_unique(&mut p.metadata_chunks, name);
                 }
+                if matches!(id, b"id3 " | b"ID3 ") {
+                    // An ID3v2 tag in a chunk, as many taggers write it.
+                    crate::tags::id3v2::read_id3v2(bytes, body.pos(), &mut p.tags);
+                }
+                riff_text::read_aiff_text(id, &mut body, &mut p.tags);
             }
         }
     }

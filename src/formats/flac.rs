@@ -19,6 +19,7 @@ use crate::checksum::hex;
 use crate::formats::push_unique;
 use crate::reader::{Bytes, Endian, Reader};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
+use crate::tags::vorbis::read_vorbis_comment;
 
 const BE: Endian = Endian::Big;
 
@@ -322,7 +323,14 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
                         ),
                     );
                 }
-                if let Some(msg) = check_block(kind, &mut body) {
+                let problem = if kind == 4 {
+                    read_vorbis_comment(&mut body, &mut p.tags)
+                        .err()
+                        .map(|m| format!("VORBIS_COMMENT {m}"))
+                } else {
+                    check_block(kind, &mut body)
+                };
+                if let Some(msg) = problem {
                     p.findings.error(Code::InvalidMetadata, msg);
                 }
                 if kind != 1 && kind < 7 {
@@ -423,31 +431,6 @@ fn check_block(kind: u8, r: &mut Reader<'_>) -> Option<String> {
             "SEEKTABLE is {} bytes, not a multiple of 18",
             r.remaining()
         )),
-        4 => {
-            let le = Endian::Little;
-            let vendor = r.u32(le).ok()?;
-            if r.skip(u64::from(vendor)).is_err() {
-                return Some(format!(
-                    "VORBIS_COMMENT vendor string claims {vendor} bytes, the block holds fewer"
-                ));
-            }
-            let Ok(count) = r.u32(le) else {
-                return Some("VORBIS_COMMENT ends before its comment count".to_string());
-            };
-            for i in 0..count {
-                let Ok(len) = r.u32(le) else {
-                    return Some(format!(
-                        "VORBIS_COMMENT claims {count} comments, the block ends after {i}"
-                    ));
-                };
-                if r.skip(u64::from(len)).is_err() {
-                    return Some(format!(
-                        "VORBIS_COMMENT comment {i} claims {len} bytes, the block holds fewer"
-                    ));
-                }
-            }
-            None
-        }
         6 => {
             let le = Endian::Big;
             let _ptype = r.u32(le).ok();

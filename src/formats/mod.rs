@@ -10,6 +10,10 @@
 pub mod aiff;
 pub mod chunks;
 pub mod flac;
+pub mod mp4;
+pub mod mpeg;
+pub mod ogg;
+pub mod riff_text;
 pub mod wav;
 
 use crate::reader::Bytes;
@@ -39,6 +43,13 @@ pub enum Detected {
     Flac(u64),
     /// A FLAC stream starting directly with a frame header.
     FlacFrames,
+    /// MPEG audio; the first frame (or the junk before it) is at this offset,
+    /// after any ID3v2 tags.
+    Mpeg(u64),
+    /// An Ogg stream.
+    Ogg,
+    /// An ISO base media file (MP4, M4A, M4B, QuickTime).
+    Mp4,
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Nothing recognised.
@@ -50,6 +61,9 @@ pub enum Detected {
 /// How many bytes at the start of a file detection looks at (plus any
 /// ID3v2 tags it skips).
 const SNIFF: u64 = 4096;
+
+/// How far into a file junk before MPEG audio is searched for a frame sync.
+const MPEG_JUNK: u64 = 64 << 10;
 
 /// Identify the content of a file.
 pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
@@ -86,16 +100,19 @@ pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
         if bytes.get(pos, 4) == Some(b"fLaC") {
             return Detected::Flac(pos);
         }
-        return Detected::Unsupported("MP3 (ID3v2-tagged audio)");
+        return Detected::Mpeg(pos);
     }
     if flac::parse_frame_header(bytes, 0).is_some() {
         return Detected::FlacFrames;
     }
     if head(4) == Some(b"OggS") {
-        return Detected::Unsupported("Ogg");
+        return Detected::Ogg;
     }
-    if at(4, 4) == Some(b"ftyp") {
-        return Detected::Unsupported("MP4");
+    if matches!(
+        at(4, 4),
+        Some(b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free" | b"skip")
+    ) {
+        return Detected::Mp4;
     }
     let magic: [(&[u8], &'static str); 9] = [
         (b".snd", "AU (Sun/NeXT audio)"),
@@ -114,10 +131,14 @@ pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
         }
     }
     if is_mpeg_audio(buf) {
-        return Detected::Unsupported("MPEG audio (MP3/MP2)");
+        return Detected::Mpeg(0);
     }
     if is_adts(buf) {
         return Detected::Unsupported("AAC (ADTS)");
+    }
+    // Last: MPEG audio behind a few bytes of junk.
+    if mpeg::sync_within(bytes, MPEG_JUNK) {
+        return Detected::Mpeg(0);
     }
     Detected::Unknown
 }
@@ -195,6 +216,9 @@ pub fn probe_bytes(buf: Bytes<'_>, ext: Option<&str>) -> Probe {
         Detected::Aiff(aifc) => aiff::probe(buf, aifc),
         Detected::Flac(start) => flac::probe(buf, start),
         Detected::FlacFrames => flac::probe_frames_only(buf),
+        Detected::Mpeg(start) => mpeg::probe(buf, start),
+        Detected::Ogg => ogg::probe(buf),
+        Detected::Mp4 => mp4::probe(buf),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -236,9 +260,9 @@ fn extension_formats(ext: &str) -> Option<&'static [&'static str]> {
         "aif" | "aiff" => &["AIFF", "AIFC"],
         "aifc" | "afc" => &["AIFC", "AIFF"],
         "flac" | "fla" => &["FLAC"],
-        "mp3" | "mp2" | "mp1" | "mpga" => &["MPEG audio (MP3/MP2)", "MP3 (ID3v2-tagged audio)"],
-        "ogg" | "oga" | "opus" => &["Ogg"],
-        "m4a" | "mp4" | "m4b" | "m4p" => &["MP4"],
+        "mp3" | "mp2" | "mp1" | "mpga" => &["MP3"],
+        "ogg" | "oga" | "opus" | "spx" => &["OGG"],
+        "m4a" | "mp4" | "m4b" | "m4p" | "mov" => &["MP4"],
         "au" | "snd" => &["AU (Sun/NeXT audio)"],
         "aac" => &["AAC (ADTS)"],
         _ => return None,
@@ -339,12 +363,35 @@ mod tests {
         );
         assert_eq!(detect(b"FORM\0\0\0\0AIFC"), Detected::Aiff(true));
         assert_eq!(detect(b"fLaC\0"), Detected::Flac(0));
-        assert_eq!(detect(b"OggS\0\x02"), Detected::Unsupported("Ogg"));
-        assert_eq!(detect(b"\0\0\0\x20ftypM4A "), Detected::Unsupported("MP4"));
+        assert_eq!(detect(b"OggS\0\x02"), Detected::Ogg);
+        assert_eq!(detect(b"\0\0\0\x20ftypM4A "), Detected::Mp4);
         assert_eq!(detect(b"hello world"), Detected::Unknown);
         let mut id3flac = vec![b'I', b'D', b'3', 4, 0, 0, 0, 0, 0, 2, 0, 0];
         id3flac.extend_from_slice(b"fLaC");
         assert_eq!(detect(&id3flac), Detected::Flac(12));
+    }
+
+    #[test]
+    fn mpeg_behind_junk_is_found() {
+        let frame = |n: usize| {
+            let mut f = vec![0xFF, 0xFB, 0x90, 0x40];
+            f.resize(417 * n, 0);
+            for i in 0..n {
+                f[i * 417..i * 417 + 4].copy_from_slice(&[0xFF, 0xFB, 0x90, 0x40]);
+            }
+            f
+        };
+        let mut v = b"some junk".to_vec();
+        v.extend(frame(3));
+        assert_eq!(detect(&v), Detected::Mpeg(0));
+        let p = probe(&v, Some("mp3"));
+        assert_eq!(p.findings.warnings[0].code, Code::LeadingData);
+        assert_eq!(p.total_samples, Some(3 * 1152));
+        // One frame followed by a lone false sync is not enough.
+        let mut w = b"xx".to_vec();
+        w.extend(frame(1));
+        w.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x40, 1, 2]);
+        assert_eq!(detect(&w), Detected::Unknown);
     }
 
     #[test]
@@ -356,14 +403,14 @@ mod tests {
 
     #[test]
     fn extension_mismatch_is_a_warning() {
-        let p = probe(b"OggS\0\x02", Some("wav"));
+        let p = probe(b".snd\0\0\0\x18", Some("wav"));
         assert!(
             p.findings
                 .warnings
                 .iter()
                 .any(|w| w.code == Code::ExtensionMismatch)
         );
-        let p = probe(b"OggS\0\x02", Some("ogg"));
+        let p = probe(b".snd\0\0\0\x18", Some("au"));
         assert!(p.findings.warnings.is_empty());
     }
 }

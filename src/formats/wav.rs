@@ -8,6 +8,7 @@
 //! `0xFFFFFFFF` are taken from the `ds64` chunk.
 
 use crate::formats::chunks::{self, Chunks};
+use crate::formats::riff_text;
 use crate::formats::{RiffForm, chunk_name, push_unique};
 use crate::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
@@ -166,10 +167,21 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
             b"LIST" => {
                 let kind = body.fourcc().map(|k| fourcc_str(&k)).unwrap_or_default();
                 push_unique(&mut p.metadata_chunks, &format!("LIST-{}", kind.trim()));
+                if kind == "INFO" {
+                    riff_text::read_info(&mut body, &mut p.tags);
+                }
+            }
+            b"bext" => {
+                push_unique(&mut p.metadata_chunks, "bext");
+                riff_text::read_bext(&mut body, &mut p.tags);
             }
             id => {
                 if let Some(name) = chunk_name(id) {
                     push_unique(&mut p.metadata_chunks, name);
+                }
+                if matches!(id, b"id3 " | b"ID3 ") {
+                    // An ID3v2 tag in a chunk, as many taggers write it.
+                    crate::tags::id3v2::read_id3v2(bytes, body.pos(), &mut p.tags);
                 }
             }
         }

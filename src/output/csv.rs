@@ -30,6 +30,12 @@ pub const COLUMNS: &[&str] = &[
     "sha256",
     "errors",
     "warnings",
+    "inputSampleRate",
+    "encoderDelay",
+    "encoderPadding",
+    "tags.isrc",
+    "tags.title",
+    "tags.artist",
 ];
 
 /// CSV writer.
@@ -99,6 +105,12 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
             opt(r.sha256.clone()),
             codes(&r.errors),
             codes(&r.warnings),
+            opt(r.input_sample_rate),
+            opt(r.encoder_delay),
+            opt(r.encoder_padding),
+            field(&r.tags.isrc.clone().unwrap_or_default()),
+            field(&r.tags.title.clone().unwrap_or_default()),
+            field(&r.tags.artist.clone().unwrap_or_default()),
         ];
         writeln!(self.out, "{}", row.join(","))
     }

@@ -72,6 +72,43 @@ impl<W: Write> RecordWriter for TextWriter<W> {
             line(o, "metadata", Some(r.metadata_chunks.join(", ")))?;
         }
         line(o, "FLAC MD5", r.flac_md5.clone())?;
+        line(
+            o,
+            "input rate",
+            r.input_sample_rate
+                .map(|v| format!("{v} Hz (encoder input)")),
+        )?;
+        if r.encoder_delay.is_some() || r.encoder_padding.is_some() {
+            line(
+                o,
+                "gapless trim",
+                Some(format!(
+                    "{} samples at the start, {} at the end",
+                    r.encoder_delay.unwrap_or(0),
+                    r.encoder_padding.unwrap_or(0)
+                )),
+            )?;
+        }
+        let t = &r.tags;
+        for (k, v) in [
+            ("ISRC", &t.isrc),
+            ("title", &t.title),
+            ("artist", &t.artist),
+            ("album", &t.album),
+            ("date", &t.date),
+            ("genre", &t.genre),
+            ("copyright", &t.copyright),
+        ] {
+            line(o, k, v.clone())?;
+        }
+        line(
+            o,
+            "explicit",
+            t.explicit.map(|e| if e { "yes" } else { "no" }.to_string()),
+        )?;
+        if !t.sources.is_empty() {
+            line(o, "tags from", Some(t.sources.join(", ")))?;
+        }
         line(o, "md5", r.md5.clone())?;
         line(o, "sha256", r.sha256.clone())?;
         for e in &r.errors {
