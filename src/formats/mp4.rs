@@ -851,6 +851,19 @@ fn parse_entry(a: Atom<'_>) -> Entry {
     e
 }
 
+/// The body of the first descriptor tagged `tag` among the next few (16 at
+/// most, so a hostile chain cannot loop long); the reader moves past it.
+fn find_descriptor<'a>(r: &mut Reader<'a>, tag: u8) -> Option<Reader<'a>> {
+    for _ in 0..16 {
+        let (t, len) = descriptor(r)?;
+        let body = r.sub_up_to(len);
+        if t == tag {
+            return Some(body);
+        }
+    }
+    None
+}
+
 /// Read an MPEG-4 descriptor header: `(tag, length)`.
 fn descriptor(b: &mut Reader<'_>) -> Option<(u8, u64)> {
     let tag = b.u8().ok()?;
@@ -897,19 +910,7 @@ fn parse_esds(mut b: Reader<'_>, e: &mut Entry) {
     if flags & 0x20 != 0 && es.skip(2).is_err() {
         return bad(e, "ES descriptor too short");
     }
-    // Find the DecoderConfigDescriptor.
-    let mut dc = None;
-    for _ in 0..16 {
-        let Some((tag, len)) = descriptor(&mut es) else {
-            break;
-        };
-        let body = es.sub_up_to(len);
-        if tag == 4 {
-            dc = Some(body);
-            break;
-        }
-    }
-    let Some(mut dc) = dc else {
+    let Some(mut dc) = find_descriptor(&mut es, 4) else {
         return bad(e, "no DecoderConfigDescriptor");
     };
     let Ok(oti) = dc.u8() else {
@@ -950,18 +951,7 @@ fn parse_esds(mut b: Reader<'_>, e: &mut Entry) {
             return;
         }
     }
-    let mut asc = None;
-    for _ in 0..16 {
-        let Some((tag, len)) = descriptor(&mut dc) else {
-            break;
-        };
-        let body = dc.sub_up_to(len);
-        if tag == 5 {
-            asc = Some(body);
-            break;
-        }
-    }
-    let Some(mut asc) = asc else {
+    let Some(mut asc) = find_descriptor(&mut dc, 5) else {
         return bad(e, "no AudioSpecificConfig");
     };
     let cfg = asc.bytes_up_to(64);
