@@ -65,6 +65,34 @@ fn probe_formats(c: &mut Criterion) {
     g.finish();
 }
 
+/// `--verify` on fixtures: every frame decoded (or, for PCM, every sample
+/// read), in samples per second of audio.
+fn verification(c: &mut Criterion) {
+    let mut g = c.benchmark_group("verify");
+    let cases = [
+        ("flac-16bit-stereo", "flac-16bit-44k-stereo.flac"),
+        ("flac-24bit-96k", "flac-24bit-96k-stereo.flac"),
+        ("flac-8bit-mono", "flac-8bit-22k-mono.flac"),
+        ("wav-pcm16", "wav-pcm16-44k-stereo.wav"),
+        ("aiff-pcm24", "aiff-pcm24-48k-mono.aiff"),
+        ("mp3-lame-vbr", "mp3-lame-vbr-44k-mono.mp3"),
+        ("ogg-vorbis", "ogg-vorbis-44k-stereo-tags.ogg"),
+        ("m4a-aac", "m4a-aac-44k-stereo.m4a"),
+        ("m4a-alac", "m4a-alac-16bit-44k-stereo.m4a"),
+    ];
+    for (name, file) in cases {
+        let bytes = fixture(file);
+        let ext = Path::new(file).extension().and_then(|e| e.to_str());
+        let probe = formats::probe(&bytes, ext);
+        let samples = probe.total_samples.unwrap_or(0) * u64::from(probe.channels.unwrap_or(1));
+        g.throughput(Throughput::Elements(samples));
+        g.bench_with_input(BenchmarkId::from_parameter(name), &bytes, |b, bytes| {
+            b.iter(|| ddexprobe::verify::verify_bytes(black_box(bytes), &probe))
+        });
+    }
+    g.finish();
+}
+
 fn hashing(c: &mut Criterion) {
     let mut g = c.benchmark_group("hash");
     let data: Vec<u8> = (0..(16usize << 20))
@@ -99,6 +127,6 @@ fn hashing(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = probe_formats, hashing
+    targets = probe_formats, verification, hashing
 }
 criterion_main!(benches);

@@ -817,6 +817,51 @@ if sox:
 PY
 fi
 
+# ---- verification (--verify): every frame decoded, against flac -t and an ffmpeg decode
+# The same files for every tool: FLAC and WAV files of the catalog, and the lossy catalog.
+VERIFY_N=$([[ $MODE == quick ]] && echo 100 || echo 400)
+for kind in flac wav; do
+    VLIST="$RESULTS/verify-$kind.list0"
+    make_subset "$CATALOG" "$VERIFY_N" "$VLIST" -name "*.$kind"
+    VF=$(list_files "$VLIST"); VB=$(list_bytes "$VLIST")
+    [[ $VF -gt 0 ]] || continue
+    W="catalog $kind files, verify"
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        bench "ddx_verify_${kind}_j1" ddexprobe "$W, --verify --hash none, --jobs 1" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+            "xargs -0 $D scan --verify --hash none --jobs 1 -q --format ndjson -o /dev/null < $VLIST"
+        bench "ddx_verify_${kind}" ddexprobe "$W, --verify (md5+sha256 too), --jobs default ($NPROC)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+            "xargs -0 $D scan --verify -q --format ndjson -o /dev/null < $VLIST"
+    fi
+    if [[ $kind == flac ]] && have flac; then
+        bench flac_t flac "$W, flac -t (one process, all files)" "$VF" "$VB" "$RUNS_FAST" both "decode + MD5 check, one core" 0 \
+            "xargs -0 flac -t -s < $VLIST"
+    fi
+    if [[ $kind == wav ]] && have openssl; then
+        bench openssl_md5_verify openssl "$W, openssl dgst -md5 (the file hash alone)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+            "xargs -0 openssl dgst -md5 < $VLIST > /dev/null"
+    fi
+    if have ffmpeg; then
+        bench "ffmpeg_null_${kind}" ffmpeg "$W, ffmpeg -v error -i F -f null - (one process per file)" "$VF" "$VB" "$RUNS_SLOW" both "full decode, no checks of MD5 or frame CRCs" 0 \
+            "xargs -0 -I{} ffmpeg -nostdin -v error -i {} -f null - < $VLIST"
+    fi
+done
+if [[ $LOSSY_FILES -gt 0 ]]; then
+    VLIST="$RESULTS/verify-lossy.list0"
+    make_subset "$LOSSY" "$VERIFY_N" "$VLIST"
+    VF=$(list_files "$VLIST"); VB=$(list_bytes "$VLIST")
+    W="lossy catalog, verify"
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        bench ddx_verify_lossy_j1 ddexprobe "$W, --verify --hash none, --jobs 1" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+            "xargs -0 $D scan --verify --hash none --jobs 1 -q --format ndjson -o /dev/null < $VLIST"
+        bench ddx_verify_lossy ddexprobe "$W, --verify --hash none, --jobs default ($NPROC)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+            "xargs -0 $D scan --verify --hash none -q --format ndjson -o /dev/null < $VLIST"
+    fi
+    if have ffmpeg; then
+        bench ffmpeg_null_lossy ffmpeg "$W, ffmpeg -v error -i F -f null - (one process per file)" "$VF" "$VB" "$RUNS_SLOW" both "full decode" 0 \
+            "xargs -0 -I{} ffmpeg -nostdin -v error -i {} -f null - < $VLIST"
+    fi
+fi
+
 # ---------------------------------------------------------------- report
 first_line() { if have "$1"; then "$@" 2>&1 | head -n 1; else echo "not installed"; fi; }
 VERSIONS_FILE="$RESULTS/versions.tsv"

@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod checksum;
+pub mod codec;
 pub mod discover;
 pub mod duration;
 pub mod formats;
@@ -25,9 +26,10 @@ pub mod reader;
 pub mod record;
 pub mod source;
 pub mod tags;
+pub mod verify;
 
 pub use checksum::HashSet;
-pub use pipeline::{Summary, probe_file};
+pub use pipeline::{Summary, probe_file, verify_file};
 pub use record::{Code, Issue, Record};
 
 use std::path::Path;

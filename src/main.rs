@@ -70,6 +70,9 @@ struct Common {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
+    /// Decode and check every frame of every file (slower: reads all the audio).
+    #[arg(long)]
+    verify: bool,
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -133,7 +136,14 @@ fn common_opts(c: &Common) -> Result<(ScanOptions, bool)> {
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    Ok((ScanOptions { hashes, jobs }, c.quiet))
+    Ok((
+        ScanOptions {
+            hashes,
+            jobs,
+            verify: c.verify,
+        },
+        c.quiet,
+    ))
 }
 
 fn build_config(command: Command) -> Result<(Config, Vec<String>)> {
@@ -382,6 +392,41 @@ fn summary_line(s: &Summary, elapsed: Duration) -> String {
         human_bytes(s.bytes as f64 / secs),
         s.files as f64 / secs
     );
+    if !s.verification.is_empty() {
+        let counts: Vec<String> = s
+            .verification
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        line.push_str(&format!("\nddexprobe: verified: {}", counts.join(", ")));
+    }
+    if !s.duplicates.is_empty() {
+        const SHOWN: usize = 5;
+        line.push_str(&format!(
+            "\nddexprobe: {} duplicate group(s) (distributors reject duplicate masters):",
+            s.duplicates.len()
+        ));
+        for g in s.duplicates.iter().take(SHOWN) {
+            let what = match g.by {
+                pipeline::Key::Sha256 => "identical files",
+                pipeline::Key::PcmMd5 => "same audio",
+            };
+            line.push_str(&format!(
+                "\n  {what}: {}",
+                g.paths
+                    .iter()
+                    .map(|p| ddexprobe::output::sanitize(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if s.duplicates.len() > SHOWN {
+            line.push_str(&format!(
+                "\n  ... {} more in --format json",
+                s.duplicates.len() - SHOWN
+            ));
+        }
+    }
     if !s.error_codes.is_empty() {
         let codes: Vec<String> = s
             .error_codes

@@ -36,6 +36,17 @@ fn run_probe(source: &Source, ext: Option<&str>) -> Option<Probe> {
 /// Without digests only the file's first and last KiB are read; when the
 /// parser needs more, the file is opened whole and probed again.
 pub fn probe_file(path: &Path, display: String, hashes: HashSet) -> Record {
+    measure_file(path, display, hashes, false)
+}
+
+/// Measure one file and verify its audio: every frame is read and checked
+/// ([`crate::verify`]), and the digests are computed in the same pass over
+/// PCM data.
+pub fn verify_file(path: &Path, display: String, hashes: HashSet) -> Record {
+    measure_file(path, display, hashes, true)
+}
+
+fn measure_file(path: &Path, display: String, hashes: HashSet, verify: bool) -> Record {
     let open = |whole: bool| {
         if whole {
             Source::open(path)
@@ -53,7 +64,7 @@ pub fn probe_file(path: &Path, display: String, hashes: HashSet) -> Record {
         )
     };
     let ext = path.extension().and_then(|e| e.to_str());
-    let mut source = match open(hashes.any()) {
+    let mut source = match open(hashes.any() || verify) {
         Ok(s) => s,
         Err(e) => return failed(e),
     };
@@ -66,7 +77,38 @@ pub fn probe_file(path: &Path, display: String, hashes: HashSet) -> Record {
         probed = run_probe(&source, ext);
     }
     let mut record = match probed {
-        Some(probe) => Record::from_probe(display, source.len(), probe),
+        Some(probe) if verify && probe.file_format.is_some() => {
+            let checked = catch_unwind(AssertUnwindSafe(|| {
+                crate::verify::verify_source(&source, &probe, hashes)
+            }));
+            let mut record = Record::from_probe(display, source.len(), probe);
+            match checked {
+                Ok((outcome, digests)) => {
+                    if let Some(d) = digests {
+                        record.md5 = d.md5;
+                        record.sha256 = d.sha256;
+                    }
+                    crate::verify::apply(&mut record, outcome);
+                }
+                Err(_) => record.errors.push(Issue {
+                    code: Code::DecodeError,
+                    message:
+                        "internal error while verifying this file (please report it with the file)"
+                            .to_string(),
+                }),
+            }
+            record
+        }
+        Some(probe) => {
+            let mut record = Record::from_probe(display, source.len(), probe);
+            if hashes.any()
+                && let Some(d) = source.digest(hashes)
+            {
+                record.md5 = d.md5;
+                record.sha256 = d.sha256;
+            }
+            record
+        }
         None => Record::failed(
             display,
             source.len(),
@@ -74,16 +116,11 @@ pub fn probe_file(path: &Path, display: String, hashes: HashSet) -> Record {
             "internal error while parsing this file (please report it with the file)".to_string(),
         ),
     };
-    if hashes.any()
-        && let Some(d) = source.digest(hashes)
-    {
-        record.md5 = d.md5;
-        record.sha256 = d.sha256;
-    }
     if let Some(why) = source.changed() {
         // What was read may not be the file's: keep no figure from it.
         record.md5 = None;
         record.sha256 = None;
+        record.pcm_md5 = None;
         record.errors.push(Issue {
             code: Code::FileChanged,
             message: why,
@@ -99,6 +136,8 @@ pub struct ScanOptions {
     pub hashes: HashSet,
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// Read and check every frame (`--verify`).
+    pub verify: bool,
 }
 
 /// Progress after each record, for a progress bar.
@@ -134,6 +173,38 @@ pub struct Summary {
     pub total_duration: String,
     /// Sum of the file sizes.
     pub bytes: u64,
+    /// Files per verification status (`--verify`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub verification: BTreeMap<String, u64>,
+    /// Groups of files that are the same master: identical files (same
+    /// `sha256`), or the same decoded audio in different files (same
+    /// `pcmMd5`). Distributors reject duplicate masters.
+    pub duplicates: Vec<DuplicateGroup>,
+    /// Paths by digest, for the duplicate groups.
+    #[serde(skip)]
+    by_digest: HashMap<(Key, String), Vec<String>>,
+}
+
+/// What a duplicate group shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Key {
+    /// The same bytes.
+    #[serde(rename = "sha256")]
+    Sha256,
+    /// The same decoded audio.
+    #[serde(rename = "pcmMd5")]
+    PcmMd5,
+}
+
+/// Files that share a digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateGroup {
+    /// `sha256` or `pcmMd5`.
+    pub by: Key,
+    /// The shared digest.
+    pub value: String,
+    /// The files, in scan order.
+    pub paths: Vec<String>,
 }
 
 impl Summary {
@@ -162,6 +233,39 @@ impl Summary {
                 .saturating_add(u64::try_from(ms).unwrap_or(u64::MAX));
         }
         self.total_duration = crate::duration::format_millis(u128::from(self.total_duration_ms));
+        if let Some(v) = &r.verification
+            && let Ok(serde_json::Value::String(status)) = serde_json::to_value(v.status)
+        {
+            *self.verification.entry(status).or_default() += 1;
+        }
+        for (key, digest) in [(Key::Sha256, &r.sha256), (Key::PcmMd5, &r.pcm_md5)] {
+            if let Some(d) = digest {
+                self.by_digest
+                    .entry((key, d.clone()))
+                    .or_default()
+                    .push(r.path.clone());
+            }
+        }
+    }
+
+    /// Form the duplicate groups once every record is in. Identical files
+    /// are one `sha256` group; a `pcmMd5` group is listed only when its
+    /// files are not all one identical set.
+    pub fn close(&mut self) {
+        let by_digest = std::mem::take(&mut self.by_digest);
+        let mut groups: Vec<DuplicateGroup> = by_digest
+            .into_iter()
+            .filter(|(_, paths)| paths.len() > 1)
+            .map(|((by, value), paths)| DuplicateGroup { by, value, paths })
+            .collect();
+        let identical: Vec<Vec<String>> = groups
+            .iter()
+            .filter(|g| g.by == Key::Sha256)
+            .map(|g| g.paths.clone())
+            .collect();
+        groups.retain(|g| g.by == Key::Sha256 || !identical.contains(&g.paths));
+        groups.sort_by(|a, b| (a.by, &a.paths).cmp(&(b.by, &b.paths)));
+        self.duplicates = groups;
     }
 }
 
@@ -265,7 +369,7 @@ where
                 }
             }
             let t = &targets[i];
-            let record = probe_file(&t.path, t.display.clone(), opts.hashes);
+            let record = measure_file(&t.path, t.display.clone(), opts.hashes, opts.verify);
             let mut c = lock(&out);
             let before = c.next_out;
             c.commit(i, record);
@@ -299,7 +403,8 @@ where
         None => work(),
     }
 
-    let c = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut c = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    c.summary.close();
     ScanOutcome {
         summary: c.summary,
         sink_error: c.sink_error,
@@ -343,6 +448,7 @@ mod tests {
             ScanOptions {
                 hashes: HashSet::BOTH,
                 jobs: 4,
+                verify: false,
             },
             |r| {
                 seen.push((r.path.clone(), r.errors[0].code));
@@ -385,6 +491,7 @@ mod tests {
             ScanOptions {
                 hashes: HashSet::NONE,
                 jobs: 2,
+                verify: false,
             },
             |_| {
                 n += 1;

@@ -158,6 +158,18 @@ pub enum Code {
     FragmentedMp4,
     /// Bytes inside an MPEG audio stream that are not frames (sync lost).
     CorruptFrames,
+    // Verification (`--verify`).
+    /// A frame or packet that does not decode.
+    DecodeError,
+    /// A frame whose checksum (FLAC CRC-16, MPEG CRC-16) does not match.
+    FrameCrcMismatch,
+    /// The decoded audio's MD5 differs from the one the file declares
+    /// (FLAC STREAMINFO, BWF `MD5 ` chunk).
+    Md5Mismatch,
+    /// Ogg granule positions that go backwards or jump.
+    GranuleDiscontinuity,
+    /// The codec has no decoder here: only the stream's structure was verified.
+    NotDecoded,
 }
 
 impl Code {
@@ -196,6 +208,11 @@ impl Code {
             Code::VbrHeaderMismatch => "vbr_header_mismatch",
             Code::FragmentedMp4 => "fragmented_mp4",
             Code::CorruptFrames => "corrupt_frames",
+            Code::DecodeError => "decode_error",
+            Code::FrameCrcMismatch => "frame_crc_mismatch",
+            Code::Md5Mismatch => "md5_mismatch",
+            Code::GranuleDiscontinuity => "granule_discontinuity",
+            Code::NotDecoded => "not_decoded",
         }
     }
 }
@@ -290,6 +307,18 @@ pub struct Probe {
     pub tags: Tags,
     /// Problems found.
     pub findings: Findings,
+    /// Where the audio lies, for verification.
+    pub(crate) layout: Option<Layout>,
+}
+
+/// Where a parser found the audio and how it is stored: what verification
+/// needs to read it without parsing the container again.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Layout {
+    /// Uncompressed PCM in one chunk (WAV family, AIFF/AIFC).
+    Pcm(crate::verify::pcm::PcmLayout),
+    /// A native FLAC stream.
+    Flac(crate::formats::flac::StreamLayout),
 }
 
 /// The technical record of one file.
@@ -349,6 +378,13 @@ pub struct Record {
     /// Descriptive tags the file carries.
     #[serde(skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
+    /// MD5 of the decoded audio in FLAC's convention (`--verify`, lossless
+    /// sources): equal for the same master in any lossless container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pcm_md5: Option<String>,
+    /// What `--verify` found by reading every frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::Verification>,
     /// MD5 of the whole file, lowercase hex.
     pub md5: Option<String>,
     /// SHA-256 of the whole file, lowercase hex.
@@ -402,6 +438,8 @@ impl Record {
             encoder_delay: probe.encoder_delay,
             encoder_padding: probe.encoder_padding,
             tags: probe.tags,
+            pcm_md5: None,
+            verification: None,
             md5: None,
             sha256: None,
             errors: probe.findings.errors,
@@ -461,6 +499,11 @@ mod tests {
             Code::VbrHeaderMismatch,
             Code::FragmentedMp4,
             Code::CorruptFrames,
+            Code::DecodeError,
+            Code::FrameCrcMismatch,
+            Code::Md5Mismatch,
+            Code::GranuleDiscontinuity,
+            Code::NotDecoded,
         ];
         for code in all {
             let json = serde_json::to_string(&code).unwrap();

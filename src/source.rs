@@ -180,6 +180,42 @@ impl Source {
         }
     }
 
+    /// [`Source::digest`], also handing the bytes of `range` to `tap` in the
+    /// same pass, in order: one read of the file serves the digests and a
+    /// decoded-audio check. `None` for a windowed source.
+    pub fn digest_with(
+        &self,
+        set: HashSet,
+        range: std::ops::Range<u64>,
+        tap: &mut dyn FnMut(&[u8]),
+    ) -> Option<Digests> {
+        let all: &[u8] = match &self.data {
+            Data::Read(v) => v,
+            Data::Windows { .. } => return None,
+            #[cfg(unix)]
+            Data::Mapped(m) => {
+                m.advise_sequential();
+                m.bytes()
+            }
+        };
+        let len = all.len() as u64;
+        let (start, end) = (range.start.min(len), range.end.min(len));
+        let mut hasher = Hasher::new(set);
+        for (i, step) in all.chunks(RELEASE_STEP).enumerate() {
+            let at = (i * RELEASE_STEP) as u64;
+            hasher.update(step);
+            let (lo, hi) = (start.max(at), end.min(at + step.len() as u64));
+            if lo < hi {
+                tap(&step[(lo - at) as usize..(hi - at) as usize]);
+            }
+            #[cfg(unix)]
+            if let Data::Mapped(m) = &self.data {
+                m.release(i * RELEASE_STEP, step.len());
+            }
+        }
+        Some(hasher.finish())
+    }
+
     /// The size when the file was opened.
     pub fn len(&self) -> u64 {
         self.len

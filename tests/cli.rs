@@ -198,9 +198,12 @@ fn csv_has_the_documented_header_and_a_row_per_file() {
         "{}",
         lines[1]
     );
-    // errors, then warnings, then the lossy and tag columns (all empty here).
-    assert!(lines[2].ends_with(",empty_file,,,,,,,"), "{}", lines[2]);
-    assert!(lines[0].ends_with(",tags.isrc,tags.title,tags.artist"));
+    // errors, then warnings, then the lossy, tag and verification columns
+    // (all empty here).
+    assert!(lines[2].ends_with(",empty_file,,,,,,,,,,"), "{}", lines[2]);
+    assert!(lines[0].ends_with(
+        ",tags.isrc,tags.title,tags.artist,pcmMd5,verification.status,verification.decodedSamples"
+    ));
 }
 
 #[test]
@@ -399,4 +402,56 @@ fn output_to_a_device_writes_through_it() {
         meta.file_type().is_char_device(),
         "/dev/null is still a device"
     );
+}
+
+#[test]
+fn verify_exits_1_on_audio_damage_the_headers_do_not_show() {
+    // The header probe finds this file clean; decoding does not.
+    let flipped = testdata("flac-bitflip-in-frame.flac");
+    run(
+        &["scan", "--format", "ndjson"],
+        std::slice::from_ref(&flipped),
+        0,
+    );
+    let out = run(&["scan", "--verify", "--format", "ndjson"], &[flipped], 1);
+    let r = &records(&out)[0];
+    assert_eq!(r["verification"]["status"], "corrupt");
+    assert_eq!(r["errors"][0]["code"], "frame_crc_mismatch");
+    assert!(r["pcmMd5"].is_null());
+
+    let clean = testdata("flac-16bit-44k-stereo.flac");
+    let out = run(&["scan", "--verify", "--format", "ndjson"], &[clean], 0);
+    let r = &records(&out)[0];
+    assert_eq!(r["verification"]["status"], "ok");
+    assert_eq!(r["verification"]["decodedSamples"], 4000);
+    assert_eq!(r["durationSource"], "decoded");
+    assert_eq!(r["pcmMd5"], r["flacMd5"]);
+}
+
+#[test]
+fn verify_json_lists_duplicate_masters() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.flac");
+    let b = dir.path().join("b.flac");
+    let c = dir.path().join("c.flac");
+    std::fs::copy(testdata("flac-16bit-44k-stereo.flac"), &a).unwrap();
+    std::fs::copy(testdata("flac-16bit-44k-stereo.flac"), &b).unwrap();
+    // Same audio, different bytes (an ID3v2 tag in front).
+    std::fs::copy(testdata("flac-id3v2.flac"), &c).unwrap();
+    let out = run(
+        &["scan", "--verify", "--format", "json"],
+        &[dir.path().to_path_buf()],
+        0,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let groups = doc["summary"]["duplicates"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert_eq!(groups[0]["by"], "sha256");
+    assert_eq!(groups[0]["paths"], serde_json::json!(["a.flac", "b.flac"]));
+    assert_eq!(groups[1]["by"], "pcmMd5");
+    assert_eq!(
+        groups[1]["paths"],
+        serde_json::json!(["a.flac", "b.flac", "c.flac"])
+    );
+    assert_eq!(doc["summary"]["verification"]["ok"], 2);
 }

@@ -105,6 +105,51 @@ fn no_corpus_file_makes_the_parsers_panic() {
     );
 }
 
+/// `--verify` decodes whatever the probe recognised: no corpus file, cut in
+/// half or with bytes flipped inside its audio, may make a decoder panic.
+#[test]
+fn no_damaged_corpus_file_makes_verification_panic() {
+    let Some(root) = corpora() else { return };
+    let mut files = Vec::new();
+    all_files(&root, &mut files);
+    let mut panics = Vec::new();
+    let mut verified = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        let ext = path.extension().and_then(|e| e.to_str());
+        let mut variants = vec![("whole", bytes.clone())];
+        variants.push(("cut in half", bytes[..bytes.len() / 2].to_vec()));
+        for k in 1..4 {
+            let mut v = bytes.clone();
+            let at = v.len() * k / 4;
+            if let Some(b) = v.get_mut(at..at + 4) {
+                b.iter_mut().for_each(|x| *x ^= 0x5A);
+            }
+            variants.push(("bytes flipped", v));
+        }
+        for (what, v) in &variants {
+            let probe = ddexprobe::formats::probe(v, ext);
+            if probe.file_format.is_none() {
+                continue;
+            }
+            verified += 1;
+            if catch_unwind(AssertUnwindSafe(|| {
+                ddexprobe::verify::verify_bytes(v, &probe)
+            }))
+            .is_err()
+            {
+                panics.push(format!("{} ({what})", path.display()));
+            }
+        }
+    }
+    assert!(verified > 2000, "only {verified} variants verified");
+    assert!(
+        panics.is_empty(),
+        "verification panicked on:\n{}",
+        panics.join("\n")
+    );
+}
+
 /// hound is an independent WAV reader: wherever it accepts a file, it must
 /// agree with us on the format and the sample count.
 #[test]
@@ -224,4 +269,117 @@ fn windowed_probing_equals_whole_file_probing() {
         "only {large} files are large enough to be windowed"
     );
     assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
+/// `--verify` over the IETF FLAC decoder testbench: every faulty file is
+/// flagged with the reason its README gives (including 02, which `flac -t`
+/// passes), every subset file decodes clean with its MD5 confirmed, and the
+/// uncommon files pass or warn as their README says.
+#[test]
+fn flac_testbench_verifies_as_documented() {
+    let Some(root) = corpora() else { return };
+    let dir = root.join("flac-test-files");
+    let files = |group: &str| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join(group))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "flac"))
+            .collect();
+        v.sort();
+        v
+    };
+    let verify = |p: &Path| ddexprobe::verify_file(p, p.display().to_string(), HashSet::NONE);
+    let mut failures = Vec::new();
+
+    // (file number, error code, words of the message)
+    let faulty = [
+        (
+            "01",
+            "inconsistent_stream",
+            "exceeds STREAMINFO's maximum 4096",
+        ),
+        ("02", "inconsistent_stream", "maximum frame size is 654"),
+        ("03", "inconsistent_stream", "STREAMINFO says 24"),
+        ("04", "inconsistent_stream", "STREAMINFO says 5"),
+        ("05", "sample_count_mismatch", "STREAMINFO declares 39842"),
+        ("06", "invalid_header", "not STREAMINFO"),
+        ("07", "invalid_header", "STREAMINFO is metadata block 2"),
+        ("08", "inconsistent_stream", "block size 65536"),
+        ("09", "inconsistent_stream", "block size 1 "),
+        ("10", "invalid_metadata", "VORBIS_COMMENT"),
+        ("11", "invalid_header", "metadata chain is corrupt"),
+    ];
+    let faulty_files = files("faulty");
+    assert_eq!(faulty_files.len(), faulty.len());
+    for (path, (n, code, words)) in faulty_files.iter().zip(faulty) {
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert!(name.starts_with(n), "{name}");
+        let r = verify(path);
+        let found = r
+            .errors
+            .iter()
+            .any(|i| i.code.as_str() == code && i.message.contains(words));
+        let status = r.verification.as_ref().map(|v| v.status);
+        if !found || status != Some(ddexprobe::verify::Status::Corrupt) {
+            failures.push(format!(
+                "faulty {name}: want {code} \"{words}\", got {status:?} {:?}",
+                r.errors
+            ));
+        }
+    }
+
+    let subset = files("subset");
+    assert!(subset.len() >= 50);
+    for path in &subset {
+        let r = verify(path);
+        let v = r.verification.as_ref().unwrap();
+        let md5_ok = r.flac_md5.is_none() || r.pcm_md5 == r.flac_md5;
+        if !r.errors.is_empty()
+            || !r.warnings.is_empty()
+            || v.status != ddexprobe::verify::Status::Ok
+            || v.decoded_samples != r.total_samples
+            || r.pcm_md5.is_none()
+            || !md5_ok
+        {
+            failures.push(format!(
+                "subset {}: {:?} {:?} {:?} decoded {:?} pcmMd5 {:?} STREAMINFO {:?}",
+                path.display(),
+                v.status,
+                r.errors,
+                r.warnings,
+                v.decoded_samples,
+                r.pcm_md5,
+                r.flac_md5
+            ));
+        }
+    }
+
+    for path in files("uncommon") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let r = verify(&path);
+        let warnings: Vec<&str> = r.warnings.iter().map(|i| i.code.as_str()).collect();
+        let ok = match &name[..2] {
+            // Parameters change mid-stream: valid, and worth a warning.
+            "01" | "02" | "03" | "04" => {
+                r.errors.is_empty() && warnings.contains(&"stream_parameters_change")
+            }
+            // 32-bit, 15-bit, 65535-sample blocks, partition order 15.
+            "05" | "07" | "08" | "09" => {
+                r.errors.is_empty() && r.warnings.is_empty() && r.pcm_md5 == r.flac_md5
+            }
+            "10" => r.errors.is_empty() && warnings == ["no_stream_header"],
+            // Junk before the first frame header.
+            "11" => r.errors.is_empty() && warnings == ["no_stream_header", "leading_data"],
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("uncommon {name}: {:?} {:?}", r.errors, r.warnings));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} files verify otherwise than documented:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -11,7 +11,8 @@ use crate::formats::chunks::{self, Chunks};
 use crate::formats::riff_text;
 use crate::formats::{chunk_name, push_unique};
 use crate::reader::{Bytes, Endian, Reader, fourcc_str};
-use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
+use crate::record::{Code, DurationSource, FileFormat, Layout, Probe, SampleFormat};
+use crate::verify::pcm::{Encoding, PcmLayout};
 
 const BE: Endian = Endian::Big;
 
@@ -90,8 +91,8 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
     let form_size = r.u32(BE).unwrap_or(0);
 
     let mut comm: Option<Comm> = None;
-    // (bytes of sample data declared, bytes present)
-    let mut ssnd: Option<(u64, u64)> = None;
+    // (bytes of sample data declared, bytes present, offset of the first)
+    let mut ssnd: Option<(u64, u64, u64)> = None;
     let mut chunks = Chunks::new(bytes, 12, BE);
     while let Some(h) = chunks.next(&mut p.findings) {
         let size = u64::from(h.size32);
@@ -103,7 +104,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
             let declared = size.saturating_sub(8).saturating_sub(offset);
             let present = body.remaining().saturating_sub(offset);
             if ssnd.is_none() {
-                ssnd = Some((declared, present));
+                ssnd = Some((declared, present, body.pos().saturating_add(offset)));
             }
             continue;
         }
@@ -144,7 +145,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
     }
 
     let form_end = u64::from(form_size) + 8;
-    let truncated = ssnd.is_some_and(|(d, present)| present < d);
+    let truncated = ssnd.is_some_and(|(d, present, _)| present < d);
     if form_end < file_len {
         p.findings.warn(
             Code::TrailingData,
@@ -213,7 +214,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
     // uncompressed big-endian PCM (Ableton writes `able`) is measured as PCM,
     // with a warning: the size proves the layout, nothing is guessed.
     let unknown_type = layout.is_none();
-    let pcm_sized = ssnd.is_some_and(|(declared, _)| {
+    let pcm_sized = ssnd.is_some_and(|(declared, _, _)| {
         let frame = u64::from(comm.channels) * u64::from(bits.div_ceil(8));
         bits > 0 && declared == u64::from(comm.frames) * frame
     });
@@ -277,10 +278,30 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
             );
         }
         None => p.total_samples = Some(0),
-        Some((ssnd_declared, present)) => {
+        Some((ssnd_declared, present, offset)) => {
             let needed = declared * frame_bytes;
             let held = present / frame_bytes;
             p.audio_bytes = Some(present.min(needed));
+            p.layout = Some(Layout::Pcm(PcmLayout {
+                offset,
+                len: present.min(needed),
+                frame_bytes: u32::try_from(frame_bytes).unwrap_or(0),
+                channels: u32::from(comm.channels),
+                sample_bytes: bytes_per_sample,
+                // AIFF samples are left-justified in their bytes.
+                valid_bits: bit_depth,
+                big_endian: !matches!(&comm.compression, b"sowt" | b"42ni" | b"23ni"),
+                encoding: match (&comm.compression, sample_format) {
+                    (_, SampleFormat::Float) => Encoding::Other,
+                    _ if codec != "PCM" => Encoding::Other,
+                    // QuickTime's `raw `: 8-bit offset binary.
+                    (b"raw ", _) if bytes_per_sample == 1 => Encoding::Unsigned,
+                    (b"raw ", _) => Encoding::Other,
+                    _ => Encoding::Signed,
+                },
+                md5_chunk: None,
+                complete: present >= needed,
+            }));
             if present < needed {
                 p.total_samples = Some(held);
                 p.declared_samples = Some(declared);
@@ -299,6 +320,14 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
                         format!(
                             "SSND chunk holds {} sample frames, COMM declares {declared}",
                             ssnd_declared / frame_bytes
+                        ),
+                    );
+                } else if ssnd_declared > needed {
+                    p.findings.warn(
+                        Code::PartialSampleFrame,
+                        format!(
+                            "SSND chunk holds {} bytes after the {declared} sample frames COMM declares, less than a {frame_bytes}-byte frame: ignored",
+                            ssnd_declared - needed
                         ),
                     );
                 }
@@ -388,6 +417,37 @@ mod tests {
         v.extend_from_slice(&[0; 8]);
         v.resize(v.len() + present as usize * 4, 0);
         v
+    }
+
+    #[test]
+    fn pcm_layout_and_partial_frame() {
+        let p = probe(&aiff(100, 100), false);
+        let Some(Layout::Pcm(l)) = p.layout else {
+            panic!("no PCM layout")
+        };
+        assert_eq!(
+            (l.offset, l.len, l.frame_bytes, l.sample_bytes),
+            (54, 400, 4, 2)
+        );
+        assert_eq!(
+            (l.valid_bits, l.big_endian, l.encoding),
+            (16, true, Encoding::Signed)
+        );
+        assert!(l.complete && l.md5_chunk.is_none());
+        let Some(Layout::Pcm(l)) = probe(&aiff(100, 60), false).layout else {
+            panic!("no PCM layout")
+        };
+        assert_eq!((l.len, l.complete), (240, false));
+        // Two bytes after the last frame COMM declares.
+        let mut v = aiff(100, 100);
+        v.extend_from_slice(&[0, 0]);
+        let n = u32::from_be_bytes([v[42], v[43], v[44], v[45]]) + 2;
+        v[42..46].copy_from_slice(&n.to_be_bytes());
+        let n = (v.len() - 8) as u32;
+        v[4..8].copy_from_slice(&n.to_be_bytes());
+        let p = probe(&v, false);
+        assert_eq!(p.findings.warnings[0].code, Code::PartialSampleFrame);
+        assert_eq!(p.total_samples, Some(100));
     }
 
     #[test]

@@ -18,7 +18,7 @@
 use crate::checksum::hex;
 use crate::formats::push_unique;
 use crate::reader::{Bytes, Endian, Reader};
-use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
+use crate::record::{Code, DurationSource, FileFormat, Layout, Probe, SampleFormat};
 use crate::tags::vorbis::read_vorbis_comment;
 
 const BE: Endian = Endian::Big;
@@ -50,19 +50,43 @@ pub struct FrameHeader {
     pub channels: u32,
     /// Bits per sample, when the header states them.
     pub bits: Option<u32>,
+    /// Channel assignment code: 0-7 independent channels, 8 left/side,
+    /// 9 side/right, 10 mid/side.
+    pub assignment: u8,
 }
 
 /// STREAMINFO fields.
-#[derive(Debug, Clone, Copy, Default)]
-struct StreamInfo {
-    min_block: u32,
-    max_block: u32,
-    max_frame: u32,
-    rate: u32,
-    channels: u32,
-    bits: u32,
-    total: u64,
-    md5: [u8; 16],
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamInfo {
+    /// Minimum block size in samples.
+    pub min_block: u32,
+    /// Maximum block size in samples.
+    pub max_block: u32,
+    /// Minimum frame size in bytes (0: unknown).
+    pub min_frame: u32,
+    /// Maximum frame size in bytes (0: unknown).
+    pub max_frame: u32,
+    /// Sample rate in Hz.
+    pub rate: u32,
+    /// Channels.
+    pub channels: u32,
+    /// Bits per sample.
+    pub bits: u32,
+    /// Total samples per channel (0: unknown).
+    pub total: u64,
+    /// MD5 of the decoded audio (all zeros: unset).
+    pub md5: [u8; 16],
+}
+
+/// Where a FLAC stream's frames are, for verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamLayout {
+    /// STREAMINFO, when the stream has one.
+    pub info: Option<StreamInfo>,
+    /// Offset where the metadata ends and the first frame should start.
+    pub audio_start: u64,
+    /// Offset where the stream ends (before ID3v1/APEv2 tags).
+    pub end: u64,
 }
 
 const fn crc8_table() -> [u8; 256] {
@@ -113,11 +137,44 @@ pub fn crc8(data: &[u8]) -> u8 {
     data.iter().fold(0u8, |c, &b| CRC8[usize::from(c ^ b)])
 }
 
-/// CRC-16 (poly 0x8005) as FLAC frames use it.
+/// CRC-16 (poly 0x8005) as FLAC frames use it, eight bytes at a time.
 pub fn crc16(data: &[u8]) -> u16 {
-    data.iter().fold(0u16, |c, &b| {
+    let mut crc = 0u16;
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let t = &CRC16_8;
+        let hi = crc.to_be_bytes();
+        crc = t[7][usize::from(c[0] ^ hi[0])]
+            ^ t[6][usize::from(c[1] ^ hi[1])]
+            ^ t[5][usize::from(c[2])]
+            ^ t[4][usize::from(c[3])]
+            ^ t[3][usize::from(c[4])]
+            ^ t[2][usize::from(c[5])]
+            ^ t[1][usize::from(c[6])]
+            ^ t[0][usize::from(c[7])];
+    }
+    chunks.remainder().iter().fold(crc, |c, &b| {
         (c << 8) ^ CRC16[usize::from((c >> 8) as u8 ^ b)]
     })
+}
+
+/// `CRC16_8[k][b]`: the CRC of byte `b` followed by `k` zero bytes.
+static CRC16_8: [[u16; 256]; 8] = crc16_slices();
+
+const fn crc16_slices() -> [[u16; 256]; 8] {
+    let mut t = [[0u16; 256]; 8];
+    t[0] = crc16_table();
+    let mut k = 1;
+    while k < 8 {
+        let mut i = 0;
+        while i < 256 {
+            let prev = t[k - 1][i];
+            t[k][i] = (prev << 8) ^ t[0][(prev >> 8) as usize];
+            i += 1;
+        }
+        k += 1;
+    }
+    t
 }
 
 /// Parse the frame header at `pos`, checking its fields and CRC-8.
@@ -212,6 +269,7 @@ pub fn parse_frame_header<'a>(bytes: impl Into<Bytes<'a>>, pos: u64) -> Option<F
         rate,
         channels,
         bits,
+        assignment: ch_code,
     })
 }
 
@@ -369,8 +427,9 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
     p
 }
 
-/// Probe a FLAC stream that starts directly at a frame header.
-pub fn probe_frames_only<'a>(bytes: impl Into<Bytes<'a>>) -> Probe {
+/// Probe a FLAC stream that starts directly at a frame header, at `start`
+/// (after junk when not 0).
+pub fn probe_frames_only<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
     let buf = bytes.into();
     let mut p = Probe {
         file_format: Some(FileFormat::Flac),
@@ -382,8 +441,14 @@ pub fn probe_frames_only<'a>(bytes: impl Into<Bytes<'a>>) -> Probe {
         Code::NoStreamHeader,
         "the stream has no fLaC marker and no STREAMINFO: figures come from the frame headers",
     );
-    let first = parse_frame_header(buf, 0);
-    measure(buf, &mut p, None, first, 0);
+    if start > 0 {
+        p.findings.warn(
+            Code::LeadingData,
+            format!("{start} bytes before the first FLAC frame are not audio"),
+        );
+    }
+    let first = parse_frame_header(buf, start);
+    measure(buf, &mut p, None, first, start);
     p
 }
 
@@ -395,13 +460,14 @@ fn find_frame_forward(buf: Bytes<'_>, from: u64) -> Option<FrameHeader> {
 fn parse_streaminfo(r: &mut Reader<'_>) -> Option<StreamInfo> {
     let min_block = u32::from(r.u16(BE).ok()?);
     let max_block = u32::from(r.u16(BE).ok()?);
-    let _min_frame = r.u24(BE).ok()?;
+    let min_frame = r.u24(BE).ok()?;
     let max_frame = r.u24(BE).ok()?;
     let packed = r.u64(BE).ok()?;
     let md5 = r.array::<16>().ok()?;
     Some(StreamInfo {
         min_block,
         max_block,
+        min_frame,
         max_frame,
         rate: (packed >> 44) as u32,
         channels: ((packed >> 41) & 0x7) as u32 + 1,
@@ -613,6 +679,11 @@ fn measure(
     }
 
     let end = stream_end(buf, p);
+    p.layout = Some(Layout::Flac(StreamLayout {
+        info,
+        audio_start,
+        end,
+    }));
     let Some(first) = first else {
         // No audio frames at all.
         match info {

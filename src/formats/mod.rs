@@ -41,8 +41,9 @@ pub enum Detected {
     Aiff(bool),
     /// A FLAC stream whose `fLaC` marker is at this offset (after ID3v2).
     Flac(u64),
-    /// A FLAC stream starting directly with a frame header.
-    FlacFrames,
+    /// A FLAC stream without `fLaC` and metadata, starting with a frame
+    /// header at this offset (after junk when not 0).
+    FlacFrames(u64),
     /// MPEG audio; the first frame (or the junk before it) is at this offset,
     /// after any ID3v2 tags.
     Mpeg(u64),
@@ -103,7 +104,7 @@ pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
         return Detected::Mpeg(pos);
     }
     if flac::parse_frame_header(bytes, 0).is_some() {
-        return Detected::FlacFrames;
+        return Detected::FlacFrames(0);
     }
     if head(4) == Some(b"OggS") {
         return Detected::Ogg;
@@ -140,7 +141,45 @@ pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
     if mpeg::sync_within(bytes, MPEG_JUNK) {
         return Detected::Mpeg(0);
     }
+    // Last: FLAC frames behind junk, as a stream captured mid-way starts.
+    if let Some(at) = flac_frame_within(bytes, FLAC_JUNK) {
+        return Detected::FlacFrames(at);
+    }
     Detected::Unknown
+}
+
+/// How far into a file junk before a FLAC frame is searched for.
+const FLAC_JUNK: u64 = 64 << 10;
+
+/// The first offset within `limit` where a FLAC frame header starts a frame
+/// that decodes with a matching CRC-16: a sync code and a CRC-8 alone are
+/// found by chance in any large file, a whole frame is not.
+fn flac_frame_within(bytes: Bytes<'_>, limit: u64) -> Option<u64> {
+    let window = bytes.get(0, bytes.len().min(limit))?;
+    let mut decoder = crate::codec::flac::Decoder::new();
+    let mut tried = 0;
+    for i in 0..window.len().saturating_sub(1) {
+        if window[i] != 0xFF || window[i + 1] & 0xFE != 0xF8 {
+            continue;
+        }
+        let Some(h) = flac::parse_frame_header(Bytes::full(window), i as u64) else {
+            continue;
+        };
+        if h.rate.is_none() || h.bits.is_none() {
+            continue;
+        }
+        if decoder
+            .decode(&window[i..], &h, None)
+            .is_ok_and(|f| f.crc_ok)
+        {
+            return Some(i as u64);
+        }
+        tried += 1;
+        if tried == 64 {
+            break;
+        }
+    }
+    None
 }
 
 /// Two consecutive MPEG audio frame headers at the start.
@@ -215,7 +254,7 @@ pub fn probe_bytes(buf: Bytes<'_>, ext: Option<&str>) -> Probe {
         Detected::Wave(form) => wav::probe(buf, form),
         Detected::Aiff(aifc) => aiff::probe(buf, aifc),
         Detected::Flac(start) => flac::probe(buf, start),
-        Detected::FlacFrames => flac::probe_frames_only(buf),
+        Detected::FlacFrames(at) => flac::probe_frames_only(buf, at),
         Detected::Mpeg(start) => mpeg::probe(buf, start),
         Detected::Ogg => ogg::probe(buf),
         Detected::Mp4 => mp4::probe(buf),

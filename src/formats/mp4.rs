@@ -853,7 +853,7 @@ fn parse_entry(a: Atom<'_>) -> Entry {
 
 /// The body of the first descriptor tagged `tag` among the next few (16 at
 /// most, so a hostile chain cannot loop long); the reader moves past it.
-fn find_descriptor<'a>(r: &mut Reader<'a>, tag: u8) -> Option<Reader<'a>> {
+pub(crate) fn find_descriptor<'a>(r: &mut Reader<'a>, tag: u8) -> Option<Reader<'a>> {
     for _ in 0..16 {
         let (t, len) = descriptor(r)?;
         let body = r.sub_up_to(len);
@@ -865,7 +865,7 @@ fn find_descriptor<'a>(r: &mut Reader<'a>, tag: u8) -> Option<Reader<'a>> {
 }
 
 /// Read an MPEG-4 descriptor header: `(tag, length)`.
-fn descriptor(b: &mut Reader<'_>) -> Option<(u8, u64)> {
+pub(crate) fn descriptor(b: &mut Reader<'_>) -> Option<(u8, u64)> {
     let tag = b.u8().ok()?;
     let mut len = 0u64;
     for _ in 0..4 {

@@ -195,16 +195,25 @@ impl FrameHeader {
             && self.channels() == next.channels()
     }
 
-    /// Where a Xing/Info header starts, from the frame start: after the
-    /// header, the CRC and the Layer III side information.
-    fn xing_offset(&self) -> u64 {
-        let side = match (self.version, self.mode == 3) {
+    /// The four header bytes.
+    pub fn raw(&self) -> [u8; 4] {
+        self.raw
+    }
+
+    /// Bytes of Layer III side information after the header and CRC.
+    pub fn side_info_len(&self) -> u64 {
+        match (self.version, self.mode == 3) {
             (Version::Mpeg1, false) => 32,
             (Version::Mpeg1, true) => 17,
             (_, false) => 17,
             (_, true) => 9,
-        };
-        4 + if self.protected { 2 } else { 0 } + side
+        }
+    }
+
+    /// Where a Xing/Info header starts, from the frame start: after the
+    /// header, the CRC and the Layer III side information.
+    fn xing_offset(&self) -> u64 {
+        4 + if self.protected { 2 } else { 0 } + self.side_info_len()
     }
 
     fn codec(&self) -> &'static str {
@@ -369,15 +378,15 @@ fn tag_follows(bytes: Bytes<'_>, pos: u64) -> bool {
 
 /// What a Xing/Info or VBRI header says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct VbrHeader {
+pub(crate) struct VbrHeader {
     /// `Xing`, `Info` or `VBRI`.
-    kind: &'static str,
+    pub(crate) kind: &'static str,
     /// Frames of audio (the header frame excluded).
-    frames: Option<u64>,
+    pub(crate) frames: Option<u64>,
     /// Bytes of the stream, the header frame included.
-    bytes: Option<u64>,
+    pub(crate) bytes: Option<u64>,
     /// Encoder delay and padding from a LAME/Lavf/Lavc extension.
-    gapless: Option<(u64, u64)>,
+    pub(crate) gapless: Option<(u64, u64)>,
 }
 
 fn read_vbr_header(bytes: Bytes<'_>, pos: u64, h: &FrameHeader) -> Option<VbrHeader> {
@@ -563,13 +572,65 @@ fn free_mode(free: Option<u64>) -> Free {
     free.map_or(Free::Never, Free::Known)
 }
 
-/// Walk the frames from `from` (a frame agreeing with `first`) to `end`.
-fn walk(bytes: Bytes<'_>, from: u64, end: u64, first: &FrameHeader, free: Option<u64>) -> Walk {
-    let mut w = Walk::default();
-    let mut pos = from;
-    let mut free = free;
-    let mut current = *first;
-    while pos < end {
+/// One step of a walk over the frames of an MPEG audio stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A whole frame at `pos`, `len` bytes long.
+    Frame {
+        pos: u64,
+        len: u64,
+        header: FrameHeader,
+    },
+    /// `len` bytes at `pos` that are not frames; a frame follows them.
+    Lost { pos: u64, len: u64 },
+    /// The last frame, at `pos`, is cut short: `have` of its `need` bytes
+    /// are present. Ends the walk.
+    Partial { pos: u64, have: u64, need: u64 },
+    /// `len` bytes at `pos`, up to the end of the audio, that are not a
+    /// frame. Ends the walk.
+    Trailing { pos: u64, len: u64 },
+}
+
+/// Walks the frames from `from` (a frame agreeing with `first`) to `end`,
+/// finding sync again after junk; the probe and verification share it, so
+/// both see the same frames.
+#[derive(Debug, Clone)]
+pub(crate) struct Frames<'a> {
+    bytes: Bytes<'a>,
+    pos: u64,
+    end: u64,
+    free: Option<u64>,
+    current: FrameHeader,
+    done: bool,
+}
+
+impl<'a> Frames<'a> {
+    pub(crate) fn new(
+        bytes: Bytes<'a>,
+        from: u64,
+        end: u64,
+        first: &FrameHeader,
+        free: Option<u64>,
+    ) -> Self {
+        Frames {
+            bytes,
+            pos: from,
+            end,
+            free,
+            current: *first,
+            done: false,
+        }
+    }
+}
+
+impl Iterator for Frames<'_> {
+    type Item = Step;
+
+    fn next(&mut self) -> Option<Step> {
+        if self.done || self.pos >= self.end {
+            return None;
+        }
+        let (bytes, pos, end) = (self.bytes, self.pos, self.end);
         let remaining = end - pos;
         let header = if remaining >= 4 {
             header_at(bytes, pos)
@@ -579,66 +640,137 @@ fn walk(bytes: Bytes<'_>, from: u64, end: u64, first: &FrameHeader, free: Option
         // A header of another kind than the previous frame must itself be
         // confirmed by the next frame, so junk is not taken for a change.
         let accepted = match header {
-            Some(h) if current.agrees(&h) => Some((h, frame_len_with(&h, free))),
-            Some(_) => {
-                frame_pair_at(bytes, pos, end, free_mode(free)).map(|a| (a.header, Some(a.len)))
-            }
+            Some(h) if self.current.agrees(&h) => Some((h, frame_len_with(&h, self.free))),
+            Some(_) => frame_pair_at(bytes, pos, end, free_mode(self.free))
+                .map(|a| (a.header, Some(a.len))),
             None => None,
         };
         let (h, len) = match accepted {
             Some((h, Some(len))) => (h, len),
             Some((h, None)) => match free_format_len(bytes, pos, &h, end) {
                 Some(f) => {
-                    free = Some(f);
+                    self.free = Some(f);
                     (h, f + h.padding_len())
                 }
                 None => {
-                    w.trailing = remaining;
-                    break;
+                    self.done = true;
+                    return Some(Step::Trailing {
+                        pos,
+                        len: remaining,
+                    });
                 }
             },
             None => {
-                let next = pos + 1;
-                match find_sync_until(bytes, next, SYNC_SEARCH, end, free_mode(free)) {
+                return match find_sync_until(bytes, pos + 1, SYNC_SEARCH, end, free_mode(self.free))
+                {
                     Some((q, _)) => {
-                        w.lost.0 += 1;
-                        w.lost.1 += q - pos;
-                        pos = q;
-                        continue;
+                        self.pos = q;
+                        Some(Step::Lost { pos, len: q - pos })
                     }
                     None => {
-                        w.trailing = remaining;
-                        break;
+                        self.done = true;
+                        Some(Step::Trailing {
+                            pos,
+                            len: remaining,
+                        })
                     }
-                }
+                };
             }
         };
-        let cut = len > remaining;
-        if cut {
+        if len > remaining {
             // A frame cut short is reported and not counted: its samples are
             // not in the file (decoders differ in what they make of it), as
             // for a WAV data chunk or a FLAC frame cut short.
-            w.partial = Some((remaining, len));
-            break;
-        }
-        if (h.sample_rate != first.sample_rate || h.version != first.version)
-            && w.rate_change.is_none()
-        {
-            w.rate_change = Some((pos, h.describe()));
-        }
-        if h.channels() != first.channels() && w.mode_change.is_none() {
-            w.mode_change = Some((pos, h.channels()));
+            self.done = true;
+            return Some(Step::Partial {
+                pos,
+                have: remaining,
+                need: len,
+            });
         }
         if h.bitrate != 0 {
-            free = None;
+            self.free = None;
         }
-        current = h;
-        w.frames += 1;
-        w.samples += u64::from(h.samples());
-        w.audio_bytes += len;
-        pos += len;
+        self.current = h;
+        self.pos += len;
+        Some(Step::Frame {
+            pos,
+            len,
+            header: h,
+        })
+    }
+}
+
+/// Walk the frames from `from` (a frame agreeing with `first`) to `end`.
+fn walk(bytes: Bytes<'_>, from: u64, end: u64, first: &FrameHeader, free: Option<u64>) -> Walk {
+    let mut w = Walk::default();
+    for step in Frames::new(bytes, from, end, first, free) {
+        match step {
+            Step::Frame {
+                pos,
+                len,
+                header: h,
+            } => {
+                if (h.sample_rate != first.sample_rate || h.version != first.version)
+                    && w.rate_change.is_none()
+                {
+                    w.rate_change = Some((pos, h.describe()));
+                }
+                if h.channels() != first.channels() && w.mode_change.is_none() {
+                    w.mode_change = Some((pos, h.channels()));
+                }
+                w.frames += 1;
+                w.samples += u64::from(h.samples());
+                w.audio_bytes += len;
+            }
+            Step::Lost { len, .. } => {
+                w.lost.0 += 1;
+                w.lost.1 += len;
+            }
+            Step::Partial { have, need, .. } => w.partial = Some((have, need)),
+            Step::Trailing { len, .. } => w.trailing = len,
+        }
     }
     w
+}
+
+/// Where the MPEG audio of a file lies, as the probe finds it.
+#[derive(Debug, Clone)]
+pub(crate) struct Located {
+    /// The first audio frame.
+    pub(crate) audio_start: u64,
+    /// Where the audio ends (the tags at the end excluded).
+    pub(crate) end: u64,
+    /// The first frame's header.
+    pub(crate) first: FrameHeader,
+    /// The unpadded free-format frame length, for a free-format stream.
+    pub(crate) free: Option<u64>,
+    /// The Xing/Info or VBRI header.
+    pub(crate) vbr: Option<VbrHeader>,
+}
+
+/// Find the MPEG audio after the leading tags (`start`, as detection gives
+/// it) the way [`probe`] does; `None` when the probe finds no frame.
+pub(crate) fn locate(bytes: Bytes<'_>, start: u64) -> Option<Located> {
+    let start = start.min(bytes.len());
+    let end = audio_end(bytes, start, &mut Probe::default());
+    if start >= end {
+        return None;
+    }
+    let (first_pos, first) = find_sync_until(bytes, start, SYNC_SEARCH, end, Free::Search)?;
+    let vbr = read_vbr_header(bytes, first_pos, &first.header);
+    let audio_start = if vbr.is_some() {
+        first_pos + first.len
+    } else {
+        first_pos
+    };
+    Some(Located {
+        audio_start,
+        end,
+        first: first.header,
+        free: first.free,
+        vbr,
+    })
 }
 
 /// Probe MPEG audio whose first frame (or junk before it) is at `start`,
@@ -837,8 +969,10 @@ fn report_walk(p: &mut Probe, w: &Walk, first: &FrameHeader) {
         p.findings.warn(
             Code::CorruptFrames,
             format!(
-                "{} bytes in {} places inside the stream are not MPEG frames (sync lost and found again)",
-                w.lost.1, w.lost.0
+                "{} bytes in {} place{} inside the stream are not MPEG frames (sync lost and found again)",
+                w.lost.1,
+                w.lost.0,
+                if w.lost.0 == 1 { "" } else { "s" }
             ),
         );
     }
@@ -1156,7 +1290,7 @@ mod tests {
         assert!(
             p.findings.warnings[0]
                 .message
-                .starts_with("50 bytes in 1 places")
+                .starts_with("50 bytes in 1 place ")
         );
     }
 

@@ -141,19 +141,28 @@ pub fn crc32(crc: u32, data: &[u8]) -> u32 {
 
 /// One page, read through [`Bytes`].
 #[derive(Debug, Clone, Copy)]
-struct Page<'a> {
-    pos: u64,
-    flags: u8,
-    granule: i64,
-    serial: u32,
-    seq: u32,
-    lacing: &'a [u8],
-    body: &'a [u8],
-    crc_ok: bool,
+pub(crate) struct Page<'a> {
+    /// Offset of the capture pattern.
+    pub pos: u64,
+    /// Header type flags: continued, beginning, end of stream.
+    pub flags: u8,
+    /// Granule position (-1: no packet ends on the page).
+    pub granule: i64,
+    /// Logical stream serial number.
+    pub serial: u32,
+    /// Page sequence number.
+    pub seq: u32,
+    /// The segment table.
+    pub lacing: &'a [u8],
+    /// The page's packet data.
+    pub body: &'a [u8],
+    /// Whether the page's CRC-32 matches.
+    pub crc_ok: bool,
 }
 
 impl Page<'_> {
-    fn len(&self) -> u64 {
+    /// Bytes from the capture pattern to the end of the body.
+    pub fn len(&self) -> u64 {
         HEADER + self.lacing.len() as u64 + self.body.len() as u64
     }
     fn continued(&self) -> bool {
@@ -169,14 +178,15 @@ impl Page<'_> {
 
 /// Why no page could be read at an offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum NoPage {
+pub(crate) enum NoPage {
     /// The bytes there are not a page header (or the file ends before one).
     NotAPage,
     /// A page header whose page runs past the end of the file.
     Truncated { need: u64, have: u64 },
 }
 
-fn read_page(bytes: Bytes<'_>, pos: u64) -> Result<Page<'_>, NoPage> {
+/// The page at `pos`, its CRC checked.
+pub(crate) fn read_page(bytes: Bytes<'_>, pos: u64) -> Result<Page<'_>, NoPage> {
     let mut r = Reader::at(bytes, pos);
     let head: [u8; 27] = r.array().map_err(|_| NoPage::NotAPage)?;
     if &head[..4] != b"OggS" || head[4] != 0 {

@@ -11,7 +11,8 @@ use crate::formats::chunks::{self, Chunks};
 use crate::formats::riff_text;
 use crate::formats::{RiffForm, chunk_name, push_unique};
 use crate::reader::{Bytes, Endian, Reader, fourcc_str};
-use crate::record::{Code, DurationSource, FileFormat, Probe, SampleFormat};
+use crate::record::{Code, DurationSource, FileFormat, Layout, Probe, SampleFormat};
+use crate::verify::pcm::{Encoding, PcmLayout};
 
 const TAG_PCM: u16 = 0x0001;
 const TAG_ADPCM: u16 = 0x0002;
@@ -81,7 +82,13 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
     let mut fact: Option<u32> = None;
     // (declared size, bytes present) of the data chunk.
     let mut data: Option<(u64, u64)> = None;
+    // Offset of the data chunk's first byte.
+    let mut data_offset = 0;
     let mut size_unset = false;
+    // The BWF `MD5 ` chunk (BWF MetaEdit): a digest of the data chunk.
+    let mut md5_chunk: Option<[u8; 16]> = None;
+    // The size of a ds64 chunk too short to hold the sizes.
+    let mut ds64_short: Option<u64> = None;
 
     // Where the RIFF chunk says it ends, when its 32-bit size is meaningful
     // (RF64/BW64 put 0xFFFFFFFF there and the real size in ds64).
@@ -93,11 +100,26 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
         let start = h.start;
         let mut size = u64::from(h.size32);
         if &h.id == b"data" {
-            if is_64
-                && h.size32 == u32::MAX
-                && let Some(d) = &ds64
-            {
-                size = d.data_size;
+            if is_64 && let Some(d) = &ds64 {
+                if h.size32 == u32::MAX {
+                    size = d.data_size;
+                } else if d.data_size != size && d.data_size != 0 && data.is_none() {
+                    // Both sizes written and different. A 32-bit field
+                    // cannot hold a size beyond 4 GiB: the ds64 one is then
+                    // the real size, and the 32-bit one its wrapped value.
+                    let use_ds64 = d.data_size > u64::from(u32::MAX);
+                    p.findings.warn(
+                        Code::InconsistentHeader,
+                        format!(
+                            "ds64 data size is {}, the data chunk header says {size}: {} used",
+                            d.data_size,
+                            if use_ds64 { d.data_size } else { size }
+                        ),
+                    );
+                    if use_ds64 {
+                        size = d.data_size;
+                    }
+                }
             }
             if data.is_some() {
                 p.findings.warn(
@@ -121,6 +143,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
                 );
             }
             data = Some((size, size.min(chunks.remaining())));
+            data_offset = chunks.pos();
             let _ = chunks.body(size);
             continue;
         }
@@ -162,6 +185,9 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
             }
             b"ds64" if is_64 && ds64.is_none() => {
                 ds64 = parse_ds64(&mut body);
+                if ds64.is_none() {
+                    ds64_short = Some(size);
+                }
             }
             b"fact" => fact = body.u32(endian).ok(),
             b"LIST" => {
@@ -179,6 +205,10 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
                 if let Some(name) = chunk_name(id) {
                     push_unique(&mut p.metadata_chunks, name);
                 }
+                if id == b"MD5 " && md5_chunk.is_none() {
+                    // 16 bytes; BWF MetaEdit reads the first 16 of a longer one.
+                    md5_chunk = body.array::<16>().ok();
+                }
                 if matches!(id, b"id3 " | b"ID3 ") {
                     // An ID3v2 tag in a chunk, as many taggers write it.
                     crate::tags::id3v2::read_id3v2(bytes, body.pos(), &mut p.tags);
@@ -188,11 +218,44 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
     }
 
     // Container size against the file.
-    let riff_end = declared_end.or_else(|| ds64.as_ref().map(|d| d.riff_size.saturating_add(8)));
+    let mut riff_end =
+        declared_end.or_else(|| ds64.as_ref().map(|d| d.riff_size.saturating_add(8)));
+    if let (Some(d), Some(end)) = (&ds64, declared_end)
+        && d.riff_size != 0
+        && d.riff_size.saturating_add(8) != end
+    {
+        // Both sizes written and different: as for the data size, one
+        // beyond 4 GiB can only be the ds64 one.
+        let use_ds64 = d.riff_size > u64::from(u32::MAX);
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!(
+                "ds64 {} size is {}, the {} header says {riff_size32}: {} used",
+                form_name(form),
+                d.riff_size,
+                form_name(form),
+                if use_ds64 {
+                    d.riff_size
+                } else {
+                    u64::from(riff_size32)
+                }
+            ),
+        );
+        if use_ds64 {
+            riff_end = Some(d.riff_size.saturating_add(8));
+        }
+    }
     if is_64 && ds64.is_none() {
         p.findings.warn(
             Code::MissingDs64,
-            format!("{format} file without a ds64 chunk: sizes taken from the 32-bit fields"),
+            match ds64_short {
+                Some(n) => format!(
+                    "{format} file whose ds64 chunk is only {n} bytes (at least 16 needed): sizes taken from the 32-bit fields"
+                ),
+                None => format!(
+                    "{format} file without a ds64 chunk: sizes taken from the 32-bit fields"
+                ),
+            },
         );
     }
     let truncated = data.is_some_and(|(declared, present)| present < declared);
@@ -385,6 +448,32 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
             format!("fact chunk says {n} sample frames, the data holds {frames}"),
         );
     }
+    let container_bytes = container_bits.div_ceil(8);
+    let encoding = match codec.sample_format {
+        _ if codec.companded => Encoding::Other,
+        Some(SampleFormat::Int) if container_bytes == 1 => Encoding::Unsigned,
+        Some(SampleFormat::Int) => Encoding::Signed,
+        _ => Encoding::Other,
+    };
+    p.layout = Some(Layout::Pcm(PcmLayout {
+        offset: data_offset,
+        len: present,
+        frame_bytes: u32::try_from(align).unwrap_or(0),
+        channels: u32::from(fmt.channels),
+        sample_bytes: container_bytes,
+        // Samples are left-justified in their container (WAVEFORMATEX and
+        // WAVE_FORMAT_EXTENSIBLE alike).
+        valid_bits: fmt
+            .valid_bits
+            .map(u32::from)
+            .filter(|&v| v != 0)
+            .unwrap_or(container_bits)
+            .min(container_bits),
+        big_endian: endian == Endian::Big,
+        encoding,
+        md5_chunk,
+        complete: present >= declared,
+    }));
     p
 }
 
@@ -669,6 +758,127 @@ mod tests {
                 .any(|w| w.code == Code::DataSizeUnset)
         );
         assert_eq!(p.findings.errors, vec![]);
+    }
+
+    fn pcm_layout(p: &Probe) -> PcmLayout {
+        match &p.layout {
+            Some(Layout::Pcm(l)) => *l,
+            other => panic!("no PCM layout: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn pcm_layout_and_bwf_md5_chunk() {
+        let mut v = wav(1, 2, 44_100, 16, 10, &[]);
+        v.extend_from_slice(b"MD5 \x10\0\0\0");
+        v.extend_from_slice(&[9; 16]);
+        let size = (v.len() - 8) as u32;
+        v[4..8].copy_from_slice(&size.to_le_bytes());
+        let p = probe(&v, RiffForm::Riff);
+        assert_eq!(p.findings, Default::default());
+        assert_eq!(p.metadata_chunks, vec!["MD5".to_string()]);
+        let l = pcm_layout(&p);
+        assert_eq!((l.offset, l.len, l.frame_bytes), (44, 40, 4));
+        assert_eq!((l.channels, l.sample_bytes, l.valid_bits), (2, 2, 16));
+        assert_eq!(l.encoding, Encoding::Signed);
+        assert!(!l.big_endian && l.complete);
+        assert_eq!(l.md5_chunk, Some([9; 16]));
+        // 8-bit WAV is offset binary.
+        let l = pcm_layout(&probe(&wav(1, 1, 8000, 8, 10, &[]), RiffForm::Riff));
+        assert_eq!(l.encoding, Encoding::Unsigned);
+        // Float and G.711 are counted, not hashed; ADPCM has no layout.
+        let l = pcm_layout(&probe(&wav(3, 1, 8000, 32, 10, &[]), RiffForm::Riff));
+        assert_eq!(l.encoding, Encoding::Other);
+        let l = pcm_layout(&probe(&wav(6, 1, 8000, 8, 10, &[]), RiffForm::Riff));
+        assert_eq!(l.encoding, Encoding::Other);
+        let p = probe(&wav(0x11, 1, 8000, 4, 10, &[]), RiffForm::Riff);
+        assert_eq!(p.layout, None);
+        // Truncated: what the file holds, flagged incomplete.
+        let mut v = wav(1, 2, 44_100, 16, 10, &[]);
+        v.truncate(v.len() - 6);
+        let l = pcm_layout(&probe(&v, RiffForm::Riff));
+        assert_eq!((l.len, l.complete), (34, false));
+    }
+
+    /// RF64 with a ds64 chunk: RIFF size, data size, sample count.
+    fn rf64(riff32: u32, data32: u32, ds64: [u64; 3], frames: u32) -> Vec<u8> {
+        let mut v = wav(1, 2, 48_000, 16, frames, &[]);
+        v[..4].copy_from_slice(b"RF64");
+        v[4..8].copy_from_slice(&riff32.to_le_bytes());
+        let mut ds = b"ds64\x1c\0\0\0".to_vec();
+        for x in ds64 {
+            ds.extend_from_slice(&x.to_le_bytes());
+        }
+        ds.extend_from_slice(&0u32.to_le_bytes());
+        v.splice(12..12, ds);
+        let at = v.len() - 4 * frames as usize - 4;
+        v[at..at + 4].copy_from_slice(&data32.to_le_bytes());
+        v
+    }
+
+    #[test]
+    fn ds64_sizes_are_checked() {
+        let len = 12 + 36 + 24 + 8 + 400;
+        let ok = rf64(u32::MAX, u32::MAX, [len - 8, 400, 100], 100);
+        assert_eq!(ok.len() as u64, len);
+        let p = probe(&ok, RiffForm::Rf64);
+        assert_eq!(p.findings, Default::default());
+        assert_eq!(pcm_layout(&p).len, 400);
+        // Both sizes written and equal (REAPER, libbw64): clean.
+        let p = probe(
+            &rf64(len as u32 - 8, 400, [len - 8, 400, 100], 100),
+            RiffForm::Rf64,
+        );
+        assert_eq!(p.findings, Default::default());
+        // ds64 RIFF size against the file.
+        let p = probe(
+            &rf64(u32::MAX, u32::MAX, [len + 92, 400, 100], 100),
+            RiffForm::Rf64,
+        );
+        assert_eq!(p.findings.warnings[0].code, Code::ContainerSizeMismatch);
+        // ds64 data size against the data present.
+        let p = probe(
+            &rf64(u32::MAX, u32::MAX, [len - 8, 800, 200], 100),
+            RiffForm::Rf64,
+        );
+        assert!(p.findings.has_error(Code::TruncatedData));
+        assert_eq!(p.declared_samples, Some(200));
+        // Both written and different: reported, the 32-bit one used...
+        let p = probe(
+            &rf64(len as u32 - 8, 400, [len - 8, 396, 99], 100),
+            RiffForm::Rf64,
+        );
+        assert_eq!(p.total_samples, Some(100));
+        assert!(
+            p.findings
+                .warnings
+                .iter()
+                .any(|w| w.code == Code::InconsistentHeader
+                    && w.message.contains("ds64 data size is 396"))
+        );
+        let p = probe(
+            &rf64(len as u32, 400, [len - 8, 400, 100], 100),
+            RiffForm::Rf64,
+        );
+        assert!(p.findings.warnings.iter().any(|w| w.code == Code::InconsistentHeader
+            && w.message.contains("ds64 RF64 size")));
+        // ...unless the ds64 one is beyond 4 GiB (the 32-bit one wrapped).
+        let p = probe(
+            &rf64(u32::MAX, 400, [len - 8, (1 << 32) + 400, 100], 100),
+            RiffForm::Rf64,
+        );
+        assert!(p.findings.has_error(Code::TruncatedData));
+        assert_eq!(p.total_samples, Some(100));
+        // A ds64 chunk too short to hold the sizes.
+        let mut v = ok.clone();
+        v[16..20].copy_from_slice(&8u32.to_le_bytes());
+        let p = probe(&v, RiffForm::Rf64);
+        assert!(
+            p.findings
+                .warnings
+                .iter()
+                .any(|w| w.code == Code::MissingDs64 && w.message.contains("only 8 bytes"))
+        );
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub const COLUMNS: &[&str] = &[
     "tags.isrc",
     "tags.title",
     "tags.artist",
+    "pcmMd5",
+    "verification.status",
+    "verification.decodedSamples",
 ];
 
 /// CSV writer.
@@ -111,6 +114,9 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
             field(&r.tags.isrc.clone().unwrap_or_default()),
             field(&r.tags.title.clone().unwrap_or_default()),
             field(&r.tags.artist.clone().unwrap_or_default()),
+            opt(r.pcm_md5.clone()),
+            json_word(&r.verification.as_ref().map(|v| v.status)),
+            opt(r.verification.as_ref().and_then(|v| v.decoded_samples)),
         ];
         writeln!(self.out, "{}", row.join(","))
     }

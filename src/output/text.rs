@@ -109,6 +109,25 @@ impl<W: Write> RecordWriter for TextWriter<W> {
         if !t.sources.is_empty() {
             line(o, "tags from", Some(t.sources.join(", ")))?;
         }
+        if let Some(v) = &r.verification {
+            let status = serde_json::to_value(v.status).unwrap_or_default();
+            let method = serde_json::to_value(v.method).unwrap_or_default();
+            let mut what = format!(
+                "{} ({}; {} frames",
+                status.as_str().unwrap_or("?"),
+                method.as_str().unwrap_or("?"),
+                v.frames
+            );
+            if v.bad_frames > 0 {
+                what.push_str(&format!(", {} bad", v.bad_frames));
+            }
+            if let Some(n) = v.decoded_samples {
+                what.push_str(&format!(", {n} samples"));
+            }
+            what.push(')');
+            line(o, "verification", Some(what))?;
+        }
+        line(o, "PCM MD5", r.pcm_md5.clone())?;
         line(o, "md5", r.md5.clone())?;
         line(o, "sha256", r.sha256.clone())?;
         for e in &r.errors {

@@ -1,0 +1,190 @@
+//! Integrity verification (`--verify`): read every frame of the audio, not
+//! only the headers, and say exactly what is wrong.
+//!
+//! One module per kind of stream:
+//!
+//! * [`flac`]: every FLAC frame is decoded by ddexprobe's own decoder
+//!   ([`crate::codec::flac`]); headers are checked against STREAMINFO, every
+//!   CRC-8 and CRC-16 is checked, samples are counted and the decoded audio's
+//!   MD5 is compared with the STREAMINFO signature;
+//! * [`pcm`]: WAV/RF64/BW64 and AIFF/AIFC data is read in the same pass as
+//!   the file digests, which gives the decoded-audio MD5 (`pcmMd5`) and
+//!   checks a BWF `MD5 ` chunk;
+//! * [`lossy`]: MP3, Ogg and MP4 audio is decoded with Symphonia, packet by
+//!   packet, and the decoded count is compared with the header's.
+//!
+//! Each returns an [`Outcome`]: findings with stable codes, the decoded
+//! sample count and, for lossless audio, the MD5 of the decoded samples in
+//! FLAC's convention (interleaved, signed, little-endian, `ceil(bits / 8)`
+//! bytes per sample), so the same master has the same `pcmMd5` as WAV, AIFF,
+//! FLAC or ALAC.
+
+pub mod flac;
+pub mod lossy;
+pub mod pcm;
+
+use crate::checksum::{Digests, HashSet, hex};
+use crate::record::{Code, DurationSource, FileFormat, Findings, Layout, Probe, Record};
+use crate::source::Source;
+use serde::Serialize;
+
+/// The verdict of a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every frame read and checked, nothing found.
+    Ok,
+    /// Warnings only: the audio is intact.
+    Warning,
+    /// Frames that do not decode or whose checksums fail, or audio that
+    /// differs from its declared MD5.
+    Corrupt,
+    /// The audio ends before the container or stream header says it does.
+    Truncated,
+}
+
+/// How the audio was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Every frame or packet was decoded.
+    #[default]
+    Decoded,
+    /// Uncompressed PCM: every byte of the data was read (there is nothing
+    /// to decode).
+    Pcm,
+    /// No decoder for this codec here: the stream's structure (pages,
+    /// packets, sample tables) was checked, not the audio inside.
+    Structure,
+}
+
+/// The `verification` object of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    /// `ok`, `warning`, `corrupt` or `truncated`.
+    pub status: Status,
+    /// `decoded`, `pcm` or `structure`.
+    pub method: Method,
+    /// Sample frames per channel decoded (or read, for PCM).
+    pub decoded_samples: Option<u64>,
+    /// Frames, packets or (PCM) sample frames read.
+    pub frames: u64,
+    /// Frames or packets that failed a check (bad CRC, decode error).
+    pub bad_frames: u64,
+}
+
+/// What one verifier found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// How the audio was read.
+    pub method: Method,
+    /// Sample frames per channel decoded, when the stream could be read.
+    pub decoded_samples: Option<u64>,
+    /// Frames, packets or PCM sample frames read.
+    pub frames: u64,
+    /// Frames or packets that failed a check.
+    pub bad_frames: u64,
+    /// MD5 of the decoded audio in FLAC's convention (lossless audio only).
+    pub pcm_md5: Option<[u8; 16]>,
+    /// Whether `decoded_samples` is the exact playable length and should
+    /// replace the header's figure (`durationSource: "decoded"`).
+    pub exact: bool,
+    /// Problems found.
+    pub findings: Findings,
+}
+
+impl Outcome {
+    /// Nothing could be read as audio: the probe's findings say why.
+    fn unverified() -> Outcome {
+        Outcome {
+            method: Method::Structure,
+            ..Outcome::default()
+        }
+    }
+}
+
+/// Verify the audio of `source`, already probed into `probe`, and compute
+/// the file digests in `hashes` (in the same pass for PCM).
+pub fn verify_source(
+    source: &Source,
+    probe: &Probe,
+    hashes: HashSet,
+) -> (Outcome, Option<Digests>) {
+    let bytes = source.bytes();
+    match &probe.layout {
+        Some(Layout::Pcm(layout)) => pcm::verify(source, layout, hashes),
+        _ => {
+            let outcome = bytes
+                .get(0, bytes.len())
+                .map_or_else(Outcome::unverified, |all| verify_bytes(all, probe));
+            let digests = hashes.any().then(|| source.digest(hashes)).flatten();
+            (outcome, digests)
+        }
+    }
+}
+
+/// Verify audio held in memory (no PCM pass: see [`verify_source`]).
+pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
+    match (&probe.layout, probe.file_format) {
+        (Some(Layout::Flac(layout)), _) => flac::verify(bytes, layout),
+        (Some(Layout::Pcm(layout)), _) => pcm::verify_bytes(bytes, layout),
+        (None, Some(FileFormat::Mp3 | FileFormat::Ogg | FileFormat::Mp4)) => {
+            lossy::verify(bytes, probe)
+        }
+        _ => Outcome::unverified(),
+    }
+}
+
+/// Put what verification found into the record: the `verification` object,
+/// `pcmMd5`, the decoded count, and findings whose code the probe did not
+/// already report (the probe's message is kept: it came first and says the
+/// same thing from the headers).
+pub fn apply(record: &mut Record, outcome: Outcome) {
+    let codes = |list: &[crate::record::Issue]| list.iter().map(|i| i.code).collect::<Vec<Code>>();
+    let (errors, warnings) = (codes(&record.errors), codes(&record.warnings));
+    // An error is new unless the probe reported the same error; a warning
+    // is new unless the probe reported the code at all.
+    for issue in outcome.findings.errors {
+        if !errors.contains(&issue.code) {
+            record.errors.push(issue);
+        }
+    }
+    for issue in outcome.findings.warnings {
+        if !errors.contains(&issue.code) && !warnings.contains(&issue.code) {
+            record.warnings.push(issue);
+        }
+    }
+    if outcome.exact
+        && let Some(n) = outcome.decoded_samples
+    {
+        if record.total_samples != Some(n) {
+            if record.declared_samples.is_none() {
+                record.declared_samples = record.total_samples;
+            }
+            record.total_samples = Some(n);
+            if let Some(rate) = record.sample_rate {
+                record.duration = crate::duration::iso8601(n, rate);
+                record.duration_seconds = crate::duration::seconds(n, rate);
+            }
+        }
+        record.duration_source = Some(DurationSource::Decoded);
+    }
+    record.pcm_md5 = outcome.pcm_md5.map(|d| hex(&d));
+    let status = if record.errors.iter().any(|i| i.code == Code::TruncatedData) {
+        Status::Truncated
+    } else if record.has_errors() {
+        Status::Corrupt
+    } else if !record.warnings.is_empty() {
+        Status::Warning
+    } else {
+        Status::Ok
+    };
+    record.verification = Some(Verification {
+        status,
+        method: outcome.method,
+        decoded_samples: outcome.decoded_samples,
+        frames: outcome.frames,
+        bad_frames: outcome.bad_frames,
+    });
+}
