@@ -647,6 +647,134 @@ fx_flac_verify() {
   note $f "the second frame removed: first and last frames still agree with STREAMINFO, only the frame numbers and the decoded count show the gap; python"
 }
 
+# Readiness: a catalog of audio with sidecars, one asset per rule, for
+# `ddexprobe check` (tests/check.rs asserts the exact reports). The audio
+# is copied from the fixtures above; the sidecars are written here.
+fx_readiness_catalog() {
+  local d="$OUT/catalog" m="$OUT/manifests"
+  mkdir -p "$d" "$m"
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/ready.wav"
+  cat >"$d/ready.json" <<'JSON'
+{
+  "ddexMetadata": {
+    "resourceReference": "A1",
+    "title": "Ready Song",
+    "displayArtist": "The Examples",
+    "languageOfPerformance": "en",
+    "duration": "PT0.023S",
+    "parentalWarningType": "NotExplicit"
+  },
+  "technicalResourceDetails": {
+    "fileFormat": "WAV",
+    "sampleRate": 44100,
+    "bitDepth": 16,
+    "numberOfChannels": 2,
+    "audioCodec": "PCM"
+  },
+  "soundRecordingDetails": {
+    "isrc": "US-RC1-76-07839",
+    "pLine": { "year": 2019, "pLineText": "2019 Example Records" },
+    "genre": "Pop",
+    "subGenre": "Synth-pop"
+  },
+  "musicalWorkReference": {
+    "workId": "W1",
+    "iswc": "T-034.524.680-1",
+    "composers": ["A. Writer"],
+    "publishers": ["Example Music"]
+  }
+}
+JSON
+  # The readiness API's own example: no ISRC, 22.05 kHz, genre 'Unknown'.
+  cp "$OUT/aiff-pcm16-22k-mono.aiff" "$d/example.aiff"
+  cat >"$d/example.json" <<'JSON'
+{
+  "ddexMetadata": {
+    "title": "Example",
+    "displayArtist": "The Examples",
+    "languageOfPerformance": "en",
+    "parentalWarningType": "Explicit"
+  },
+  "soundRecordingDetails": {
+    "pLine": { "year": 2020, "pLineText": "2020 Example Records" },
+    "genre": "Unknown"
+  }
+}
+JSON
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$d/bad-ids.flac"
+  cat >"$d/bad-ids.flac.json" <<'JSON'
+{
+  "ddexMetadata": {
+    "resourceReference": "R1",
+    "title": "Bad Identifiers",
+    "displayArtist": "The Examples",
+    "languageOfPerformance": "english",
+    "parentalWarningType": "Clean"
+  },
+  "soundRecordingDetails": {
+    "isrc": "XX-ABC-24-00001",
+    "pLine": { "year": 1850, "pLineText": "1850 Example Records" },
+    "genre": "Rock"
+  },
+  "musicalWorkReference": { "iswc": "T-034.524.680-2" }
+}
+JSON
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/mismatch.wav"
+  cat >"$d/mismatch.json" <<'JSON'
+{
+  "ddexMetadata": {
+    "title": "Mismatch",
+    "displayArtist": "The Examples",
+    "languageOfPerformance": "en",
+    "duration": "PT5M",
+    "parentalWarningType": "NotExplicit"
+  },
+  "technicalResourceDetails": { "fileFormat": "FLAC", "sampleRate": 48000, "bitDepth": 24 },
+  "soundRecordingDetails": {
+    "isrc": "GBAYE0601498",
+    "pLine": { "year": 2006, "pLineText": "2006 Example Records" },
+    "genre": "Rock"
+  },
+  "musicalWorkReference": { "workId": "W2" }
+}
+JSON
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/typo.wav"
+  cat >"$d/typo.json" <<'JSON'
+{
+  "ddexMetadata": { "title": "Typo", "displayArtits": "The Examples" },
+  "soundRecordingDetails": { "isrc": "USRC17607839" }
+}
+JSON
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/broken.wav"
+  printf '{\n  "ddexMetadata": {\n    "title": "Broken",\n  }\n}\n' >"$d/broken.json"
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/both.wav"
+  printf '{"ddexMetadata": {"title": "From both.json"}}\n' >"$d/both.json"
+  printf '{"ddexMetadata": {"title": "From both.wav.json"}}\n' >"$d/both.wav.json"
+  cp "$OUT/mp3-lame-vbr-48k-stereo-id3.mp3" "$d/tagged.mp3"
+  cp "$OUT/flac-truncated-mid-frame.flac" "$d/damaged.flac"
+  sed 's/"Ready Song"/"Damaged"/' "$d/ready.json" | grep -v '"duration"' | sed 's/"fileFormat": "WAV"/"fileFormat": "FLAC"/' >"$d/damaged.json"
+  printf '{"ddexMetadata": {"title": "Nobody"}}\n' >"$d/orphan.json"
+  # Hostile metadata: markup, quotes, emoji, right-to-left text, a control character.
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/hostile.wav"
+  printf '{"ddexMetadata": {"title": "<b>&amp;</b> \\"quoted\\" \xf0\x9f\x8e\xb5 \xd8\xa3\xd8\xba\xd9\x86\xd9\x8a\xd8\xa9", "displayArtist": "A\\u0007B"}, "soundRecordingDetails": {"genre": "<b>&amp;</b> \\"quoted\\" \xf0\x9f\x8e\xb5 \xd8\xa3\xd8\xba\xd9\x86\xd9\x8a\xd8\xa9", "isrc": "US<RC>\\u0007"}}\n' >"$d/hostile.json"
+  # Manifests for --metadata over the catalog directory.
+  cat >"$m/catalog.csv" <<'CSV'
+path,ddexMetadata.title,ddexMetadata.displayArtist,soundRecordingDetails.isrc,technicalResourceDetails.sampleRate,musicalWorkReference.composers
+ready.wav,Ready Song,The Examples,USRC17607839,44100,A. Writer; B. Writer
+mismatch.wav,Mismatch,The Examples,GBAYE0601498,48000,
+nothing.wav,No Audio,Nobody,,,
+CSV
+  cat >"$m/catalog.json" <<'JSON'
+{
+  "ready.wav": { "ddexMetadata": { "title": "Ready Song" }, "soundRecordingDetails": { "isrc": "USRC17607839" } },
+  "./tagged.mp3": { "ddexMetadata": { "title": "Tagged" } },
+  "nothing.wav": { "ddexMetadata": { "title": "No Audio" } }
+}
+JSON
+  note "catalog/" "readiness catalog for ddexprobe check: one asset per rule with its sidecar (ready, the readiness API example, bad identifiers, declared vs measured, a key typo, invalid JSON, two sidecars, tags only, damaged audio, hostile text) and a sidecar for no audio; audio copied from the fixtures above"
+  note "manifests/" "catalog.csv and catalog.json: --metadata manifests for testdata/catalog"
+}
+
 # ---------------------------------------------------------------------------
 # Lossy: MPEG audio (lame 3.100, ffmpeg mp2/libmp3lame), Ogg (oggenc 1.4.2,
 # opusenc 0.2 / libopus 1.3.1, ffmpeg libvorbis), MP4 (ffmpeg aac/alac).
@@ -1062,6 +1190,7 @@ main() {
   fx_mp3_truncated
   fx_ogg_all
   fx_m4a_all
+  fx_readiness_catalog
   fx_mp3_damaged
   fx_ogg_bad_page
   fx_lossy_verify
@@ -2177,7 +2306,8 @@ def cmd_verify(outdir):
     rows = [dict(zip(COLS, l.split("\t"))) for l in
             open(os.path.join(outdir, "expected.tsv")).read().splitlines()[1:]]
     files = sorted(f for f in os.listdir(outdir)
-                   if f not in ("expected.tsv", "verify.tsv", "README.md"))
+                   if f not in ("expected.tsv", "verify.tsv", "README.md")
+                   and not os.path.isdir(os.path.join(outdir, f)))
     assert sorted(r["file"] for r in rows) == files, "expected.tsv and testdata/ disagree"
     vrows = open(os.path.join(outdir, "verify.tsv")).read().splitlines()[1:]
     for line in vrows:

@@ -4,7 +4,8 @@
 //! ([`discover`]), measures each one from its content ([`formats`]), hashes it
 //! ([`checksum`]) and builds a [`record::Record`]; [`pipeline`] runs that over
 //! a catalog in parallel with output in input order; [`output`] writes the
-//! records as NDJSON, JSON, CSV, a table or a report for people.
+//! records as NDJSON, JSON, CSV, a table or a report for people;
+//! [`sidecar`] writes a technical sidecar file per audio file.
 //!
 //! ```
 //! let wav = std::fs::read("testdata/wav-pcm16-44k-stereo.wav").unwrap();
@@ -23,7 +24,9 @@ pub mod formats;
 pub mod output;
 pub mod pipeline;
 pub mod reader;
+pub mod readiness;
 pub mod record;
+pub mod sidecar;
 pub mod source;
 pub mod tags;
 pub mod verify;

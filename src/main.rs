@@ -7,6 +7,7 @@ use ddexprobe::checksum::HashSet;
 use ddexprobe::discover::{self, Target};
 use ddexprobe::output::{self, Format};
 use ddexprobe::pipeline::{self, Progress, ScanOptions, Summary};
+use ddexprobe::sidecar;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -46,6 +47,55 @@ enum Command {
     Scan(ScanArgs),
     /// Show a readable report for each given file.
     Inspect(InspectArgs),
+    /// Say whether each recording can be delivered: a readiness report per
+    /// audio file from its measurement and its sidecar metadata.
+    Check(CheckArgs),
+    /// Write a technical sidecar (`<file>.technical.json`) for each audio file.
+    Sidecar(SidecarArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormatArg {
+    Table,
+    Json,
+    Ndjson,
+    Junit,
+    Github,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or directories (walked recursively).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Delivery profile: default, youtube, or a profile file (JSON or TOML).
+    #[arg(long, default_value = "default", value_name = "NAME|FILE")]
+    profile: String,
+    /// A catalog manifest (JSON keyed by relative path, or CSV with a path
+    /// column and dotted field columns) instead of sidecars.
+    #[arg(long, value_name = "FILE")]
+    metadata: Option<PathBuf>,
+    /// Output format [default: table on a terminal, ndjson otherwise].
+    #[arg(long, value_enum)]
+    format: Option<CheckFormatArg>,
+    /// Pass assets that score at least N even when not ready.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    min_score: Option<u32>,
+    /// Decode every frame: an asset whose audio is damaged is not ready.
+    #[arg(long)]
+    verify: bool,
+    /// Write the reports to FILE instead of stdout (written whole, then renamed into place).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Consider every file in the directories, not only audio extensions.
+    #[arg(long)]
+    all: bool,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -108,6 +158,19 @@ struct InspectArgs {
     common: Common,
 }
 
+#[derive(Args)]
+struct SidecarArgs {
+    /// Files or directories (walked recursively).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Write the sidecars under DIR, at the files' relative paths, instead of
+    /// beside the audio.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
 /// The validated configuration of one run.
 struct Config {
     targets: Vec<Target>,
@@ -148,6 +211,7 @@ fn common_opts(c: &Common) -> Result<(ScanOptions, bool)> {
 
 fn build_config(command: Command) -> Result<(Config, Vec<String>)> {
     match command {
+        Command::Check(_) => bail!("check is run by run_check"),
         Command::Scan(a) => {
             let (opts, quiet) = common_opts(&a.common)?;
             let found = discover::discover(&a.paths, a.all)?;
@@ -175,6 +239,7 @@ fn build_config(command: Command) -> Result<(Config, Vec<String>)> {
                 found.skipped,
             ))
         }
+        Command::Sidecar(_) => bail!("the sidecar command has no scan configuration"),
         Command::Inspect(a) => {
             let (opts, _quiet) = common_opts(&a.common)?;
             let mut targets = Vec::new();
@@ -245,33 +310,18 @@ fn refuse_input_as_output(out: &Path, targets: &[Target]) -> Result<()> {
 }
 
 fn run(cli: Cli) -> Result<Exit> {
-    let (config, skipped) = build_config(cli.command)?;
+    let command = match cli.command {
+        Command::Check(a) => return run_check(a),
+        Command::Sidecar(a) => return run_sidecar(a),
+        other => other,
+    };
+    let (config, skipped) = build_config(command)?;
     for s in &skipped {
         eprintln!("ddexprobe: warning: {s}");
     }
     let started = Instant::now();
 
-    // Open the output before any work starts. A regular file (or a new
-    // path) is written beside its destination and renamed into place when
-    // complete, so a failed run never leaves half a report over a good one.
-    // Anything else (/dev/null, a pipe, a terminal) is written directly:
-    // renaming over it would replace the device with a file.
-    let (sink, temp): (Box<dyn Write + Send>, Option<(PathBuf, PathBuf)>) = match &config.output {
-        Some(path) if is_replaceable(path) => {
-            let temp = temp_path(path);
-            let file =
-                File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-            (Box::new(BufWriter::new(file)), Some((temp, path.clone())))
-        }
-        Some(path) => {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(|| format!("cannot open {}", path.display()))?;
-            (Box::new(BufWriter::new(file)), None)
-        }
-        None => (Box::new(BufWriter::new(io::stdout())), None),
-    };
+    let (sink, temp) = open_output(config.output.as_deref())?;
     let mut writer = output::writer(config.format, sink);
 
     let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();
@@ -307,9 +357,191 @@ fn run(cli: Cli) -> Result<Exit> {
     drop(writer);
 
     let summary = outcome.summary;
+    close_output(sink_error, temp)?;
+    if config.summary {
+        eprintln!("{}", summary_line(&summary, started.elapsed()));
+    }
+    Ok(if summary.files_with_errors > 0 {
+        Exit::FileErrors
+    } else {
+        Exit::Clean
+    })
+}
+
+fn run_check(a: CheckArgs) -> Result<Exit> {
+    use ddexprobe::output::reports::{CatalogSummary, CheckFormat, report_writer};
+    use ddexprobe::readiness::{assess::assess, profile::Profile};
+    use ddexprobe::sidecar::read::{self, Manifest};
+    use std::collections::HashMap;
+
+    let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
+    let manifest = match &a.metadata {
+        Some(path) => Some(Manifest::load(path).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let jobs = match a.jobs {
+        Some(0) => bail!("--jobs must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let found = discover::discover(&a.paths, a.all)?;
+    if !a.quiet {
+        for s in &found.skipped {
+            eprintln!("ddexprobe: warning: {s}");
+        }
+    }
+    if found.targets.is_empty() {
+        bail!("no audio file to check under the given paths");
+    }
+    if let Some(out) = &a.output {
+        refuse_input_as_output(out, &found.targets)?;
+    }
+    let format = match a.format {
+        Some(CheckFormatArg::Table) => CheckFormat::Table,
+        Some(CheckFormatArg::Json) => CheckFormat::Json,
+        Some(CheckFormatArg::Ndjson) => CheckFormat::Ndjson,
+        Some(CheckFormatArg::Junit) => CheckFormat::Junit,
+        Some(CheckFormatArg::Github) => CheckFormat::Github,
+        None if a.output.is_none() && io::stdout().is_terminal() => CheckFormat::Table,
+        None => CheckFormat::Ndjson,
+    };
+    let files: HashMap<&str, &Path> = found
+        .targets
+        .iter()
+        .map(|t| (t.display.as_str(), t.path.as_path()))
+        .collect();
+
+    let (sink, temp) = open_output(a.output.as_deref())?;
+    let mut writer = report_writer(format, sink);
+    let mut summary = CatalogSummary::default();
+    let mut failing = 0u64;
+    let mut seen_manifest = std::collections::HashSet::new();
+    let opts = ScanOptions {
+        hashes: HashSet::NONE,
+        jobs,
+        verify: a.verify,
+    };
+    let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
+    let bar = (!a.quiet && io::stderr().is_terminal()).then(|| progress_bar(total_bytes));
+    let mut sink_error = writer.begin().err();
+    if sink_error.is_none() {
+        let outcome = pipeline::scan(
+            &found.targets,
+            opts,
+            |record| {
+                let declared = match &manifest {
+                    Some(m) => {
+                        seen_manifest.insert(read::normalize(&record.path));
+                        m.get(&record.path).cloned()
+                    }
+                    None => files
+                        .get(record.path.as_str())
+                        .and_then(|p| read::load_sidecar(p)),
+                };
+                let report = assess(record, declared.as_ref(), &profile);
+                let passes =
+                    report.is_ready || a.min_score.is_some_and(|min| report.readiness_score >= min);
+                if !passes {
+                    failing += 1;
+                }
+                summary.add(&report);
+                writer.report(&report)
+            },
+            |p: Progress| {
+                if let Some(bar) = &bar {
+                    bar.set_position(p.bytes.min(total_bytes));
+                    bar.set_message(format!("{}/{} files", p.done, p.total));
+                }
+            },
+        );
+        sink_error = outcome.sink_error;
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if sink_error.is_none() {
+        sink_error = writer.finish(&summary).err();
+    }
+    drop(writer);
+    close_output(sink_error, temp)?;
+
+    if !a.quiet {
+        // Metadata that describes no audio file.
+        let orphans: Vec<String> = match &manifest {
+            Some(m) => m
+                .entries
+                .keys()
+                .filter(|k| !seen_manifest.contains(k.as_str()))
+                .cloned()
+                .collect(),
+            None => {
+                let audio: Vec<PathBuf> = found.targets.iter().map(|t| t.path.clone()).collect();
+                read::orphans(&a.paths, &audio)
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect()
+            }
+        };
+        for o in &orphans {
+            eprintln!(
+                "ddexprobe: warning: {}: metadata for no audio file",
+                output::sanitize(o)
+            );
+        }
+        eprintln!(
+            "ddexprobe: {} assets checked with profile {}: {} ready, {} not ready{}",
+            summary.assets,
+            profile.name,
+            summary.ready,
+            summary.not_ready,
+            match a.min_score {
+                Some(min) => format!(", {failing} below --min-score {min}"),
+                None => String::new(),
+            }
+        );
+    }
+    Ok(if failing > 0 {
+        Exit::FileErrors
+    } else {
+        Exit::Clean
+    })
+}
+
+/// Where records or reports go, and the temporary file to rename into place.
+type Output = (Box<dyn Write + Send>, Option<(PathBuf, PathBuf)>);
+
+/// Open the output before any work starts. A regular file (or a new path)
+/// is written beside its destination and renamed into place when complete,
+/// so a failed run never leaves half a report over a good one. Anything
+/// else (/dev/null, a pipe, a terminal) is written directly: renaming over
+/// it would replace the device with a file.
+fn open_output(output: Option<&Path>) -> Result<Output> {
+    Ok(match output {
+        Some(path) if is_replaceable(path) => {
+            let temp = temp_path(path);
+            let file =
+                File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+            (
+                Box::new(BufWriter::new(file)),
+                Some((temp, path.to_path_buf())),
+            )
+        }
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            (Box::new(BufWriter::new(file)), None)
+        }
+        None => (Box::new(BufWriter::new(io::stdout())), None),
+    })
+}
+
+/// Move a complete output into place, or remove it after a write error. A
+/// closed pipe (`| head`) ends quietly.
+fn close_output(sink_error: Option<io::Error>, temp: Option<(PathBuf, PathBuf)>) -> Result<()> {
     match sink_error {
-        // The reader of our output went away (`| head`): end quietly.
-        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Some(e) => {
             if let Some((temp, _)) = &temp {
                 let _ = std::fs::remove_file(temp);
@@ -321,15 +553,43 @@ fn run(cli: Cli) -> Result<Exit> {
                 std::fs::rename(temp, path)
                     .with_context(|| format!("cannot move the output into {}", path.display()))?;
             }
+            Ok(())
         }
     }
-    if config.summary {
-        eprintln!("{}", summary_line(&summary, started.elapsed()));
+}
+
+fn run_sidecar(a: SidecarArgs) -> Result<Exit> {
+    let (opts, quiet) = common_opts(&a.common)?;
+    if let Some(dir) = &a.out_dir
+        && dir.exists()
+        && !dir.is_dir()
+    {
+        bail!("--out-dir {}: not a directory", dir.display());
     }
-    Ok(if summary.files_with_errors > 0 {
-        Exit::FileErrors
-    } else {
+    let found = discover::discover(&a.paths, false)?;
+    for s in &found.skipped {
+        eprintln!("ddexprobe: warning: {s}");
+    }
+    let report = sidecar::write::write_all(&found.targets, opts, a.out_dir.as_deref());
+    if !quiet {
+        eprintln!(
+            "ddexprobe: {} sidecars written, {} unchanged, {} failed",
+            report.written,
+            report.unchanged,
+            report.failed.len()
+        );
+        for f in &report.failed {
+            eprintln!(
+                "  {}: {}",
+                output::sanitize(&f.path),
+                output::sanitize(&f.reason)
+            );
+        }
+    }
+    Ok(if report.failed.is_empty() {
         Exit::Clean
+    } else {
+        Exit::FileErrors
     })
 }
 

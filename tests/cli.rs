@@ -26,15 +26,29 @@ fn run(args: &[&str], paths: &[PathBuf], code: i32) -> Vec<u8> {
         .clone()
 }
 
-/// How many fixtures `testdata/expected.tsv` lists (every file in
-/// `testdata/` but the table and its README).
+/// How many audio files a scan of `testdata/` finds: the fixtures
+/// `testdata/expected.tsv` lists, and the audio of the readiness catalog
+/// in `testdata/catalog/`.
 fn fixture_count() -> usize {
     let table = std::fs::read_to_string(testdata("expected.tsv")).unwrap();
-    table
+    let listed = table
         .lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
-        .count()
+        .count();
+    let catalog = std::fs::read_dir(testdata("catalog"))
+        .unwrap()
+        .filter(|e| {
+            let name = e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            !name.ends_with(".json")
+        })
+        .count();
+    listed + catalog
 }
 
 fn records(stdout: &[u8]) -> Vec<serde_json::Value> {

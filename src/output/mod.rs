@@ -8,6 +8,7 @@
 
 mod csv;
 mod json;
+pub mod reports;
 mod table;
 mod text;
 

@@ -1,0 +1,60 @@
+//! Readiness: whether each recording can be delivered, in the shape of the
+//! readiness API delivery platforms answer with (`isReady`,
+//! `readinessScore`, `missingFields`, `invalidFields`, `warnings`,
+//! `suggestions`), from the merged metadata of an asset and its measured
+//! record, judged by a delivery profile.
+
+pub mod assess;
+pub mod codes;
+pub mod profile;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A field whose value breaks a rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvalidField {
+    /// Dotted field name, e.g. `technicalResourceDetails.sampleRate`.
+    pub field: String,
+    /// What is wrong, for people.
+    pub issue: String,
+    /// The value as declared (or measured).
+    pub current_value: Value,
+}
+
+/// The points of each category, 0-100 within the category.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryScores {
+    /// Required fields (60 % of the score).
+    pub required: u32,
+    /// Recommended fields (30 %).
+    pub recommended: u32,
+    /// Technical quality (10 %).
+    pub technical: u32,
+}
+
+/// The readiness report of one asset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// The audio file, as the scan names it.
+    pub path: String,
+    /// Ready for delivery: score 100, no invalid field, no integrity error.
+    pub is_ready: bool,
+    /// 0-100.
+    pub readiness_score: u32,
+    /// Dotted names of required and recommended fields that are absent.
+    pub missing_fields: Vec<String>,
+    /// Fields whose values break a rule.
+    pub invalid_fields: Vec<InvalidField>,
+    /// Findings that do not lower the score.
+    pub warnings: Vec<String>,
+    /// What a person can do about each finding.
+    pub suggestions: Vec<String>,
+    /// The profile that judged the asset.
+    pub profile: String,
+    /// Per-category scores.
+    pub category_scores: CategoryScores,
+}

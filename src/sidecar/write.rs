@@ -1,0 +1,529 @@
+//! Writing technical sidecars (`ddexprobe sidecar`).
+//!
+//! Each audio file gets `<file name>.technical.json` beside it, or at the
+//! same relative path under an output directory. The sidecar holds measured
+//! values only, and a `generatedBy` stamp: the tool, its version, and the
+//! size and modification time the audio file had when it was measured.
+//!
+//! Three rules keep the files safe and re-runs cheap:
+//!
+//! - a sidecar is written to a temporary file in its directory and moved
+//!   into place whole, so a reader never sees half of one;
+//! - a file at the sidecar's path that ddexprobe did not write (no
+//!   `generatedBy.tool == "ddexprobe"`) is never replaced;
+//! - a sidecar whose stamp matches the audio file's current size and
+//!   modification time (and that holds every digest asked for) is left as
+//!   it is: the audio is only `stat`ed, never opened.
+//!
+//! Files that cannot be measured, or whose record has an error, get no
+//! sidecar; files with warnings only get one.
+
+use crate::checksum::HashSet;
+use crate::discover::Target;
+use crate::pipeline::{ScanOptions, probe_file, verify_file};
+use crate::record::Record;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fs::{self, File, Metadata};
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// What a sidecar file name ends with.
+pub const SUFFIX: &str = ".technical.json";
+
+/// The `generatedBy.tool` marker of sidecars ddexprobe wrote.
+pub const TOOL: &str = "ddexprobe";
+
+/// Existing files larger than this at a sidecar's path are not ddexprobe's.
+const MAX_SIDECAR_BYTES: u64 = 1 << 20;
+
+/// What happened to one audio file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A sidecar was written (new, or replacing an outdated one).
+    Written,
+    /// The existing sidecar matches the audio file; nothing was read.
+    Unchanged,
+    /// No sidecar was written, for this reason.
+    Failed(String),
+}
+
+/// One file that got no sidecar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The audio file as the scan names it.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Sidecars written.
+    pub written: u64,
+    /// Sidecars already up to date.
+    pub unchanged: u64,
+    /// Files without a sidecar, sorted by path.
+    pub failed: Vec<Failure>,
+}
+
+/// Where the audio file was when it was measured: the stamp that tells a
+/// later run whether the sidecar still describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, RFC 3339 UTC with nanoseconds ([`rfc3339`]);
+    /// `None` where the file system keeps none.
+    pub modified: Option<String>,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata.
+    pub fn of(meta: &Metadata) -> Stamp {
+        Stamp {
+            size: meta.len(),
+            modified: meta.modified().ok().map(rfc3339),
+        }
+    }
+}
+
+/// Whether `path` names a sidecar (`*.technical.json`, any case).
+pub fn is_sidecar(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.len() > SUFFIX.len() && n.to_ascii_lowercase().ends_with(SUFFIX))
+}
+
+/// Where the sidecar of `target` goes: beside the audio file, or under
+/// `out_dir` at the target's relative path. Only the normal components of
+/// that path are kept, so an absolute or `..` path given on the command
+/// line stays inside `out_dir`.
+pub fn sidecar_path(target: &Target, out_dir: Option<&Path>) -> PathBuf {
+    let audio = match out_dir {
+        None => target.path.clone(),
+        Some(dir) => {
+            let mut p = dir.to_path_buf();
+            for c in Path::new(&target.display).components() {
+                if let Component::Normal(part) = c {
+                    p.push(part);
+                }
+            }
+            if p == dir {
+                // Nothing usable in the display path: fall back to the name.
+                if let Some(name) = target.path.file_name() {
+                    p.push(name);
+                }
+            }
+            p
+        }
+    };
+    let mut name: OsString = audio.file_name().map(OsString::from).unwrap_or_default();
+    name.push(SUFFIX);
+    audio.with_file_name(name)
+}
+
+/// `time` as RFC 3339 in UTC with nine fraction digits, e.g.
+/// `2026-11-21T10:00:00.123456789Z`.
+pub fn rfc3339(time: SystemTime) -> String {
+    let (secs, nanos) = match time.duration_since(UNIX_EPOCH) {
+        Ok(d) => (d.as_secs() as i128, d.subsec_nanos()),
+        Err(e) => {
+            // Before 1970: step back to the whole second below.
+            let d = e.duration();
+            let (s, n) = (d.as_secs() as i128, d.subsec_nanos());
+            if n == 0 {
+                (-s, 0)
+            } else {
+                (-s - 1, 1_000_000_000 - n)
+            }
+        }
+    };
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Proleptic Gregorian date of a day count from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i128) -> (i128, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], from March
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i128::from(m <= 2);
+    (y, m, d)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Sidecar<'a> {
+    ddex_metadata: DdexMetadata<'a>,
+    technical_resource_details: Technical<'a>,
+    file: FileFacts<'a>,
+    generated_by: GeneratedBy<'a>,
+}
+
+#[derive(Serialize)]
+struct DdexMetadata<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Technical<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sample_rate: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bit_depth: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number_of_channels: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audio_codec: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileFacts<'a> {
+    name: &'a str,
+    size_bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    md5: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GeneratedBy<'a> {
+    tool: &'static str,
+    version: &'static str,
+    source_size_bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_modified: Option<&'a str>,
+}
+
+/// The sidecar document for `record` of the file called `file_name`,
+/// measured with `stamp`: pretty JSON in a fixed key order, ending with a
+/// newline.
+pub fn render(record: &Record, file_name: &str, stamp: &Stamp) -> String {
+    let doc = Sidecar {
+        ddex_metadata: DdexMetadata {
+            duration: record.duration.as_deref(),
+        },
+        technical_resource_details: Technical {
+            file_format: record.file_format.map(|f| f.as_str()),
+            sample_rate: record.sample_rate,
+            bit_depth: record.bit_depth,
+            number_of_channels: record.number_of_channels,
+            audio_codec: record.audio_codec.as_deref(),
+        },
+        file: FileFacts {
+            name: file_name,
+            size_bytes: record.size_bytes,
+            md5: record.md5.as_deref(),
+            sha256: record.sha256.as_deref(),
+        },
+        generated_by: GeneratedBy {
+            tool: TOOL,
+            version: env!("CARGO_PKG_VERSION"),
+            source_size_bytes: stamp.size,
+            source_modified: stamp.modified.as_deref(),
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&doc).expect("plain structs serialize");
+    text.push('\n');
+    text
+}
+
+/// What is at a sidecar's path.
+enum Existing {
+    Nothing,
+    /// A sidecar ddexprobe wrote.
+    Ours(serde_json::Value),
+    /// Anything else: never replaced.
+    Foreign,
+}
+
+fn existing(path: &Path) -> io::Result<Existing> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+        Err(e) => return Err(e),
+    };
+    // ddexprobe writes regular files of a few hundred bytes; a link, a
+    // directory or a large file is someone else's.
+    if !meta.is_file() || meta.len() > MAX_SIDECAR_BYTES {
+        return Ok(Existing::Foreign);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    File::open(path)?
+        .take(MAX_SIDECAR_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(v) if v.is_object() && v["generatedBy"]["tool"] == TOOL => Existing::Ours(v),
+        _ => Existing::Foreign,
+    })
+}
+
+/// Whether an existing sidecar still describes the audio file: the same
+/// size and modification time, and every digest asked for present.
+fn up_to_date(sidecar: &serde_json::Value, stamp: &Stamp, hashes: HashSet) -> bool {
+    let by = &sidecar["generatedBy"];
+    let Some(modified) = &stamp.modified else {
+        return false;
+    };
+    by["sourceSizeBytes"].as_u64() == Some(stamp.size)
+        && by["sourceModified"].as_str() == Some(modified.as_str())
+        && (!hashes.md5 || sidecar["file"]["md5"].is_string())
+        && (!hashes.sha256 || sidecar["file"]["sha256"].is_string())
+}
+
+const NOT_OURS: &str = "exists and was not written by ddexprobe; not overwritten";
+
+/// Write `text` to `dest` through a temporary file in the same directory.
+/// `replace`: `dest` is a sidecar of ours that may be replaced; otherwise it
+/// must not exist, and one that appeared meanwhile is left alone.
+fn write_atomic(dest: &Path, text: &str, replace: bool) -> Result<(), String> {
+    let mut name = OsString::from(".");
+    name.push(dest.file_name().unwrap_or_default());
+    name.push(format!(".{}.tmp", std::process::id()));
+    let temp = dest.with_file_name(name);
+    let result = (|| {
+        let mut f =
+            File::create(&temp).map_err(|e| format!("cannot create {}: {e}", temp.display()))?;
+        f.write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+        drop(f);
+        if !replace {
+            // A hard link fails when the destination exists, where a rename
+            // would replace it: no file created since the check is lost.
+            match fs::hard_link(&temp, dest) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&temp);
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    return Err(format!("{}: {NOT_OURS}", dest.display()));
+                }
+                // File systems without hard links: rename instead.
+                Err(_) => {}
+            }
+        }
+        fs::rename(&temp, dest)
+            .map_err(|e| format!("cannot move {} into place: {e}", dest.display()))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Measure `target` and write its sidecar at `dest`, unless an up-to-date
+/// sidecar is there already.
+pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
+    if is_sidecar(&target.path) {
+        return Outcome::Failed(format!("is a sidecar ({SUFFIX}), not audio; not measured"));
+    }
+    let meta = match fs::metadata(&target.path) {
+        Ok(m) => m,
+        Err(e) => return Outcome::Failed(format!("read_error: cannot read the file: {e}")),
+    };
+    let stamp = Stamp::of(&meta);
+    let replace = match existing(dest) {
+        Ok(Existing::Nothing) => false,
+        Ok(Existing::Foreign) => return Outcome::Failed(format!("{}: {NOT_OURS}", dest.display())),
+        Ok(Existing::Ours(v)) if up_to_date(&v, &stamp, opts.hashes) => return Outcome::Unchanged,
+        Ok(Existing::Ours(_)) => true,
+        Err(e) => return Outcome::Failed(format!("cannot read {}: {e}", dest.display())),
+    };
+
+    let record = if opts.verify {
+        verify_file(&target.path, target.display.clone(), opts.hashes)
+    } else {
+        probe_file(&target.path, target.display.clone(), opts.hashes)
+    };
+    if let Some(e) = record.errors.first() {
+        return Outcome::Failed(format!("{}: {}", e.code, e.message));
+    }
+    // A file that changed while it was read may not be what was measured.
+    match fs::metadata(&target.path) {
+        Ok(after) if Stamp::of(&after) == stamp => {}
+        _ => {
+            return Outcome::Failed(
+                "file_changed: the file changed while it was measured".to_string(),
+            );
+        }
+    }
+
+    let file_name = target
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| target.display.clone());
+    let text = render(&record, &file_name, &stamp);
+    if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Err(e) = fs::create_dir_all(parent)
+    {
+        return Outcome::Failed(format!("cannot create {}: {e}", parent.display()));
+    }
+    match write_atomic(dest, &text, replace) {
+        Ok(()) => Outcome::Written,
+        Err(why) => Outcome::Failed(why),
+    }
+}
+
+/// Write the sidecars of `targets` on `opts.jobs` threads, beside the audio
+/// or under `out_dir`. A file given twice is handled once; two files whose
+/// sidecars would have the same path get one (the first) and a failure.
+pub fn write_all(targets: &[Target], opts: ScanOptions, out_dir: Option<&Path>) -> Report {
+    let mut first: HashMap<PathBuf, usize> = HashMap::new();
+    // Per target: its sidecar path, or why it has none.
+    let mut plan: Vec<Option<Result<PathBuf, String>>> = Vec::with_capacity(targets.len());
+    for (i, t) in targets.iter().enumerate() {
+        let dest = sidecar_path(t, out_dir);
+        match first.get(&dest) {
+            Some(&j) if targets[j].path == t.path => plan.push(None),
+            Some(&j) => plan.push(Some(Err(format!(
+                "its sidecar {} is that of {}; not written",
+                dest.display(),
+                targets[j].display
+            )))),
+            None => {
+                first.insert(dest.clone(), i);
+                plan.push(Some(Ok(dest)));
+            }
+        }
+    }
+
+    let run = || -> Vec<Option<Outcome>> {
+        targets
+            .par_iter()
+            .zip(plan.par_iter())
+            .with_max_len(1)
+            .map(|(t, p)| match p {
+                None => None,
+                Some(Err(why)) => Some(Outcome::Failed(why.clone())),
+                Some(Ok(dest)) => Some(write_one(t, dest, opts)),
+            })
+            .collect()
+    };
+    let outcomes = match rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+
+    let mut report = Report::default();
+    for (t, o) in targets.iter().zip(outcomes) {
+        match o {
+            None => {}
+            Some(Outcome::Written) => report.written += 1,
+            Some(Outcome::Unchanged) => report.unchanged += 1,
+            Some(Outcome::Failed(reason)) => report.failed.push(Failure {
+                path: t.display.clone(),
+                reason,
+            }),
+        }
+    }
+    report.failed.sort_by(|a, b| a.path.cmp(&b.path));
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn rfc3339_in_utc_with_nanoseconds() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000000000Z");
+        // 2026-11-21T10:00:00Z is 1795255200 s after the epoch.
+        let t = UNIX_EPOCH + Duration::new(1_795_255_200, 123_456_789);
+        assert_eq!(rfc3339(t), "2026-11-21T10:00:00.123456789Z");
+        // Leap day and the end of a century leap year.
+        let t = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
+        assert_eq!(rfc3339(t), "2000-02-29T00:00:00.000000000Z");
+        let t = UNIX_EPOCH + Duration::from_secs(978_307_199); // 2000-12-31 23:59:59
+        assert_eq!(rfc3339(t), "2000-12-31T23:59:59.000000000Z");
+        // Before the epoch, a fraction counts forward from the second below.
+        let t = UNIX_EPOCH - Duration::new(1, 500_000_000);
+        assert_eq!(rfc3339(t), "1969-12-31T23:59:58.500000000Z");
+        let t = UNIX_EPOCH - Duration::from_secs(86_400);
+        assert_eq!(rfc3339(t), "1969-12-31T00:00:00.000000000Z");
+    }
+
+    #[test]
+    fn civil_dates_round_trip_day_by_day() {
+        // Walk 1900..2100 and check against a simple calendar count.
+        let mut days = -25_567; // 1900-01-01
+        for y in 1900..2100i128 {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            for m in 1..=12u32 {
+                let len = match m {
+                    2 if leap => 29,
+                    2 => 28,
+                    4 | 6 | 9 | 11 => 30,
+                    _ => 31,
+                };
+                for d in 1..=len {
+                    assert_eq!(civil_from_days(days), (y, m, d));
+                    days += 1;
+                }
+            }
+        }
+    }
+
+    fn target(path: &str, display: &str) -> Target {
+        Target {
+            path: PathBuf::from(path),
+            display: display.to_string(),
+            size: 0,
+        }
+    }
+
+    #[test]
+    fn sidecar_paths_stay_inside_the_output_directory() {
+        let t = target("music/a/01.wav", "a/01.wav");
+        assert_eq!(
+            sidecar_path(&t, None),
+            PathBuf::from("music/a/01.wav.technical.json")
+        );
+        assert_eq!(
+            sidecar_path(&t, Some(Path::new("out"))),
+            PathBuf::from("out/a/01.wav.technical.json")
+        );
+        let t = target("/abs/../x.flac", "/abs/../x.flac");
+        assert_eq!(
+            sidecar_path(&t, Some(Path::new("out"))),
+            PathBuf::from("out/abs/x.flac.technical.json")
+        );
+    }
+
+    #[test]
+    fn sidecar_names_are_recognised() {
+        assert!(is_sidecar(Path::new("a/x.wav.technical.json")));
+        assert!(is_sidecar(Path::new("X.WAV.TECHNICAL.JSON")));
+        assert!(!is_sidecar(Path::new(".technical.json")));
+        assert!(!is_sidecar(Path::new("x.wav")));
+    }
+}

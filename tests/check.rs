@@ -1,0 +1,359 @@
+//! `ddexprobe check` over the readiness catalog in `testdata/catalog`: one
+//! asset per rule, with the exact reports the rules give (worked out by hand
+//! from the rules in the README), every output format and exit code.
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
+}
+
+fn check(args: &[&str], paths: &[PathBuf], code: i32) -> (String, String) {
+    let out = Command::cargo_bin("ddexprobe")
+        .unwrap()
+        .arg("check")
+        .args(args)
+        .args(paths)
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The reports of the whole catalog, by path.
+fn reports(args: &[&str]) -> std::collections::BTreeMap<String, Value> {
+    let mut all = vec!["--format", "ndjson"];
+    all.extend_from_slice(args);
+    let (out, _) = check(&all, &[testdata("catalog")], 1);
+    out.lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["path"].as_str().unwrap().to_string(), v)
+        })
+        .collect()
+}
+
+fn fields(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_complete_asset_is_ready() {
+    let r = &reports(&[])["ready.wav"];
+    assert_eq!(
+        r,
+        &json!({
+            "path": "ready.wav",
+            "isReady": true,
+            "readinessScore": 100,
+            "missingFields": [],
+            "invalidFields": [],
+            "warnings": [],
+            "suggestions": [],
+            "profile": "default",
+            "categoryScores": {"required": 100, "recommended": 100, "technical": 100}
+        })
+    );
+}
+
+#[test]
+fn the_readiness_api_example() {
+    // No ISRC, 22.05 kHz, genre 'Unknown', no musical work reference.
+    // Required: 4 of 6 (ISRC missing, sample rate invalid) = 40; recommended
+    // 4 of 4 = 30; technical 2 of 3 (rate) = 6.67; 76.67 -> 77.
+    let r = &reports(&[])["example.aiff"];
+    assert_eq!(r["isReady"], false);
+    assert_eq!(r["readinessScore"], 77);
+    assert_eq!(r["missingFields"], json!(["soundRecordingDetails.isrc"]));
+    assert_eq!(
+        r["invalidFields"],
+        json!([{
+            "field": "technicalResourceDetails.sampleRate",
+            "issue": "Must be 44100, 48000 or 96000",
+            "currentValue": 22050
+        }])
+    );
+    let warnings = r["warnings"].as_array().unwrap();
+    assert_eq!(
+        warnings[0],
+        "Genre 'Unknown' may not be recognized by all DSPs"
+    );
+    assert!(
+        warnings[1]
+            .as_str()
+            .unwrap()
+            .starts_with("no musical work reference")
+    );
+    let suggestions: Vec<&str> = r["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(suggestions.contains(&"Add ISRC code for proper identification"));
+    assert!(suggestions.contains(&"Update sample rate to 44100 Hz or 48000 Hz"));
+    assert_eq!(
+        r["categoryScores"],
+        json!({"required": 67, "recommended": 100, "technical": 67})
+    );
+}
+
+#[test]
+fn every_identifier_rule_names_its_field() {
+    let r = &reports(&[])["bad-ids.flac"];
+    assert_eq!(
+        fields(&r["invalidFields"]),
+        [
+            "soundRecordingDetails.isrc",
+            "ddexMetadata.languageOfPerformance",
+            "ddexMetadata.parentalWarningType",
+            "soundRecordingDetails.pLine.year",
+            "ddexMetadata.resourceReference",
+            "musicalWorkReference.iswc",
+        ]
+    );
+    // Required: ISRC invalid: 5 of 6 = 50; recommended: genre only (language,
+    // parental warning and P-line invalid) = 7.5; technical 3 of 3 = 10.
+    assert_eq!(r["readinessScore"], 68);
+    // Every finding comes with something to do.
+    assert!(r["suggestions"].as_array().unwrap().len() >= 6);
+}
+
+#[test]
+fn declared_values_that_contradict_the_file_are_invalid() {
+    let r = &reports(&[])["mismatch.wav"];
+    let invalid = r["invalidFields"].as_array().unwrap();
+    let issue = |f: &str| {
+        invalid
+            .iter()
+            .find(|i| i["field"] == f)
+            .map(|i| i["issue"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        issue("technicalResourceDetails.fileFormat").as_deref(),
+        Some("declared FLAC, measured WAV")
+    );
+    assert_eq!(
+        issue("technicalResourceDetails.sampleRate").as_deref(),
+        Some("declared 48000, measured 44100")
+    );
+    assert_eq!(
+        issue("technicalResourceDetails.bitDepth").as_deref(),
+        Some("declared 24, measured 16")
+    );
+    assert_eq!(
+        issue("ddexMetadata.duration").as_deref(),
+        Some("declared PT5M, measured PT0.023S")
+    );
+    assert_eq!(r["isReady"], false);
+}
+
+#[test]
+fn sidecar_problems_are_reported_per_asset() {
+    let all = reports(&[]);
+    let typo = &all["typo.wav"];
+    assert!(
+        typo["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("did you mean 'ddexMetadata.displayArtist'"),
+        "{typo}"
+    );
+    assert!(
+        typo["missingFields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("ddexMetadata.displayArtist"))
+    );
+
+    let broken = &all["broken.wav"];
+    assert_eq!(broken["invalidFields"][0]["field"], "sidecar");
+    assert!(
+        broken["invalidFields"][0]["issue"]
+            .as_str()
+            .unwrap()
+            .contains("line 4, column 3"),
+        "{broken}"
+    );
+
+    let both = &all["both.wav"];
+    assert!(
+        both["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("both.wav.json is used")
+    );
+
+    // Tags fill what is missing, and say so; lossy audio is not a master.
+    let tagged = &all["tagged.mp3"];
+    let warnings: Vec<&str> = tagged["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("'QZDA42400001' is taken from the file's ID3v2.3 tags"))
+    );
+    assert!(
+        !tagged["missingFields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("soundRecordingDetails.isrc"))
+    );
+    assert_eq!(
+        fields(&tagged["invalidFields"]),
+        [
+            "technicalResourceDetails.bitDepth",
+            "technicalResourceDetails.fileFormat"
+        ]
+    );
+
+    // Damaged audio is never ready, whatever the metadata says.
+    let damaged = &all["damaged.flac"];
+    assert_eq!(damaged["invalidFields"][0]["field"], "file");
+    assert_eq!(
+        damaged["invalidFields"][0]["currentValue"],
+        "truncated_data"
+    );
+    assert_eq!(damaged["isReady"], false);
+}
+
+#[test]
+fn exit_codes_and_min_score() {
+    check(
+        &["-q", "--format", "json"],
+        &[testdata("catalog/ready.wav")],
+        0,
+    );
+    check(
+        &["-q", "--format", "json"],
+        &[testdata("catalog/example.aiff")],
+        1,
+    );
+    check(
+        &["-q", "--format", "json", "--min-score", "75"],
+        &[testdata("catalog/example.aiff")],
+        0,
+    );
+    check(
+        &["-q", "--format", "json", "--min-score", "78"],
+        &[testdata("catalog/example.aiff")],
+        1,
+    );
+    // Usage errors, and nothing to check.
+    check(&["--profile", "nosuch"], &[testdata("catalog")], 2);
+    check(&["--min-score", "101"], &[testdata("catalog")], 2);
+    let empty = tempfile::tempdir().unwrap();
+    check(&[], &[empty.path().to_path_buf()], 2);
+}
+
+#[test]
+fn the_summary_names_metadata_without_audio() {
+    let (_, err) = check(&["--format", "json"], &[testdata("catalog")], 1);
+    assert!(
+        err.contains("orphan.json: metadata for no audio file"),
+        "{err}"
+    );
+    assert!(err.contains("assets checked with profile default"), "{err}");
+}
+
+#[test]
+fn manifests_replace_sidecars() {
+    for manifest in ["catalog.csv", "catalog.json"] {
+        let m = testdata("manifests").join(manifest);
+        let (out, err) = check(
+            &["--format", "ndjson", "--metadata", m.to_str().unwrap()],
+            &[testdata("catalog")],
+            1,
+        );
+        let by_path: std::collections::BTreeMap<String, Value> = out
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                (v["path"].as_str().unwrap().to_string(), v)
+            })
+            .collect();
+        // The manifest's title, not the sidecar's.
+        let ready = &by_path["ready.wav"];
+        assert!(
+            !ready["missingFields"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("ddexMetadata.title"))
+        );
+        assert!(
+            err.contains("nothing.wav: metadata for no audio file"),
+            "{err}"
+        );
+        if manifest == "catalog.csv" {
+            let mismatch = &by_path["mismatch.wav"];
+            assert_eq!(
+                mismatch["invalidFields"][0]["issue"],
+                "declared 48000, measured 44100"
+            );
+        }
+    }
+}
+
+#[test]
+fn youtube_profile_requires_the_parental_warning_and_44_or_48_khz() {
+    let r = reports(&["--profile", "youtube"]);
+    assert_eq!(r["ready.wav"]["isReady"], true);
+    assert_eq!(r["ready.wav"]["profile"], "youtube");
+    assert_eq!(
+        r["example.aiff"]["invalidFields"][0]["issue"],
+        "Must be 44100 or 48000"
+    );
+}
+
+#[test]
+fn every_format_is_written() {
+    let catalog = [testdata("catalog")];
+    let (json_out, _) = check(&["--format", "json", "-q"], &catalog, 1);
+    let doc: Value = serde_json::from_str(&json_out).unwrap();
+    assert_eq!(
+        doc["assets"].as_array().unwrap().len(),
+        doc["summary"]["assets"].as_u64().unwrap() as usize
+    );
+    assert_eq!(doc["summary"]["ready"], 1);
+
+    let (junit, _) = check(&["--format", "junit", "-q"], &catalog, 1);
+    assert!(junit.starts_with("<?xml"));
+    assert_eq!(
+        junit.matches("<testcase ").count(),
+        doc["assets"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        junit.matches("<failure ").count(),
+        doc["summary"]["notReady"].as_u64().unwrap() as usize
+    );
+    // Hostile metadata never breaks the XML.
+    assert!(
+        junit.contains("US&lt;RC&gt;"),
+        "the hostile ISRC is quoted, escaped"
+    );
+    assert!(!junit.contains("<b>"));
+    assert!(!junit.contains('\u{7}'));
+
+    let (github, _) = check(&["--format", "github", "-q"], &catalog, 1);
+    assert!(github.lines().any(|l| l.starts_with("::error file=")));
+    assert!(github.lines().all(|l| l.starts_with("::")));
+
+    let (table, _) = check(&["--format", "table", "-q"], &catalog, 1);
+    assert!(table.contains("ready.wav"));
+}
