@@ -4,7 +4,8 @@
 //! sample frames divided by the sample rate, rounded to the nearest
 //! millisecond with halves rounded up, then written the way DDEX messages
 //! carry it (`xs:duration`): zero components omitted, no trailing zeros in the
-//! fraction, and `PT0S` for nothing.
+//! fraction, and `PT0S` for nothing. Calendar dates (sidecar stamps, the
+//! current year for P-line checks) come from [`civil_from_days`].
 
 /// Milliseconds in `samples` frames at `rate` Hz, rounded to nearest, halves up.
 ///
@@ -63,6 +64,21 @@ pub fn seconds(samples: u64, rate: u32) -> Option<f64> {
     (rate != 0).then(|| samples as f64 / f64::from(rate))
 }
 
+/// Proleptic Gregorian `(year, month, day)` of a day count from 1970-01-01
+/// (Howard Hinnant's `civil_from_days`).
+pub fn civil_from_days(days: i128) -> (i128, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], from March
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i128::from(m <= 2);
+    (y, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +117,26 @@ mod tests {
         assert_eq!(iso8601(10, 0), None);
         // u64::MAX samples at 1 Hz does not overflow.
         assert!(iso8601(u64::MAX, 1).unwrap().starts_with("PT"));
+    }
+
+    #[test]
+    fn civil_dates_round_trip_day_by_day() {
+        // Walk 1900..2100 and check against a simple calendar count.
+        let mut days = -25_567; // 1900-01-01
+        for y in 1900..2100i128 {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            for m in 1..=12u32 {
+                let len = match m {
+                    2 if leap => 29,
+                    2 => 28,
+                    4 | 6 | 9 | 11 => 30,
+                    _ => 31,
+                };
+                for d in 1..=len {
+                    assert_eq!(civil_from_days(days), (y, m, d));
+                    days += 1;
+                }
+            }
+        }
     }
 }

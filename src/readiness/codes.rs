@@ -409,18 +409,9 @@ pub fn current_year() -> u32 {
     year_from_days((secs / 86_400) as i64)
 }
 
-/// The proleptic Gregorian year of a day count since 1970-01-01
-/// (H. Hinnant's civil-from-days algorithm).
+/// The proleptic Gregorian year of a day count since 1970-01-01.
 fn year_from_days(days: i64) -> u32 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    year as u32
+    crate::duration::civil_from_days(i128::from(days)).0 as u32
 }
 
 #[cfg(test)]
