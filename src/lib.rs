@@ -20,6 +20,7 @@ pub mod checksum;
 pub mod codec;
 pub mod discover;
 pub mod duration;
+pub mod ern;
 pub mod formats;
 pub mod output;
 pub mod pipeline;

@@ -52,6 +52,57 @@ enum Command {
     Check(CheckArgs),
     /// Write a technical sidecar (`<file>.technical.json`) for each audio file.
     Sidecar(SidecarArgs),
+    /// Write DDEX ERN XML (technical details, sound recordings or a resource
+    /// list) from the measured files and their sidecars.
+    Ern(ErnArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ErnVersionArg {
+    #[value(name = "3.4")]
+    V34,
+    #[value(name = "3.4.1")]
+    V341,
+    #[value(name = "4.3")]
+    V43,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ErnFragmentArg {
+    Technical,
+    SoundRecording,
+    ResourceList,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ErnHashArg {
+    Md5,
+    Sha256,
+}
+
+#[derive(Args)]
+struct ErnArgs {
+    /// Files or directories (walked recursively, in sorted order).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// ERN version.
+    #[arg(long = "ern", value_enum, value_name = "VERSION")]
+    version: ErnVersionArg,
+    /// What to write.
+    #[arg(long, value_enum, default_value = "technical")]
+    fragment: ErnFragmentArg,
+    /// The file digest in HashSum.
+    #[arg(long, value_enum, default_value = "md5")]
+    hash: ErnHashArg,
+    /// A catalog manifest (JSON or CSV) instead of sidecars.
+    #[arg(long, value_name = "FILE")]
+    metadata: Option<PathBuf>,
+    /// Write to FILE instead of stdout (written whole, then renamed into place).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -212,6 +263,7 @@ fn common_opts(c: &Common) -> Result<(ScanOptions, bool)> {
 fn build_config(command: Command) -> Result<(Config, Vec<String>)> {
     match command {
         Command::Check(_) => bail!("check is run by run_check"),
+        Command::Ern(_) => bail!("ern is run by run_ern"),
         Command::Scan(a) => {
             let (opts, quiet) = common_opts(&a.common)?;
             let found = discover::discover(&a.paths, a.all)?;
@@ -313,6 +365,7 @@ fn run(cli: Cli) -> Result<Exit> {
     let command = match cli.command {
         Command::Check(a) => return run_check(a),
         Command::Sidecar(a) => return run_sidecar(a),
+        Command::Ern(a) => return run_ern(a),
         other => other,
     };
     let (config, skipped) = build_config(command)?;
@@ -366,6 +419,123 @@ fn run(cli: Cli) -> Result<Exit> {
     } else {
         Exit::Clean
     })
+}
+
+fn run_ern(a: ErnArgs) -> Result<Exit> {
+    use ddexprobe::ern::{self, Asset, Fragment, Hash, Version};
+    use ddexprobe::readiness::assess::merged;
+    use ddexprobe::sidecar::read::{self, Manifest};
+    use std::collections::HashMap;
+
+    let manifest = match &a.metadata {
+        Some(path) => Some(Manifest::load(path).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let jobs = match a.jobs {
+        Some(0) => bail!("--jobs must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let found = discover::discover(&a.paths, false)?;
+    if found.targets.is_empty() {
+        bail!("no audio file under the given paths");
+    }
+    if let Some(out) = &a.output {
+        refuse_input_as_output(out, &found.targets)?;
+    }
+    let (hash, hashes) = match a.hash {
+        ErnHashArg::Md5 => (
+            Hash::Md5,
+            HashSet::parse("md5").map_err(anyhow::Error::msg)?,
+        ),
+        ErnHashArg::Sha256 => (
+            Hash::Sha256,
+            HashSet::parse("sha256").map_err(anyhow::Error::msg)?,
+        ),
+    };
+    let files: HashMap<&str, &Path> = found
+        .targets
+        .iter()
+        .map(|t| (t.display.as_str(), t.path.as_path()))
+        .collect();
+    let mut assets = Vec::new();
+    let mut problems = Vec::new();
+    pipeline::scan(
+        &found.targets,
+        ScanOptions {
+            hashes,
+            jobs,
+            verify: false,
+        },
+        |record| {
+            if let Some(e) = record.errors.first() {
+                problems.push(format!("{}: {}: {}", record.path, e.code, e.message));
+                return Ok(());
+            }
+            let declared = match &manifest {
+                Some(m) => m.get(&record.path).cloned(),
+                None => files
+                    .get(record.path.as_str())
+                    .and_then(|p| read::load_sidecar(p)),
+            };
+            if let Some(e) = declared.as_ref().and_then(|d| d.error.clone()) {
+                problems.push(e);
+                return Ok(());
+            }
+            assets.push(Asset {
+                fields: merged(record, declared.as_ref()),
+                file_path: record.path.replace('\\', "/"),
+                record: record.clone(),
+                resource_reference: String::new(),
+                technical_reference: String::new(),
+            });
+            Ok(())
+        },
+        |_| {},
+    );
+    let assets = ern::number(assets);
+    let version = match a.version {
+        ErnVersionArg::V34 => Version::Ern34,
+        ErnVersionArg::V341 => Version::Ern341,
+        ErnVersionArg::V43 => Version::Ern43,
+    };
+    let fragment = match a.fragment {
+        ErnFragmentArg::Technical => Fragment::Technical,
+        ErnFragmentArg::SoundRecording => Fragment::SoundRecording,
+        ErnFragmentArg::ResourceList => Fragment::ResourceList,
+    };
+    let docs = if problems.is_empty() {
+        match ern::write(version, fragment, &assets, hash) {
+            Ok(docs) => docs,
+            Err(e) => {
+                problems.push(e.to_string());
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    if !problems.is_empty() {
+        // Nothing is written: a message missing a recording is worse than none.
+        for p in &problems {
+            eprintln!("ddexprobe: error: {}", output::sanitize(p));
+        }
+        return Ok(Exit::FileErrors);
+    }
+    let (mut sink, temp) = open_output(a.output.as_deref())?;
+    let mut sink_error = None;
+    for d in &docs {
+        if let Err(e) = sink.write_all(d) {
+            sink_error = Some(e);
+            break;
+        }
+    }
+    if sink_error.is_none() {
+        sink_error = sink.flush().err();
+    }
+    drop(sink);
+    close_output(sink_error, temp)?;
+    Ok(Exit::Clean)
 }
 
 fn run_check(a: CheckArgs) -> Result<Exit> {

@@ -251,6 +251,22 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
     }
 }
 
+/// The merged metadata of an asset without judging it: declared values,
+/// then measured values and embedded tags where the declaration has none
+/// (a declared value that contradicts the measurement is replaced by the
+/// measurement). What `ddexprobe ern` writes.
+pub fn merged(record: &Record, declared: Option<&Metadata>) -> BTreeMap<String, Value> {
+    let mut b = Builder {
+        fields: declared.map(|m| m.fields.clone()).unwrap_or_default(),
+        invalid: Vec::new(),
+        warnings: Vec::new(),
+        suggestions: Vec::new(),
+    };
+    merge_measured(record, &mut b);
+    merge_tags(record, &mut b);
+    b.fields
+}
+
 /// `(met, items)` per category -> the score and the category scores, each
 /// rounded to the nearest integer, halves up, in integer arithmetic.
 pub fn score(
