@@ -243,13 +243,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--jobs`: at least 1, all cores by default.
+fn jobs(n: Option<usize>) -> Result<usize> {
+    match n {
+        Some(0) => bail!("--jobs must be at least 1"),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
 fn common_opts(c: &Common) -> Result<(ScanOptions, bool)> {
     let hashes = HashSet::parse(&c.hash).map_err(anyhow::Error::msg)?;
-    let jobs = match c.jobs {
-        Some(0) => bail!("--jobs must be at least 1"),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let jobs = jobs(c.jobs)?;
     Ok((
         ScanOptions {
             hashes,
@@ -427,15 +432,13 @@ fn run_ern(a: ErnArgs) -> Result<Exit> {
     use ddexprobe::sidecar::read::{self, Manifest};
     use std::collections::HashMap;
 
-    let manifest = match &a.metadata {
-        Some(path) => Some(Manifest::load(path).map_err(anyhow::Error::msg)?),
-        None => None,
-    };
-    let jobs = match a.jobs {
-        Some(0) => bail!("--jobs must be at least 1"),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let manifest = a
+        .metadata
+        .as_deref()
+        .map(Manifest::load)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let jobs = jobs(a.jobs)?;
     let found = discover::discover(&a.paths, false)?;
     if found.targets.is_empty() {
         bail!("no audio file under the given paths");
@@ -545,15 +548,13 @@ fn run_check(a: CheckArgs) -> Result<Exit> {
     use std::collections::HashMap;
 
     let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
-    let manifest = match &a.metadata {
-        Some(path) => Some(Manifest::load(path).map_err(anyhow::Error::msg)?),
-        None => None,
-    };
-    let jobs = match a.jobs {
-        Some(0) => bail!("--jobs must be at least 1"),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let manifest = a
+        .metadata
+        .as_deref()
+        .map(Manifest::load)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let jobs = jobs(a.jobs)?;
     let found = discover::discover(&a.paths, a.all)?;
     if !a.quiet {
         for s in &found.skipped {

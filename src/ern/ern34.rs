@@ -5,7 +5,7 @@
 //! codecs, nor for SHA-256: those are `UserDefined` with a
 //! `UserDefinedValue`, as the schema provides.
 
-use super::{Asset, ErnError, Fragment, Hash, Xml, kbps};
+use super::{Asset, ErnError, Fragment, Hash, Xml};
 
 /// ContainerFormat words of ERN 3.4.
 const CONTAINERS: &[&str] = &["AIFF", "MP4", "Ogg", "WAV"];
@@ -103,26 +103,7 @@ pub fn technical(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError> {
     if let Some(c) = &r.audio_codec {
         word(x, "AudioCodecType", c, CODECS, "audioCodec")?;
     }
-    if let Some(b) = r.bitrate {
-        x.leaf("BitRate", &[("UnitOfMeasure", "kbps")], &kbps(b), "bitrate")?;
-    }
-    if let Some(n) = r.number_of_channels {
-        x.leaf("NumberOfChannels", &[], &n.to_string(), "numberOfChannels")?;
-    }
-    if let Some(rate) = r.sample_rate {
-        x.leaf(
-            "SamplingRate",
-            &[("UnitOfMeasure", "Hz")],
-            &rate.to_string(),
-            "sampleRate",
-        )?;
-    }
-    if let Some(bits) = r.bit_depth {
-        x.leaf("BitsPerSample", &[], &bits.to_string(), "bitDepth")?;
-    }
-    if let Some(d) = &r.duration {
-        x.leaf("Duration", &[], d, "duration")?;
-    }
+    super::audio_figures(x, r)?;
     x.open("File", &[])?;
     x.leaf("FileName", &[], a.file_name(), "path")?;
     if let Some((dir, _)) = a.file_path.rsplit_once('/') {

@@ -5,7 +5,7 @@
 //! come from the 4.3 allowed-value sets (AvsVersionId 3). Values missing
 //! from a list are written as `UserDefined` with a `UserDefinedValue`.
 
-use super::{Asset, ErnError, Fragment, Hash, Xml, kbps};
+use super::{Asset, ErnError, Fragment, Hash, Xml};
 use crate::record::FileFormat;
 
 /// The 4.3 `AudioCodecType` words.
@@ -269,36 +269,7 @@ fn technical(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError> {
             )?;
         }
     }
-    if let Some(bps) = r.bitrate {
-        xml.leaf(
-            "BitRate",
-            &[("UnitOfMeasure", "kbps")],
-            &kbps(bps),
-            "bitrate",
-        )?;
-    }
-    if let Some(channels) = r.number_of_channels {
-        xml.leaf(
-            "NumberOfChannels",
-            &[],
-            &channels.to_string(),
-            "numberOfChannels",
-        )?;
-    }
-    if let Some(rate) = r.sample_rate {
-        xml.leaf(
-            "SamplingRate",
-            &[("UnitOfMeasure", "Hz")],
-            &rate.to_string(),
-            "sampleRate",
-        )?;
-    }
-    if let Some(bits) = r.bit_depth {
-        xml.leaf("BitsPerSample", &[], &bits.to_string(), "bitDepth")?;
-    }
-    if let Some(duration) = &r.duration {
-        xml.leaf("Duration", &[], duration, "duration")?;
-    }
+    super::audio_figures(xml, r)?;
     xml.open("File", &[])?;
     xml.leaf("URI", &[], &a.file_path, "filePath")?;
     let (algorithm, digest, field) = match hash {

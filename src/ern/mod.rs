@@ -197,6 +197,38 @@ impl Default for Xml {
     }
 }
 
+/// `BitRate` (kbps), `NumberOfChannels`, `SamplingRate` (Hz),
+/// `BitsPerSample` (when a bit depth was measured) and `Duration`: the same
+/// elements in the same order in ERN 3.4 and 4.3.
+pub(crate) fn audio_figures(x: &mut Xml, r: &Record) -> Result<(), ErnError> {
+    if let Some(bps) = r.bitrate {
+        x.leaf(
+            "BitRate",
+            &[("UnitOfMeasure", "kbps")],
+            &kbps(bps),
+            "bitrate",
+        )?;
+    }
+    if let Some(n) = r.number_of_channels {
+        x.leaf("NumberOfChannels", &[], &n.to_string(), "numberOfChannels")?;
+    }
+    if let Some(rate) = r.sample_rate {
+        x.leaf(
+            "SamplingRate",
+            &[("UnitOfMeasure", "Hz")],
+            &rate.to_string(),
+            "sampleRate",
+        )?;
+    }
+    if let Some(bits) = r.bit_depth {
+        x.leaf("BitsPerSample", &[], &bits.to_string(), "bitDepth")?;
+    }
+    if let Some(d) = &r.duration {
+        x.leaf("Duration", &[], d, "duration")?;
+    }
+    Ok(())
+}
+
 /// Whether XML 1.0 allows `c` in a document.
 pub fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
