@@ -186,20 +186,7 @@ pub fn sound_recording(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnErro
     x.close("PartyName");
     x.leaf("ArtistRole", &[], "MainArtist", "role")?;
     x.close("DisplayArtist");
-    if let (Some(year), Some(text)) = (
-        a.text("soundRecordingDetails.pLine.year"),
-        a.text("soundRecordingDetails.pLine.pLineText"),
-    ) {
-        x.open("PLine", &[])?;
-        x.leaf("Year", &[], &year, "soundRecordingDetails.pLine.year")?;
-        x.leaf(
-            "PLineText",
-            &[],
-            &text,
-            "soundRecordingDetails.pLine.pLineText",
-        )?;
-        x.close("PLine");
-    }
+    super::p_line(x, a)?;
     if let Some(genre) = a.text("soundRecordingDetails.genre") {
         x.open("Genre", &[])?;
         x.leaf("GenreText", &[], &genre, "soundRecordingDetails.genre")?;

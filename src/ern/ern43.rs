@@ -136,17 +136,7 @@ pub fn message(assets: &[Asset], hash: Hash) -> Result<Vec<u8>, ErnError> {
     xml.open("ReleaseId", &[])?;
     xml.leaf("ICPN", &[], "123456789012", "ICPN")?;
     xml.close("ReleaseId");
-    xml.leaf("DisplayTitleText", &[], &title, "ddexMetadata.title")?;
-    xml.open("DisplayTitle", &[])?;
-    xml.leaf("TitleText", &[], &title, "ddexMetadata.title")?;
-    xml.close("DisplayTitle");
-    xml.leaf(
-        "DisplayArtistName",
-        &[],
-        &artist,
-        "ddexMetadata.displayArtist",
-    )?;
-    display_artist(&mut xml, first)?;
+    display_title_and_artist(&mut xml, first, &title, &artist)?;
     xml.leaf(
         "ReleaseLabelReference",
         &[],
@@ -305,6 +295,27 @@ fn parental_warning(a: &Asset) -> Result<String, ErnError> {
 }
 
 /// `DisplayArtist` pointing at the asset's artist party.
+/// `DisplayTitleText`, `DisplayTitle`, `DisplayArtistName` and
+/// `DisplayArtist`: the same sequence in a release and a sound recording.
+fn display_title_and_artist(
+    xml: &mut Xml,
+    a: &Asset,
+    title: &str,
+    artist: &str,
+) -> Result<(), ErnError> {
+    xml.leaf("DisplayTitleText", &[], title, "ddexMetadata.title")?;
+    xml.open("DisplayTitle", &[])?;
+    xml.leaf("TitleText", &[], title, "ddexMetadata.title")?;
+    xml.close("DisplayTitle");
+    xml.leaf(
+        "DisplayArtistName",
+        &[],
+        artist,
+        "ddexMetadata.displayArtist",
+    )?;
+    display_artist(xml, a)
+}
+
 fn display_artist(xml: &mut Xml, a: &Asset) -> Result<(), ErnError> {
     xml.open("DisplayArtist", &[("SequenceNumber", "1")])?;
     xml.leaf(
@@ -343,33 +354,10 @@ fn sound_recording(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError>
     xml.open("ResourceId", &[])?;
     xml.leaf("ISRC", &[], &isrc, "soundRecordingDetails.isrc")?;
     xml.close("ResourceId");
-    if let (Some(year), Some(text)) = (
-        a.text("soundRecordingDetails.pLine.year"),
-        a.text("soundRecordingDetails.pLine.pLineText"),
-    ) {
-        xml.open("PLine", &[])?;
-        xml.leaf("Year", &[], &year, "soundRecordingDetails.pLine.year")?;
-        xml.leaf(
-            "PLineText",
-            &[],
-            &text,
-            "soundRecordingDetails.pLine.pLineText",
-        )?;
-        xml.close("PLine");
-    }
+    super::p_line(xml, a)?;
     technical(xml, a, hash)?;
     xml.close("SoundRecordingEdition");
-    xml.leaf("DisplayTitleText", &[], &title, "ddexMetadata.title")?;
-    xml.open("DisplayTitle", &[])?;
-    xml.leaf("TitleText", &[], &title, "ddexMetadata.title")?;
-    xml.close("DisplayTitle");
-    xml.leaf(
-        "DisplayArtistName",
-        &[],
-        &artist,
-        "ddexMetadata.displayArtist",
-    )?;
-    display_artist(xml, a)?;
+    display_title_and_artist(xml, a, &title, &artist)?;
     xml.leaf("Duration", &[], &duration, "duration")?;
     xml.leaf(
         "ParentalWarningType",

@@ -229,6 +229,26 @@ pub(crate) fn audio_figures(x: &mut Xml, r: &Record) -> Result<(), ErnError> {
     Ok(())
 }
 
+/// `<PLine>` with `Year` and `PLineText` when the metadata has both (the
+/// same element in ERN 3.4 and 4.3).
+pub(crate) fn p_line(x: &mut Xml, a: &Asset) -> Result<(), ErnError> {
+    if let (Some(year), Some(text)) = (
+        a.text("soundRecordingDetails.pLine.year"),
+        a.text("soundRecordingDetails.pLine.pLineText"),
+    ) {
+        x.open("PLine", &[])?;
+        x.leaf("Year", &[], &year, "soundRecordingDetails.pLine.year")?;
+        x.leaf(
+            "PLineText",
+            &[],
+            &text,
+            "soundRecordingDetails.pLine.pLineText",
+        )?;
+        x.close("PLine");
+    }
+    Ok(())
+}
+
 /// Whether XML 1.0 allows `c` in a document.
 pub fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
