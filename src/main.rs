@@ -523,6 +523,11 @@ fn run_ern(a: ErnArgs) -> Result<Exit> {
         for p in &problems {
             eprintln!("ddexprobe: error: {}", output::sanitize(p));
         }
+        eprintln!(
+            "ddexprobe: no ERN written: {} of {} files cannot be described (fix them or leave them out)",
+            problems.len(),
+            found.targets.len()
+        );
         return Ok(Exit::FileErrors);
     }
     let (mut sink, temp) = open_output(a.output.as_deref())?;
