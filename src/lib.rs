@@ -17,24 +17,24 @@
 #![deny(missing_docs)]
 
 pub mod checksum;
-pub mod codec;
-pub mod discover;
 pub mod duration;
 pub mod ern;
 pub mod formats;
+pub mod io;
 pub mod output;
-pub mod pipeline;
-pub mod reader;
 pub mod readiness;
 pub mod record;
+pub mod scan;
 pub mod sidecar;
-pub mod source;
 pub mod tags;
 pub mod verify;
 
+// Old paths still used by the MP4 and Ogg modules.
+pub(crate) use io::reader;
+
 pub use checksum::HashSet;
-pub use pipeline::{Summary, probe_file, verify_file};
 pub use record::{Code, Issue, Record};
+pub use scan::{Summary, probe_file, verify_file};
 
 use std::path::Path;
 
@@ -43,7 +43,7 @@ use std::path::Path;
 pub fn probe_bytes(bytes: &[u8], name: &str, hashes: HashSet) -> Record {
     let ext = Path::new(name).extension().and_then(|e| e.to_str());
     let probe = formats::probe(bytes, ext);
-    let mut record = Record::from_probe(name.to_string(), bytes.len() as u64, probe);
+    let mut record = probe.into_record(name.to_string(), bytes.len() as u64);
     let digests = checksum::digest(bytes, hashes);
     record.md5 = digests.md5;
     record.sha256 = digests.sha256;

@@ -4,9 +4,9 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ddexprobe::checksum::HashSet;
-use ddexprobe::discover::{self, Target};
 use ddexprobe::output::{self, Format};
-use ddexprobe::pipeline::{self, Progress, ScanOptions, Summary};
+use ddexprobe::scan::discover::{self, Target};
+use ddexprobe::scan::{self, Progress, ScanOptions, Summary};
 use ddexprobe::sidecar;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
@@ -386,7 +386,7 @@ fn run(cli: Cli) -> Result<Exit> {
     let bar = config.progress.then(|| progress_bar(total_bytes));
     let mut sink_error = writer.begin().err();
     let outcome = if sink_error.is_none() {
-        pipeline::scan(
+        scan::scan(
             &config.targets,
             config.opts,
             |r| writer.record(r),
@@ -400,7 +400,7 @@ fn run(cli: Cli) -> Result<Exit> {
             },
         )
     } else {
-        pipeline::ScanOutcome {
+        scan::ScanOutcome {
             summary: Summary::default(),
             sink_error: None,
         }
@@ -463,7 +463,7 @@ fn run_ern(a: ErnArgs) -> Result<Exit> {
         .collect();
     let mut assets = Vec::new();
     let mut problems = Vec::new();
-    pipeline::scan(
+    scan::scan(
         &found.targets,
         ScanOptions {
             hashes,
@@ -601,7 +601,7 @@ fn run_check(a: CheckArgs) -> Result<Exit> {
     let bar = (!a.quiet && io::stderr().is_terminal()).then(|| progress_bar(total_bytes));
     let mut sink_error = writer.begin().err();
     if sink_error.is_none() {
-        let outcome = pipeline::scan(
+        let outcome = scan::scan(
             &found.targets,
             opts,
             |record| {
@@ -844,8 +844,8 @@ fn summary_line(s: &Summary, elapsed: Duration) -> String {
         ));
         for g in s.duplicates.iter().take(SHOWN) {
             let what = match g.by {
-                pipeline::Key::Sha256 => "identical files",
-                pipeline::Key::PcmMd5 => "same audio",
+                scan::Key::Sha256 => "identical files",
+                scan::Key::PcmMd5 => "same audio",
             };
             line.push_str(&format!(
                 "\n  {what}: {}",

@@ -9,6 +9,9 @@ use std::fmt;
 
 pub use crate::tags::Tags;
 
+// Old path still used by the MP4 and Ogg modules.
+pub(crate) use crate::formats::Probe;
+
 /// The container, as the record's `fileFormat` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 pub enum FileFormat {
@@ -264,65 +267,54 @@ impl Findings {
     }
 }
 
-/// What a container parser measured. Checksums and file facts are added by
-/// the pipeline to make a [`Record`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Probe {
-    /// Container format, when recognised.
-    pub file_format: Option<FileFormat>,
-    /// DDEX AudioCodecType word where one exists, else a plain name.
-    pub audio_codec: Option<String>,
-    /// Integer or float samples, when known.
-    pub sample_format: Option<SampleFormat>,
-    /// Sample rate in Hz.
-    pub sample_rate: Option<u32>,
-    /// Valid bits per sample (null for lossy codecs).
-    pub bit_depth: Option<u32>,
-    /// Storage width when it differs from `bit_depth`.
-    pub container_bit_depth: Option<u32>,
-    /// Channels.
-    pub channels: Option<u32>,
-    /// WAVE_FORMAT_EXTENSIBLE channel mask, when declared.
-    pub channel_mask: Option<u32>,
-    /// Sample frames per channel that the file holds.
-    pub total_samples: Option<u64>,
-    /// What the header declared, when it differs from `total_samples`.
-    pub declared_samples: Option<u64>,
-    /// How `total_samples` was obtained.
-    pub duration_source: Option<DurationSource>,
-    /// Bytes of audio data, for the average bitrate.
-    pub audio_bytes: Option<u64>,
-    /// Metadata chunks or blocks present (`bext`, `iXML`, `VORBIS_COMMENT`...).
-    pub metadata_chunks: Vec<String>,
-    /// FLAC STREAMINFO MD5 signature of the decoded audio, when set.
-    pub flac_md5: Option<String>,
-    /// The encoder's input rate, where the codec decodes at another (Opus).
-    pub input_sample_rate: Option<u32>,
-    /// Priming samples removed at the start (LAME delay + decoder delay,
-    /// Opus pre-skip, MP4 edit list / iTunSMPB).
-    pub encoder_delay: Option<u64>,
-    /// Padding samples removed at the end.
-    pub encoder_padding: Option<u64>,
-    /// Descriptive tags the file carries.
-    pub tags: Tags,
-    /// Problems found.
-    pub findings: Findings,
-    /// Where the audio lies, for verification.
-    pub(crate) layout: Option<Layout>,
+/// The verdict of a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every frame read and checked, nothing found.
+    Ok,
+    /// Warnings only: the audio is intact.
+    Warning,
+    /// Frames that do not decode or whose checksums fail, or audio that
+    /// differs from its declared MD5.
+    Corrupt,
+    /// The audio ends before the container or stream header says it does.
+    Truncated,
 }
 
-/// Where a parser found the audio and how it is stored: what verification
-/// needs to read it without parsing the container again.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Layout {
-    /// Uncompressed PCM in one chunk (WAV family, AIFF/AIFC).
-    Pcm(crate::verify::pcm::PcmLayout),
-    /// A native FLAC stream.
-    Flac(crate::formats::flac::StreamLayout),
+/// How the audio was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Every frame or packet was decoded.
+    #[default]
+    Decoded,
+    /// Uncompressed PCM: every byte of the data was read (there is nothing
+    /// to decode).
+    Pcm,
+    /// No decoder for this codec here: the stream's structure (pages,
+    /// packets, sample tables) was checked, not the audio inside.
+    Structure,
+}
+
+/// The `verification` object of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    /// `ok`, `warning`, `corrupt` or `truncated`.
+    pub status: Status,
+    /// `decoded`, `pcm` or `structure`.
+    pub method: Method,
+    /// Sample frames per channel decoded (or read, for PCM).
+    pub decoded_samples: Option<u64>,
+    /// Frames, packets or (PCM) sample frames read.
+    pub frames: u64,
+    /// Frames or packets that failed a check (bad CRC, decode error).
+    pub bad_frames: u64,
 }
 
 /// The technical record of one file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
     /// Path as given, or relative to the scanned directory.
@@ -384,7 +376,7 @@ pub struct Record {
     pub pcm_md5: Option<String>,
     /// What `--verify` found by reading every frame.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification: Option<crate::verify::Verification>,
+    pub verification: Option<Verification>,
     /// MD5 of the whole file, lowercase hex.
     pub md5: Option<String>,
     /// SHA-256 of the whole file, lowercase hex.
@@ -396,62 +388,14 @@ pub struct Record {
 }
 
 impl Record {
-    /// Build a record from a probe and the facts about the file.
-    pub fn from_probe(path: String, size_bytes: u64, probe: Probe) -> Record {
-        let duration = match (probe.total_samples, probe.sample_rate) {
-            (Some(n), Some(rate)) => crate::duration::iso8601(n, rate),
-            _ => None,
-        };
-        let duration_seconds = match (probe.total_samples, probe.sample_rate) {
-            (Some(n), Some(rate)) => crate::duration::seconds(n, rate),
-            _ => None,
-        };
-        let bitrate = match (probe.audio_bytes, probe.total_samples, probe.sample_rate) {
-            (Some(bytes), Some(n), Some(rate)) if n > 0 => {
-                // bits * rate / samples, rounded to nearest.
-                let num = u128::from(bytes) * 8 * u128::from(rate);
-                let den = u128::from(n);
-                u64::try_from((num + den / 2) / den).ok()
-            }
-            _ => None,
-        };
+    /// A record for a file that could not be probed at all.
+    pub fn failed(path: String, size_bytes: u64, code: Code, message: String) -> Record {
         Record {
             path,
             size_bytes,
-            file_format: probe.file_format,
-            audio_codec: probe.audio_codec,
-            sample_format: probe.sample_format,
-            sample_rate: probe.sample_rate,
-            bit_depth: probe.bit_depth,
-            container_bit_depth: probe.container_bit_depth,
-            number_of_channels: probe.channels,
-            channel_mask: probe.channel_mask,
-            total_samples: probe.total_samples,
-            declared_samples: probe.declared_samples,
-            duration_seconds,
-            duration,
-            duration_source: probe.duration_source,
-            bitrate,
-            metadata_chunks: probe.metadata_chunks,
-            flac_md5: probe.flac_md5,
-            input_sample_rate: probe.input_sample_rate,
-            encoder_delay: probe.encoder_delay,
-            encoder_padding: probe.encoder_padding,
-            tags: probe.tags,
-            pcm_md5: None,
-            verification: None,
-            md5: None,
-            sha256: None,
-            errors: probe.findings.errors,
-            warnings: probe.findings.warnings,
+            errors: vec![Issue { code, message }],
+            ..Record::default()
         }
-    }
-
-    /// A record for a file that could not be probed at all.
-    pub fn failed(path: String, size_bytes: u64, code: Code, message: String) -> Record {
-        let mut probe = Probe::default();
-        probe.findings.error(code, message);
-        Record::from_probe(path, size_bytes, probe)
     }
 
     /// Whether the record carries an error.
@@ -509,24 +453,5 @@ mod tests {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
-    }
-
-    #[test]
-    fn record_derives_duration_and_bitrate() {
-        let probe = Probe {
-            file_format: Some(FileFormat::Wav),
-            sample_rate: Some(44_100),
-            total_samples: Some(9_922_500),
-            audio_bytes: Some(9_922_500 * 4),
-            ..Probe::default()
-        };
-        let r = Record::from_probe("a.wav".into(), 1, probe);
-        assert_eq!(r.duration.as_deref(), Some("PT3M45S"));
-        assert_eq!(r.bitrate, Some(1_411_200));
-        assert_eq!(r.duration_seconds, Some(225.0));
-        let json = serde_json::to_value(&r).unwrap();
-        assert_eq!(json["fileFormat"], "WAV");
-        assert!(json.get("channelMask").is_none());
-        assert!(json["md5"].is_null());
     }
 }

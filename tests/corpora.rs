@@ -248,7 +248,9 @@ fn windowed_probing_equals_whole_file_probing() {
     let mut differences = Vec::new();
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
-        if bytes.len() as u64 > ddexprobe::source::HEAD_WINDOW + ddexprobe::source::TAIL_WINDOW {
+        if bytes.len() as u64
+            > ddexprobe::io::source::HEAD_WINDOW + ddexprobe::io::source::TAIL_WINDOW
+        {
             large += 1;
         }
         let whole = ddexprobe::probe_bytes(&bytes, &path.to_string_lossy(), HashSet::NONE);
@@ -320,7 +322,7 @@ fn flac_testbench_verifies_as_documented() {
             .iter()
             .any(|i| i.code.as_str() == code && i.message.contains(words));
         let status = r.verification.as_ref().map(|v| v.status);
-        if !found || status != Some(ddexprobe::verify::Status::Corrupt) {
+        if !found || status != Some(ddexprobe::record::Status::Corrupt) {
             failures.push(format!(
                 "faulty {name}: want {code} \"{words}\", got {status:?} {:?}",
                 r.errors
@@ -336,7 +338,7 @@ fn flac_testbench_verifies_as_documented() {
         let md5_ok = r.flac_md5.is_none() || r.pcm_md5 == r.flac_md5;
         if !r.errors.is_empty()
             || !r.warnings.is_empty()
-            || v.status != ddexprobe::verify::Status::Ok
+            || v.status != ddexprobe::record::Status::Ok
             || v.decoded_samples != r.total_samples
             || r.pcm_md5.is_none()
             || !md5_ok

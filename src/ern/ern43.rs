@@ -391,7 +391,7 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("testdata")
             .join(name);
-        let record = crate::pipeline::probe_file(path.as_path(), name.into(), HashSet::BOTH);
+        let record = crate::scan::probe_file(path.as_path(), name.into(), HashSet::BOTH);
         let mut fields = BTreeMap::new();
         for (k, v) in [
             ("soundRecordingDetails.isrc", "US-ABC-24-00001"),

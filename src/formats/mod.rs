@@ -7,30 +7,19 @@
 //! version does not measure (MP3, Ogg, MP4, AU...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
-pub mod aiff;
-pub mod chunks;
 pub mod flac;
 pub mod mp4;
 pub mod mpeg;
 pub mod ogg;
-pub mod riff_text;
-pub mod wav;
+pub mod pcm;
+mod probe;
+pub mod riff;
 
-use crate::reader::Bytes;
-use crate::record::{Code, Probe};
+pub use probe::{Layout, Outcome, Probe};
+pub use riff::RiffForm;
 
-/// The RIFF-family magic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RiffForm {
-    /// `RIFF`, little-endian.
-    Riff,
-    /// `RIFX`, big-endian.
-    Rifx,
-    /// `RF64` (EBU Tech 3306).
-    Rf64,
-    /// `BW64` (ITU-R BS.2088).
-    Bw64,
-}
+use crate::io::reader::Bytes;
+use crate::record::Code;
 
 /// What the first bytes of a file say it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +145,7 @@ const FLAC_JUNK: u64 = 64 << 10;
 /// found by chance in any large file, a whole frame is not.
 fn flac_frame_within(bytes: Bytes<'_>, limit: u64) -> Option<u64> {
     let window = bytes.get(0, bytes.len().min(limit))?;
-    let mut decoder = crate::codec::flac::Decoder::new();
+    let mut decoder = crate::formats::flac::decoder::Decoder::new();
     let mut tried = 0;
     for i in 0..window.len().saturating_sub(1) {
         if window[i] != 0xFF || window[i + 1] & 0xFE != 0xF8 {
@@ -251,8 +240,8 @@ pub fn probe(buf: &[u8], ext: Option<&str>) -> Probe {
 pub fn probe_bytes(buf: Bytes<'_>, ext: Option<&str>) -> Probe {
     let detected = detect(buf);
     let mut p = match detected {
-        Detected::Wave(form) => wav::probe(buf, form),
-        Detected::Aiff(aifc) => aiff::probe(buf, aifc),
+        Detected::Wave(form) => riff::wav::probe(buf, form),
+        Detected::Aiff(aifc) => riff::aiff::probe(buf, aifc),
         Detected::Flac(start) => flac::probe(buf, start),
         Detected::FlacFrames(at) => flac::probe_frames_only(buf, at),
         Detected::Mpeg(start) => mpeg::probe(buf, start),
@@ -350,32 +339,6 @@ fn describe_start(buf: &[u8]) -> String {
         let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
         format!("starts with bytes {}", hex.join(" "))
     }
-}
-
-/// Display names of the metadata chunks worth listing in a record.
-pub(crate) fn chunk_name(id: &[u8; 4]) -> Option<&'static str> {
-    Some(match id {
-        b"bext" => "bext",
-        b"iXML" => "iXML",
-        b"MD5 " => "MD5",
-        b"axml" => "axml",
-        b"cart" => "cart",
-        b"cue " => "cue",
-        b"smpl" => "smpl",
-        b"inst" | b"INST" => "inst",
-        b"acid" => "acid",
-        b"id3 " | b"ID3 " => "ID3",
-        b"_PMX" => "XMP",
-        b"chna" => "chna",
-        b"NAME" => "NAME",
-        b"AUTH" => "AUTH",
-        b"(c) " => "(c)",
-        b"ANNO" => "ANNO",
-        b"COMT" => "COMT",
-        b"MARK" => "MARK",
-        b"APPL" => "APPL",
-        _ => return None,
-    })
 }
 
 pub(crate) fn push_unique(list: &mut Vec<String>, name: &str) {

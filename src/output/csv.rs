@@ -4,8 +4,8 @@
 //! the JSON formats.
 
 use super::RecordWriter;
-use crate::pipeline::Summary;
 use crate::record::{Issue, Record};
+use crate::scan::Summary;
 use std::io::{self, Write};
 
 /// The CSV columns, in order.

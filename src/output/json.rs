@@ -1,8 +1,8 @@
 //! NDJSON (one record per line) and JSON (`{"records": [...], "summary": {...}}`).
 
 use super::RecordWriter;
-use crate::pipeline::Summary;
 use crate::record::Record;
+use crate::scan::Summary;
 use std::io::{self, Write};
 
 /// One JSON object per line.

@@ -12,8 +12,8 @@ pub mod reports;
 mod table;
 mod text;
 
-use crate::pipeline::Summary;
 use crate::record::Record;
+use crate::scan::Summary;
 use std::io::{self, Write};
 
 pub use csv::CsvWriter;

@@ -1,8 +1,8 @@
 //! A table for people: fixed columns so it can stream, path last.
 
 use super::{RecordWriter, sanitize, status};
-use crate::pipeline::Summary;
 use crate::record::Record;
+use crate::scan::Summary;
 use std::io::{self, Write};
 
 /// Table writer.

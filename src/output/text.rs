@@ -1,8 +1,8 @@
 //! The `inspect` report: every field of a record, one per line, for people.
 
 use super::{RecordWriter, sanitize};
-use crate::pipeline::Summary;
 use crate::record::Record;
+use crate::scan::Summary;
 use std::io::{self, Write};
 
 /// Text report writer.

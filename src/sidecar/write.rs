@@ -19,9 +19,9 @@
 //! sidecar; files with warnings only get one.
 
 use crate::checksum::HashSet;
-use crate::discover::Target;
-use crate::pipeline::{ScanOptions, probe_file, verify_file};
 use crate::record::Record;
+use crate::scan::discover::Target;
+use crate::scan::{ScanOptions, probe_file, verify_file};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;

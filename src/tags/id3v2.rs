@@ -10,7 +10,7 @@
 //! that are really there (a whole-tag copy is only made to undo ID3v2.2/2.3
 //! tag-level unsynchronisation).
 
-use crate::reader::{Bytes, Endian, Reader};
+use crate::io::reader::{Bytes, Endian, Reader};
 use crate::tags::{Field, Tags};
 
 /// How many bytes of a text frame are decoded (values are capped anyway).

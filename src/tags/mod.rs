@@ -9,6 +9,7 @@
 //! value found for a field is kept; values are trimmed, stripped of NULs and
 //! capped in length so a hostile tag cannot bloat a record.
 
+pub mod riff;
 pub mod vorbis;
 
 use serde::Serialize;

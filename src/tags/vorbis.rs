@@ -7,7 +7,7 @@
 //! file, so each is checked against what the block still holds before it is
 //! read; the count is only trusted as far as the block has room for entries.
 
-use crate::reader::{Endian, Reader};
+use crate::io::reader::{Endian, Reader};
 use crate::tags::Tags;
 
 const LE: Endian = Endian::Little;

@@ -17,11 +17,11 @@
 //! from the tables above, and their errors are counted, never propagated.
 
 mod mp4;
-mod mpeg;
 mod ogg;
 
 use super::{Method, Outcome};
-use crate::record::{Code, FileFormat, Findings, Probe};
+use crate::formats::Probe;
+use crate::record::{Code, FileFormat, Findings};
 use symphonia::core::codecs::audio::{AudioCodecParameters, AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error;
 use symphonia::core::packet::PacketRef;
@@ -30,7 +30,7 @@ use symphonia::core::units::{Duration, Timestamp};
 /// Decode every packet of an MP3, Ogg or MP4 file.
 pub fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
     match probe.file_format {
-        Some(FileFormat::Mp3) => mpeg::verify(bytes, probe),
+        Some(FileFormat::Mp3) => crate::formats::mpeg::verify::verify(bytes, probe),
         Some(FileFormat::Ogg) => ogg::verify(bytes, probe),
         Some(FileFormat::Mp4) => mp4::verify(bytes, probe),
         _ => structure(),
@@ -38,7 +38,7 @@ pub fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
 }
 
 /// Nothing decoded: the structure (or nothing) was checked.
-fn structure() -> Outcome {
+pub(crate) fn structure() -> Outcome {
     Outcome {
         method: Method::Structure,
         ..Outcome::default()
@@ -46,7 +46,7 @@ fn structure() -> Outcome {
 }
 
 /// What one packet gave.
-enum Decoded {
+pub(crate) enum Decoded {
     /// Sample frames per channel.
     Frames(usize),
     /// The packet is corrupt.
@@ -56,14 +56,14 @@ enum Decoded {
 }
 
 /// A Symphonia decoder fed packets one by one.
-struct Decoder {
+pub(crate) struct Decoder {
     inner: Box<dyn AudioDecoder>,
 }
 
 impl Decoder {
     /// A decoder for `params`; `Err` with Symphonia's reason when the codec
     /// or its configuration is not supported.
-    fn new(params: &AudioCodecParameters, make: MakeDecoder) -> Result<Decoder, String> {
+    pub(crate) fn new(params: &AudioCodecParameters, make: MakeDecoder) -> Result<Decoder, String> {
         let opts = AudioDecoderOptions::default();
         make(params, &opts)
             .map(|inner| Decoder { inner })
@@ -71,7 +71,7 @@ impl Decoder {
     }
 
     /// Decode one packet.
-    fn decode(&mut self, data: &[u8]) -> Decoded {
+    pub(crate) fn decode(&mut self, data: &[u8]) -> Decoded {
         let packet = PacketRef::new(0, Timestamp::new(0), Duration::new(0), data);
         match self.inner.decode_ref(&packet) {
             Ok(buf) => Decoded::Frames(buf.frames()),
@@ -82,7 +82,7 @@ impl Decoder {
 
     /// Call `f` with each plane of the last decoded packet when its samples
     /// are 32-bit integers (ALAC).
-    fn with_i32_planes(&self, mut f: impl FnMut(&[&[i32]])) {
+    pub(crate) fn with_i32_planes(&self, mut f: impl FnMut(&[&[i32]])) {
         use symphonia::core::audio::{Audio, GenericAudioBufferRef};
         if let GenericAudioBufferRef::S32(buf) = self.inner.last_decoded() {
             let planes: Vec<&[i32]> = (0..buf.num_planes()).filter_map(|i| buf.plane(i)).collect();
@@ -92,20 +92,20 @@ impl Decoder {
 }
 
 /// A Symphonia decoder constructor.
-type MakeDecoder = fn(
+pub(crate) type MakeDecoder = fn(
     &AudioCodecParameters,
     &AudioDecoderOptions,
 ) -> symphonia::core::errors::Result<Box<dyn AudioDecoder>>;
 
 /// Packets that failed, for one finding with the count and the first.
 #[derive(Debug, Default)]
-struct Failures {
-    count: u64,
-    first: Option<(u64, String)>,
+pub(crate) struct Failures {
+    pub(crate) count: u64,
+    pub(crate) first: Option<(u64, String)>,
 }
 
 impl Failures {
-    fn add(&mut self, at: u64, why: impl FnOnce() -> String) {
+    pub(crate) fn add(&mut self, at: u64, why: impl FnOnce() -> String) {
         self.count += 1;
         if self.first.is_none() {
             self.first = Some((at, why()));
@@ -114,7 +114,7 @@ impl Failures {
 
     /// Report as an error with `code`: `what` names the packets ("frame",
     /// "packet"), `verb` says what is wrong with them, singular and plural.
-    fn report(&self, f: &mut Findings, code: Code, what: &str, verb: (&str, &str)) {
+    pub(crate) fn report(&self, f: &mut Findings, code: Code, what: &str, verb: (&str, &str)) {
         if let Some((at, why)) = &self.first {
             let n = self.count;
             let (s, verb) = if n == 1 { ("", verb.0) } else { ("s", verb.1) };
@@ -135,7 +135,7 @@ impl Failures {
 /// MD5 convention. `planes` hold samples left-justified in 32 bits (as
 /// Symphonia's ALAC decoder returns them); frames `skip..skip + take` of
 /// the packet are hashed.
-fn hash_left_justified(
+pub(crate) fn hash_left_justified(
     md5: &mut md5::Md5,
     planes: &[&[i32]],
     bits: u32,

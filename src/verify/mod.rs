@@ -19,90 +19,15 @@
 //! bytes per sample), so the same master has the same `pcmMd5` as WAV, AIFF,
 //! FLAC or ALAC.
 
-pub mod flac;
 pub mod lossy;
-pub mod pcm;
+
+pub use crate::formats::Outcome;
+pub use crate::record::Method;
 
 use crate::checksum::{Digests, HashSet, hex};
-use crate::record::{Code, DurationSource, FileFormat, Findings, Layout, Probe, Record};
-use crate::source::Source;
-use serde::Serialize;
-
-/// The verdict of a verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Every frame read and checked, nothing found.
-    Ok,
-    /// Warnings only: the audio is intact.
-    Warning,
-    /// Frames that do not decode or whose checksums fail, or audio that
-    /// differs from its declared MD5.
-    Corrupt,
-    /// The audio ends before the container or stream header says it does.
-    Truncated,
-}
-
-/// How the audio was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// Every frame or packet was decoded.
-    #[default]
-    Decoded,
-    /// Uncompressed PCM: every byte of the data was read (there is nothing
-    /// to decode).
-    Pcm,
-    /// No decoder for this codec here: the stream's structure (pages,
-    /// packets, sample tables) was checked, not the audio inside.
-    Structure,
-}
-
-/// The `verification` object of a record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Verification {
-    /// `ok`, `warning`, `corrupt` or `truncated`.
-    pub status: Status,
-    /// `decoded`, `pcm` or `structure`.
-    pub method: Method,
-    /// Sample frames per channel decoded (or read, for PCM).
-    pub decoded_samples: Option<u64>,
-    /// Frames, packets or (PCM) sample frames read.
-    pub frames: u64,
-    /// Frames or packets that failed a check (bad CRC, decode error).
-    pub bad_frames: u64,
-}
-
-/// What one verifier found.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Outcome {
-    /// How the audio was read.
-    pub method: Method,
-    /// Sample frames per channel decoded, when the stream could be read.
-    pub decoded_samples: Option<u64>,
-    /// Frames, packets or PCM sample frames read.
-    pub frames: u64,
-    /// Frames or packets that failed a check.
-    pub bad_frames: u64,
-    /// MD5 of the decoded audio in FLAC's convention (lossless audio only).
-    pub pcm_md5: Option<[u8; 16]>,
-    /// Whether `decoded_samples` is the exact playable length and should
-    /// replace the header's figure (`durationSource: "decoded"`).
-    pub exact: bool,
-    /// Problems found.
-    pub findings: Findings,
-}
-
-impl Outcome {
-    /// Nothing could be read as audio: the probe's findings say why.
-    fn unverified() -> Outcome {
-        Outcome {
-            method: Method::Structure,
-            ..Outcome::default()
-        }
-    }
-}
+use crate::formats::{Layout, Probe};
+use crate::io::source::Source;
+use crate::record::{Code, DurationSource, FileFormat, Record, Status, Verification};
 
 /// Verify the audio of `source`, already probed into `probe`, and compute
 /// the file digests in `hashes` (in the same pass for PCM).
@@ -113,7 +38,7 @@ pub fn verify_source(
 ) -> (Outcome, Option<Digests>) {
     let bytes = source.bytes();
     match &probe.layout {
-        Some(Layout::Pcm(layout)) => pcm::verify(source, layout, hashes),
+        Some(Layout::Pcm(layout)) => crate::formats::pcm::verify(source, layout, hashes),
         _ => {
             let outcome = bytes
                 .get(0, bytes.len())
@@ -127,8 +52,8 @@ pub fn verify_source(
 /// Verify audio held in memory (no PCM pass: see [`verify_source`]).
 pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
     match (&probe.layout, probe.file_format) {
-        (Some(Layout::Flac(layout)), _) => flac::verify(bytes, layout),
-        (Some(Layout::Pcm(layout)), _) => pcm::verify_bytes(bytes, layout),
+        (Some(Layout::Flac(layout)), _) => crate::formats::flac::verify::verify(bytes, layout),
+        (Some(Layout::Pcm(layout)), _) => crate::formats::pcm::verify_bytes(bytes, layout),
         (None, Some(FileFormat::Mp3 | FileFormat::Ogg | FileFormat::Mp4)) => {
             lossy::verify(bytes, probe)
         }

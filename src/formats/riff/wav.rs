@@ -7,12 +7,14 @@
 //! with both figures instead of being believed. RF64/BW64 sizes of
 //! `0xFFFFFFFF` are taken from the `ds64` chunk.
 
-use crate::formats::chunks::{self, Chunks};
-use crate::formats::riff_text;
-use crate::formats::{RiffForm, chunk_name, push_unique};
-use crate::reader::{Bytes, Endian, Reader, fourcc_str};
-use crate::record::{Code, DurationSource, FileFormat, Layout, Probe, SampleFormat};
-use crate::verify::pcm::{Encoding, PcmLayout};
+use crate::formats::pcm::{Encoding, PcmLayout};
+use crate::formats::push_unique;
+use crate::formats::riff::chunks::{self, Chunks};
+use crate::formats::riff::{RiffForm, chunk_name};
+use crate::formats::{Layout, Probe};
+use crate::io::reader::{Bytes, Endian, Reader, fourcc_str};
+use crate::record::{Code, DurationSource, FileFormat, SampleFormat};
+use crate::tags::riff;
 
 const TAG_PCM: u16 = 0x0001;
 const TAG_ADPCM: u16 = 0x0002;
@@ -194,12 +196,12 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
                 let kind = body.fourcc().map(|k| fourcc_str(&k)).unwrap_or_default();
                 push_unique(&mut p.metadata_chunks, &format!("LIST-{}", kind.trim()));
                 if kind == "INFO" {
-                    riff_text::read_info(&mut body, &mut p.tags);
+                    riff::read_info(&mut body, &mut p.tags);
                 }
             }
             b"bext" => {
                 push_unique(&mut p.metadata_chunks, "bext");
-                riff_text::read_bext(&mut body, &mut p.tags);
+                riff::read_bext(&mut body, &mut p.tags);
             }
             id => {
                 if let Some(name) = chunk_name(id) {

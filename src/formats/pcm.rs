@@ -17,10 +17,11 @@
 //! sample frame, container and `ds64` sizes) the probe already reports; this
 //! pass adds only what needs the audio bytes.
 
-use super::{Method, Outcome};
 use crate::checksum::{Digests, HashSet, hex};
+use crate::formats::Outcome;
+use crate::io::source::Source;
+use crate::record::Method;
 use crate::record::{Code, Findings};
-use crate::source::Source;
 use md5::{Digest, Md5};
 
 /// Converted bytes handed to MD5 at a time (at least one sample frame).
@@ -696,7 +697,7 @@ mod tests {
                 let probe = crate::formats::probe(&v, Some(ext));
                 if probe.layout.is_some() {
                     seen += 1;
-                    let _ = super::super::verify_bytes(&v, &probe);
+                    let _ = crate::verify::verify_bytes(&v, &probe);
                 }
             }
         }

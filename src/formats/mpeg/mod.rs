@@ -25,10 +25,13 @@
 //! The frame carrying a Xing/VBRI header is not audio (decoders skip it) and
 //! is not counted.
 
+use crate::formats::Probe;
 use crate::formats::push_unique;
-use crate::reader::{Bytes, Endian, Reader};
-use crate::record::{Code, DurationSource, FileFormat, Probe};
+use crate::io::reader::{Bytes, Endian, Reader};
+use crate::record::{Code, DurationSource, FileFormat};
 use crate::tags::id3v2;
+
+pub mod verify;
 
 /// How far junk before the first frame (or between frames) is searched
 /// for a frame sync.

@@ -1,12 +1,14 @@
 //! MPEG audio (Layers I, II, III): every frame of the probe's frame walk
 //! decoded, CRC-16 checked, the Layer III bit reservoir followed.
 
-use super::{Decoded, Decoder, Failures, structure};
+use crate::formats::Outcome;
+use crate::formats::Probe;
 use crate::formats::mpeg::{FrameHeader, Frames, Located, Step, Version, locate};
 use crate::formats::{Detected, detect};
-use crate::reader::Bytes;
-use crate::record::{Code, Probe};
-use crate::verify::{Method, Outcome};
+use crate::io::reader::Bytes;
+use crate::record::Code;
+use crate::record::Method;
+use crate::verify::lossy::{Decoded, Decoder, Failures, structure};
 use symphonia::core::codecs::audio::AudioCodecParameters;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
 use symphonia::default::codecs::MpaDecoder;
@@ -18,7 +20,7 @@ struct Current {
     decoder: Option<Decoder>,
 }
 
-pub(super) fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
+pub(crate) fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
     let all = Bytes::full(bytes);
     let Detected::Mpeg(start) = detect(all) else {
         return structure();

@@ -8,7 +8,7 @@
 //!   unmapping the file, and, unlike mappings, scales across threads (every
 //!   `mmap`/`munmap` takes the process's address-space lock). When a parser
 //!   needs bytes between the windows, the file is opened whole and probed
-//!   again (see [`crate::reader::Bytes`]).
+//!   again (see [`crate::io::reader::Bytes`]).
 //! * Whole regular files of [`MAP_THRESHOLD`] bytes or more are memory-mapped
 //!   with memmap2 and hashed straight from the mapping; hashed pages are
 //!   released as the pass moves on, so resident memory stays small however
@@ -38,7 +38,7 @@
 //! rewritten in place (or grown) while it was read is reported the same way.
 
 use crate::checksum::{self, Digests, HashSet, Hasher};
-use crate::reader::Bytes;
+use crate::io::reader::Bytes;
 use std::cell::Cell;
 use std::fs::{File, Metadata};
 use std::io::{self, Read};

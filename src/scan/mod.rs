@@ -11,11 +11,14 @@
 //! files. A failing file is a record with an error, never the end of the
 //! batch; a panic in a parser (a bug) is caught and reported the same way.
 
+pub mod discover;
+
 use crate::checksum::HashSet;
-use crate::discover::Target;
 use crate::formats;
-use crate::record::{Code, Issue, Probe, Record};
-use crate::source::Source;
+use crate::formats::Probe;
+use crate::io::source::Source;
+use crate::record::{Code, Issue, Record};
+use crate::scan::discover::Target;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io;
@@ -81,7 +84,7 @@ fn measure_file(path: &Path, display: String, hashes: HashSet, verify: bool) -> 
             let checked = catch_unwind(AssertUnwindSafe(|| {
                 crate::verify::verify_source(&source, &probe, hashes)
             }));
-            let mut record = Record::from_probe(display, source.len(), probe);
+            let mut record = probe.into_record(display, source.len());
             match checked {
                 Ok((outcome, digests)) => {
                     if let Some(d) = digests {
@@ -100,7 +103,7 @@ fn measure_file(path: &Path, display: String, hashes: HashSet, verify: bool) -> 
             record
         }
         Some(probe) => {
-            let mut record = Record::from_probe(display, source.len(), probe);
+            let mut record = probe.into_record(display, source.len());
             if hashes.any()
                 && let Some(d) = source.digest(hashes)
             {

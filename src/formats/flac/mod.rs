@@ -17,9 +17,13 @@
 
 use crate::checksum::hex;
 use crate::formats::push_unique;
-use crate::reader::{Bytes, Endian, Reader};
-use crate::record::{Code, DurationSource, FileFormat, Layout, Probe, SampleFormat};
+use crate::formats::{Layout, Probe};
+use crate::io::reader::{Bytes, Endian, Reader};
+use crate::record::{Code, DurationSource, FileFormat, SampleFormat};
 use crate::tags::vorbis::read_vorbis_comment;
+
+pub mod decoder;
+pub mod verify;
 
 const BE: Endian = Endian::Big;
 

@@ -7,12 +7,14 @@
 //! `fl64`, `alaw` and `ulaw` are measured; any other type is reported by its
 //! code and name, and its duration is not guessed.
 
-use crate::formats::chunks::{self, Chunks};
-use crate::formats::riff_text;
-use crate::formats::{chunk_name, push_unique};
-use crate::reader::{Bytes, Endian, Reader, fourcc_str};
-use crate::record::{Code, DurationSource, FileFormat, Layout, Probe, SampleFormat};
-use crate::verify::pcm::{Encoding, PcmLayout};
+use crate::formats::pcm::{Encoding, PcmLayout};
+use crate::formats::push_unique;
+use crate::formats::riff::chunk_name;
+use crate::formats::riff::chunks::{self, Chunks};
+use crate::formats::{Layout, Probe};
+use crate::io::reader::{Bytes, Endian, Reader, fourcc_str};
+use crate::record::{Code, DurationSource, FileFormat, SampleFormat};
+use crate::tags::riff;
 
 const BE: Endian = Endian::Big;
 
@@ -139,7 +141,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
                     // An ID3v2 tag in a chunk, as many taggers write it.
                     crate::tags::id3v2::read_id3v2(bytes, body.pos(), &mut p.tags);
                 }
-                riff_text::read_aiff_text(id, &mut body, &mut p.tags);
+                riff::read_aiff_text(id, &mut body, &mut p.tags);
             }
         }
     }

@@ -17,12 +17,13 @@
 //! At the end the decoded sample count is compared with STREAMINFO's total
 //! and the MD5 of the decoded audio with the STREAMINFO signature.
 
-use super::{Method, Outcome};
 use crate::checksum::hex;
-use crate::codec::flac::{Decoder, FrameError, Sample, Samples};
+use crate::formats::Outcome;
+use crate::formats::flac::decoder::{Decoder, FrameError, Sample, Samples};
 use crate::formats::flac::{StreamLayout, parse_frame_header};
-use crate::reader::Bytes;
+use crate::io::reader::Bytes;
 use crate::record::Code;
+use crate::record::Method;
 use md5::{Digest, Md5};
 
 /// How far past damage the next frame header is searched for.

@@ -9,7 +9,7 @@
 //! [`MAX_CHUNKS`] chunks so a file of millions of empty chunks cannot stall
 //! a scan.
 
-use crate::reader::{Bytes, Endian, Reader, fourcc_str};
+use crate::io::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, Findings};
 
 /// Most chunks walked in one file.

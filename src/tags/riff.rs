@@ -7,7 +7,7 @@
 //! taken as an ISRC only when it has the ISRC's shape; and the strings have
 //! no declared encoding, so UTF-8 is tried first and Latin-1 otherwise.
 
-use crate::reader::{Endian, Reader};
+use crate::io::reader::{Endian, Reader};
 use crate::tags::{Field, Tags};
 
 /// Largest single string read from these chunks.
