@@ -5,7 +5,7 @@
 #   scripts/compare-outputs.sh save DIR [BIN]   run every command below, write DIR
 #   scripts/compare-outputs.sh diff DIR [BIN]   run them again and diff with DIR
 #
-# BIN defaults to target/release/ddexprobe (built if missing). The runs cover
+# BIN defaults to target/release/ddexprobe, built first. The runs cover
 # `scan --format ndjson` with and without `--verify` over testdata/ and every
 # file under ../shared/corpora (`--all`, so content decides, not names),
 # `check` in every report format and profile over the readiness catalog and
@@ -18,13 +18,14 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-}
 dir=${2:-}
-bin=${3:-target/release/ddexprobe}
+bin=${3:-}
 if [ -z "$mode" ] || [ -z "$dir" ]; then
   sed -n '2,16p' "$0" >&2
   exit 2
 fi
-if [ ! -x "$bin" ]; then
-  cargo build --release --quiet
+if [ -z "$bin" ]; then
+  cargo build --release --quiet --bin ddexprobe
+  bin=target/release/ddexprobe
 fi
 bin=$(realpath "$bin")
 corpora=../shared/corpora
