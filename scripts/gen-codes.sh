@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerate src/readiness/code_lists.rs, the ISO 3166-1 alpha-2 country codes
-# and ISO 639-1 language codes used by src/readiness/codes.rs, from the
+# Regenerate src/metadata/code_lists.rs, the ISO 3166-1 alpha-2 country codes
+# and ISO 639-1 language codes used by src/metadata/identifiers.rs, from the
 # official DDEX ERN 3.4 code-list schemas iso3166a2.xsd and iso639a2.xsd.
 #
 # Usage (from the repository root):
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 xsd_dir="${1:-../shared/ddex/xsd/ern34}"
-out="src/readiness/code_lists.rs"
+out="src/metadata/code_lists.rs"
 
 python3 - "$xsd_dir" "$out" <<'PY'
 import re

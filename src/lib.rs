@@ -21,11 +21,11 @@ pub mod duration;
 pub mod ern;
 pub mod formats;
 pub mod io;
+pub mod metadata;
 pub mod output;
 pub mod readiness;
 pub mod record;
 pub mod scan;
-pub mod sidecar;
 pub mod tags;
 pub mod verify;
 

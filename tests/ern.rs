@@ -9,8 +9,8 @@
 //! when `DDEXPROBE_REQUIRE_XSD=1` (as in `.ci/run`).
 
 use ddexprobe::ern::{self, Asset, Fragment, Hash, Version};
+use ddexprobe::metadata::load_sidecar;
 use ddexprobe::readiness::assess::merged;
-use ddexprobe::sidecar::read::load_sidecar;
 use ddexprobe::{HashSet, probe_file};
 use std::path::{Path, PathBuf};
 use std::process::Command;

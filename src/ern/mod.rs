@@ -14,6 +14,7 @@
 pub mod ern34;
 pub mod ern43;
 
+use crate::metadata::Metadata;
 use crate::record::Record;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -58,7 +59,7 @@ pub struct Asset {
     /// The measured record (its `md5`/`sha256` are used for `HashSum`).
     pub record: Record,
     /// Merged metadata by dotted field name
-    /// ([`crate::readiness::assess::merged`]).
+    /// ([`crate::metadata::merge`]).
     pub fields: BTreeMap<String, Value>,
     /// The file's path as the message names it (`FilePath`/`URI`), `/`-separated.
     pub file_path: String,
@@ -69,6 +70,29 @@ pub struct Asset {
 }
 
 impl Asset {
+    /// The asset of a measured file and what is declared for it, numbered
+    /// later ([`number`]); `Err` says why the file cannot be described (an
+    /// error in the file, or metadata that cannot be read).
+    pub fn describe(record: &Record, declared: Option<&Metadata>) -> Result<Asset, String> {
+        if let Some(e) = record.errors.first() {
+            return Err(format!("{}: {}: {}", record.path, e.code, e.message));
+        }
+        if let Some(e) = declared.and_then(|d| d.error.clone()) {
+            return Err(e);
+        }
+        Ok(Asset {
+            fields: crate::metadata::merge(
+                record,
+                declared.map(|d| d.fields.clone()).unwrap_or_default(),
+            )
+            .fields,
+            file_path: record.path.replace('\\', "/"),
+            record: record.clone(),
+            resource_reference: String::new(),
+            technical_reference: String::new(),
+        })
+    }
+
     /// A text field of the merged metadata.
     pub fn text(&self, field: &str) -> Option<String> {
         match self.fields.get(field)? {

@@ -1,7 +1,9 @@
 //! Reading files: the bounded byte views every parser reads through
 //! ([`reader`]) and the file source behind them ([`source`]: whole files,
 //! memory-mapped or read, or a head and a tail window for header-only
-//! scans, hashed in the same pass).
+//! scans, hashed in the same pass), and writing files whole or not at all
+//! ([`atomic`]).
 
+pub mod atomic;
 pub mod reader;
 pub mod source;

@@ -10,7 +10,7 @@
 //!   needs bytes between the windows, the file is opened whole and probed
 //!   again (see [`crate::io::reader::Bytes`]).
 //! * Whole regular files of [`MAP_THRESHOLD`] bytes or more are memory-mapped
-//!   with memmap2 and hashed straight from the mapping; hashed pages are
+//!   (once the program allows it: [`install_sigbus_guard`]) with memmap2 and hashed straight from the mapping; hashed pages are
 //!   released as the pass moves on, so resident memory stays small however
 //!   large the file.
 //! * Smaller files, and anything that is not a regular file, are read into
@@ -19,8 +19,10 @@
 //! # A file truncated while it is mapped
 //!
 //! When another process truncates a mapped file, touching a page past the new
-//! end raises `SIGBUS`, which would kill the whole batch. ddexprobe installs,
-//! once, a `SIGBUS` handler that knows every live mapping (a fixed table of
+//! end raises `SIGBUS`, which would kill the whole batch. Files are mapped
+//! only after the program has called [`install_sigbus_guard`] (the
+//! `ddexprobe` binary does, first thing), which installs, once, a `SIGBUS`
+//! handler that knows every live mapping (a fixed table of
 //! atomics, written before and cleared after each mapping's use, so the
 //! handler takes no lock). A fault inside one of our mappings is answered by
 //! mapping anonymous zero pages over the rest of that mapping
@@ -62,6 +64,21 @@ const RELEASE_STEP: usize = 8 << 20;
 
 /// Largest non-regular file (pipe, device) read into memory.
 pub const MAX_UNMAPPED_READ: u64 = 1 << 30;
+
+/// Let large files be memory-mapped from now on, by installing (once) the
+/// process-wide `SIGBUS` handler that makes a mapped file truncated by
+/// another process a `file_changed` finding instead of a crash (see the
+/// module documentation). Returns whether mapping is on.
+///
+/// This is the program's choice, made once in `main`: a program that never
+/// calls it gets its files read into memory, never mapped, and keeps its
+/// signal handlers as they are.
+pub fn install_sigbus_guard() -> bool {
+    #[cfg(unix)]
+    return guard::install();
+    #[cfg(not(unix))]
+    return false;
+}
 
 /// The bytes of one file, and how to tell whether it changed underneath us.
 pub struct Source {
@@ -321,7 +338,6 @@ mod guard {
         /// Map `file`, or `None` when the handler is unavailable or the
         /// table is full (the caller then reads the file instead).
         pub fn new(file: &File) -> io::Result<Option<GuardedMap>> {
-            INSTALL.call_once(install_handler);
             if !INSTALLED.load(Ordering::Acquire) {
                 return Ok(None);
             }
@@ -387,6 +403,12 @@ mod guard {
                 .compare_exchange(FREE, CLAIMED, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
         })
+    }
+
+    /// Install the handler (once); whether it is in place.
+    pub fn install() -> bool {
+        INSTALL.call_once(install_handler);
+        INSTALLED.load(Ordering::Acquire)
     }
 
     fn install_handler() {
@@ -467,6 +489,7 @@ mod tests {
 
     #[test]
     fn small_files_are_read_large_ones_mapped() {
+        assert!(install_sigbus_guard());
         let dir = tempfile::tempdir().unwrap();
         let small = dir.path().join("small");
         std::fs::write(&small, b"RIFF").unwrap();
@@ -498,6 +521,7 @@ mod tests {
     #[test]
     #[cfg(target_os = "linux")]
     fn truncation_while_mapped_is_survived_and_reported() {
+        assert!(install_sigbus_guard());
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("shrinks");
         let mut f = File::create(&path).unwrap();

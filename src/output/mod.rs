@@ -9,6 +9,7 @@
 mod csv;
 mod json;
 pub mod reports;
+pub mod sidecar;
 mod table;
 mod text;
 

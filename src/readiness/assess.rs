@@ -17,16 +17,15 @@
 //! empty category counts as met. `isReady` needs 100 and no invalid field.
 
 use super::profile::{P_LINE, PARENTAL_WARNINGS, Profile};
-use super::{CategoryScores, InvalidField, Report, codes};
+use super::{CategoryScores, InvalidField, Report};
+use crate::metadata::Metadata;
+use crate::metadata::identifiers as codes;
+use crate::metadata::merge::{
+    self, BIT_DEPTH, Conflict, DURATION, FILE_FORMAT, Merged, SAMPLE_RATE, present,
+};
 use crate::record::Record;
-use crate::sidecar::read::Metadata;
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-const SAMPLE_RATE: &str = "technicalResourceDetails.sampleRate";
-const BIT_DEPTH: &str = "technicalResourceDetails.bitDepth";
-const FILE_FORMAT: &str = "technicalResourceDetails.fileFormat";
-const DURATION: &str = "ddexMetadata.duration";
 
 /// A report being built: every finding comes with a suggestion.
 struct Builder {
@@ -78,25 +77,6 @@ impl Builder {
                 && self.ok("soundRecordingDetails.pLine.pLineText");
         }
         self.fields.get(field).is_some_and(present) && !self.is_invalid(field)
-    }
-}
-
-/// Whether a value says something: not null, not an empty string or list.
-fn present(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::String(s) => !s.trim().is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        _ => true,
-    }
-}
-
-/// A number, or a string holding one.
-fn number(v: &Value) -> Option<u64> {
-    match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
     }
 }
 
@@ -181,8 +161,8 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
         ));
     }
 
-    merge_measured(record, &mut b);
-    merge_tags(record, &mut b);
+    let merged = merge::merge(record, std::mem::take(&mut b.fields));
+    judge_merge(merged, &mut b);
     validate(record, profile, &mut b);
 
     // Missing fields.
@@ -256,15 +236,54 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
 /// (a declared value that contradicts the measurement is replaced by the
 /// measurement). What `ddexprobe ern` writes.
 pub fn merged(record: &Record, declared: Option<&Metadata>) -> BTreeMap<String, Value> {
-    let mut b = Builder {
-        fields: declared.map(|m| m.fields.clone()).unwrap_or_default(),
-        invalid: Vec::new(),
-        warnings: Vec::new(),
-        suggestions: Vec::new(),
-    };
-    merge_measured(record, &mut b);
-    merge_tags(record, &mut b);
-    b.fields
+    merge::merge(
+        record,
+        declared.map(|m| m.fields.clone()).unwrap_or_default(),
+    )
+    .fields
+}
+
+/// Take the merged fields, with an invalid field for each contradiction
+/// with the measurement and a warning for each field taken from tags.
+fn judge_merge(merged: Merged, b: &mut Builder) {
+    let shown = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    for c in merged.contradictions {
+        let field = c.field.as_str();
+        match c.conflict {
+            Conflict::Differs { measured } => b.invalid(
+                field,
+                format!(
+                    "declared {}, measured {}",
+                    shown(&c.declared),
+                    shown(&measured)
+                ),
+                c.declared.clone(),
+                format!(
+                    "Correct {field} to {} (measured from the file)",
+                    shown(&measured)
+                ),
+            ),
+            Conflict::NotADuration { why, measured } => b.invalid(
+                field,
+                why.unwrap_or_else(|| "must be an ISO 8601 duration string".to_string()),
+                c.declared.clone(),
+                format!("Write the duration in ISO 8601, e.g. {measured} (measured)"),
+            ),
+        }
+    }
+    b.fields = merged.fields;
+    for t in merged.from_tags {
+        b.warn(
+            format!(
+                "{} '{}' is taken from {}, not from the sidecar",
+                t.field, t.value, t.from
+            ),
+            format!(
+                "Add {} to the sidecar so the delivery does not depend on embedded tags",
+                t.field
+            ),
+        );
+    }
 }
 
 /// `(met, items)` per category -> the score and the category scores, each
@@ -296,135 +315,6 @@ pub fn score(
             technical: round(100 * t, tn),
         },
     )
-}
-
-/// Fill the technical fields and the duration from the measurement, and
-/// flag declared values that contradict it.
-fn merge_measured(record: &Record, b: &mut Builder) {
-    let measured: [(&str, Option<Value>); 5] = [
-        (
-            FILE_FORMAT,
-            record.file_format.map(|f| Value::from(f.as_str())),
-        ),
-        (SAMPLE_RATE, record.sample_rate.map(Value::from)),
-        (BIT_DEPTH, record.bit_depth.map(Value::from)),
-        (
-            "technicalResourceDetails.numberOfChannels",
-            record.number_of_channels.map(Value::from),
-        ),
-        (
-            "technicalResourceDetails.audioCodec",
-            record.audio_codec.clone().map(Value::from),
-        ),
-    ];
-    for (field, value) in measured {
-        let Some(value) = value else { continue };
-        match b.fields.get(field).cloned() {
-            Some(declared) if present(&declared) => {
-                let agree = match (number(&declared), number(&value)) {
-                    (Some(a), Some(m)) => a == m,
-                    _ => match (declared.as_str(), value.as_str()) {
-                        (Some(a), Some(m)) => a.trim().eq_ignore_ascii_case(m),
-                        _ => false,
-                    },
-                };
-                if !agree {
-                    let shown =
-                        |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
-                    b.invalid(
-                        field,
-                        format!("declared {}, measured {}", shown(&declared), shown(&value)),
-                        declared.clone(),
-                        format!(
-                            "Correct {field} to {} (measured from the file)",
-                            shown(&value)
-                        ),
-                    );
-                    b.fields.insert(field.to_string(), value);
-                }
-            }
-            _ => {
-                b.fields.insert(field.to_string(), value);
-            }
-        }
-    }
-    // The duration, compared to the second.
-    let measured_ms = match (record.total_samples, record.sample_rate) {
-        (Some(n), Some(rate)) => {
-            crate::duration::millis(n, rate).and_then(|m| u64::try_from(m).ok())
-        }
-        _ => None,
-    };
-    match (
-        b.fields.get(DURATION).cloned(),
-        measured_ms,
-        &record.duration,
-    ) {
-        (Some(declared), Some(ms), Some(iso)) if present(&declared) => {
-            match declared.as_str().map(codes::iso8601_duration) {
-                Some(Ok(d)) => {
-                    if (d + 500) / 1000 != (ms + 500) / 1000 {
-                        b.invalid(
-                            DURATION,
-                            format!(
-                                "declared {}, measured {iso}",
-                                declared.as_str().unwrap_or_default()
-                            ),
-                            declared.clone(),
-                            format!("Correct {DURATION} to {iso} (measured from the file)"),
-                        );
-                    }
-                }
-                Some(Err(why)) => b.invalid(
-                    DURATION,
-                    why,
-                    declared.clone(),
-                    format!("Write the duration in ISO 8601, e.g. {iso} (measured)"),
-                ),
-                None => b.invalid(
-                    DURATION,
-                    "must be an ISO 8601 duration string",
-                    declared.clone(),
-                    format!("Write the duration in ISO 8601, e.g. {iso} (measured)"),
-                ),
-            }
-        }
-        (declared, _, Some(iso)) if !declared.as_ref().is_some_and(present) => {
-            b.fields
-                .insert(DURATION.to_string(), Value::from(iso.clone()));
-        }
-        _ => {}
-    }
-}
-
-/// Fill what the declared metadata lacks from the file's embedded tags.
-fn merge_tags(record: &Record, b: &mut Builder) {
-    let tags = &record.tags;
-    let from = if tags.sources.is_empty() {
-        "the file's tags".to_string()
-    } else {
-        format!("the file's {} tags", tags.sources.join(", "))
-    };
-    let candidates = [
-        ("soundRecordingDetails.isrc", &tags.isrc),
-        ("ddexMetadata.title", &tags.title),
-        ("ddexMetadata.displayArtist", &tags.artist),
-        ("soundRecordingDetails.genre", &tags.genre),
-    ];
-    for (field, value) in candidates {
-        if let Some(v) = value
-            && !v.trim().is_empty()
-            && !b.fields.get(field).is_some_and(present)
-        {
-            b.fields.insert(field.to_string(), Value::from(v.clone()));
-            b.warn(
-                format!("{field} '{v}' is taken from {from}, not from the sidecar"),
-                format!(
-                    "Add {field} to the sidecar so the delivery does not depend on embedded tags"
-                ),
-            );
-        }
-    }
 }
 
 /// Every rule of the profile on the merged values.

@@ -5,7 +5,6 @@
 //! record, judged by a delivery profile.
 
 pub mod assess;
-pub mod codes;
 pub mod profile;
 
 use serde::Serialize;

@@ -166,7 +166,7 @@ impl ProfileFile {
         p.name = self.name.unwrap_or(stem);
         for list in [&self.required, &self.recommended].into_iter().flatten() {
             for f in list {
-                if f != P_LINE && !crate::sidecar::read::FIELDS.contains(&f.as_str()) {
+                if f != P_LINE && !crate::metadata::FIELDS.contains(&f.as_str()) {
                     return Err(format!("'{f}' is not a field of the asset metadata"));
                 }
             }

@@ -19,8 +19,7 @@
 use serde_json::Value;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-#[path = "code_lists.rs"]
-mod code_lists;
+use super::code_lists;
 
 pub use code_lists::{ISO_639_1, ISO_3166_ALPHA2};
 

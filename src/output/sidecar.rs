@@ -19,15 +19,15 @@
 //! sidecar; files with warnings only get one.
 
 use crate::checksum::HashSet;
+use crate::io::atomic::{self, Replace, WriteError};
 use crate::record::Record;
 use crate::scan::discover::Target;
 use crate::scan::{ScanOptions, probe_file, verify_file};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::{self, File, Metadata};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -283,44 +283,6 @@ fn up_to_date(sidecar: &serde_json::Value, stamp: &Stamp, hashes: HashSet) -> bo
 
 const NOT_OURS: &str = "exists and was not written by ddexprobe; not overwritten";
 
-/// Write `text` to `dest` through a temporary file in the same directory.
-/// `replace`: `dest` is a sidecar of ours that may be replaced; otherwise it
-/// must not exist, and one that appeared meanwhile is left alone.
-fn write_atomic(dest: &Path, text: &str, replace: bool) -> Result<(), String> {
-    let mut name = OsString::from(".");
-    name.push(dest.file_name().unwrap_or_default());
-    name.push(format!(".{}.tmp", std::process::id()));
-    let temp = dest.with_file_name(name);
-    let result = (|| {
-        let mut f =
-            File::create(&temp).map_err(|e| format!("cannot create {}: {e}", temp.display()))?;
-        f.write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
-        drop(f);
-        if !replace {
-            // A hard link fails when the destination exists, where a rename
-            // would replace it: no file created since the check is lost.
-            match fs::hard_link(&temp, dest) {
-                Ok(()) => {
-                    let _ = fs::remove_file(&temp);
-                    return Ok(());
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    return Err(format!("{}: {NOT_OURS}", dest.display()));
-                }
-                // File systems without hard links: rename instead.
-                Err(_) => {}
-            }
-        }
-        fs::rename(&temp, dest)
-            .map_err(|e| format!("cannot move {} into place: {e}", dest.display()))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
-}
-
 /// Measure `target` and write its sidecar at `dest`, unless an up-to-date
 /// sidecar is there already.
 pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
@@ -369,9 +331,15 @@ pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
     {
         return Outcome::Failed(format!("cannot create {}: {e}", parent.display()));
     }
-    match write_atomic(dest, &text, replace) {
+    let replace = if replace {
+        Replace::Allow
+    } else {
+        Replace::Never
+    };
+    match atomic::write_file(dest, text.as_bytes(), replace) {
         Ok(()) => Outcome::Written,
-        Err(why) => Outcome::Failed(why),
+        Err(WriteError::Exists) => Outcome::Failed(format!("{}: {NOT_OURS}", dest.display())),
+        Err(WriteError::Io(why)) => Outcome::Failed(why),
     }
 }
 
@@ -398,25 +366,21 @@ pub fn write_all(targets: &[Target], opts: ScanOptions, out_dir: Option<&Path>) 
         }
     }
 
-    let run = || -> Vec<Option<Outcome>> {
-        targets
-            .par_iter()
-            .zip(plan.par_iter())
-            .with_max_len(1)
-            .map(|(t, p)| match p {
-                None => None,
-                Some(Err(why)) => Some(Outcome::Failed(why.clone())),
-                Some(Ok(dest)) => Some(write_one(t, dest, opts)),
-            })
-            .collect()
-    };
-    let outcomes = match rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .build()
-    {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
-    };
+    let mut outcomes = Vec::with_capacity(targets.len());
+    // Collecting into memory cannot fail.
+    let _ = crate::scan::map::ordered(
+        targets.len(),
+        opts.jobs,
+        |i| match &plan[i] {
+            None => None,
+            Some(Err(why)) => Some(Outcome::Failed(why.clone())),
+            Some(Ok(dest)) => Some(write_one(&targets[i], dest, opts)),
+        },
+        |o| {
+            outcomes.push(o);
+            Ok(())
+        },
+    );
 
     let mut report = Report::default();
     for (t, o) in targets.iter().zip(outcomes) {

@@ -1,0 +1,15 @@
+//! The `ddexprobe` binary's side: parse flags ([`args`]) into a validated
+//! configuration ([`config`]), call the library once per command, print
+//! what people read on standard error ([`messages`], [`progress`]), and map
+//! the outcome to an exit code ([`exit`]). Nothing here measures, judges or
+//! writes documents: that is the library's.
+
+pub mod args;
+pub mod check;
+pub mod config;
+pub mod ern;
+pub mod exit;
+pub mod messages;
+pub mod progress;
+pub mod scan;
+pub mod sidecar;

@@ -1,0 +1,233 @@
+//! Descriptive metadata: what people declare about each recording, in JSON
+//! sidecars beside the audio ([`sidecar`]) or catalog manifests
+//! ([`manifest`]: JSON keyed by path, or CSV with dotted column names),
+//! merged with what was measured ([`merge`], which returns contradictions
+//! as data), and the identifier rules every consumer shares
+//! ([`identifiers`]: ISRC, ISWC, languages, countries, durations).
+//! [`crate::readiness`] judges the merged metadata, [`crate::ern`] writes it.
+//!
+//! Every source is flattened into dotted field names
+//! (`soundRecordingDetails.pLine.year`), so a sidecar, a manifest row and
+//! a spreadsheet column say the same thing the same way, and the rules in
+//! [`crate::readiness`] look fields up by name. Keys that are not fields of
+//! the asset shape are kept as warnings with the closest field name, so a
+//! typo like `displayArtits` cannot pass silently.
+
+mod code_lists;
+pub mod identifiers;
+pub mod manifest;
+pub mod merge;
+pub mod sidecar;
+
+pub use manifest::{Manifest, normalize};
+pub use merge::{Merged, merge};
+pub use sidecar::{load_sidecar, orphans, parse_sidecar};
+
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every field of the asset metadata shape.
+pub const FIELDS: &[&str] = &[
+    "ddexMetadata.resourceReference",
+    "ddexMetadata.title",
+    "ddexMetadata.displayArtist",
+    "ddexMetadata.languageOfPerformance",
+    "ddexMetadata.duration",
+    "ddexMetadata.parentalWarningType",
+    "technicalResourceDetails.fileFormat",
+    "technicalResourceDetails.sampleRate",
+    "technicalResourceDetails.bitDepth",
+    "technicalResourceDetails.numberOfChannels",
+    "technicalResourceDetails.audioCodec",
+    "soundRecordingDetails.isrc",
+    "soundRecordingDetails.pLine.year",
+    "soundRecordingDetails.pLine.pLineText",
+    "soundRecordingDetails.genre",
+    "soundRecordingDetails.subGenre",
+    "musicalWorkReference.workId",
+    "musicalWorkReference.iswc",
+    "musicalWorkReference.composers",
+    "musicalWorkReference.publishers",
+];
+
+/// Top-level keys of technical sidecars that are not descriptive metadata:
+/// accepted and ignored.
+const IGNORED: &[&str] = &["file", "generatedBy"];
+
+/// Where each asset's declared metadata comes from: the sidecar beside
+/// each audio file, or one catalog manifest for all of them.
+#[derive(Debug)]
+pub enum Declarations {
+    /// `track01.json` or `track01.wav.json` beside `track01.wav`.
+    Sidecars,
+    /// Entries of a manifest, by the path the scan gives each file.
+    Manifest(Manifest),
+}
+
+impl Declarations {
+    /// The manifest at `path`, or sidecars when there is none.
+    pub fn load(manifest: Option<&Path>) -> Result<Declarations, String> {
+        Ok(match manifest {
+            Some(path) => Declarations::Manifest(Manifest::load(path)?),
+            None => Declarations::Sidecars,
+        })
+    }
+
+    /// What is declared for the audio file at `audio`, which the scan names
+    /// `key`.
+    pub fn for_file(&self, audio: &Path, key: &str) -> Option<Metadata> {
+        match self {
+            Declarations::Sidecars => load_sidecar(audio),
+            Declarations::Manifest(m) => m.get(key).cloned(),
+        }
+    }
+}
+
+/// Where a metadata value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A sidecar or a manifest entry (its path).
+    Declared(String),
+    /// The audio file's embedded tags (their format).
+    Tags(String),
+    /// Measured from the audio.
+    Measured,
+}
+
+/// The metadata of one asset: dotted field name to value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
+    /// Declared values by field.
+    pub fields: BTreeMap<String, Value>,
+    /// Where the declared values come from (the sidecar or manifest).
+    pub source: Option<String>,
+    /// Problems with the source: unknown keys, duplicate sidecars.
+    pub warnings: Vec<String>,
+    /// Why the source could not be read (invalid JSON with line and
+    /// column), when it could not.
+    pub error: Option<String>,
+}
+
+/// Flatten a JSON object into `metadata`, reporting keys that are not
+/// fields of the asset shape.
+pub fn flatten_into(obj: &Map<String, Value>, metadata: &mut Metadata) {
+    fn walk(prefix: &str, obj: &Map<String, Value>, m: &mut Metadata) {
+        for (k, v) in obj {
+            let name = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            if prefix.is_empty() && IGNORED.contains(&k.as_str()) {
+                continue;
+            }
+            match v {
+                Value::Object(inner) if is_group(&name) => walk(&name, inner, m),
+                _ if FIELDS.contains(&name.as_str()) => {
+                    if !v.is_null() {
+                        m.fields.insert(name, v.clone());
+                    }
+                }
+                _ => m.warnings.push(unknown_key(&name)),
+            }
+        }
+    }
+    walk("", obj, metadata);
+}
+
+/// Whether `name` is an object of the shape (`ddexMetadata`, `soundRecordingDetails.pLine`...).
+fn is_group(name: &str) -> bool {
+    FIELDS
+        .iter()
+        .any(|f| f.len() > name.len() && f.starts_with(name) && f.as_bytes()[name.len()] == b'.')
+}
+
+pub(crate) fn unknown_key(name: &str) -> String {
+    let closest = FIELDS
+        .iter()
+        .map(|f| (edit_distance(&name.to_lowercase(), &f.to_lowercase()), *f))
+        .min();
+    match closest {
+        Some((d, f)) if d <= 3 => {
+            format!("unknown key '{name}' is ignored (did you mean '{f}'?)")
+        }
+        _ => format!("unknown key '{name}' is ignored: it is not a field of the asset metadata"),
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sidecars_flatten_and_typos_are_named() {
+        let m = parse_sidecar(
+            r#"{"ddexMetadata": {"title": "Song", "displayArtits": "X"},
+                "soundRecordingDetails": {"pLine": {"year": 2020, "pLineText": "Label"}},
+                "generatedBy": {"tool": "ddexprobe"}}"#,
+            "a.json",
+        );
+        assert_eq!(m.fields["ddexMetadata.title"], "Song");
+        assert_eq!(m.fields["soundRecordingDetails.pLine.year"], 2020);
+        assert_eq!(m.warnings.len(), 1);
+        assert!(
+            m.warnings[0].contains("did you mean 'ddexMetadata.displayArtist'"),
+            "{:?}",
+            m.warnings
+        );
+    }
+
+    #[test]
+    fn invalid_json_names_line_and_column() {
+        let m = parse_sidecar(
+            "{\n  \"ddexMetadata\": {\n    \"title\": \"x\",\n  }\n}",
+            "t.json",
+        );
+        let e = m.error.unwrap();
+        assert!(e.contains("line 4, column 3"), "{e}");
+    }
+
+    #[test]
+    fn csv_manifest_rows_by_path() {
+        let csv = "path,soundRecordingDetails.isrc,technicalResourceDetails.sampleRate,musicalWorkReference.composers,ddexMetadata.titel\n\
+                   ./a/b.wav,USRC17607839,44100,A; B,x\n";
+        let m = Manifest::from_csv(csv, "m.csv").unwrap();
+        let e = m.get("a/b.wav").unwrap();
+        assert_eq!(e.fields["technicalResourceDetails.sampleRate"], 44100);
+        assert_eq!(
+            e.fields["musicalWorkReference.composers"],
+            serde_json::json!(["A", "B"])
+        );
+        assert!(e.warnings[0].contains("ddexMetadata.title"));
+        assert_eq!(e.source.as_deref(), Some("m.csv line 2"));
+    }
+
+    #[test]
+    fn json_manifest_entries() {
+        let m = Manifest::from_json(
+            r#"{"x.flac": {"ddexMetadata": {"title": "T"}}, "y.wav": 3}"#,
+            "m.json",
+        )
+        .unwrap();
+        assert_eq!(m.get("x.flac").unwrap().fields["ddexMetadata.title"], "T");
+        assert!(m.get("y.wav").unwrap().error.is_some());
+        assert!(Manifest::from_json("[1]", "m.json").is_err());
+    }
+}

@@ -1,0 +1,105 @@
+//! JSON sidecars: `track01.json` or `track01.wav.json` beside
+//! `track01.wav`, in the asset metadata shape, and the metadata files that
+//! describe no audio file.
+
+use super::{Metadata, flatten_into};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Parse a sidecar's text. Invalid JSON, or JSON that is not an object, is
+/// an `error` naming the line and column.
+pub fn parse_sidecar(text: &str, source: &str) -> Metadata {
+    let mut m = Metadata {
+        source: Some(source.to_string()),
+        ..Metadata::default()
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(obj)) => flatten_into(&obj, &mut m),
+        Ok(_) => m.error = Some(format!("{source}: the sidecar is not a JSON object")),
+        Err(e) => {
+            m.error = Some(format!(
+                "{source}: invalid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+        }
+    }
+    m
+}
+
+/// The sidecar files that may describe `audio`: `track01.json` and
+/// `track01.wav.json`.
+pub fn candidates(audio: &Path) -> [PathBuf; 2] {
+    let mut long = audio.as_os_str().to_owned();
+    long.push(".json");
+    [audio.with_extension("json"), PathBuf::from(long)]
+}
+
+/// Largest sidecar read (a sidecar is a few hundred bytes).
+const MAX_SIDECAR: u64 = 1 << 20;
+
+/// Read the sidecar of `audio`, if it has one. When both `track01.json` and
+/// `track01.wav.json` exist, the more specific `track01.wav.json` is used
+/// and a warning says so.
+pub fn load_sidecar(audio: &Path) -> Option<Metadata> {
+    let [short, long] = candidates(audio);
+    let exists = |p: &Path| p.is_file() && p != audio;
+    let (chosen, other) = match (exists(&short), exists(&long)) {
+        (_, true) => (long, exists(&short).then_some(short)),
+        (true, false) => (short, None),
+        (false, false) => return None,
+    };
+    let shown = chosen.display().to_string();
+    let mut m = match std::fs::metadata(&chosen) {
+        Ok(meta) if meta.len() > MAX_SIDECAR => Metadata {
+            source: Some(shown.clone()),
+            error: Some(format!(
+                "{shown}: {} bytes is too large for a sidecar",
+                meta.len()
+            )),
+            ..Metadata::default()
+        },
+        _ => match std::fs::read_to_string(&chosen) {
+            Ok(text) => parse_sidecar(&text, &shown),
+            Err(e) => Metadata {
+                source: Some(shown.clone()),
+                error: Some(format!("{shown}: cannot be read: {e}")),
+                ..Metadata::default()
+            },
+        },
+    };
+    if let Some(other) = other {
+        m.warnings.push(format!(
+            "both {} and {shown} exist: {shown} is used",
+            other.display()
+        ));
+    }
+    Some(m)
+}
+
+/// JSON files under `roots` that are neither sidecars of `audio` nor
+/// technical sidecars: sidecars for no audio file.
+pub fn orphans(roots: &[PathBuf], audio: &[PathBuf]) -> Vec<PathBuf> {
+    let claimed: std::collections::HashSet<PathBuf> =
+        audio.iter().flat_map(|a| candidates(a)).collect();
+    let mut found = Vec::new();
+    for root in roots.iter().filter(|r| r.is_dir()) {
+        for entry in walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .flatten()
+        {
+            let p = entry.path();
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file()
+                && name.ends_with(".json")
+                && !name.ends_with(".technical.json")
+                && !claimed.contains(p)
+            {
+                found.push(p.to_path_buf());
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,117 @@
+//! Measuring one file: open it ([`crate::io::source`]), probe it
+//! ([`crate::formats`]), verify its audio when asked ([`crate::verify`]) and
+//! hash it, in one read. A failing file is a record with an error, never a
+//! panic: a panic in a parser (a bug) is caught and reported the same way.
+
+use crate::checksum::HashSet;
+use crate::formats::{self, Probe};
+use crate::io::source::Source;
+use crate::record::{Code, Issue, Record};
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+fn run_probe(source: &Source, ext: Option<&str>) -> Option<Probe> {
+    catch_unwind(AssertUnwindSafe(|| {
+        formats::probe_bytes(source.bytes(), ext)
+    }))
+    .ok()
+}
+
+/// Measure one file on disk.
+///
+/// Without digests only the file's first and last KiB are read; when the
+/// parser needs more, the file is opened whole and probed again.
+pub fn probe_file(path: &Path, display: String, hashes: HashSet) -> Record {
+    measure_file(path, display, hashes, false)
+}
+
+/// Measure one file and verify its audio: every frame is read and checked
+/// ([`crate::verify`]), and the digests are computed in the same pass over
+/// PCM data.
+pub fn verify_file(path: &Path, display: String, hashes: HashSet) -> Record {
+    measure_file(path, display, hashes, true)
+}
+
+pub(crate) fn measure_file(path: &Path, display: String, hashes: HashSet, verify: bool) -> Record {
+    let open = |whole: bool| {
+        if whole {
+            Source::open(path)
+        } else {
+            Source::open_windows(path)
+        }
+    };
+    let failed = |e: io::Error| {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Record::failed(
+            display.clone(),
+            size,
+            Code::ReadError,
+            format!("cannot read the file: {e}"),
+        )
+    };
+    let ext = path.extension().and_then(|e| e.to_str());
+    let mut source = match open(hashes.any() || verify) {
+        Ok(s) => s,
+        Err(e) => return failed(e),
+    };
+    let mut probed = run_probe(&source, ext);
+    if source.needs_whole() {
+        source = match open(true) {
+            Ok(s) => s,
+            Err(e) => return failed(e),
+        };
+        probed = run_probe(&source, ext);
+    }
+    let mut record = match probed {
+        Some(probe) if verify && probe.file_format.is_some() => {
+            let checked = catch_unwind(AssertUnwindSafe(|| {
+                crate::verify::verify_source(&source, &probe, hashes)
+            }));
+            let mut record = probe.into_record(display, source.len());
+            match checked {
+                Ok((outcome, digests)) => {
+                    if let Some(d) = digests {
+                        record.md5 = d.md5;
+                        record.sha256 = d.sha256;
+                    }
+                    crate::verify::apply(&mut record, outcome);
+                }
+                Err(_) => record.errors.push(Issue {
+                    code: Code::DecodeError,
+                    message:
+                        "internal error while verifying this file (please report it with the file)"
+                            .to_string(),
+                }),
+            }
+            record
+        }
+        Some(probe) => {
+            let mut record = probe.into_record(display, source.len());
+            if hashes.any()
+                && let Some(d) = source.digest(hashes)
+            {
+                record.md5 = d.md5;
+                record.sha256 = d.sha256;
+            }
+            record
+        }
+        None => Record::failed(
+            display,
+            source.len(),
+            Code::InvalidHeader,
+            "internal error while parsing this file (please report it with the file)".to_string(),
+        ),
+    };
+    if let Some(why) = source.changed() {
+        // What was read may not be the file's: keep no figure from it.
+        record.md5 = None;
+        record.sha256 = None;
+        record.pcm_md5 = None;
+        record.errors.push(Issue {
+            code: Code::FileChanged,
+            message: why,
+        });
+    }
+    record
+}

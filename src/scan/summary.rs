@@ -1,0 +1,124 @@
+//! The closing summary of a scan: counts by format, code and verification
+//! status, the total duration, and groups of duplicate masters.
+
+use crate::record::Record;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// What a scan found, for the closing summary.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Records emitted.
+    pub files: u64,
+    /// Files per `fileFormat` (`unrecognised` for none).
+    pub formats: BTreeMap<String, u64>,
+    /// Files with at least one error.
+    pub files_with_errors: u64,
+    /// Files with warnings and no error.
+    pub files_with_warnings: u64,
+    /// How often each error code occurred.
+    pub error_codes: BTreeMap<String, u64>,
+    /// How often each warning code occurred.
+    pub warning_codes: BTreeMap<String, u64>,
+    /// Sum of the files' durations, in milliseconds.
+    pub total_duration_ms: u64,
+    /// Sum of the files' durations, ISO 8601.
+    pub total_duration: String,
+    /// Sum of the file sizes.
+    pub bytes: u64,
+    /// Files per verification status (`--verify`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub verification: BTreeMap<String, u64>,
+    /// Groups of files that are the same master: identical files (same
+    /// `sha256`), or the same decoded audio in different files (same
+    /// `pcmMd5`). Distributors reject duplicate masters.
+    pub duplicates: Vec<DuplicateGroup>,
+    /// Paths by digest, for the duplicate groups.
+    #[serde(skip)]
+    by_digest: HashMap<(Key, String), Vec<String>>,
+}
+
+/// What a duplicate group shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Key {
+    /// The same bytes.
+    #[serde(rename = "sha256")]
+    Sha256,
+    /// The same decoded audio.
+    #[serde(rename = "pcmMd5")]
+    PcmMd5,
+}
+
+/// Files that share a digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateGroup {
+    /// `sha256` or `pcmMd5`.
+    pub by: Key,
+    /// The shared digest.
+    pub value: String,
+    /// The files, in scan order.
+    pub paths: Vec<String>,
+}
+
+impl Summary {
+    /// Count one record in.
+    pub fn add(&mut self, r: &Record) {
+        self.files += 1;
+        self.bytes += r.size_bytes;
+        let fmt = r.file_format.map_or("unrecognised", |f| f.as_str());
+        *self.formats.entry(fmt.to_string()).or_default() += 1;
+        if r.has_errors() {
+            self.files_with_errors += 1;
+        } else if !r.warnings.is_empty() {
+            self.files_with_warnings += 1;
+        }
+        for i in &r.errors {
+            *self.error_codes.entry(i.code.to_string()).or_default() += 1;
+        }
+        for i in &r.warnings {
+            *self.warning_codes.entry(i.code.to_string()).or_default() += 1;
+        }
+        if let (Some(n), Some(rate)) = (r.total_samples, r.sample_rate)
+            && let Some(ms) = crate::duration::millis(n, rate)
+        {
+            self.total_duration_ms = self
+                .total_duration_ms
+                .saturating_add(u64::try_from(ms).unwrap_or(u64::MAX));
+        }
+        self.total_duration = crate::duration::format_millis(u128::from(self.total_duration_ms));
+        if let Some(v) = &r.verification
+            && let Ok(serde_json::Value::String(status)) = serde_json::to_value(v.status)
+        {
+            *self.verification.entry(status).or_default() += 1;
+        }
+        for (key, digest) in [(Key::Sha256, &r.sha256), (Key::PcmMd5, &r.pcm_md5)] {
+            if let Some(d) = digest {
+                self.by_digest
+                    .entry((key, d.clone()))
+                    .or_default()
+                    .push(r.path.clone());
+            }
+        }
+    }
+
+    /// Form the duplicate groups once every record is in. Identical files
+    /// are one `sha256` group; a `pcmMd5` group is listed only when its
+    /// files are not all one identical set.
+    pub fn close(&mut self) {
+        let by_digest = std::mem::take(&mut self.by_digest);
+        let mut groups: Vec<DuplicateGroup> = by_digest
+            .into_iter()
+            .filter(|(_, paths)| paths.len() > 1)
+            .map(|((by, value), paths)| DuplicateGroup { by, value, paths })
+            .collect();
+        let identical: Vec<Vec<String>> = groups
+            .iter()
+            .filter(|g| g.by == Key::Sha256)
+            .map(|g| g.paths.clone())
+            .collect();
+        groups.retain(|g| g.by == Key::Sha256 || !identical.contains(&g.paths));
+        groups.sort_by(|a, b| (a.by, &a.paths).cmp(&(b.by, &b.paths)));
+        self.duplicates = groups;
+    }
+}
