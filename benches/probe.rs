@@ -2,7 +2,7 @@
 //! one-pass hashing. Run with `cargo bench`; figures go in the README.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ddexprobe::checksum::{self, HashSet};
+use ddexprobe::checksum::{self, Hashes};
 use ddexprobe::formats;
 use std::hint::black_box;
 use std::path::Path;
@@ -102,19 +102,19 @@ fn hashing(c: &mut Criterion) {
     let sets = [
         (
             "md5",
-            HashSet {
+            Hashes {
                 md5: true,
                 sha256: false,
             },
         ),
         (
             "sha256",
-            HashSet {
+            Hashes {
                 md5: false,
                 sha256: true,
             },
         ),
-        ("md5+sha256", HashSet::BOTH),
+        ("md5+sha256", Hashes::BOTH),
     ];
     for (name, set) in sets {
         g.bench_with_input(BenchmarkId::new(name, "16MiB"), &data, |b, d| {

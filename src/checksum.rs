@@ -11,28 +11,28 @@ use std::fmt::Write;
 
 /// Which digests to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct HashSet {
+pub struct Hashes {
     /// MD5 of the file.
     pub md5: bool,
     /// SHA-256 of the file.
     pub sha256: bool,
 }
 
-impl HashSet {
+impl Hashes {
     /// Both digests.
-    pub const BOTH: HashSet = HashSet {
+    pub const BOTH: Hashes = Hashes {
         md5: true,
         sha256: true,
     };
     /// No digest: a header-only scan.
-    pub const NONE: HashSet = HashSet {
+    pub const NONE: Hashes = Hashes {
         md5: false,
         sha256: false,
     };
 
     /// Parse `md5,sha256`, `sha256`, `md5` or `none`.
-    pub fn parse(s: &str) -> Result<HashSet, String> {
-        let mut set = HashSet::NONE;
+    pub fn parse(s: &str) -> Result<Hashes, String> {
+        let mut set = Hashes::NONE;
         for part in s.split(',').map(str::trim) {
             match part.to_ascii_lowercase().as_str() {
                 "md5" => set.md5 = true,
@@ -75,7 +75,7 @@ pub struct Hasher {
 
 impl Hasher {
     /// A hasher computing the digests in `set`.
-    pub fn new(set: HashSet) -> Hasher {
+    pub fn new(set: Hashes) -> Hasher {
         Hasher {
             md5: set.md5.then(Md5::new),
             sha: set.sha256.then(Sha256::new),
@@ -104,7 +104,7 @@ impl Hasher {
 }
 
 /// Hash `bytes` with the digests in `set`, in one pass.
-pub fn digest(bytes: &[u8], set: HashSet) -> Digests {
+pub fn digest(bytes: &[u8], set: Hashes) -> Digests {
     let mut h = Hasher::new(set);
     h.update(bytes);
     h.finish()
@@ -126,13 +126,13 @@ mod tests {
 
     #[test]
     fn known_vectors() {
-        let d = digest(b"abc", HashSet::BOTH);
+        let d = digest(b"abc", Hashes::BOTH);
         assert_eq!(d.md5.unwrap(), "900150983cd24fb0d6963f7d28e17f72");
         assert_eq!(
             d.sha256.unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        let d = digest(b"", HashSet::BOTH);
+        let d = digest(b"", Hashes::BOTH);
         assert_eq!(d.md5.unwrap(), "d41d8cd98f00b204e9800998ecf8427e");
     }
 
@@ -141,7 +141,7 @@ mod tests {
         let data: Vec<u8> = (0..(BLOCK * 3 + 17))
             .map(|i| (i * 31 % 251) as u8)
             .collect();
-        let whole = digest(&data, HashSet::BOTH);
+        let whole = digest(&data, Hashes::BOTH);
         let mut md5 = Md5::new();
         md5.update(&data);
         assert_eq!(whole.md5.unwrap(), hex(&md5.finalize()));
@@ -152,18 +152,18 @@ mod tests {
 
     #[test]
     fn parse_hash_lists() {
-        assert_eq!(HashSet::parse("md5,sha256"), Ok(HashSet::BOTH));
-        assert_eq!(HashSet::parse("none"), Ok(HashSet::NONE));
+        assert_eq!(Hashes::parse("md5,sha256"), Ok(Hashes::BOTH));
+        assert_eq!(Hashes::parse("none"), Ok(Hashes::NONE));
         assert_eq!(
-            HashSet::parse("sha256"),
-            Ok(HashSet {
+            Hashes::parse("sha256"),
+            Ok(Hashes {
                 md5: false,
                 sha256: true
             })
         );
-        assert!(HashSet::parse("crc32").is_err());
-        assert!(HashSet::parse("md5,none").is_err());
-        let d = digest(b"x", HashSet::NONE);
+        assert!(Hashes::parse("crc32").is_err());
+        assert!(Hashes::parse("md5,none").is_err());
+        let d = digest(b"x", Hashes::NONE);
         assert_eq!(d, Digests::default());
     }
 }

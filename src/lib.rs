@@ -9,7 +9,7 @@
 //!
 //! ```
 //! let wav = std::fs::read("testdata/wav-pcm16-44k-stereo.wav").unwrap();
-//! let record = ddexprobe::probe_bytes(&wav, "wav-pcm16-44k-stereo.wav", ddexprobe::HashSet::NONE);
+//! let record = ddexprobe::probe_bytes(&wav, "wav-pcm16-44k-stereo.wav", ddexprobe::Hashes::NONE);
 //! assert_eq!(record.sample_rate, Some(44_100));
 //! assert!(record.errors.is_empty());
 //! ```
@@ -32,7 +32,7 @@ pub mod verify;
 // Old paths still used by the MP4 and Ogg modules.
 pub(crate) use io::reader;
 
-pub use checksum::HashSet;
+pub use checksum::Hashes;
 pub use record::{Code, Issue, Record};
 pub use scan::{Summary, probe_file, verify_file};
 
@@ -40,7 +40,7 @@ use std::path::Path;
 
 /// Measure a file already in memory. `name` is used for the record's path
 /// and as the extension hint.
-pub fn probe_bytes(bytes: &[u8], name: &str, hashes: HashSet) -> Record {
+pub fn probe_bytes(bytes: &[u8], name: &str, hashes: Hashes) -> Record {
     let ext = Path::new(name).extension().and_then(|e| e.to_str());
     let probe = formats::probe(bytes, ext);
     let mut record = probe.into_record(name.to_string(), bytes.len() as u64);

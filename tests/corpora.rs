@@ -8,7 +8,7 @@
 
 mod common;
 
-use ddexprobe::{HashSet, probe_file};
+use ddexprobe::{Hashes, probe_file};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -43,7 +43,7 @@ fn corpus_files_match_their_documented_values() {
             failures.push(format!("{}: missing from the corpus", path.display()));
             continue;
         }
-        let record = probe_file(&path, row["path"].clone(), HashSet::NONE);
+        let record = probe_file(&path, row["path"].clone(), Hashes::NONE);
         for d in common::compare(&record, row) {
             failures.push(format!("{}/{}: {d}", row["corpus"], row["path"]));
         }
@@ -167,7 +167,7 @@ fn wav_figures_agree_with_hound() {
             continue;
         };
         let spec = reader.spec();
-        let r = probe_file(path, path.display().to_string(), HashSet::NONE);
+        let r = probe_file(path, path.display().to_string(), Hashes::NONE);
         if r.has_errors() {
             continue;
         }
@@ -207,7 +207,7 @@ fn flac_figures_agree_with_claxon() {
             continue;
         };
         let info = reader.streaminfo();
-        let r = probe_file(path, path.display().to_string(), HashSet::NONE);
+        let r = probe_file(path, path.display().to_string(), Hashes::NONE);
         if r.has_errors() || info.samples.is_none() {
             continue;
         }
@@ -253,8 +253,8 @@ fn windowed_probing_equals_whole_file_probing() {
         {
             large += 1;
         }
-        let whole = ddexprobe::probe_bytes(&bytes, &path.to_string_lossy(), HashSet::NONE);
-        let windowed = probe_file(path, path.to_string_lossy().into_owned(), HashSet::NONE);
+        let whole = ddexprobe::probe_bytes(&bytes, &path.to_string_lossy(), Hashes::NONE);
+        let windowed = probe_file(path, path.to_string_lossy().into_owned(), Hashes::NONE);
         if whole != windowed {
             differences.push(format!(
                 "{}:\n  whole    {whole:?}\n  windowed {windowed:?}",
@@ -290,7 +290,7 @@ fn flac_testbench_verifies_as_documented() {
         v.sort();
         v
     };
-    let verify = |p: &Path| ddexprobe::verify_file(p, p.display().to_string(), HashSet::NONE);
+    let verify = |p: &Path| ddexprobe::verify_file(p, p.display().to_string(), Hashes::NONE);
     let mut failures = Vec::new();
 
     // (file number, error code, words of the message)

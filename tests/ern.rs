@@ -11,7 +11,7 @@
 use ddexprobe::ern::{self, Asset, Fragment, Hash, Version};
 use ddexprobe::metadata::load_sidecar;
 use ddexprobe::readiness::assess::merged;
-use ddexprobe::{HashSet, probe_file};
+use ddexprobe::{Hashes, probe_file};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -58,7 +58,7 @@ fn validate(script: &Path, version: &str, fragment: bool, files: &[PathBuf]) -> 
     }
 }
 
-fn asset(path: &Path, display: &str, hashes: HashSet) -> Asset {
+fn asset(path: &Path, display: &str, hashes: Hashes) -> Asset {
     let record = probe_file(path, display.to_string(), hashes);
     let declared = load_sidecar(path);
     Asset {
@@ -88,7 +88,7 @@ fn clean_assets(dir: &Path) -> Vec<Asset> {
     let assets: Vec<Asset> = found
         .targets
         .iter()
-        .map(|t| asset(&t.path, &t.display, HashSet::BOTH))
+        .map(|t| asset(&t.path, &t.display, Hashes::BOTH))
         .filter(|a| a.record.errors.is_empty() && a.record.file_format.is_some())
         .collect();
     ern::number(assets)
@@ -142,7 +142,7 @@ fn album() -> Vec<Asset> {
     ern::number(
         ["ready.wav", "example.aiff", "mismatch.wav"]
             .iter()
-            .map(|n| asset(&dir.join(n), n, HashSet::BOTH))
+            .map(|n| asset(&dir.join(n), n, Hashes::BOTH))
             .map(|mut a| {
                 // example.aiff has no ISRC in its sidecar.
                 a.fields
@@ -204,7 +204,7 @@ fn hostile_text_is_escaped_and_forbidden_characters_are_refused() {
     let assets = ern::number(vec![asset(
         &dir.path().join("x.wav"),
         "dir/x & y.wav",
-        HashSet::BOTH,
+        Hashes::BOTH,
     )]);
     for version in [Version::Ern34, Version::Ern43] {
         let doc = ern::write(version, Fragment::SoundRecording, &assets, Hash::Md5)
@@ -235,7 +235,7 @@ fn hostile_text_is_escaped_and_forbidden_characters_are_refused() {
     let bell = ern::number(vec![asset(
         &root().join("testdata/catalog/hostile.wav"),
         "hostile.wav",
-        HashSet::NONE,
+        Hashes::NONE,
     )]);
     let mut bell = bell;
     bell[0]
@@ -251,7 +251,7 @@ fn missing_metadata_is_an_error_naming_the_field() {
     let assets = ern::number(vec![asset(
         &root().join("testdata/catalog/typo.wav"),
         "typo.wav",
-        HashSet::NONE,
+        Hashes::NONE,
     )]);
     for version in [Version::Ern34, Version::Ern43] {
         let e = ern::write(version, Fragment::SoundRecording, &assets, Hash::Md5).unwrap_err();
@@ -275,7 +275,7 @@ fn technical_block_is_exact() {
     let assets = ern::number(vec![asset(
         &root().join("testdata/wav-pcm16-44k-stereo.wav"),
         "masters/wav-pcm16-44k-stereo.wav",
-        HashSet::BOTH,
+        Hashes::BOTH,
     )]);
     let md5 = assets[0].record.md5.clone().unwrap();
     let doc = ern::write(Version::Ern34, Fragment::Technical, &assets, Hash::Md5)

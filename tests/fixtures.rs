@@ -4,7 +4,7 @@
 
 mod common;
 
-use ddexprobe::{HashSet, probe_file};
+use ddexprobe::{Hashes, probe_file};
 use std::path::Path;
 
 #[test]
@@ -24,7 +24,7 @@ fn every_fixture_matches_its_expected_record() {
             path.exists(),
             "{name} is listed in expected.tsv but missing"
         );
-        let record = probe_file(&path, name.clone(), HashSet::NONE);
+        let record = probe_file(&path, name.clone(), Hashes::NONE);
         for d in common::compare(&record, row) {
             failures.push(format!("{name}: {d}"));
         }
@@ -80,7 +80,7 @@ fn checksums_match_reference_implementations() {
     use md5::Digest;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/flac-16bit-44k-stereo.flac");
     let bytes = std::fs::read(&path).unwrap();
-    let r = probe_file(&path, "x".into(), HashSet::BOTH);
+    let r = probe_file(&path, "x".into(), Hashes::BOTH);
     let md5 = ddexprobe::checksum::hex(&md5::Md5::digest(&bytes));
     let sha = ddexprobe::checksum::hex(&sha2::Sha256::digest(&bytes));
     assert_eq!(r.md5.as_deref(), Some(md5.as_str()));
@@ -159,7 +159,7 @@ fn embedded_tags_are_read() {
         ("wav-bext-ixml-info-md5.wav", None, "RIFF INFO"),
     ];
     for (name, isrc, source) in cases {
-        let r = probe_file(&dir.join(name), name.into(), HashSet::NONE);
+        let r = probe_file(&dir.join(name), name.into(), Hashes::NONE);
         assert_eq!(r.tags.isrc.as_deref(), isrc, "{name}");
         assert_eq!(r.tags.title.as_deref(), Some("Sine fixture"), "{name}");
         assert_eq!(r.tags.artist.as_deref(), Some("ddexprobe"), "{name}");
@@ -172,7 +172,7 @@ fn embedded_tags_are_read() {
     let plain = probe_file(
         &dir.join("wav-pcm16-44k-stereo.wav"),
         "x".into(),
-        HashSet::NONE,
+        Hashes::NONE,
     );
     assert!(plain.tags.is_empty());
     let json = serde_json::to_value(&plain).unwrap();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use ddexprobe::{HashSet, probe_file, verify_file};
+use ddexprobe::{Hashes, probe_file, verify_file};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -27,7 +27,7 @@ fn verify_fixtures_match_their_expectations() {
     let mut failures = Vec::new();
     for row in &rows {
         let name = &row["file"];
-        let r = verify_file(&dir.join(name), name.clone(), HashSet::NONE);
+        let r = verify_file(&dir.join(name), name.clone(), Hashes::NONE);
         let json = serde_json::to_value(&r).unwrap();
         let v = &json["verification"];
         let mut check = |what: &str, got: String, want: &str| {
@@ -89,12 +89,12 @@ fn clean_files_verify_clean() {
     for row in &rows {
         let name = &row["file"];
         let path = dir.join(name);
-        let plain = probe_file(&path, name.clone(), HashSet::NONE);
+        let plain = probe_file(&path, name.clone(), Hashes::NONE);
         if !plain.errors.is_empty() || !plain.warnings.is_empty() || damaged.contains(name) {
             continue;
         }
         checked += 1;
-        let r = verify_file(&path, name.clone(), HashSet::NONE);
+        let r = verify_file(&path, name.clone(), Hashes::NONE);
         let v = r.verification.as_ref();
         let status = v.map(|v| serde_json::to_value(v.status).unwrap());
         if !r.errors.is_empty() || !r.warnings.is_empty() || status != Some("ok".into()) {

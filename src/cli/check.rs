@@ -7,7 +7,7 @@ use super::exit::Exit;
 use super::messages;
 use super::progress::Bar;
 use anyhow::{Result, bail};
-use ddexprobe::checksum::HashSet;
+use ddexprobe::checksum::Hashes;
 use ddexprobe::io::atomic::Output;
 use ddexprobe::metadata::{self, Declarations};
 use ddexprobe::output::reports::{CatalogSummary, CheckFormat, report_writer};
@@ -48,7 +48,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     let mut failing = 0u64;
     let mut seen = std::collections::HashSet::new();
     let opts = ScanOptions {
-        hashes: HashSet::NONE,
+        hashes: Hashes::NONE,
         jobs,
         verify: a.verify,
     };

@@ -3,7 +3,7 @@
 
 use super::args::Common;
 use anyhow::{Result, bail};
-use ddexprobe::checksum::HashSet;
+use ddexprobe::checksum::Hashes;
 use ddexprobe::scan::{ScanOptions, Target};
 use std::io::{self, IsTerminal};
 use std::path::Path;
@@ -20,7 +20,7 @@ pub fn jobs(n: Option<usize>) -> Result<usize> {
 /// The scan options of `--hash`, `--jobs` and `--verify`.
 pub fn scan_options(c: &Common) -> Result<ScanOptions> {
     Ok(ScanOptions {
-        hashes: HashSet::parse(&c.hash).map_err(anyhow::Error::msg)?,
+        hashes: Hashes::parse(&c.hash).map_err(anyhow::Error::msg)?,
         jobs: jobs(c.jobs)?,
         verify: c.verify,
     })

@@ -6,7 +6,7 @@ use super::args::{ErnArgs, ErnFragmentArg, ErnHashArg, ErnVersionArg};
 use super::config::{self, refuse_input_as_output};
 use super::exit::Exit;
 use anyhow::{Result, bail};
-use ddexprobe::checksum::HashSet;
+use ddexprobe::checksum::Hashes;
 use ddexprobe::ern::{self, Asset, Fragment, Hash, Version};
 use ddexprobe::io::atomic::Output;
 use ddexprobe::metadata::Declarations;
@@ -26,8 +26,8 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         refuse_input_as_output(out, &found.targets)?;
     }
     let (hash, hashes) = match a.hash {
-        ErnHashArg::Md5 => (Hash::Md5, HashSet::parse("md5")),
-        ErnHashArg::Sha256 => (Hash::Sha256, HashSet::parse("sha256")),
+        ErnHashArg::Md5 => (Hash::Md5, Hashes::parse("md5")),
+        ErnHashArg::Sha256 => (Hash::Sha256, Hashes::parse("sha256")),
     };
     let hashes = hashes.map_err(anyhow::Error::msg)?;
     let mut assets = Vec::new();

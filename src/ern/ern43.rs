@@ -380,7 +380,7 @@ fn sound_recording(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::HashSet;
+    use crate::Hashes;
     use crate::ern::number;
     use serde_json::Value;
     use std::collections::BTreeMap;
@@ -391,7 +391,7 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("testdata")
             .join(name);
-        let record = crate::scan::probe_file(path.as_path(), name.into(), HashSet::BOTH);
+        let record = crate::scan::probe_file(path.as_path(), name.into(), Hashes::BOTH);
         let mut fields = BTreeMap::new();
         for (k, v) in [
             ("soundRecordingDetails.isrc", "US-ABC-24-00001"),

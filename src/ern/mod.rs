@@ -157,7 +157,7 @@ impl Xml {
     }
 
     fn check(&self, field: &str, text: &str) -> Result<(), ErnError> {
-        match text.chars().find(|&c| !xml_char(c)) {
+        match text.chars().find(|&c| !crate::output::xml::allowed(c)) {
             None => Ok(()),
             Some(c) => Err(ErnError {
                 path: self.path.clone(),
@@ -271,11 +271,6 @@ pub(crate) fn p_line(x: &mut Xml, a: &Asset) -> Result<(), ErnError> {
         x.close("PLine");
     }
     Ok(())
-}
-
-/// Whether XML 1.0 allows `c` in a document.
-pub fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// A bit rate in kbps as a decimal without trailing zeros (1411200 bps ->

@@ -7,6 +7,7 @@
 //! version does not measure (MP3, Ogg, MP4, AU...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
+pub mod crc;
 pub mod flac;
 pub mod mp4;
 pub mod mpeg;
@@ -79,7 +80,7 @@ pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
     // Skip ID3v2 tags (there may be several) to find FLAC or MPEG audio.
     let mut pos = 0u64;
     let mut tags = 0;
-    while let Some(len) = flac::id3v2_len(bytes, pos) {
+    while let Some(len) = crate::tags::id3v2::tag_len(bytes, pos) {
         pos += len;
         tags += 1;
         if tags > 8 {
@@ -171,54 +172,15 @@ fn flac_frame_within(bytes: Bytes<'_>, limit: u64) -> Option<u64> {
     None
 }
 
-/// Two consecutive MPEG audio frame headers at the start.
+/// Two consecutive MPEG audio frame headers at the start (or one that
+/// fills what there is).
 fn is_mpeg_audio(buf: &[u8]) -> bool {
-    fn frame_len(h: &[u8]) -> Option<usize> {
-        if h.len() < 4 || h[0] != 0xFF || h[1] & 0xE0 != 0xE0 {
-            return None;
-        }
-        let version = (h[1] >> 3) & 3; // 0: 2.5, 2: 2, 3: 1
-        let layer = (h[1] >> 1) & 3; // 1: III, 2: II, 3: I
-        let br = usize::from(h[2] >> 4);
-        let sr = usize::from((h[2] >> 2) & 3);
-        let pad = usize::from((h[2] >> 1) & 1);
-        if version == 1 || layer == 0 || br == 0 || br == 15 || sr == 3 {
-            return None;
-        }
-        const RATES: [[usize; 3]; 4] = [
-            [11025, 12000, 8000],
-            [0; 3],
-            [22050, 24000, 16000],
-            [44100, 48000, 32000],
-        ];
-        const V1: [[usize; 15]; 3] = [
-            [
-                0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
-            ],
-            [
-                0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384,
-            ],
-            [
-                0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448,
-            ],
-        ];
-        const V2: [[usize; 15]; 3] = [
-            [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-            [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-            [
-                0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256,
-            ],
-        ];
-        let rate = RATES[usize::from(version)][sr];
-        let li = usize::from(layer) - 1; // 0: III, 1: II, 2: I
-        let kbps = if version == 3 { V1[li][br] } else { V2[li][br] };
-        let len = match (layer, version) {
-            (3, _) => (12 * kbps * 1000 / rate + pad) * 4,
-            (1, 3) | (2, _) => 144 * kbps * 1000 / rate + pad,
-            _ => 72 * kbps * 1000 / rate + pad,
-        };
-        (len >= 4).then_some(len)
-    }
+    let frame_len = |h: &[u8]| {
+        mpeg::FrameHeader::parse(h)?
+            .frame_len()
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n >= 4)
+    };
     match frame_len(buf) {
         Some(len) => buf.get(len..).and_then(frame_len).is_some() || buf.len() <= len,
         None => false,
@@ -279,26 +241,107 @@ pub fn probe_bytes(buf: Bytes<'_>, ext: Option<&str>) -> Probe {
     p
 }
 
-/// What content an extension promises, for the mismatch warning.
-fn extension_formats(ext: &str) -> Option<&'static [&'static str]> {
-    Some(match ext.to_ascii_lowercase().as_str() {
-        "wav" | "wave" | "bwf" => &["WAV", "RF64", "BW64"],
-        "rf64" => &["RF64", "WAV"],
-        "bw64" => &["BW64", "RF64", "WAV"],
-        "aif" | "aiff" => &["AIFF", "AIFC"],
-        "aifc" | "afc" => &["AIFC", "AIFF"],
-        "flac" | "fla" => &["FLAC"],
-        "mp3" | "mp2" | "mp1" | "mpga" => &["MP3"],
-        "ogg" | "oga" | "opus" | "spx" => &["OGG"],
-        "m4a" | "mp4" | "m4b" | "m4p" | "mov" => &["MP4"],
-        "au" | "snd" => &["AU (Sun/NeXT audio)"],
-        "aac" => &["AAC (ADTS)"],
-        _ => return None,
-    })
+/// A group of file name extensions.
+#[derive(Debug)]
+pub struct Extension {
+    /// The extensions, lowercase.
+    pub names: &'static [&'static str],
+    /// What content they promise: `fileFormat` names, or the names of
+    /// formats this version does not measure. Empty: known as audio, but
+    /// content is not compared with it.
+    pub holds: &'static [&'static str],
+    /// Whether a directory walk takes such files (without `--all`).
+    pub walked: bool,
+}
+
+/// Every extension ddexprobe knows: the one table that directory walks
+/// and the `extension_mismatch` warning read.
+pub const EXTENSIONS: &[Extension] = &[
+    Extension {
+        names: &["wav", "wave", "bwf"],
+        holds: &["WAV", "RF64", "BW64"],
+        walked: true,
+    },
+    Extension {
+        names: &["rf64"],
+        holds: &["RF64", "WAV"],
+        walked: true,
+    },
+    Extension {
+        names: &["bw64"],
+        holds: &["BW64", "RF64", "WAV"],
+        walked: true,
+    },
+    Extension {
+        names: &["aif", "aiff"],
+        holds: &["AIFF", "AIFC"],
+        walked: true,
+    },
+    Extension {
+        names: &["aifc", "afc"],
+        holds: &["AIFC", "AIFF"],
+        walked: true,
+    },
+    Extension {
+        names: &["flac", "fla"],
+        holds: &["FLAC"],
+        walked: true,
+    },
+    Extension {
+        names: &["mp3", "mp2", "mp1"],
+        holds: &["MP3"],
+        walked: true,
+    },
+    Extension {
+        names: &["mpga"],
+        holds: &["MP3"],
+        walked: false,
+    },
+    Extension {
+        names: &["ogg", "oga", "opus"],
+        holds: &["OGG"],
+        walked: true,
+    },
+    Extension {
+        names: &["spx"],
+        holds: &["OGG"],
+        walked: false,
+    },
+    Extension {
+        names: &["m4a", "m4b", "mp4"],
+        holds: &["MP4"],
+        walked: true,
+    },
+    Extension {
+        names: &["m4p", "mov"],
+        holds: &["MP4"],
+        walked: false,
+    },
+    Extension {
+        names: &["au", "snd"],
+        holds: &["AU (Sun/NeXT audio)"],
+        walked: true,
+    },
+    Extension {
+        names: &["aac"],
+        holds: &["AAC (ADTS)"],
+        walked: true,
+    },
+    Extension {
+        names: &["caf", "wv", "ape", "wma", "dsf"],
+        holds: &[],
+        walked: true,
+    },
+];
+
+/// The table row of extension `ext` (any case).
+pub fn extension(ext: &str) -> Option<&'static Extension> {
+    let ext = ext.to_ascii_lowercase();
+    EXTENSIONS.iter().find(|e| e.names.contains(&ext.as_str()))
 }
 
 fn check_extension(p: &mut Probe, detected: &Detected, ext: &str) {
-    let Some(expected) = extension_formats(ext) else {
+    let Some(expected) = extension(ext).map(|e| e.holds).filter(|h| !h.is_empty()) else {
         return;
     };
     let actual = match (detected, p.file_format) {
@@ -394,6 +437,20 @@ mod tests {
         w.extend(frame(1));
         w.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x40, 1, 2]);
         assert_eq!(detect(&w), Detected::Unknown);
+    }
+
+    #[test]
+    fn each_extension_has_one_row() {
+        let mut seen = std::collections::HashSet::new();
+        for row in EXTENSIONS {
+            for name in row.names {
+                assert!(seen.insert(*name), "{name} is listed twice");
+                assert_eq!(name.to_ascii_lowercase(), *name);
+            }
+        }
+        assert!(extension("FLAC").is_some_and(|e| e.walked && e.holds == ["FLAC"]));
+        assert!(extension("mov").is_some_and(|e| !e.walked));
+        assert!(extension("txt").is_none());
     }
 
     #[test]

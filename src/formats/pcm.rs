@@ -17,7 +17,7 @@
 //! sample frame, container and `ds64` sizes) the probe already reports; this
 //! pass adds only what needs the audio bytes.
 
-use crate::checksum::{Digests, HashSet, hex};
+use crate::checksum::{Digests, Hashes, hex};
 use crate::formats::Outcome;
 use crate::io::source::Source;
 use crate::record::Method;
@@ -72,7 +72,7 @@ pub struct PcmLayout {
 
 /// Read the data of a PCM source once, computing the file digests, the
 /// decoded-audio MD5 and the BWF MD5 check in the same pass.
-pub fn verify(source: &Source, layout: &PcmLayout, hashes: HashSet) -> (Outcome, Option<Digests>) {
+pub fn verify(source: &Source, layout: &PcmLayout, hashes: Hashes) -> (Outcome, Option<Digests>) {
     let mut pass = Pass::new(layout);
     let range = layout.offset..layout.offset.saturating_add(layout.len);
     match source.digest_with(hashes, range, &mut |bytes| pass.feed(bytes)) {
@@ -663,15 +663,12 @@ mod tests {
             md5_chunk: Some([3; 16]),
             ..layout(3, 24, 2, true, Encoding::Signed)
         };
-        let (outcome, digests) = verify(&source, &l, HashSet::BOTH);
+        let (outcome, digests) = verify(&source, &l, Hashes::BOTH);
         assert_eq!(outcome, verify_bytes(&bytes, &l));
-        assert_eq!(
-            digests,
-            Some(crate::checksum::digest(&bytes, HashSet::BOTH))
-        );
+        assert_eq!(digests, Some(crate::checksum::digest(&bytes, Hashes::BOTH)));
         assert_eq!(outcome.decoded_samples, Some(l.len / 6));
         assert_eq!(outcome.findings.errors[0].code, Code::Md5Mismatch);
-        let (_, none) = verify(&source, &l, HashSet::NONE);
+        let (_, none) = verify(&source, &l, Hashes::NONE);
         assert_eq!(none, Some(Digests::default()));
     }
 

@@ -59,6 +59,8 @@ pub enum Layout {
     Pcm(crate::formats::pcm::PcmLayout),
     /// A native FLAC stream.
     Flac(crate::formats::flac::StreamLayout),
+    /// MPEG audio frames.
+    Mpeg(crate::formats::mpeg::Located),
 }
 
 impl Probe {

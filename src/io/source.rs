@@ -39,7 +39,7 @@
 //! The size and modification time are compared before and after, so a file
 //! rewritten in place (or grown) while it was read is reported the same way.
 
-use crate::checksum::{self, Digests, HashSet, Hasher};
+use crate::checksum::{self, Digests, Hasher, Hashes};
 use crate::io::reader::Bytes;
 use std::cell::Cell;
 use std::fs::{File, Metadata};
@@ -180,7 +180,7 @@ impl Source {
 
     /// MD5/SHA-256 of the whole file, or `None` for a windowed source.
     /// Mapped pages are released behind the pass.
-    pub fn digest(&self, set: HashSet) -> Option<Digests> {
+    pub fn digest(&self, set: Hashes) -> Option<Digests> {
         match &self.data {
             Data::Read(v) => Some(checksum::digest(v, set)),
             Data::Windows { .. } => None,
@@ -202,7 +202,7 @@ impl Source {
     /// decoded-audio check. `None` for a windowed source.
     pub fn digest_with(
         &self,
-        set: HashSet,
+        set: Hashes,
         range: std::ops::Range<u64>,
         tap: &mut dyn FnMut(&[u8]),
     ) -> Option<Digests> {
@@ -503,10 +503,10 @@ mod tests {
         assert!(s.is_mapped());
         assert_eq!(s.bytes().len(), MAP_THRESHOLD);
         assert!(s.changed().is_none());
-        let d = s.digest(HashSet::BOTH).unwrap();
+        let d = s.digest(Hashes::BOTH).unwrap();
         assert_eq!(
             d,
-            checksum::digest(&vec![7u8; MAP_THRESHOLD as usize], HashSet::BOTH)
+            checksum::digest(&vec![7u8; MAP_THRESHOLD as usize], Hashes::BOTH)
         );
 
         let w = Source::open_windows(&big).unwrap();
@@ -515,7 +515,7 @@ mod tests {
         assert!(!w.needs_whole());
         assert_eq!(w.bytes().get(HEAD_WINDOW + 1, 1), None);
         assert!(w.needs_whole(), "a read between the windows is flagged");
-        assert!(w.digest(HashSet::BOTH).is_none());
+        assert!(w.digest(Hashes::BOTH).is_none());
     }
 
     #[test]

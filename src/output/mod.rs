@@ -12,6 +12,7 @@ pub mod reports;
 pub mod sidecar;
 mod table;
 mod text;
+pub mod xml;
 
 use crate::record::Record;
 use crate::scan::Summary;

@@ -8,6 +8,7 @@
 //! with control characters made visible.
 
 use super::sanitize;
+use super::xml::{xml_attr, xml_text};
 use crate::readiness::Report;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -341,39 +342,6 @@ impl<W: Write> ReportWriter for TableReportWriter<W> {
         writeln!(self.out, "\n{}", summary_line(summary))?;
         self.out.flush()
     }
-}
-
-/// Replace what XML 1.0 forbids (controls other than tab, LF and CR, U+FFFE,
-/// U+FFFF) by U+FFFD and escape markup. In attribute values tab, LF and CR
-/// become character references so parsers keep them; in text only CR does.
-fn xml_escape(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#13;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' | '\t' => out.push(c),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escape an XML attribute value.
-pub fn xml_attr(s: &str) -> String {
-    xml_escape(s, true)
-}
-
-/// Escape XML character data.
-pub fn xml_text(s: &str) -> String {
-    xml_escape(s, false)
 }
 
 /// JUnit XML: `testsuites > testsuite > testcase [> failure]`, one test case
@@ -720,22 +688,6 @@ mod tests {
         r.missing_fields.clear();
         assert_eq!(first_problem(&r), "-");
         assert_eq!(first_problem(&ready()), "loudness is above -9 LUFS");
-    }
-
-    #[test]
-    fn xml_escape_hostile() {
-        assert_eq!(xml_attr("&<>\"'"), "&amp;&lt;&gt;&quot;&apos;");
-        assert_eq!(xml_text("&<>\"'"), "&amp;&lt;&gt;&quot;&apos;");
-        assert_eq!(xml_attr("a\tb\nc\rd"), "a&#9;b&#10;c&#13;d");
-        assert_eq!(xml_text("a\tb\nc\rd"), "a\tb\nc&#13;d");
-        assert_eq!(
-            xml_attr("\0\x01\x1b[31m\x1f\u{fffe}\u{ffff}"),
-            "\u{fffd}\u{fffd}\u{fffd}[31m\u{fffd}\u{fffd}\u{fffd}"
-        );
-        // Allowed beyond ASCII: kept as is.
-        let kept = "🎵 Björk – أغنية \u{202e}txt.wav \u{7f}\u{85}\u{fffd}";
-        assert_eq!(xml_attr(kept), kept);
-        assert_eq!(xml_text("]]>"), "]]&gt;");
     }
 
     /// A parsed element: name, attributes, text, children.

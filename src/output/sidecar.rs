@@ -18,7 +18,7 @@
 //! Files that cannot be measured, or whose record has an error, get no
 //! sidecar; files with warnings only get one.
 
-use crate::checksum::HashSet;
+use crate::checksum::Hashes;
 use crate::io::atomic::{self, Replace, WriteError};
 use crate::record::Record;
 use crate::scan::discover::Target;
@@ -270,7 +270,7 @@ fn existing(path: &Path) -> io::Result<Existing> {
 
 /// Whether an existing sidecar still describes the audio file: the same
 /// size and modification time, and every digest asked for present.
-fn up_to_date(sidecar: &serde_json::Value, stamp: &Stamp, hashes: HashSet) -> bool {
+fn up_to_date(sidecar: &serde_json::Value, stamp: &Stamp, hashes: Hashes) -> bool {
     let by = &sidecar["generatedBy"];
     let Some(modified) = &stamp.modified else {
         return false;

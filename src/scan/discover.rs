@@ -12,13 +12,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-/// Extensions considered audio when walking a directory (lowercase).
-pub const AUDIO_EXTENSIONS: &[&str] = &[
-    "wav", "wave", "bwf", "rf64", "bw64", "aif", "aiff", "aifc", "afc", "flac", "fla", "mp3",
-    "mp2", "mp1", "ogg", "oga", "opus", "m4a", "m4b", "mp4", "aac", "caf", "au", "snd", "wv",
-    "ape", "wma", "dsf",
-];
-
 /// One file to measure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -56,11 +49,13 @@ impl fmt::Display for PathError {
 
 impl std::error::Error for PathError {}
 
-/// Whether `path` has one of the [`AUDIO_EXTENSIONS`].
+/// Whether `path` has an extension that directory walks take
+/// ([`crate::formats::EXTENSIONS`]).
 pub fn has_audio_extension(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        .and_then(crate::formats::extension)
+        .is_some_and(|e| e.walked)
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

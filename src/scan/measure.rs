@@ -3,7 +3,7 @@
 //! hash it, in one read. A failing file is a record with an error, never a
 //! panic: a panic in a parser (a bug) is caught and reported the same way.
 
-use crate::checksum::HashSet;
+use crate::checksum::Hashes;
 use crate::formats::{self, Probe};
 use crate::io::source::Source;
 use crate::record::{Code, Issue, Record};
@@ -22,18 +22,18 @@ fn run_probe(source: &Source, ext: Option<&str>) -> Option<Probe> {
 ///
 /// Without digests only the file's first and last KiB are read; when the
 /// parser needs more, the file is opened whole and probed again.
-pub fn probe_file(path: &Path, display: String, hashes: HashSet) -> Record {
+pub fn probe_file(path: &Path, display: String, hashes: Hashes) -> Record {
     measure_file(path, display, hashes, false)
 }
 
 /// Measure one file and verify its audio: every frame is read and checked
 /// ([`crate::verify`]), and the digests are computed in the same pass over
 /// PCM data.
-pub fn verify_file(path: &Path, display: String, hashes: HashSet) -> Record {
+pub fn verify_file(path: &Path, display: String, hashes: Hashes) -> Record {
     measure_file(path, display, hashes, true)
 }
 
-pub(crate) fn measure_file(path: &Path, display: String, hashes: HashSet, verify: bool) -> Record {
+pub(crate) fn measure_file(path: &Path, display: String, hashes: Hashes, verify: bool) -> Record {
     let open = |whole: bool| {
         if whole {
             Source::open(path)

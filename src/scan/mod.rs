@@ -14,7 +14,7 @@ pub use discover::Target;
 pub use measure::{probe_file, verify_file};
 pub use summary::{DuplicateGroup, Key, Summary};
 
-use crate::checksum::HashSet;
+use crate::checksum::Hashes;
 use crate::record::Record;
 use std::io;
 
@@ -22,7 +22,7 @@ use std::io;
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOptions {
     /// Digests to compute.
-    pub hashes: HashSet,
+    pub hashes: Hashes,
     /// Worker threads (at least 1).
     pub jobs: usize,
     /// Read and check every frame (`--verify`).
@@ -151,7 +151,7 @@ mod tests {
         let out = scan(
             &targets,
             ScanOptions {
-                hashes: HashSet::BOTH,
+                hashes: Hashes::BOTH,
                 jobs: 4,
                 verify: false,
             },
@@ -194,7 +194,7 @@ mod tests {
         let out = scan(
             &targets,
             ScanOptions {
-                hashes: HashSet::NONE,
+                hashes: Hashes::NONE,
                 jobs: 2,
                 verify: false,
             },

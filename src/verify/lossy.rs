@@ -30,7 +30,6 @@ use symphonia::core::units::{Duration, Timestamp};
 /// Decode every packet of an MP3, Ogg or MP4 file.
 pub fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
     match probe.file_format {
-        Some(FileFormat::Mp3) => crate::formats::mpeg::verify::verify(bytes, probe),
         Some(FileFormat::Ogg) => ogg::verify(bytes, probe),
         Some(FileFormat::Mp4) => mp4::verify(bytes, probe),
         _ => structure(),

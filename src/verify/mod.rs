@@ -24,18 +24,14 @@ pub mod lossy;
 pub use crate::formats::Outcome;
 pub use crate::record::Method;
 
-use crate::checksum::{Digests, HashSet, hex};
+use crate::checksum::{Digests, Hashes, hex};
 use crate::formats::{Layout, Probe};
 use crate::io::source::Source;
 use crate::record::{Code, DurationSource, FileFormat, Record, Status, Verification};
 
 /// Verify the audio of `source`, already probed into `probe`, and compute
 /// the file digests in `hashes` (in the same pass for PCM).
-pub fn verify_source(
-    source: &Source,
-    probe: &Probe,
-    hashes: HashSet,
-) -> (Outcome, Option<Digests>) {
+pub fn verify_source(source: &Source, probe: &Probe, hashes: Hashes) -> (Outcome, Option<Digests>) {
     let bytes = source.bytes();
     match &probe.layout {
         Some(Layout::Pcm(layout)) => crate::formats::pcm::verify(source, layout, hashes),
@@ -54,6 +50,9 @@ pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
     match (&probe.layout, probe.file_format) {
         (Some(Layout::Flac(layout)), _) => crate::formats::flac::verify::verify(bytes, layout),
         (Some(Layout::Pcm(layout)), _) => crate::formats::pcm::verify_bytes(bytes, layout),
+        (Some(Layout::Mpeg(located)), _) => {
+            crate::formats::mpeg::verify::verify(bytes, located, probe)
+        }
         (None, Some(FileFormat::Mp3 | FileFormat::Ogg | FileFormat::Mp4)) => {
             lossy::verify(bytes, probe)
         }

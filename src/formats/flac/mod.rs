@@ -16,6 +16,7 @@
 //! That costs a few KiB of reading at each end of the file, whatever its size.
 
 use crate::checksum::hex;
+pub use crate::formats::crc::{crc8, crc16};
 use crate::formats::push_unique;
 use crate::formats::{Layout, Probe};
 use crate::io::reader::{Bytes, Endian, Reader};
@@ -91,94 +92,6 @@ pub struct StreamLayout {
     pub audio_start: u64,
     /// Offset where the stream ends (before ID3v1/APEv2 tags).
     pub end: u64,
-}
-
-const fn crc8_table() -> [u8; 256] {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = i as u8;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 0x80 != 0 {
-                (c << 1) ^ 0x07
-            } else {
-                c << 1
-            };
-            k += 1;
-        }
-        t[i] = c;
-        i += 1;
-    }
-    t
-}
-
-const fn crc16_table() -> [u16; 256] {
-    let mut t = [0u16; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = (i as u16) << 8;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 0x8000 != 0 {
-                (c << 1) ^ 0x8005
-            } else {
-                c << 1
-            };
-            k += 1;
-        }
-        t[i] = c;
-        i += 1;
-    }
-    t
-}
-
-static CRC8: [u8; 256] = crc8_table();
-static CRC16: [u16; 256] = crc16_table();
-
-/// CRC-8 (poly 0x07) as FLAC frame headers use it.
-pub fn crc8(data: &[u8]) -> u8 {
-    data.iter().fold(0u8, |c, &b| CRC8[usize::from(c ^ b)])
-}
-
-/// CRC-16 (poly 0x8005) as FLAC frames use it, eight bytes at a time.
-pub fn crc16(data: &[u8]) -> u16 {
-    let mut crc = 0u16;
-    let mut chunks = data.chunks_exact(8);
-    for c in &mut chunks {
-        let t = &CRC16_8;
-        let hi = crc.to_be_bytes();
-        crc = t[7][usize::from(c[0] ^ hi[0])]
-            ^ t[6][usize::from(c[1] ^ hi[1])]
-            ^ t[5][usize::from(c[2])]
-            ^ t[4][usize::from(c[3])]
-            ^ t[3][usize::from(c[4])]
-            ^ t[2][usize::from(c[5])]
-            ^ t[1][usize::from(c[6])]
-            ^ t[0][usize::from(c[7])];
-    }
-    chunks.remainder().iter().fold(crc, |c, &b| {
-        (c << 8) ^ CRC16[usize::from((c >> 8) as u8 ^ b)]
-    })
-}
-
-/// `CRC16_8[k][b]`: the CRC of byte `b` followed by `k` zero bytes.
-static CRC16_8: [[u16; 256]; 8] = crc16_slices();
-
-const fn crc16_slices() -> [[u16; 256]; 8] {
-    let mut t = [[0u16; 256]; 8];
-    t[0] = crc16_table();
-    let mut k = 1;
-    while k < 8 {
-        let mut i = 0;
-        while i < 256 {
-            let prev = t[k - 1][i];
-            t[k][i] = (prev << 8) ^ t[0][(prev >> 8) as usize];
-            i += 1;
-        }
-        k += 1;
-    }
-    t
 }
 
 /// Parse the frame header at `pos`, checking its fields and CRC-8.
@@ -275,24 +188,6 @@ pub fn parse_frame_header<'a>(bytes: impl Into<Bytes<'a>>, pos: u64) -> Option<F
         bits,
         assignment: ch_code,
     })
-}
-
-/// Length of an ID3v2 tag at `pos` (header, body and footer), if one is there.
-pub fn id3v2_len<'a>(bytes: impl Into<Bytes<'a>>, pos: u64) -> Option<u64> {
-    let mut r = Reader::at(bytes.into(), pos);
-    if r.fourcc().ok()?[..3] != *b"ID3" {
-        return None;
-    }
-    // fourcc consumed "ID3" + major version; then revision and flags.
-    let _rev = r.u8().ok()?;
-    let flags = r.u8().ok()?;
-    let s = r.array::<4>().ok()?;
-    if s.iter().any(|b| b & 0x80 != 0) {
-        return None;
-    }
-    let size = s.iter().fold(0u64, |a, &b| (a << 7) | u64::from(b));
-    let footer = if flags & 0x10 != 0 { 10 } else { 0 };
-    Some(10 + size + footer)
 }
 
 /// Probe a FLAC stream whose `fLaC` marker is at `start` (after any ID3v2).
@@ -622,7 +517,7 @@ fn scan_tail(bytes: Bytes<'_>, floor: u64, end: u64, like: Option<&FrameHeader>)
             let mut crc = 0u16;
             let start = (h.pos - floor) as usize;
             for (k, &b) in window[start..].iter().enumerate() {
-                crc = (crc << 8) ^ CRC16[usize::from((crc >> 8) as u8 ^ b)];
+                crc = crate::formats::crc::crc16_byte(crc, b);
                 if crc == 0 && k as u64 + 1 > h.len + 2 {
                     return Tail::Complete(h, h.pos + k as u64 + 1);
                 }
@@ -901,13 +796,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn crc_check_values() {
-        // CRC-8/SMBUS and CRC-16/UMTS (BUYPASS) check values for "123456789".
-        assert_eq!(crc8(b"123456789"), 0xF4);
-        assert_eq!(crc16(b"123456789"), 0xFEE8);
-    }
-
-    #[test]
     fn frame_header_round_trip() {
         // Fixed block size, 4096 samples, 44.1 kHz, stereo independent,
         // 16-bit, frame number 0.
@@ -935,14 +823,6 @@ mod tests {
         assert!(f.variable);
         assert_eq!(f.number, 0x12345);
         assert_eq!(f.block_size, 257);
-    }
-
-    #[test]
-    fn id3v2_length() {
-        let tag = [b'I', b'D', b'3', 3, 0, 0, 0, 0, 1, 0];
-        assert_eq!(id3v2_len(&tag, 0), Some(10 + 128));
-        let bad = [b'I', b'D', b'3', 3, 0, 0, 0x80, 0, 0, 0];
-        assert_eq!(id3v2_len(&bad, 0), None);
     }
 
     #[test]

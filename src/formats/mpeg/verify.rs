@@ -3,12 +3,12 @@
 
 use crate::formats::Outcome;
 use crate::formats::Probe;
-use crate::formats::mpeg::{FrameHeader, Frames, Located, Step, Version, locate};
-use crate::formats::{Detected, detect};
+use crate::formats::crc::crc16_bits;
+use crate::formats::mpeg::{FrameHeader, Frames, Located, Step, Version};
 use crate::io::reader::Bytes;
 use crate::record::Code;
 use crate::record::Method;
-use crate::verify::lossy::{Decoded, Decoder, Failures, structure};
+use crate::verify::lossy::{Decoded, Decoder, Failures};
 use symphonia::core::codecs::audio::AudioCodecParameters;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
 use symphonia::default::codecs::MpaDecoder;
@@ -20,14 +20,9 @@ struct Current {
     decoder: Option<Decoder>,
 }
 
-pub(crate) fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
+/// Decode every frame of the MPEG audio the probe located in `bytes`.
+pub(crate) fn verify(bytes: &[u8], loc: &Located, probe: &Probe) -> Outcome {
     let all = Bytes::full(bytes);
-    let Detected::Mpeg(start) = detect(all) else {
-        return structure();
-    };
-    let Some(loc) = locate(all, start) else {
-        return structure();
-    };
     let mut out = Outcome::default();
     let mut current: Option<Current> = None;
     let mut decode_failures = Failures::default();
@@ -174,7 +169,7 @@ pub(crate) fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
 
     // The gapless count, as the probe computes it from the same frames.
     let spf = u64::from(loc.first.samples());
-    let expected = gapless(raw, walked, &loc, probe, spf);
+    let expected = gapless(raw, walked, loc, probe, spf);
     // A frame that does not decode outputs nothing; the ends are trimmed
     // as for the whole stream.
     let trimmed = expected.saturating_sub(raw - decoded.min(raw));
@@ -189,7 +184,7 @@ pub(crate) fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
             format!(
                 "the {} header declares {n} frames ({} samples), decoding finds {walked} ({expected} samples)",
                 v.kind,
-                gapless(n * spf, n, &loc, probe, spf)
+                gapless(n * spf, n, loc, probe, spf)
             ),
         );
     } else if out.bad_frames == 0
@@ -369,32 +364,9 @@ impl BitReader<'_> {
     }
 }
 
-/// CRC-16 (polynomial 0x8005, MSB first) of the first `bits` bits of
-/// `data`, continued from `crc`.
-fn crc16_bits(mut crc: u16, data: &[u8], bits: u64) -> u16 {
-    for i in 0..bits {
-        let Some(&byte) = data.get((i / 8) as usize) else {
-            break;
-        };
-        let bit = u16::from((byte >> (7 - i % 8)) & 1);
-        let top = crc >> 15;
-        crc <<= 1;
-        if top ^ bit != 0 {
-            crc ^= 0x8005;
-        }
-    }
-    crc
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crc16_matches_the_reference() {
-        // CRC-16/CMS (poly 0x8005, init 0xFFFF, unreflected) of "123456789".
-        assert_eq!(crc16_bits(0xFFFF, b"123456789", 72), 0xAEE7);
-    }
 
     #[test]
     fn layer2_allocation_tables_cover_their_subbands() {

@@ -1,0 +1,171 @@
+//! The cyclic redundancy checks of the formats read here, in one place:
+//! CRC-8 (poly 0x07) of FLAC frame headers, CRC-16 (poly 0x8005,
+//! unreflected) of FLAC frames and of protected MPEG audio frames (which
+//! start from 0xFFFF and cover a bit count, not a byte count). Tables are
+//! built at compile time; the byte-wise CRC-16 runs eight bytes at a time.
+
+const fn crc8_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u8;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 0x80 != 0 {
+                (c << 1) ^ 0x07
+            } else {
+                c << 1
+            };
+            k += 1;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+}
+
+const fn crc16_table() -> [u16; 256] {
+    let mut t = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = (i as u16) << 8;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 0x8000 != 0 {
+                (c << 1) ^ 0x8005
+            } else {
+                c << 1
+            };
+            k += 1;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+}
+
+static CRC8: [u8; 256] = crc8_table();
+static CRC16: [u16; 256] = crc16_table();
+
+/// CRC-8 (poly 0x07) as FLAC frame headers use it.
+pub fn crc8(data: &[u8]) -> u8 {
+    data.iter().fold(0u8, |c, &b| CRC8[usize::from(c ^ b)])
+}
+
+/// CRC-16 (poly 0x8005, initial value 0) as FLAC frames use it.
+pub fn crc16(data: &[u8]) -> u16 {
+    crc16_update(0, data)
+}
+
+/// CRC-16 (poly 0x8005, MSB first, unreflected) of `data`, continued from
+/// `crc`, eight bytes at a time.
+pub fn crc16_update(mut crc: u16, data: &[u8]) -> u16 {
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let t = &CRC16_8;
+        let hi = crc.to_be_bytes();
+        crc = t[7][usize::from(c[0] ^ hi[0])]
+            ^ t[6][usize::from(c[1] ^ hi[1])]
+            ^ t[5][usize::from(c[2])]
+            ^ t[4][usize::from(c[3])]
+            ^ t[3][usize::from(c[4])]
+            ^ t[2][usize::from(c[5])]
+            ^ t[1][usize::from(c[6])]
+            ^ t[0][usize::from(c[7])];
+    }
+    chunks
+        .remainder()
+        .iter()
+        .fold(crc, |c, &b| crc16_byte(c, b))
+}
+
+/// One byte more of a CRC-16 (poly 0x8005), for a running check.
+#[inline]
+pub fn crc16_byte(crc: u16, b: u8) -> u16 {
+    (crc << 8) ^ CRC16[usize::from((crc >> 8) as u8 ^ b)]
+}
+
+/// `CRC16_8[k][b]`: the CRC of byte `b` followed by `k` zero bytes.
+static CRC16_8: [[u16; 256]; 8] = crc16_slices();
+
+const fn crc16_slices() -> [[u16; 256]; 8] {
+    let mut t = [[0u16; 256]; 8];
+    t[0] = crc16_table();
+    let mut k = 1;
+    while k < 8 {
+        let mut i = 0;
+        while i < 256 {
+            let prev = t[k - 1][i];
+            t[k][i] = (prev << 8) ^ t[0][(prev >> 8) as usize];
+            i += 1;
+        }
+        k += 1;
+    }
+    t
+}
+
+/// CRC-16 (poly 0x8005, MSB first) of the first `bits` bits of `data`,
+/// continued from `crc`: whole bytes through the table, the last few bits
+/// one at a time.
+pub fn crc16_bits(crc: u16, data: &[u8], bits: u64) -> u16 {
+    let whole = usize::try_from(bits / 8)
+        .unwrap_or(usize::MAX)
+        .min(data.len());
+    let mut crc = crc16_update(crc, &data[..whole]);
+    if whole < data.len() {
+        let byte = data[whole];
+        for i in 0..bits % 8 {
+            let bit = u16::from((byte >> (7 - i)) & 1);
+            let top = crc >> 15;
+            crc <<= 1;
+            if top ^ bit != 0 {
+                crc ^= 0x8005;
+            }
+        }
+    }
+    crc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc_check_values() {
+        // CRC-8/SMBUS and CRC-16/UMTS (BUYPASS) check values for "123456789".
+        assert_eq!(crc8(b"123456789"), 0xF4);
+        assert_eq!(crc16(b"123456789"), 0xFEE8);
+    }
+
+    #[test]
+    fn crc16_matches_the_reference() {
+        // CRC-16/CMS (poly 0x8005, init 0xFFFF, unreflected) of "123456789".
+        assert_eq!(crc16_bits(0xFFFF, b"123456789", 72), 0xAEE7);
+    }
+
+    #[test]
+    fn bit_counts_match_a_bit_by_bit_crc() {
+        let slow = |mut crc: u16, data: &[u8], bits: u64| {
+            for i in 0..bits {
+                let Some(&byte) = data.get((i / 8) as usize) else {
+                    break;
+                };
+                let bit = u16::from((byte >> (7 - i % 8)) & 1);
+                let top = crc >> 15;
+                crc <<= 1;
+                if top ^ bit != 0 {
+                    crc ^= 0x8005;
+                }
+            }
+            crc
+        };
+        let data: Vec<u8> = (0..40u32).map(|i| (i * 37 + 11) as u8).collect();
+        for bits in 0..=330 {
+            assert_eq!(
+                crc16_bits(0xFFFF, &data, bits),
+                slow(0xFFFF, &data, bits),
+                "{bits}"
+            );
+        }
+    }
+}
