@@ -31,7 +31,7 @@ impl Hashes {
     };
 
     /// Parse `md5,sha256`, `sha256`, `md5` or `none`.
-    pub fn parse(s: &str) -> Result<Hashes, String> {
+    pub fn parse(s: &str) -> Result<Hashes, crate::Error> {
         let mut set = Hashes::NONE;
         for part in s.split(',').map(str::trim) {
             match part.to_ascii_lowercase().as_str() {
@@ -39,9 +39,9 @@ impl Hashes {
                 "sha256" | "sha-256" => set.sha256 = true,
                 "none" if s.trim().eq_ignore_ascii_case("none") => {}
                 other => {
-                    return Err(format!(
+                    return Err(crate::Error::Hashes(format!(
                         "unknown hash '{other}': expected md5, sha256, md5,sha256 or none"
-                    ));
+                    )));
                 }
             }
         }
@@ -152,14 +152,14 @@ mod tests {
 
     #[test]
     fn parse_hash_lists() {
-        assert_eq!(Hashes::parse("md5,sha256"), Ok(Hashes::BOTH));
-        assert_eq!(Hashes::parse("none"), Ok(Hashes::NONE));
+        assert_eq!(Hashes::parse("md5,sha256").unwrap(), Hashes::BOTH);
+        assert_eq!(Hashes::parse("none").unwrap(), Hashes::NONE);
         assert_eq!(
-            Hashes::parse("sha256"),
-            Ok(Hashes {
+            Hashes::parse("sha256").unwrap(),
+            Hashes {
                 md5: false,
                 sha256: true
-            })
+            }
         );
         assert!(Hashes::parse("crc32").is_err());
         assert!(Hashes::parse("md5,none").is_err());

@@ -253,7 +253,14 @@ fn windowed_probing_equals_whole_file_probing() {
         {
             large += 1;
         }
-        let whole = ddexprobe::probe_bytes(&bytes, &path.to_string_lossy(), Hashes::NONE);
+        let whole = ddexprobe::probe_bytes(
+            &bytes,
+            &path.to_string_lossy(),
+            &ddexprobe::Options {
+                hashes: Hashes::NONE,
+                ..Default::default()
+            },
+        );
         let windowed = probe_file(path, path.to_string_lossy().into_owned(), Hashes::NONE);
         if whole != windowed {
             differences.push(format!(

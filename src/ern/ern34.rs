@@ -223,6 +223,7 @@ pub fn resource_list(x: &mut Xml, assets: &[Asset], hash: Hash) -> Result<(), Er
 /// `ResourceList` of `assets` and one album `Release` of them all, with a
 /// fixed header (test message, fixed ids and date: the output is
 /// deterministic). For validating resource lists in context.
+#[doc(hidden)]
 pub fn message(version: super::Version, assets: &[Asset], hash: Hash) -> Result<Vec<u8>, ErnError> {
     let (ns, id) = match version {
         super::Version::Ern341 => ("http://ddex.net/xml/ern/341", "ern/341"),

@@ -75,6 +75,7 @@ pub fn write(fragment: Fragment, assets: &[Asset], hash: Hash) -> Result<Vec<Vec
 
 /// A minimal whole `NewReleaseMessage` holding `assets` as one album
 /// release, with a fixed header so the output is deterministic.
+#[doc(hidden)]
 pub fn message(assets: &[Asset], hash: Hash) -> Result<Vec<u8>, ErnError> {
     let first = assets.first().ok_or_else(|| ErnError {
         path: String::new(),

@@ -191,15 +191,11 @@ fn is_adts(buf: &[u8]) -> bool {
     buf.len() >= 7 && buf[0] == 0xFF && buf[1] & 0xF6 == 0xF0 && (buf[2] >> 2) & 0xF < 13
 }
 
-/// Probe `buf`, the whole content of a file; `ext` is the file name's
-/// extension (a hint only).
-pub fn probe(buf: &[u8], ext: Option<&str>) -> Probe {
-    probe_bytes(Bytes::full(buf), ext)
-}
-
-/// Probe a file seen through `bytes` (whole, or head and tail windows: see
-/// [`Bytes`]); `ext` is the file name's extension (a hint only).
-pub fn probe_bytes(buf: Bytes<'_>, ext: Option<&str>) -> Probe {
+/// Probe a file seen through `bytes` (its whole content, or head and tail
+/// windows: see [`Bytes`]); `ext` is the file name's extension (a hint
+/// only: the content decides).
+pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
+    let buf = bytes.into();
     let detected = detect(buf);
     let mut p = match detected {
         Detected::Wave(form) => riff::wav::probe(buf, form),

@@ -6,4 +6,6 @@
 
 pub mod atomic;
 pub mod reader;
+// The memory map and its SIGBUS handler: the one module allowed `unsafe`.
+#[allow(unsafe_code)]
 pub mod source;

@@ -18,9 +18,10 @@ pub struct Manifest {
 impl Manifest {
     /// Read a JSON (object keyed by relative path) or CSV (a `path` column
     /// and dotted field columns) manifest, by extension.
-    pub fn load(path: &Path) -> Result<Manifest, String> {
+    pub fn load(path: &Path) -> Result<Manifest, crate::Error> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| crate::Error::Metadata(format!("{shown}: {e}")))?;
         let csv = path
             .extension()
             .and_then(|e| e.to_str())
@@ -30,6 +31,7 @@ impl Manifest {
         } else {
             Manifest::from_json(&text, &shown)
         }
+        .map_err(crate::Error::Metadata)
     }
 
     /// A JSON manifest: `{"path/to/file.wav": {asset metadata}, ...}`.

@@ -67,7 +67,7 @@ pub enum Declarations {
 
 impl Declarations {
     /// The manifest at `path`, or sidecars when there is none.
-    pub fn load(manifest: Option<&Path>) -> Result<Declarations, String> {
+    pub fn load(manifest: Option<&Path>) -> Result<Declarations, crate::Error> {
         Ok(match manifest {
             Some(path) => Declarations::Manifest(Manifest::load(path)?),
             None => Declarations::Sidecars,

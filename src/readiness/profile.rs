@@ -112,7 +112,11 @@ impl Profile {
     }
 
     /// A built-in profile by name, or a profile file.
-    pub fn load(spec: &str) -> Result<Profile, String> {
+    pub fn load(spec: &str) -> Result<Profile, crate::Error> {
+        Profile::load_spec(spec).map_err(crate::Error::Profile)
+    }
+
+    fn load_spec(spec: &str) -> Result<Profile, String> {
         match spec {
             "default" => return Ok(Profile::default_rules()),
             "youtube" => return Ok(Profile::youtube()),
@@ -233,6 +237,7 @@ mod tests {
         assert!(
             Profile::load(json.to_str().unwrap())
                 .unwrap_err()
+                .to_string()
                 .contains("sampleRate")
         );
         std::fs::write(&json, r#"{"required": ["ddexMetadata.titel"]}"#).unwrap();

@@ -12,10 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 fn run_probe(source: &Source, ext: Option<&str>) -> Option<Probe> {
-    catch_unwind(AssertUnwindSafe(|| {
-        formats::probe_bytes(source.bytes(), ext)
-    }))
-    .ok()
+    catch_unwind(AssertUnwindSafe(|| formats::probe(source.bytes(), ext))).ok()
 }
 
 /// Measure one file on disk.

@@ -49,6 +49,17 @@ pub struct ScanOutcome {
     pub sink_error: Option<io::Error>,
 }
 
+impl Default for ScanOptions {
+    /// Both digests, headers only, one worker per core.
+    fn default() -> ScanOptions {
+        ScanOptions {
+            hashes: Hashes::BOTH,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            verify: false,
+        }
+    }
+}
+
 impl ScanOptions {
     /// Measure one target with these options.
     pub fn measure(&self, target: &Target) -> Record {

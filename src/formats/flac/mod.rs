@@ -23,6 +23,9 @@ use crate::io::reader::{Bytes, Endian, Reader};
 use crate::record::{Code, DurationSource, FileFormat, SampleFormat};
 use crate::tags::vorbis::read_vorbis_comment;
 
+// The decoder has one `unsafe` path: BMI2/LZCNT bit reading, chosen at
+// run time only when the CPU has them.
+#[allow(unsafe_code)]
 pub mod decoder;
 pub mod verify;
 
