@@ -2,8 +2,8 @@
 //! measured. Problems with files are never errors: they are findings in
 //! the records ([`crate::record::Issue`]), and the batch goes on.
 
-use crate::scan::discover::PathError;
 use std::fmt;
+use std::path::PathBuf;
 
 /// What a call could not start with.
 #[derive(Debug)]
@@ -39,3 +39,20 @@ impl From<PathError> for Error {
         Error::Path(e)
     }
 }
+
+/// A path given by the user cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathError {
+    /// The path as given.
+    pub path: PathBuf,
+    /// Why.
+    pub reason: String,
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for PathError {}

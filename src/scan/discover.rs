@@ -8,9 +8,10 @@
 //! A path that does not exist is an error for the whole run; a directory
 //! entry that cannot be read is a warning and the walk goes on.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
+
+pub use crate::error::PathError;
 
 /// One file to measure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,23 +32,6 @@ pub struct Discovery {
     /// Entries skipped with a reason (unreadable directories, link loops).
     pub skipped: Vec<String>,
 }
-
-/// A path given by the user cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathError {
-    /// The path as given.
-    pub path: PathBuf,
-    /// Why.
-    pub reason: String,
-}
-
-impl fmt::Display for PathError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.reason)
-    }
-}
-
-impl std::error::Error for PathError {}
 
 /// Whether `path` has an extension that directory walks take
 /// ([`crate::formats::EXTENSIONS`]).

@@ -4,7 +4,7 @@
 //! One module per kind of stream:
 //!
 //! * [`flac`]: every FLAC frame is decoded by ddexprobe's own decoder
-//!   ([`crate::codec::flac`]); headers are checked against STREAMINFO, every
+//!   ([`crate::formats::flac::decoder`]); headers are checked against STREAMINFO, every
 //!   CRC-8 and CRC-16 is checked, samples are counted and the decoded audio's
 //!   MD5 is compared with the STREAMINFO signature;
 //! * [`pcm`]: WAV/RF64/BW64 and AIFF/AIFC data is read in the same pass as

@@ -1,7 +1,7 @@
 //! Verification of native FLAC streams: every frame decoded and checked.
 //!
 //! The stream is walked frame by frame from where the metadata ends, with
-//! ddexprobe's own decoder ([`crate::codec::flac`]), which reports each
+//! ddexprobe's own decoder ([`crate::formats::flac::decoder`]), which reports each
 //! frame's length. Checked for every frame:
 //!
 //! * the header: sync code, reserved bits, CRC-8 (a header that fails any of

@@ -72,30 +72,66 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
     };
     p.file_format = Some(format);
     let is_64 = matches!(form, RiffForm::Rf64 | RiffForm::Bw64);
-    let file_len = bytes.len();
 
     let mut r = Reader::over(bytes);
     // Detection guaranteed 12 bytes: magic, size, "WAVE".
     let _ = r.skip(4);
     let riff_size32 = r.u32(endian).unwrap_or(0);
-
-    let mut fmt: Option<Fmt> = None;
-    let mut ds64: Option<Ds64> = None;
-    let mut fact: Option<u32> = None;
-    // (declared size, bytes present) of the data chunk.
-    let mut data: Option<(u64, u64)> = None;
-    // Offset of the data chunk's first byte.
-    let mut data_offset = 0;
-    let mut size_unset = false;
-    // The BWF `MD5 ` chunk (BWF MetaEdit): a digest of the data chunk.
-    let mut md5_chunk: Option<[u8; 16]> = None;
-    // The size of a ds64 chunk too short to hold the sizes.
-    let mut ds64_short: Option<u64> = None;
-
     // Where the RIFF chunk says it ends, when its 32-bit size is meaningful
     // (RF64/BW64 put 0xFFFFFFFF there and the real size in ds64).
     let declared_end = (!(is_64 && riff_size32 == u32::MAX)).then(|| u64::from(riff_size32) + 8);
-    // The walk stopped at a chunk running past the end of the file.
+
+    let Some(walked) = walk(bytes, endian, is_64, declared_end, &mut p) else {
+        return p;
+    };
+    let riff_end = check_container(
+        &mut p,
+        &walked,
+        form,
+        riff_size32,
+        declared_end,
+        bytes.len(),
+    );
+    measure(p, walked, form, endian, riff_end, bytes.len())
+}
+
+/// What the chunk walk found.
+struct Walked {
+    fmt: Option<Fmt>,
+    ds64: Option<Ds64>,
+    fact: Option<u32>,
+    /// (declared size, bytes present) of the data chunk.
+    data: Option<(u64, u64)>,
+    /// Offset of the data chunk's first byte.
+    data_offset: u64,
+    size_unset: bool,
+    /// The BWF `MD5 ` chunk (BWF MetaEdit): a digest of the data chunk.
+    md5_chunk: Option<[u8; 16]>,
+    /// The size of a ds64 chunk too short to hold the sizes.
+    ds64_short: Option<u64>,
+    /// The walk stopped at a chunk running past the end of the file, or
+    /// left bytes that do not make a whole chunk header.
+    broken: bool,
+}
+
+/// Walk the chunks: the format, the sizes, the data chunk's place, and the
+/// metadata chunks and tags into `p`. `None` when the fmt chunk is too
+/// short to say anything (the error is in `p`).
+fn walk(
+    bytes: Bytes<'_>,
+    endian: Endian,
+    is_64: bool,
+    declared_end: Option<u64>,
+    p: &mut Probe,
+) -> Option<Walked> {
+    let mut fmt: Option<Fmt> = None;
+    let mut ds64: Option<Ds64> = None;
+    let mut fact: Option<u32> = None;
+    let mut data: Option<(u64, u64)> = None;
+    let mut data_offset = 0;
+    let mut size_unset = false;
+    let mut md5_chunk: Option<[u8; 16]> = None;
+    let mut ds64_short: Option<u64> = None;
     let mut walk_broken = false;
     let mut chunks = Chunks::new(bytes, 12, endian);
     while let Some(h) = chunks.next(&mut p.findings) {
@@ -181,7 +217,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
                             Code::InvalidHeader,
                             format!("fmt chunk at offset {start} is only {size} bytes (at least 14 needed)"),
                         );
-                        return p;
+                        return None;
                     }
                 }
             }
@@ -219,10 +255,36 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
         }
     }
 
-    // Container size against the file.
+    Some(Walked {
+        fmt,
+        ds64,
+        fact,
+        data,
+        data_offset,
+        size_unset,
+        md5_chunk,
+        ds64_short,
+        // Bytes left over that do not make a whole chunk header.
+        broken: walk_broken || chunks.remaining() > 1,
+    })
+}
+
+/// Check the container's sizes against the file and each other; returns
+/// where the RIFF (or RF64/BW64) chunk ends.
+fn check_container(
+    p: &mut Probe,
+    w: &Walked,
+    form: RiffForm,
+    riff_size32: u32,
+    declared_end: Option<u64>,
+    file_len: u64,
+) -> Option<u64> {
+    let format = p.file_format.unwrap_or(FileFormat::Wav);
+    let is_64 = matches!(form, RiffForm::Rf64 | RiffForm::Bw64);
+    let (ds64, ds64_short) = (&w.ds64, w.ds64_short);
     let mut riff_end =
         declared_end.or_else(|| ds64.as_ref().map(|d| d.riff_size.saturating_add(8)));
-    if let (Some(d), Some(end)) = (&ds64, declared_end)
+    if let (Some(d), Some(end)) = (ds64, declared_end)
         && d.riff_size != 0
         && d.riff_size.saturating_add(8) != end
     {
@@ -260,9 +322,8 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
             },
         );
     }
-    let truncated = data.is_some_and(|(declared, present)| present < declared);
-    // Bytes left over that do not make a whole chunk header.
-    let walk_broken = walk_broken || chunks.remaining() > 1;
+    let truncated = w.data.is_some_and(|(declared, present)| present < declared);
+    let (walk_broken, size_unset) = (w.broken, w.size_unset);
     if let Some(end) = riff_end {
         if end < file_len && walk_broken {
             p.findings.warn(
@@ -294,6 +355,28 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
         }
     }
 
+    riff_end
+}
+
+/// Measure the audio the fmt and data chunks describe.
+fn measure(
+    mut p: Probe,
+    w: Walked,
+    form: RiffForm,
+    endian: Endian,
+    riff_end: Option<u64>,
+    file_len: u64,
+) -> Probe {
+    let truncated = w.data.is_some_and(|(declared, present)| present < declared);
+    let Walked {
+        fmt,
+        ds64,
+        fact,
+        data,
+        data_offset,
+        md5_chunk,
+        ..
+    } = w;
     let Some(fmt) = fmt else {
         p.findings.error(
             Code::InvalidHeader,
