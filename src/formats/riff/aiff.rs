@@ -92,59 +92,10 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
     let _ = r.skip(4);
     let form_size = r.u32(BE).unwrap_or(0);
 
-    let mut comm: Option<Comm> = None;
-    // (bytes of sample data declared, bytes present, offset of the first)
-    let mut ssnd: Option<(u64, u64, u64)> = None;
-    let mut chunks = Chunks::new(bytes, 12, BE);
-    while let Some(h) = chunks.next(&mut p.findings) {
-        let size = u64::from(h.size32);
-        if &h.id == b"SSND" {
-            // Sound data may be cut short: take what the file holds.
-            let mut body = chunks.body(size).unwrap_or_else(|partial| partial);
-            let offset = u64::from(body.u32(BE).unwrap_or(0));
-            let _block = body.u32(BE);
-            let declared = size.saturating_sub(8).saturating_sub(offset);
-            let present = body.remaining().saturating_sub(offset);
-            if ssnd.is_none() {
-                ssnd = Some((declared, present, body.pos().saturating_add(offset)));
-            }
-            continue;
-        }
-        let mut body = match chunks.body(size) {
-            Ok(body) => body,
-            Err(partial) => {
-                if &h.id == b"COMM" && comm.is_none() {
-                    comm = parse_comm(&mut partial.clone(), aifc);
-                }
-                chunks::report_truncated(&mut p.findings, &h, size, &partial);
-                break;
-            }
-        };
-        match &h.id {
-            b"COMM" => {
-                if comm.is_none() {
-                    comm = parse_comm(&mut body, aifc);
-                    if comm.is_none() {
-                        p.findings.error(
-                            Code::InvalidHeader,
-                            format!("COMM chunk at offset {} is only {size} bytes", h.start),
-                        );
-                        return p;
-                    }
-                }
-            }
-            id => {
-                if let Some(name) = chunk_name(id) {
-                    push_unique(&mut p.metadata_chunks, name);
-                }
-                if matches!(id, b"id3 " | b"ID3 ") {
-                    // An ID3v2 tag in a chunk, as many taggers write it.
-                    crate::tags::id3v2::read_id3v2(bytes, body.pos(), &mut p.tags);
-                }
-                riff::read_aiff_text(id, &mut body, &mut p.tags);
-            }
-        }
-    }
+    let (comm, ssnd) = match walk(bytes, aifc, &mut p) {
+        Some(found) => found,
+        None => return p,
+    };
 
     let form_end = u64::from(form_size) + 8;
     let truncated = ssnd.is_some_and(|(d, present, _)| present < d);
@@ -337,6 +288,70 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
         }
     }
     p
+}
+
+/// The sound data chunk: bytes of sample data declared, bytes present,
+/// offset of the first.
+type Ssnd = (u64, u64, u64);
+
+/// Walk the chunks: COMM, the sound data's place, and the metadata chunks
+/// and tags into `p`. `None` when COMM is too short to say anything (the
+/// error is in `p`).
+fn walk(bytes: Bytes<'_>, aifc: bool, p: &mut Probe) -> Option<(Option<Comm>, Option<Ssnd>)> {
+    let mut comm: Option<Comm> = None;
+    let mut ssnd: Option<Ssnd> = None;
+    let mut chunks = Chunks::new(bytes, 12, BE);
+    while let Some(h) = chunks.next(&mut p.findings) {
+        let size = u64::from(h.size32);
+        if &h.id == b"SSND" {
+            // Sound data may be cut short: take what the file holds.
+            let mut body = chunks.body(size).unwrap_or_else(|partial| partial);
+            let offset = u64::from(body.u32(BE).unwrap_or(0));
+            let _block = body.u32(BE);
+            let declared = size.saturating_sub(8).saturating_sub(offset);
+            let present = body.remaining().saturating_sub(offset);
+            if ssnd.is_none() {
+                ssnd = Some((declared, present, body.pos().saturating_add(offset)));
+            }
+            continue;
+        }
+        let mut body = match chunks.body(size) {
+            Ok(body) => body,
+            Err(partial) => {
+                if &h.id == b"COMM" && comm.is_none() {
+                    comm = parse_comm(&mut partial.clone(), aifc);
+                }
+                chunks::report_truncated(&mut p.findings, &h, size, &partial);
+                break;
+            }
+        };
+        match &h.id {
+            b"COMM" => {
+                if comm.is_none() {
+                    comm = parse_comm(&mut body, aifc);
+                    if comm.is_none() {
+                        p.findings.error(
+                            Code::InvalidHeader,
+                            format!("COMM chunk at offset {} is only {size} bytes", h.start),
+                        );
+                        return None;
+                    }
+                }
+            }
+            id => {
+                if let Some(name) = chunk_name(id) {
+                    push_unique(&mut p.metadata_chunks, name);
+                }
+                if matches!(id, b"id3 " | b"ID3 ") {
+                    // An ID3v2 tag in a chunk, as many taggers write it.
+                    crate::tags::id3v2::read_id3v2(bytes, body.pos(), &mut p.tags);
+                }
+                riff::read_aiff_text(id, &mut body, &mut p.tags);
+            }
+        }
+    }
+
+    Some((comm, ssnd))
 }
 
 fn parse_comm(r: &mut Reader<'_>, aifc: bool) -> Option<Comm> {
