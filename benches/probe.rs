@@ -87,7 +87,7 @@ fn verification(c: &mut Criterion) {
         let samples = probe.total_samples.unwrap_or(0) * u64::from(probe.channels.unwrap_or(1));
         g.throughput(Throughput::Elements(samples));
         g.bench_with_input(BenchmarkId::from_parameter(name), &bytes, |b, bytes| {
-            b.iter(|| ddexprobe::verify::verify_bytes(black_box(bytes), &probe))
+            b.iter(|| ddexprobe::formats::verify::verify_bytes(black_box(bytes), &probe))
         });
     }
     g.finish();

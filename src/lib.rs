@@ -5,7 +5,7 @@
 //!
 //! * [`probe_path`] and [`probe_bytes`] measure one file (and, with
 //!   [`Options::verify`], decode every frame of it) into a [`Record`];
-//! * [`scan`] does that for every audio file under some paths, in parallel,
+//! * [`scan()`] does that for every audio file under some paths, in parallel,
 //!   handing the records over in sorted path order, and returns the
 //!   [`Summary`];
 //! * the record types ([`Record`], [`Issue`], [`Code`]) are the stable,
@@ -17,7 +17,7 @@
 //! `ARCHITECTURE.md`): [`io`] reads files (bounded byte views, mapped or
 //! windowed sources, atomic writes), [`formats`] holds one folder per
 //! container (its probe, its layout of the audio, its verifier),
-//! [`record`] the results, [`scan`] discovery and the ordered parallel map,
+//! [`record`] the results, [`mod@scan`] discovery and the ordered parallel map,
 //! [`metadata`] what people declare about recordings, [`readiness`] the
 //! delivery verdicts, [`ern`] DDEX ERN XML, and [`output`] every writer.
 //!
@@ -47,9 +47,9 @@ pub mod readiness;
 pub mod record;
 pub mod scan;
 pub mod tags;
-pub mod verify;
 
 // Old paths still used by the MP4 and Ogg modules.
+pub(crate) use formats::verify;
 pub(crate) use io::reader;
 
 pub use checksum::Hashes;
@@ -77,13 +77,13 @@ pub fn probe_bytes(bytes: &[u8], name: &str, options: &Options) -> Record {
     let ext = Path::new(name).extension().and_then(|e| e.to_str());
     let probe = formats::probe(bytes, ext);
     let outcome = (options.verify && probe.file_format.is_some())
-        .then(|| verify::verify_bytes(bytes, &probe));
+        .then(|| formats::verify::verify_bytes(bytes, &probe));
     let mut record = probe.into_record(name.to_string(), bytes.len() as u64);
     let digests = checksum::digest(bytes, options.hashes);
     record.md5 = digests.md5;
     record.sha256 = digests.sha256;
     if let Some(outcome) = outcome {
-        verify::apply(&mut record, outcome);
+        formats::verify::apply(&mut record, outcome);
     }
     record
 }

@@ -134,7 +134,7 @@ fn no_damaged_corpus_file_makes_verification_panic() {
             }
             verified += 1;
             if catch_unwind(AssertUnwindSafe(|| {
-                ddexprobe::verify::verify_bytes(v, &probe)
+                ddexprobe::formats::verify::verify_bytes(v, &probe)
             }))
             .is_err()
             {

@@ -59,7 +59,7 @@ pub struct Asset {
     /// The measured record (its `md5`/`sha256` are used for `HashSum`).
     pub record: Record,
     /// Merged metadata by dotted field name
-    /// ([`crate::metadata::merge`]).
+    /// ([`crate::metadata::merge()`]).
     pub fields: BTreeMap<String, Value>,
     /// The file's path as the message names it (`FilePath`/`URI`), `/`-separated.
     pub file_path: String,

@@ -8,6 +8,7 @@
 //! `unsupported_format` error rather than "unknown".
 
 pub mod crc;
+pub(crate) mod decode;
 pub mod flac;
 pub mod mp4;
 pub mod mpeg;
@@ -15,6 +16,7 @@ pub mod ogg;
 pub mod pcm;
 mod probe;
 pub mod riff;
+pub mod verify;
 
 pub use probe::{Layout, Outcome, Probe};
 pub use riff::RiffForm;

@@ -694,7 +694,7 @@ mod tests {
                 let probe = crate::formats::probe(&v, Some(ext));
                 if probe.layout.is_some() {
                     seen += 1;
-                    let _ = crate::verify::verify_bytes(&v, &probe);
+                    let _ = crate::formats::verify::verify_bytes(&v, &probe);
                 }
             }
         }

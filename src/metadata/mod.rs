@@ -1,7 +1,7 @@
 //! Descriptive metadata: what people declare about each recording, in JSON
 //! sidecars beside the audio ([`sidecar`]) or catalog manifests
 //! ([`manifest`]: JSON keyed by path, or CSV with dotted column names),
-//! merged with what was measured ([`merge`], which returns contradictions
+//! merged with what was measured ([`mod@merge`], which returns contradictions
 //! as data), and the identifier rules every consumer shares
 //! ([`identifiers`]: ISRC, ISWC, languages, countries, durations).
 //! [`crate::readiness`] judges the merged metadata, [`crate::ern`] writes it.

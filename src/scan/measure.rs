@@ -1,5 +1,5 @@
 //! Measuring one file: open it ([`crate::io::source`]), probe it
-//! ([`crate::formats`]), verify its audio when asked ([`crate::verify`]) and
+//! ([`crate::formats`]), verify its audio when asked ([`crate::formats::verify`]) and
 //! hash it, in one read. A failing file is a record with an error, never a
 //! panic: a panic in a parser (a bug) is caught and reported the same way.
 
@@ -24,7 +24,7 @@ pub fn probe_file(path: &Path, display: String, hashes: Hashes) -> Record {
 }
 
 /// Measure one file and verify its audio: every frame is read and checked
-/// ([`crate::verify`]), and the digests are computed in the same pass over
+/// ([`crate::formats::verify`]), and the digests are computed in the same pass over
 /// PCM data.
 pub fn verify_file(path: &Path, display: String, hashes: Hashes) -> Record {
     measure_file(path, display, hashes, true)
@@ -63,7 +63,7 @@ pub(crate) fn measure_file(path: &Path, display: String, hashes: Hashes, verify:
     let mut record = match probed {
         Some(probe) if verify && probe.file_format.is_some() => {
             let checked = catch_unwind(AssertUnwindSafe(|| {
-                crate::verify::verify_source(&source, &probe, hashes)
+                crate::formats::verify::verify_source(&source, &probe, hashes)
             }));
             let mut record = probe.into_record(display, source.len());
             match checked {
@@ -72,7 +72,7 @@ pub(crate) fn measure_file(path: &Path, display: String, hashes: Hashes, verify:
                         record.md5 = d.md5;
                         record.sha256 = d.sha256;
                     }
-                    crate::verify::apply(&mut record, outcome);
+                    crate::formats::verify::apply(&mut record, outcome);
                 }
                 Err(_) => record.errors.push(Issue {
                     code: Code::DecodeError,

@@ -4,11 +4,11 @@
 use crate::formats::Outcome;
 use crate::formats::Probe;
 use crate::formats::crc::crc16_bits;
+use crate::formats::decode::{Decoded, Decoder, Failures};
 use crate::formats::mpeg::{FrameHeader, Frames, Located, Step, Version};
 use crate::io::reader::Bytes;
 use crate::record::Code;
 use crate::record::Method;
-use crate::verify::lossy::{Decoded, Decoder, Failures};
 use symphonia::core::codecs::audio::AudioCodecParameters;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
 use symphonia::default::codecs::MpaDecoder;

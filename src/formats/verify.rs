@@ -1,17 +1,21 @@
 //! Integrity verification (`--verify`): read every frame of the audio, not
 //! only the headers, and say exactly what is wrong.
 //!
-//! One module per kind of stream:
+//! Each container's folder owns its verifier, which walks the layout its
+//! probe returned ([`crate::formats::Layout`]) instead of parsing the
+//! container again; this module dispatches to them and folds the result
+//! into the record:
 //!
-//! * [`flac`]: every FLAC frame is decoded by ddexprobe's own decoder
-//!   ([`crate::formats::flac::decoder`]); headers are checked against STREAMINFO, every
-//!   CRC-8 and CRC-16 is checked, samples are counted and the decoded audio's
-//!   MD5 is compared with the STREAMINFO signature;
-//! * [`pcm`]: WAV/RF64/BW64 and AIFF/AIFC data is read in the same pass as
-//!   the file digests, which gives the decoded-audio MD5 (`pcmMd5`) and
-//!   checks a BWF `MD5 ` chunk;
-//! * [`lossy`]: MP3, Ogg and MP4 audio is decoded with Symphonia, packet by
-//!   packet, and the decoded count is compared with the header's.
+//! * FLAC ([`crate::formats::flac::verify`]): every frame decoded by
+//!   ddexprobe's own decoder, headers checked against STREAMINFO, every
+//!   CRC-8 and CRC-16 checked, samples counted and the decoded audio's MD5
+//!   compared with the STREAMINFO signature;
+//! * PCM ([`crate::formats::pcm`]): WAV/RF64/BW64 and AIFF/AIFC data read in
+//!   the same pass as the file digests, which gives the decoded-audio MD5
+//!   (`pcmMd5`) and checks a BWF `MD5 ` chunk;
+//! * MPEG ([`crate::formats::mpeg::verify`]), Ogg and MP4: packets found by
+//!   ddexprobe's own parsers decoded with Symphonia (`formats/decode.rs`),
+//!   and the decoded count compared with the header's.
 //!
 //! Each returns an [`Outcome`]: findings with stable codes, the decoded
 //! sample count and, for lossless audio, the MD5 of the decoded samples in
@@ -19,10 +23,9 @@
 //! bytes per sample), so the same master has the same `pcmMd5` as WAV, AIFF,
 //! FLAC or ALAC.
 
-pub mod lossy;
-
-pub use crate::formats::Outcome;
-pub use crate::record::Method;
+// Old paths still used by the MP4 and Ogg verifiers.
+pub(crate) use crate::formats::Outcome;
+pub(crate) use crate::record::Method;
 
 use crate::checksum::{Digests, Hashes, hex};
 use crate::formats::{Layout, Probe};
@@ -54,7 +57,7 @@ pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
             crate::formats::mpeg::verify::verify(bytes, located, probe)
         }
         (None, Some(FileFormat::Mp3 | FileFormat::Ogg | FileFormat::Mp4)) => {
-            lossy::verify(bytes, probe)
+            crate::formats::decode::verify(bytes, probe)
         }
         _ => Outcome::unverified(),
     }

@@ -1,4 +1,5 @@
-//! Verification of lossy streams (MP3, Ogg, MP4) by decoding every packet.
+//! Decoding lossy streams with Symphonia, packet by packet, for the
+//! verifiers of MP3, Ogg and MP4.
 //!
 //! The packets are found by ddexprobe's own parsers, not by a demuxer, so a
 //! finding can name the byte offset where it is:
@@ -16,11 +17,14 @@
 //! Decoding is Symphonia's. Its decoders are fed packets whose bounds come
 //! from the tables above, and their errors are counted, never propagated.
 
+#[path = "../verify/lossy/mp4.rs"]
 mod mp4;
+#[path = "../verify/lossy/ogg.rs"]
 mod ogg;
 
-use super::{Method, Outcome};
+use crate::formats::Outcome;
 use crate::formats::Probe;
+use crate::record::Method;
 use crate::record::{Code, FileFormat, Findings};
 use symphonia::core::codecs::audio::{AudioCodecParameters, AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error;
@@ -208,7 +212,7 @@ mod tests {
                     }
                 }
                 let probe = crate::formats::probe(&b, Some(ext));
-                let _ = crate::verify::verify_bytes(&b, &probe);
+                let _ = crate::formats::verify::verify_bytes(&b, &probe);
             }
         }
     }
