@@ -17,8 +17,6 @@
 //! Decoding is Symphonia's. Its decoders are fed packets whose bounds come
 //! from the tables above, and their errors are counted, never propagated.
 
-#[path = "../verify/lossy/mp4.rs"]
-mod mp4;
 #[path = "../verify/lossy/ogg.rs"]
 mod ogg;
 
@@ -35,7 +33,7 @@ use symphonia::core::units::{Duration, Timestamp};
 pub fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
     match probe.file_format {
         Some(FileFormat::Ogg) => ogg::verify(bytes, probe),
-        Some(FileFormat::Mp4) => mp4::verify(bytes, probe),
+        Some(FileFormat::Mp4) => crate::formats::mp4::verify::verify(bytes, probe),
         _ => structure(),
     }
 }
@@ -60,7 +58,7 @@ pub(crate) enum Decoded {
 
 /// A Symphonia decoder fed packets one by one.
 pub(crate) struct Decoder {
-    inner: Box<dyn AudioDecoder>,
+    pub(crate) inner: Box<dyn AudioDecoder>,
 }
 
 impl Decoder {

@@ -3,55 +3,18 @@
 //! decoded count compared with the sample table's, and the decoded ALAC
 //! audio hashed over the samples the edit list or `iTunSMPB` keeps.
 
-use super::{Decoded, Decoder, Failures, hash_left_justified, structure};
-use crate::formats::mp4::{descriptor, find_descriptor};
-use crate::reader::{Bytes, Endian, Reader};
-use crate::record::{Code, Probe};
-use crate::verify::{Method, Outcome};
+use super::boxes::Atoms;
+use super::esds::{descriptor, find_descriptor};
+use crate::formats::decode::{Decoded, Decoder, Failures, hash_left_justified, structure};
+use crate::formats::{Outcome, Probe};
+use crate::io::reader::{Bytes, Endian, Reader};
+use crate::record::{Code, Method};
 use md5::Digest;
 use symphonia::core::codecs::audio::AudioCodecParameters;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_AAC, CODEC_ID_ALAC};
 use symphonia::default::codecs::{AacDecoder, AlacDecoder};
 
 const BE: Endian = Endian::Big;
-/// Most boxes looked at on one level (hostile files of tiny boxes).
-const MAX_BOXES: u32 = 100_000;
-
-/// The boxes in a box body, in order; stops at the first malformed one.
-struct Boxes<'a> {
-    r: Reader<'a>,
-    seen: u32,
-}
-
-impl<'a> Iterator for Boxes<'a> {
-    type Item = ([u8; 4], Reader<'a>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.r.remaining() < 8 || self.seen >= MAX_BOXES {
-            return None;
-        }
-        self.seen += 1;
-        let left = self.r.remaining();
-        let size = self.r.u32(BE).ok()?;
-        let kind = self.r.fourcc().ok()?;
-        let (size, header) = match size {
-            0 => (left, 8),
-            1 => (self.r.u64(BE).ok()?, 16),
-            n => (u64::from(n), 8),
-        };
-        let body = size.checked_sub(header)?;
-        // A box cut short by the end of the file is read as far as it goes.
-        Some((kind, self.r.sub_up_to(body)))
-    }
-}
-
-fn boxes(r: Reader<'_>) -> Boxes<'_> {
-    Boxes { r, seen: 0 }
-}
-
-fn child<'a>(r: &Reader<'a>, kind: &[u8; 4]) -> Option<Reader<'a>> {
-    boxes(r.clone()).find(|(k, _)| k == kind).map(|(_, b)| b)
-}
 
 /// A table box body: its entry count and a reader at the first entry.
 #[derive(Clone)]
@@ -98,12 +61,13 @@ struct Track<'a> {
 }
 
 fn audio_track<'a>(bytes: Bytes<'a>) -> Option<Track<'a>> {
-    let moov = boxes(Reader::over(bytes)).find(|(k, _)| k == b"moov")?.1;
-    for (kind, trak) in boxes(moov) {
-        if &kind != b"trak" {
+    let child = |r: &Reader<'a>, kind: &[u8; 4]| Atoms::lenient(r.clone()).child(kind);
+    let moov = Atoms::lenient(Reader::over(bytes)).child(b"moov")?;
+    for a in Atoms::lenient(moov) {
+        if &a.kind != b"trak" {
             continue;
         }
-        let Some(mdia) = child(&trak, b"mdia") else {
+        let Some(mdia) = child(&a.body, b"mdia") else {
             continue;
         };
         let handler = child(&mdia, b"hdlr").and_then(|mut h| {
@@ -122,9 +86,9 @@ fn audio_track<'a>(bytes: Bytes<'a>) -> Option<Track<'a>> {
         let codec = child(&stbl, b"stsd")
             .and_then(|mut b| {
                 b.skip(8).ok()?;
-                boxes(b).next()
+                Atoms::lenient(b).next()
             })
-            .map_or(Codec::Other, |(kind, body)| codec(kind, body));
+            .map_or(Codec::Other, |a| codec(a.kind, a.body));
         let stco = child(&stbl, b"stco")
             .map(|b| (b, false))
             .or_else(|| child(&stbl, b"co64").map(|b| (b, true)));
@@ -157,11 +121,15 @@ fn codec(kind: [u8; 4], mut b: Reader<'_>) -> Codec {
         return Codec::Other;
     }
     let mut configs = Vec::new();
-    for (k, body) in boxes(b).take(64) {
-        if &k == b"wave" {
-            configs.extend(boxes(body.clone()).take(64));
+    for a in Atoms::lenient(b).take(64) {
+        if &a.kind == b"wave" {
+            configs.extend(
+                Atoms::lenient(a.body.clone())
+                    .take(64)
+                    .map(|c| (c.kind, c.body)),
+            );
         }
-        configs.push((k, body));
+        configs.push((a.kind, a.body));
     }
     let find = |k: &[u8; 4]| configs.iter().find(|c| &c.0 == k).map(|c| c.1.clone());
     match &kind {
@@ -222,7 +190,7 @@ fn esds_asc(mut b: Reader<'_>) -> Option<Vec<u8>> {
     (cfg.len() >= 2).then(|| cfg.to_vec())
 }
 
-pub(super) fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
+pub(crate) fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
     let all = Bytes::full(bytes);
     let Some(track) = audio_track(all) else {
         return structure();

@@ -1,0 +1,313 @@
+//! The MPEG-4 elementary stream descriptor (`esds`) and the
+//! AudioSpecificConfig inside it: object type, rate, channels, SBR and PS,
+//! signalled explicitly or implicitly.
+
+use super::Entry;
+use crate::io::reader::{Endian, Reader};
+use crate::record::Code;
+
+const BE: Endian = Endian::Big;
+
+/// The body of the first descriptor tagged `tag` among the next few (16 at
+/// most, so a hostile chain cannot loop long); the reader moves past it.
+pub(crate) fn find_descriptor<'a>(r: &mut Reader<'a>, tag: u8) -> Option<Reader<'a>> {
+    for _ in 0..16 {
+        let (t, len) = descriptor(r)?;
+        let body = r.sub_up_to(len);
+        if t == tag {
+            return Some(body);
+        }
+    }
+    None
+}
+
+/// Read an MPEG-4 descriptor header: `(tag, length)`.
+pub(crate) fn descriptor(b: &mut Reader<'_>) -> Option<(u8, u64)> {
+    let tag = b.u8().ok()?;
+    let mut len = 0u64;
+    for _ in 0..4 {
+        let c = b.u8().ok()?;
+        len = (len << 7) | u64::from(c & 0x7F);
+        if c & 0x80 == 0 {
+            return Some((tag, len));
+        }
+    }
+    Some((tag, len))
+}
+
+pub(super) fn parse_esds(mut b: Reader<'_>, e: &mut Entry) {
+    let bad = |e: &mut Entry, what: &str| {
+        e.notes.push((
+            Code::InvalidHeader,
+            format!("the esds box is malformed ({what}): AAC details from the sample entry"),
+        ));
+    };
+    if b.skip(4).is_err() {
+        return bad(e, "too short");
+    }
+    let Some((3, len)) = descriptor(&mut b) else {
+        return bad(e, "no ES descriptor");
+    };
+    let mut es = b.sub_up_to(len);
+    let Ok(_id) = es.u16(BE) else {
+        return bad(e, "ES descriptor too short");
+    };
+    let Ok(flags) = es.u8() else {
+        return bad(e, "ES descriptor too short");
+    };
+    if flags & 0x80 != 0 && es.skip(2).is_err() {
+        return bad(e, "ES descriptor too short");
+    }
+    if flags & 0x40 != 0 {
+        let n = es.u8().unwrap_or(0);
+        if es.skip(u64::from(n)).is_err() {
+            return bad(e, "ES descriptor URL too long");
+        }
+    }
+    if flags & 0x20 != 0 && es.skip(2).is_err() {
+        return bad(e, "ES descriptor too short");
+    }
+    let Some(mut dc) = find_descriptor(&mut es, 4) else {
+        return bad(e, "no DecoderConfigDescriptor");
+    };
+    let Ok(oti) = dc.u8() else {
+        return bad(e, "DecoderConfigDescriptor too short");
+    };
+    if dc.skip(12).is_err() {
+        return bad(e, "DecoderConfigDescriptor too short");
+    }
+    match oti {
+        0x40 => {}
+        0x66..=0x68 => return,
+        0x69 | 0x6B => {
+            e.codec = Some("MP3".to_string());
+            return;
+        }
+        0xA5 => {
+            e.codec = Some("AC-3".to_string());
+            return;
+        }
+        0xA6 => {
+            e.codec = Some("E-AC-3".to_string());
+            return;
+        }
+        0xDD => {
+            e.codec = Some("Vorbis".to_string());
+            return;
+        }
+        0xAD => {
+            e.codec = Some("Opus".to_string());
+            return;
+        }
+        other => {
+            e.codec = Some(format!("MPEG-4 object type 0x{other:02x}"));
+            e.notes.push((
+                Code::UnsupportedCodec,
+                format!("the esds object type 0x{other:02x} is not known to this version"),
+            ));
+            return;
+        }
+    }
+    let Some(mut asc) = find_descriptor(&mut dc, 5) else {
+        return bad(e, "no AudioSpecificConfig");
+    };
+    let cfg = asc.bytes_up_to(64);
+    match parse_asc(cfg) {
+        Some(a) => apply_asc(&a, e),
+        None => bad(e, "AudioSpecificConfig too short"),
+    }
+}
+
+/// What an AudioSpecificConfig says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Asc {
+    pub(super) aot: u32,
+    pub(super) rate: Option<u32>,
+    pub(super) channel_config: u32,
+    /// SBR output rate, when SBR is signalled (explicitly or by sync ext).
+    pub(super) sbr_rate: Option<u32>,
+    pub(super) sbr: bool,
+    pub(super) ps: bool,
+    /// Whether SBR was ruled in or out by signalling (so no implicit check).
+    pub(super) sbr_signalled: bool,
+    frame_960: bool,
+    /// USAC: the output frame length.
+    pub(super) usac_frame: Option<u32>,
+}
+
+pub(super) struct Bits<'a> {
+    pub(super) buf: &'a [u8],
+    pub(super) pos: usize,
+}
+
+impl Bits<'_> {
+    pub(super) fn read(&mut self, n: usize) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let byte = *self.buf.get(self.pos / 8)?;
+            v = (v << 1) | u32::from((byte >> (7 - self.pos % 8)) & 1);
+            self.pos += 1;
+        }
+        Some(v)
+    }
+    pub(super) fn left(&self) -> usize {
+        (self.buf.len() * 8).saturating_sub(self.pos)
+    }
+}
+
+pub(super) const AAC_RATES: [u32; 13] = [
+    96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
+];
+
+pub(super) fn aot(b: &mut Bits<'_>) -> Option<u32> {
+    let a = b.read(5)?;
+    if a == 31 {
+        Some(32 + b.read(6)?)
+    } else {
+        Some(a)
+    }
+}
+
+pub(super) fn freq(b: &mut Bits<'_>) -> Option<Option<u32>> {
+    let i = b.read(4)?;
+    if i == 15 {
+        let r = b.read(24)?;
+        Some((r > 0).then_some(r))
+    } else {
+        Some(AAC_RATES.get(i as usize).copied())
+    }
+}
+
+pub(super) fn parse_asc(buf: &[u8]) -> Option<Asc> {
+    let mut b = Bits { buf, pos: 0 };
+    let mut a = Asc {
+        aot: aot(&mut b)?,
+        rate: freq(&mut b)?,
+        ..Asc::default()
+    };
+    a.channel_config = b.read(4)?;
+    if a.aot == 42 {
+        // USAC: its own sampling frequency index (5 bits) and frame length.
+        let i = b.read(5)?;
+        a.rate = if i == 0x1F {
+            Some(b.read(24)?)
+        } else {
+            AAC_RATES.get(i as usize).copied()
+        };
+        let core = b.read(3)?;
+        a.usac_frame = Some(match core {
+            0 => 768,
+            1 => 1024,
+            2 | 3 => 2048,
+            _ => 4096,
+        });
+        let cci = b.read(5)?;
+        if cci != 0 {
+            a.channel_config = cci;
+        }
+        a.sbr_signalled = true;
+        return Some(a);
+    }
+    let mut core = a.aot;
+    if a.aot == 5 || a.aot == 29 {
+        a.sbr = true;
+        a.ps = a.aot == 29;
+        a.sbr_signalled = true;
+        a.sbr_rate = freq(&mut b)?;
+        core = aot(&mut b)?;
+        if core == 22 {
+            b.read(4)?;
+        }
+    }
+    if matches!(core, 1..=4 | 6 | 7 | 17 | 19..=23) {
+        a.frame_960 = b.read(1)? == 1;
+        if b.read(1)? == 1 {
+            b.read(14)?;
+        }
+        let ext = b.read(1)?;
+        if a.channel_config == 0 {
+            // A program config element follows; the sync extension after it
+            // is not looked for.
+            if !a.sbr {
+                a.aot = core;
+            }
+            return Some(a);
+        }
+        if matches!(core, 6 | 20) {
+            b.read(3)?;
+        }
+        if ext == 1 {
+            if core == 22 {
+                b.read(16)?;
+            }
+            if matches!(core, 17 | 19 | 20 | 23) {
+                b.read(3)?;
+            }
+            b.read(1)?;
+        }
+    }
+    if !a.sbr && b.left() >= 16 && b.read(11)? == 0x2B7 {
+        let ext_aot = aot(&mut b)?;
+        if ext_aot == 5 {
+            a.sbr_signalled = true;
+            if b.read(1)? == 1 {
+                a.sbr = true;
+                a.sbr_rate = freq(&mut b)?;
+                if b.left() >= 12 && b.read(11)? == 0x548 && b.read(1)? == 1 {
+                    a.ps = true;
+                }
+            }
+        }
+    }
+    if a.sbr {
+        a.aot = if a.ps { 29 } else { 5 };
+    } else {
+        a.aot = core;
+    }
+    Some(a)
+}
+
+pub(super) fn channels_of(config: u32) -> Option<u32> {
+    match config {
+        1..=6 => Some(config),
+        7 | 12 | 14 => Some(8),
+        11 => Some(7),
+        13 => Some(24),
+        _ => None,
+    }
+}
+
+pub(super) fn apply_asc(a: &Asc, e: &mut Entry) {
+    match a.aot {
+        42 => e.codec = Some("xHE-AAC".to_string()),
+        36 => e.codec = Some("ALS".to_string()),
+        34 => e.codec = Some("MP3".to_string()),
+        32 | 33 => e.codec = Some("MP2".to_string()),
+        _ => {}
+    }
+    if let Some(ch) = channels_of(a.channel_config) {
+        e.channels = Some(ch);
+    }
+    if a.ps {
+        e.channels = Some(2);
+    }
+    let core = a.rate;
+    let out = if a.sbr {
+        a.sbr_rate.or(core.map(|r| r * 2))
+    } else {
+        core
+    };
+    if let Some(r) = out {
+        e.rate = Some(r);
+    }
+    if a.aot == 2 && !a.sbr_signalled {
+        e.aac_core = core;
+    }
+    let frame = if a.frame_960 { 960 } else { 1024 };
+    e.frame_out = match (a.usac_frame, a.sbr) {
+        (Some(f), _) => Some(f),
+        (None, true) => Some(frame * 2),
+        (None, false) if matches!(a.aot, 1..=4 | 17 | 19 | 20 | 21 | 22 | 23) => Some(frame),
+        _ => None,
+    };
+}
