@@ -33,7 +33,6 @@ use symphonia::core::units::{Duration, Timestamp};
 pub fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
     match probe.file_format {
         Some(FileFormat::Ogg) => ogg::verify(bytes, probe),
-        Some(FileFormat::Mp4) => crate::formats::mp4::verify::verify(bytes, probe),
         _ => structure(),
     }
 }

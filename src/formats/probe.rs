@@ -61,6 +61,8 @@ pub enum Layout {
     Flac(crate::formats::flac::StreamLayout),
     /// MPEG audio frames.
     Mpeg(crate::formats::mpeg::Located),
+    /// The audio track of an MP4 file: its sample tables.
+    Mp4(crate::formats::mp4::TrackLayout),
 }
 
 impl Probe {

@@ -53,6 +53,7 @@ pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
     match (&probe.layout, probe.file_format) {
         (Some(Layout::Flac(layout)), _) => crate::formats::flac::verify::verify(bytes, layout),
         (Some(Layout::Pcm(layout)), _) => crate::formats::pcm::verify_bytes(bytes, layout),
+        (Some(Layout::Mp4(track)), _) => crate::formats::mp4::verify::verify(bytes, track, probe),
         (Some(Layout::Mpeg(located)), _) => {
             crate::formats::mpeg::verify::verify(bytes, located, probe)
         }

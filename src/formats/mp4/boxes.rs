@@ -1,5 +1,7 @@
 //! The one box walker of ISO base media files: box headers (32-bit, 64-bit
-//! and to-the-end sizes) and the children of a box body, in order.
+//! and to-the-end sizes) and the children of a box body, in order. The
+//! probe walks the boxes once; verification walks the sample tables the
+//! probe laid out and never walks boxes itself.
 
 use crate::io::reader::{Endian, Reader, fourcc_str};
 
@@ -16,38 +18,21 @@ pub(super) struct Atom<'a> {
 const MAX_CHILDREN: u32 = 100_000;
 
 /// The children of a box body, in order. A child that does not fit its
-/// parent ends a strict walk and leaves a message in `err`; a lenient walk
-/// (verification, which reads what a damaged file holds) reads it as far
-/// as it goes and stops after it.
+/// parent ends the walk and leaves a message in `err`.
 pub(super) struct Atoms<'a> {
     r: Reader<'a>,
     pub(super) err: Option<String>,
-    lenient: bool,
     seen: u32,
 }
 
 impl<'a> Atoms<'a> {
-    /// A strict walk over the children in `r`.
+    /// A walk over the children in `r`.
     pub(super) fn new(r: Reader<'a>) -> Self {
         Atoms {
             r,
             err: None,
-            lenient: false,
             seen: 0,
         }
-    }
-
-    /// A lenient walk: a child cut short is read as far as it goes.
-    pub(super) fn lenient(r: Reader<'a>) -> Self {
-        Atoms {
-            lenient: true,
-            ..Atoms::new(r)
-        }
-    }
-
-    /// The body of the first child of type `kind`.
-    pub(super) fn child(mut self, kind: &[u8; 4]) -> Option<Reader<'a>> {
-        self.find(|a| &a.kind == kind).map(|a| a.body)
     }
 }
 
@@ -64,11 +49,6 @@ impl<'a> Iterator for Atoms<'a> {
                 let body_len = size - hlen;
                 match self.r.sub(body_len) {
                     Ok(body) => Some(Atom { kind, start, body }),
-                    Err(_) if self.lenient => Some(Atom {
-                        kind,
-                        start,
-                        body: self.r.sub_up_to(body_len),
-                    }),
                     Err(_) => {
                         self.err = Some(format!(
                             "box '{}' at offset {start} declares {size} bytes, its parent holds {} from there",

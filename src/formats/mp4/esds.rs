@@ -35,47 +35,58 @@ pub(crate) fn descriptor(b: &mut Reader<'_>) -> Option<(u8, u64)> {
     Some((tag, len))
 }
 
-pub(super) fn parse_esds(mut b: Reader<'_>, e: &mut Entry) {
+/// The object type and the rest of the DecoderConfigDescriptor (after its
+/// 13 fixed bytes) of an `esds` box body, or why they cannot be read.
+pub(super) fn decoder_config(mut b: Reader<'_>) -> Result<(u8, Reader<'_>), &'static str> {
+    b.skip(4).map_err(|_| "too short")?;
+    let Some((3, len)) = descriptor(&mut b) else {
+        return Err("no ES descriptor");
+    };
+    let mut es = b.sub_up_to(len);
+    const SHORT: &str = "ES descriptor too short";
+    es.u16(BE).map_err(|_| SHORT)?;
+    let flags = es.u8().map_err(|_| SHORT)?;
+    if flags & 0x80 != 0 {
+        es.skip(2).map_err(|_| SHORT)?;
+    }
+    if flags & 0x40 != 0 {
+        let n = es.u8().unwrap_or(0);
+        es.skip(u64::from(n))
+            .map_err(|_| "ES descriptor URL too long")?;
+    }
+    if flags & 0x20 != 0 {
+        es.skip(2).map_err(|_| SHORT)?;
+    }
+    let mut dc = find_descriptor(&mut es, 4).ok_or("no DecoderConfigDescriptor")?;
+    const DC_SHORT: &str = "DecoderConfigDescriptor too short";
+    let oti = dc.u8().map_err(|_| DC_SHORT)?;
+    dc.skip(12).map_err(|_| DC_SHORT)?;
+    Ok((oti, dc))
+}
+
+/// Whether an object type is AAC (MPEG-4, or MPEG-2 Main, LC, SSR).
+pub(super) fn is_aac(oti: u8) -> bool {
+    matches!(oti, 0x40 | 0x66..=0x68)
+}
+
+/// The AudioSpecificConfig in the rest of a DecoderConfigDescriptor: its
+/// offset in the file and its bytes (at most 64).
+pub(super) fn audio_specific_config<'a>(dc: &mut Reader<'a>) -> Option<(u64, &'a [u8])> {
+    let mut asc = find_descriptor(dc, 5)?;
+    Some((asc.pos(), asc.bytes_up_to(64)))
+}
+
+pub(super) fn parse_esds(b: Reader<'_>, e: &mut Entry) {
     let bad = |e: &mut Entry, what: &str| {
         e.notes.push((
             Code::InvalidHeader,
             format!("the esds box is malformed ({what}): AAC details from the sample entry"),
         ));
     };
-    if b.skip(4).is_err() {
-        return bad(e, "too short");
-    }
-    let Some((3, len)) = descriptor(&mut b) else {
-        return bad(e, "no ES descriptor");
+    let (oti, mut dc) = match decoder_config(b) {
+        Ok(found) => found,
+        Err(what) => return bad(e, what),
     };
-    let mut es = b.sub_up_to(len);
-    let Ok(_id) = es.u16(BE) else {
-        return bad(e, "ES descriptor too short");
-    };
-    let Ok(flags) = es.u8() else {
-        return bad(e, "ES descriptor too short");
-    };
-    if flags & 0x80 != 0 && es.skip(2).is_err() {
-        return bad(e, "ES descriptor too short");
-    }
-    if flags & 0x40 != 0 {
-        let n = es.u8().unwrap_or(0);
-        if es.skip(u64::from(n)).is_err() {
-            return bad(e, "ES descriptor URL too long");
-        }
-    }
-    if flags & 0x20 != 0 && es.skip(2).is_err() {
-        return bad(e, "ES descriptor too short");
-    }
-    let Some(mut dc) = find_descriptor(&mut es, 4) else {
-        return bad(e, "no DecoderConfigDescriptor");
-    };
-    let Ok(oti) = dc.u8() else {
-        return bad(e, "DecoderConfigDescriptor too short");
-    };
-    if dc.skip(12).is_err() {
-        return bad(e, "DecoderConfigDescriptor too short");
-    }
     match oti {
         0x40 => {}
         0x66..=0x68 => return,
@@ -108,10 +119,9 @@ pub(super) fn parse_esds(mut b: Reader<'_>, e: &mut Entry) {
             return;
         }
     }
-    let Some(mut asc) = find_descriptor(&mut dc, 5) else {
+    let Some((_, cfg)) = audio_specific_config(&mut dc) else {
         return bad(e, "no AudioSpecificConfig");
     };
-    let cfg = asc.bytes_up_to(64);
     match parse_asc(cfg) {
         Some(a) => apply_asc(&a, e),
         None => bad(e, "AudioSpecificConfig too short"),

@@ -62,7 +62,7 @@ mod ilst;
 mod measure;
 pub(crate) mod verify;
 
-use crate::formats::Probe;
+use crate::formats::{Layout, Probe};
 use crate::io::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, FileFormat};
 use boxes::{Atom, Atoms, read_header};
@@ -114,6 +114,54 @@ struct Entry {
     frame_out: Option<u32>,
 }
 
+/// A byte range of the file: a box body, or a codec configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    offset: u64,
+    len: u64,
+}
+
+impl Span {
+    /// The range `r` covers.
+    fn of(r: &Reader<'_>) -> Span {
+        Span {
+            offset: r.pos(),
+            len: r.remaining(),
+        }
+    }
+
+    /// A reader over this range of `bytes` (as far as they go).
+    fn reader<'a>(self, bytes: Bytes<'a>) -> Reader<'a> {
+        Reader::at(bytes, self.offset).sub_up_to(self.len)
+    }
+}
+
+/// What the audio track's decoder needs, as the sample entry says it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DecoderConfig {
+    /// AAC, with its AudioSpecificConfig.
+    Aac(Span),
+    /// ALAC, with its magic cookie and bit depth.
+    Alac(Span, u32),
+    /// Anything else: verification checks the structure only.
+    #[default]
+    Other,
+}
+
+/// Where the audio track's samples are described: the layout the probe
+/// returns and verification walks, sample by sample. Box bodies are kept
+/// as ranges of the file, never copied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrackLayout {
+    config: DecoderConfig,
+    media_ts: Option<u32>,
+    stts: Option<Span>,
+    stsc: Option<Span>,
+    stsz: Option<Span>,
+    stco: Option<Span>,
+    co64: Option<Span>,
+}
+
 /// The parts of a `trak` that matter.
 #[derive(Debug, Clone, Default)]
 struct Track {
@@ -136,6 +184,8 @@ struct Track {
     last_chunk: Option<(u64, u32)>,
     /// Samples per chunk of the last stsc entry.
     last_spc: Option<u32>,
+    /// Where the sample tables and the decoder configuration are.
+    layout: TrackLayout,
 }
 
 /// Values gathered from the whole file.
@@ -269,6 +319,10 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
         return p;
     };
     let track = st.tracks[ti].clone();
+    p.layout = Some(Layout::Mp4(TrackLayout {
+        media_ts: track.media_ts,
+        ..track.layout.clone()
+    }));
     if mdat_seen {
         p.audio_bytes = Some(mdat_bytes);
     }
@@ -467,6 +521,18 @@ fn parse_stbl(stbl: Reader<'_>, t: &mut Track, p: &mut Probe) {
     let mut it = Atoms::new(stbl);
     for a in it.by_ref() {
         let mut b = a.body.clone();
+        let span = Span::of(&a.body);
+        let first = |slot: &mut Option<Span>| {
+            slot.get_or_insert(span);
+        };
+        match &a.kind {
+            b"stts" => first(&mut t.layout.stts),
+            b"stsc" => first(&mut t.layout.stsc),
+            b"stsz" => first(&mut t.layout.stsz),
+            b"stco" => first(&mut t.layout.stco),
+            b"co64" => first(&mut t.layout.co64),
+            _ => {}
+        }
         match &a.kind {
             b"stsd" => {
                 if b.skip(4).is_ok()
@@ -474,7 +540,9 @@ fn parse_stbl(stbl: Reader<'_>, t: &mut Track, p: &mut Probe) {
                     && n > 0
                     && let Some(e) = Atoms::new(b).next()
                 {
-                    t.entry = Some(parse_entry(e));
+                    let (entry, config) = parse_entry(e);
+                    t.entry = Some(entry);
+                    t.layout.config = config;
                 }
             }
             b"stts" => {
@@ -570,8 +638,9 @@ fn parse_stbl(stbl: Reader<'_>, t: &mut Track, p: &mut Probe) {
     }
 }
 
-/// Parse an audio sample entry.
-fn parse_entry(a: Atom<'_>) -> Entry {
+/// Parse an audio sample entry: its figures, and what its decoder needs.
+fn parse_entry(a: Atom<'_>) -> (Entry, DecoderConfig) {
+    let entry_kind = a.kind;
     let mut e = Entry {
         fourcc: a.kind,
         ..Entry::default()
@@ -775,7 +844,59 @@ fn parse_entry(a: Atom<'_>) -> Entry {
             }
         }
     }
-    e
+    let config = decoder_config(entry_kind, &find);
+    (e, config)
+}
+
+/// The decoder configuration of a sample entry of type `kind`, from its
+/// configuration boxes (`find`).
+fn decoder_config<'a>(
+    kind: [u8; 4],
+    find: &dyn Fn(&[u8; 4]) -> Option<Reader<'a>>,
+) -> DecoderConfig {
+    match &kind {
+        b"mp4a" => find(b"esds")
+            .and_then(|body| esds::decoder_config(body).ok())
+            .filter(|(oti, _)| esds::is_aac(*oti))
+            .and_then(|(_, mut dc)| esds::audio_specific_config(&mut dc))
+            .filter(|(_, asc)| asc.len() >= 2)
+            .map_or(DecoderConfig::Other, |(offset, asc)| {
+                DecoderConfig::Aac(Span {
+                    offset,
+                    len: asc.len() as u64,
+                })
+            }),
+        b"alac" => {
+            let Some(mut body) = find(b"alac") else {
+                return DecoderConfig::Other;
+            };
+            // Full box (version + flags) before the 24-byte config, except
+            // in some QuickTime files; a 48-byte cookie holds a channel
+            // layout too.
+            if body.remaining() >= 28 {
+                let _ = body.skip(4);
+            }
+            let offset = body.pos();
+            let cookie = body.bytes_up_to(48);
+            let len = match cookie.len() {
+                24 | 48 => cookie.len(),
+                n if n > 24 => 24,
+                _ => return DecoderConfig::Other,
+            };
+            let bits = u32::from(cookie[5]);
+            if !matches!(bits, 16 | 20 | 24 | 32) {
+                return DecoderConfig::Other;
+            }
+            DecoderConfig::Alac(
+                Span {
+                    offset,
+                    len: len as u64,
+                },
+                bits,
+            )
+        }
+        _ => DecoderConfig::Other,
+    }
 }
 
 /// Sum the audio track's `trun` sample durations over the fragments.

@@ -1,10 +1,10 @@
-//! MP4: the first audio track's sample tables walked sample by sample
+//! MP4: the sample tables of the audio track the probe laid out
+//! ([`super::TrackLayout`]) walked sample by sample
 //! (every sample inside the file), AAC-LC and ALAC samples decoded, the
 //! decoded count compared with the sample table's, and the decoded ALAC
 //! audio hashed over the samples the edit list or `iTunSMPB` keeps.
 
-use super::boxes::Atoms;
-use super::esds::{descriptor, find_descriptor};
+use super::{DecoderConfig, Span, TrackLayout};
 use crate::formats::decode::{Decoded, Decoder, Failures, hash_left_justified, structure};
 use crate::formats::{Outcome, Probe};
 use crate::io::reader::{Bytes, Endian, Reader};
@@ -60,141 +60,30 @@ struct Track<'a> {
     stco: Option<(Reader<'a>, bool)>,
 }
 
-fn audio_track<'a>(bytes: Bytes<'a>) -> Option<Track<'a>> {
-    let child = |r: &Reader<'a>, kind: &[u8; 4]| Atoms::lenient(r.clone()).child(kind);
-    let moov = Atoms::lenient(Reader::over(bytes)).child(b"moov")?;
-    for a in Atoms::lenient(moov) {
-        if &a.kind != b"trak" {
-            continue;
-        }
-        let Some(mdia) = child(&a.body, b"mdia") else {
-            continue;
-        };
-        let handler = child(&mdia, b"hdlr").and_then(|mut h| {
-            h.skip(8).ok()?;
-            h.fourcc().ok()
-        });
-        if handler != Some(*b"soun") {
-            continue;
-        }
-        let media_ts = child(&mdia, b"mdhd").and_then(|mut b| {
-            let version = b.u8().ok()?;
-            b.skip(3 + if version == 1 { 16 } else { 8 }).ok()?;
-            b.u32(BE).ok()
-        });
-        let stbl = child(&mdia, b"minf").and_then(|m| child(&m, b"stbl"))?;
-        let codec = child(&stbl, b"stsd")
-            .and_then(|mut b| {
-                b.skip(8).ok()?;
-                Atoms::lenient(b).next()
-            })
-            .map_or(Codec::Other, |a| codec(a.kind, a.body));
-        let stco = child(&stbl, b"stco")
-            .map(|b| (b, false))
-            .or_else(|| child(&stbl, b"co64").map(|b| (b, true)));
-        return Some(Track {
-            codec,
-            media_ts,
-            stts: child(&stbl, b"stts"),
-            stsc: child(&stbl, b"stsc"),
-            stsz: child(&stbl, b"stsz"),
-            stco,
-        });
-    }
-    None
-}
-
-/// The decoder configuration of an audio sample entry.
-fn codec(kind: [u8; 4], mut b: Reader<'_>) -> Codec {
-    // SampleEntry (8 bytes), then the sound description: version 0 is 20
-    // bytes, version 1 adds 16, version 2 is 56 in all.
-    let Ok(()) = b.skip(8) else {
-        return Codec::Other;
-    };
-    let version = b.u16(BE).unwrap_or(0);
-    let rest = match version {
-        1 => 18 + 16,
-        2 => 18 + 36,
-        _ => 18,
-    };
-    if b.skip(rest).is_err() {
-        return Codec::Other;
-    }
-    let mut configs = Vec::new();
-    for a in Atoms::lenient(b).take(64) {
-        if &a.kind == b"wave" {
-            configs.extend(
-                Atoms::lenient(a.body.clone())
-                    .take(64)
-                    .map(|c| (c.kind, c.body)),
-            );
-        }
-        configs.push((a.kind, a.body));
-    }
-    let find = |k: &[u8; 4]| configs.iter().find(|c| &c.0 == k).map(|c| c.1.clone());
-    match &kind {
-        b"mp4a" => find(b"esds")
-            .and_then(esds_asc)
-            .map_or(Codec::Other, Codec::Aac),
-        b"alac" => {
-            let Some(mut body) = find(b"alac") else {
-                return Codec::Other;
-            };
-            if body.remaining() >= 28 {
-                let _ = body.skip(4);
-            }
-            let cookie = body.bytes_up_to(48);
-            let cookie = match cookie.len() {
-                24 | 48 => cookie,
-                n if n > 24 => &cookie[..24],
-                _ => return Codec::Other,
-            };
-            let bits = u32::from(cookie[5]);
-            if !matches!(bits, 16 | 20 | 24 | 32) {
-                return Codec::Other;
-            }
-            Codec::Alac(cookie.to_vec(), bits)
-        }
-        _ => Codec::Other,
+/// The audio track's tables, from the layout the probe returned.
+fn audio_track<'a>(bytes: Bytes<'a>, layout: &TrackLayout) -> Track<'a> {
+    let slice = |span: Span| span.reader(bytes).bytes_up_to(u64::MAX).to_vec();
+    Track {
+        codec: match layout.config {
+            DecoderConfig::Aac(asc) => Codec::Aac(slice(asc)),
+            DecoderConfig::Alac(cookie, bits) => Codec::Alac(slice(cookie), bits),
+            DecoderConfig::Other => Codec::Other,
+        },
+        media_ts: layout.media_ts,
+        stts: layout.stts.map(|s| s.reader(bytes)),
+        stsc: layout.stsc.map(|s| s.reader(bytes)),
+        stsz: layout.stsz.map(|s| s.reader(bytes)),
+        stco: layout
+            .stco
+            .map(|s| (s.reader(bytes), false))
+            .or_else(|| layout.co64.map(|s| (s.reader(bytes), true))),
     }
 }
 
-/// The AudioSpecificConfig of an `esds` box whose object type is MPEG-4
-/// or MPEG-2 AAC.
-fn esds_asc(mut b: Reader<'_>) -> Option<Vec<u8>> {
-    b.skip(4).ok()?;
-    let (3, len) = descriptor(&mut b)? else {
-        return None;
-    };
-    let mut es = b.sub_up_to(len);
-    es.skip(2).ok()?;
-    let flags = es.u8().ok()?;
-    if flags & 0x80 != 0 {
-        es.skip(2).ok()?;
-    }
-    if flags & 0x40 != 0 {
-        let n = es.u8().ok()?;
-        es.skip(u64::from(n)).ok()?;
-    }
-    if flags & 0x20 != 0 {
-        es.skip(2).ok()?;
-    }
-    let mut dc = find_descriptor(&mut es, 4)?;
-    let oti = dc.u8().ok()?;
-    if !matches!(oti, 0x40 | 0x66..=0x68) {
-        return None;
-    }
-    dc.skip(12).ok()?;
-    let mut asc = find_descriptor(&mut dc, 5)?;
-    let cfg = asc.bytes_up_to(64);
-    (cfg.len() >= 2).then(|| cfg.to_vec())
-}
-
-pub(crate) fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
-    let all = Bytes::full(bytes);
-    let Some(track) = audio_track(all) else {
-        return structure();
-    };
+/// Walk the sample tables of the audio track the probe laid out, decoding
+/// every sample.
+pub(crate) fn verify(bytes: &[u8], layout: &TrackLayout, probe: &Probe) -> Outcome {
+    let track = audio_track(Bytes::full(bytes), layout);
     let mut out = structure();
     let f = &mut out.findings;
     let bad_table = |f: &mut crate::record::Findings, name: &str, why: String| {
@@ -599,6 +488,15 @@ mod tests {
         f
     }
 
+    /// Probe `f`, then verify the audio track the probe laid out.
+    fn run(f: &[u8]) -> Outcome {
+        let p = crate::formats::probe(f, None);
+        match &p.layout {
+            Some(crate::formats::Layout::Mp4(track)) => verify(f, track, &p),
+            _ => structure(),
+        }
+    }
+
     #[test]
     fn hostile_sample_tables_end_quickly() {
         // Four billion one-byte samples in one chunk at offset 0.
@@ -610,7 +508,7 @@ mod tests {
             64,
         );
         let start = std::time::Instant::now();
-        let out = verify(&f, &Probe::default());
+        let out = run(&f);
         assert!(start.elapsed().as_secs() < 5);
         assert!(out.findings.has_error(Code::TruncatedData), "{:?}", out);
         // Every chunk at the same offset: the tables describe the same
@@ -618,18 +516,18 @@ mod tests {
         let mut stco = vec![1000];
         stco.extend([16; 1000]);
         let f = file(&[16, 1000], &[1, 1, 1, 1], &stco, &[1, 1000, 1024], 16);
-        let out = verify(&f, &Probe::default());
+        let out = run(&f);
         assert!(out.findings.has_error(Code::InvalidHeader), "{:?}", out);
         // A chunk past the end of the file.
         let f = file(&[4, 2], &[1, 1, 1, 1], &[2, 16, 1 << 30], &[1, 2, 1024], 64);
-        let out = verify(&f, &Probe::default());
+        let out = run(&f);
         assert!(out.findings.has_error(Code::TruncatedData), "{:?}", out);
         // Tables that declare more entries than their boxes hold.
         let f = file(&[0, 1 << 30], &[1, 1, 1, 1], &[1, 16], &[1, 1, 1024], 64);
-        let out = verify(&f, &Probe::default());
+        let out = run(&f);
         assert!(out.findings.has_error(Code::InvalidHeader), "{:?}", out);
         for cut in 0..f.len() {
-            let _ = verify(&f[..cut], &Probe::default());
+            let _ = run(&f[..cut]);
         }
     }
 }
