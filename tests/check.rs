@@ -2,19 +2,12 @@
 //! asset per rule, with the exact reports the rules give (worked out by hand
 //! from the rules in the README), every output format and exit code.
 
-use assert_cmd::Command;
+use crate::util::{bin, testdata};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-
-fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata")
-        .join(name)
-}
+use std::path::PathBuf;
 
 fn check(args: &[&str], paths: &[PathBuf], code: i32) -> (String, String) {
-    let out = Command::cargo_bin("ddexprobe")
-        .unwrap()
+    let out = bin()
         .arg("check")
         .args(args)
         .args(paths)

@@ -1,18 +1,8 @@
 //! The `ddexprobe` binary: commands, formats, exit codes and messages.
 
-use assert_cmd::Command;
+use crate::util::{bin, testdata};
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
-
-fn bin() -> Command {
-    Command::cargo_bin("ddexprobe").unwrap()
-}
-
-fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata")
-        .join(name)
-}
+use std::path::PathBuf;
 
 /// Run `ddexprobe ARGS PATHS...`, check the exit code, return stdout.
 fn run(args: &[&str], paths: &[PathBuf], code: i32) -> Vec<u8> {

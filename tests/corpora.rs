@@ -6,35 +6,15 @@
 //! this repository: these tests skip with a message when the folder is
 //! absent, and fail instead when `DDEXPROBE_REQUIRE_CORPORA=1` (as in CI).
 
-mod common;
-
+use crate::util::{self, corpora};
 use ddexprobe::{Hashes, probe_file};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-fn corpora() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("DDEXPROBE_REQUIRE_CORPORA").is_ok_and(|v| v == "1") {
-        panic!(
-            "DDEXPROBE_REQUIRE_CORPORA=1 but {} is missing",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipped: {} not found (set DDEXPROBE_REQUIRE_CORPORA=1 to require it)",
-        dir.display()
-    );
-    None
-}
-
 #[test]
 fn corpus_files_match_their_documented_values() {
     let Some(root) = corpora() else { return };
-    let rows =
-        common::read_tsv(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpora/expected.tsv"));
+    let rows = util::read_tsv(&util::root().join("tests/corpora/expected.tsv"));
     assert!(rows.len() > 300, "expected.tsv has {} rows", rows.len());
     let mut failures = Vec::new();
     for row in &rows {
@@ -44,7 +24,7 @@ fn corpus_files_match_their_documented_values() {
             continue;
         }
         let record = probe_file(&path, row["path"].clone(), Hashes::NONE);
-        for d in common::compare(&record, row) {
+        for d in util::compare(&record, row) {
             failures.push(format!("{}/{}: {d}", row["corpus"], row["path"]));
         }
     }

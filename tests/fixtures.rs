@@ -2,15 +2,13 @@
 //! in `testdata/expected.tsv` (values from the encoders' parameters, checked
 //! against independent tools when the fixtures were made).
 
-mod common;
-
+use crate::util::{self, testdata};
 use ddexprobe::{Hashes, probe_file};
-use std::path::Path;
 
 #[test]
 fn every_fixture_matches_its_expected_record() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let rows = common::read_tsv(&dir.join("expected.tsv"));
+    let dir = testdata("");
+    let rows = util::read_tsv(&dir.join("expected.tsv"));
     assert!(
         rows.len() >= 40,
         "expected.tsv lists {} fixtures",
@@ -25,7 +23,7 @@ fn every_fixture_matches_its_expected_record() {
             "{name} is listed in expected.tsv but missing"
         );
         let record = probe_file(&path, name.clone(), Hashes::NONE);
-        for d in common::compare(&record, row) {
+        for d in util::compare(&record, row) {
             failures.push(format!("{name}: {d}"));
         }
     }
@@ -39,8 +37,8 @@ fn every_fixture_matches_its_expected_record() {
 
 #[test]
 fn every_fixture_is_listed() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let rows = common::read_tsv(&dir.join("expected.tsv"));
+    let dir = testdata("");
+    let rows = util::read_tsv(&dir.join("expected.tsv"));
     let listed: std::collections::BTreeSet<_> = rows.iter().map(|r| r["file"].clone()).collect();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let entry = entry.unwrap();
@@ -59,7 +57,7 @@ fn every_fixture_is_listed() {
 
 #[test]
 fn fixtures_stay_tiny() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let dir = testdata("");
     for entry in std::fs::read_dir(&dir).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -78,7 +76,7 @@ fn checksums_match_reference_implementations() {
     // fixture was made, would tie the test to the fixture bytes; instead
     // compare the one-pass digests with independent single digests.
     use md5::Digest;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/flac-16bit-44k-stereo.flac");
+    let path = testdata("flac-16bit-44k-stereo.flac");
     let bytes = std::fs::read(&path).unwrap();
     let r = probe_file(&path, "x".into(), Hashes::BOTH);
     let md5 = ddexprobe::checksum::hex(&md5::Md5::digest(&bytes));
@@ -94,7 +92,7 @@ fn checksums_match_reference_implementations() {
 /// `moov` comes last loses its iTunSMPB, but never add audio).
 #[test]
 fn damaged_fixtures_never_panic() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let dir = testdata("");
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move || {
         seed ^= seed << 13;
@@ -143,7 +141,7 @@ fn damaged_fixtures_never_panic() {
 /// scripts/gen-testdata.sh).
 #[test]
 fn embedded_tags_are_read() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let dir = testdata("");
     let cases = [
         (
             "mp3-lame-vbr-48k-stereo-id3.mp3",

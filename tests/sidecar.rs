@@ -2,23 +2,13 @@
 //! `--out-dir`, never over a file ddexprobe did not write, and re-runs that
 //! leave up-to-date sidecars alone.
 
-use assert_cmd::Command;
+use crate::util::{bin, testdata};
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 const WAV: &str = "wav-pcm16-44k-stereo.wav";
-
-fn bin() -> Command {
-    Command::cargo_bin("ddexprobe").unwrap()
-}
-
-fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata")
-        .join(name)
-}
 
 /// Copy fixtures into `dir` under the given relative names.
 fn copy(dir: &Path, files: &[(&str, &str)]) {

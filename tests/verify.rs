@@ -2,15 +2,9 @@
 //! `testdata/verify.tsv` (one row per failure kind, with the exact codes),
 //! and the property that a clean file never reports a finding.
 
-mod common;
-
+use crate::util::{self, testdata};
 use ddexprobe::{Hashes, probe_file, verify_file};
 use std::collections::BTreeSet;
-use std::path::Path;
-
-fn testdata() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
-}
 
 fn split(s: &str) -> BTreeSet<String> {
     s.split(',')
@@ -22,8 +16,8 @@ fn split(s: &str) -> BTreeSet<String> {
 
 #[test]
 fn verify_fixtures_match_their_expectations() {
-    let dir = testdata();
-    let rows = common::read_tsv(&dir.join("verify.tsv"));
+    let dir = testdata("");
+    let rows = util::read_tsv(&dir.join("verify.tsv"));
     let mut failures = Vec::new();
     for row in &rows {
         let name = &row["file"];
@@ -76,10 +70,10 @@ fn verify_fixtures_match_their_expectations() {
 /// are left to their expectations.
 #[test]
 fn clean_files_verify_clean() {
-    let dir = testdata();
-    let rows = common::read_tsv(&dir.join("expected.tsv"));
+    let dir = testdata("");
+    let rows = util::read_tsv(&dir.join("expected.tsv"));
     // Damage only a decode finds: these are expected to fail (verify.tsv).
-    let damaged: BTreeSet<String> = common::read_tsv(&dir.join("verify.tsv"))
+    let damaged: BTreeSet<String> = util::read_tsv(&dir.join("verify.tsv"))
         .into_iter()
         .filter(|r| r["status"] != "ok")
         .map(|r| r["file"].clone())

@@ -1,11 +1,45 @@
-//! Shared helpers for the table-driven tests: read a TSV of expected record
-//! fields and compare a record against one row.
-
-#![allow(dead_code)]
+//! Helpers shared by every test module: where the fixtures and corpora
+//! are, the binary under test, and the table-driven comparison of a record
+//! against a row of expected fields.
 
 use ddexprobe::Record;
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// A file (or folder) under `testdata/`.
+pub fn testdata(name: &str) -> PathBuf {
+    root().join("testdata").join(name)
+}
+
+/// The `ddexprobe` binary, ready to run.
+pub fn bin() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("ddexprobe").unwrap()
+}
+
+/// The public corpora in `../shared/corpora`: `None` (with a message) when
+/// absent, a panic when `DDEXPROBE_REQUIRE_CORPORA=1` (as in CI).
+pub fn corpora() -> Option<PathBuf> {
+    let dir = root().join("../shared/corpora");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("DDEXPROBE_REQUIRE_CORPORA").is_ok_and(|v| v == "1") {
+        panic!(
+            "DDEXPROBE_REQUIRE_CORPORA=1 but {} is missing",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "skipped: {} not found (set DDEXPROBE_REQUIRE_CORPORA=1 to require it)",
+        dir.display()
+    );
+    None
+}
 
 /// One row of an expectations table, keyed by column name.
 pub type Row = HashMap<String, String>;

@@ -1,0 +1,12 @@
+//! The integration tests, in one binary: one module per area, sharing the
+//! helpers in [`util`].
+
+mod check;
+mod cli;
+mod corpora;
+mod ern;
+mod fixtures;
+mod sidecar;
+mod snapshots;
+mod util;
+mod verify;
