@@ -48,10 +48,6 @@ pub mod record;
 pub mod scan;
 pub mod tags;
 
-// Old paths still used by the MP4 and Ogg modules.
-pub(crate) use formats::verify;
-pub(crate) use io::reader;
-
 pub use checksum::Hashes;
 pub use error::Error;
 pub use record::{Code, Issue, Record};

@@ -9,9 +9,6 @@ use std::fmt;
 
 pub use crate::tags::Tags;
 
-// Old path still used by the MP4 and Ogg modules.
-pub(crate) use crate::formats::Probe;
-
 /// The container, as the record's `fileFormat` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 pub enum FileFormat {

@@ -1,41 +1,29 @@
 //! Decoding lossy streams with Symphonia, packet by packet, for the
-//! verifiers of MP3, Ogg and MP4.
+//! verifiers of MP3, Ogg and MP4 (each in its format's folder).
 //!
 //! The packets are found by ddexprobe's own parsers, not by a demuxer, so a
 //! finding can name the byte offset where it is:
 //!
-//! * [`mpeg`]: the frame walk of the header probe (the same frames, the
+//! * MPEG: the frame walk of the header probe (the same frames, the
 //!   same resynchronisation after junk); every frame is decoded, its CRC-16
 //!   checked when it has one, and the Layer III bit reservoir followed;
-//! * [`ogg`]: every page read, its CRC, sequence number and granule
+//! * Ogg: every page read, its CRC, sequence number and granule
 //!   position checked; Vorbis packets decoded, Opus packets checked
 //!   against RFC 6716 (no decoder here), FLAC and Speex structure only;
-//! * [`mp4`]: the audio track's sample tables walked sample by sample,
+//! * MP4: the audio track's sample tables walked sample by sample,
 //!   every sample inside the file; AAC-LC and ALAC samples decoded, and the
 //!   decoded ALAC audio hashed into `pcmMd5`.
 //!
 //! Decoding is Symphonia's. Its decoders are fed packets whose bounds come
 //! from the tables above, and their errors are counted, never propagated.
 
-#[path = "../verify/lossy/ogg.rs"]
-mod ogg;
-
 use crate::formats::Outcome;
-use crate::formats::Probe;
 use crate::record::Method;
-use crate::record::{Code, FileFormat, Findings};
+use crate::record::{Code, Findings};
 use symphonia::core::codecs::audio::{AudioCodecParameters, AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error;
 use symphonia::core::packet::PacketRef;
 use symphonia::core::units::{Duration, Timestamp};
-
-/// Decode every packet of an MP3, Ogg or MP4 file.
-pub fn verify(bytes: &[u8], probe: &Probe) -> Outcome {
-    match probe.file_format {
-        Some(FileFormat::Ogg) => ogg::verify(bytes, probe),
-        _ => structure(),
-    }
-}
 
 /// Nothing decoded: the structure (or nothing) was checked.
 pub(crate) fn structure() -> Outcome {

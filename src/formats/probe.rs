@@ -63,6 +63,8 @@ pub enum Layout {
     Mpeg(crate::formats::mpeg::Located),
     /// The audio track of an MP4 file: its sample tables.
     Mp4(crate::formats::mp4::TrackLayout),
+    /// The logical streams of an Ogg file that the figures describe.
+    Ogg(crate::formats::ogg::OggLayout),
 }
 
 impl Probe {

@@ -13,7 +13,9 @@
 //! * PCM ([`crate::formats::pcm`]): WAV/RF64/BW64 and AIFF/AIFC data read in
 //!   the same pass as the file digests, which gives the decoded-audio MD5
 //!   (`pcmMd5`) and checks a BWF `MD5 ` chunk;
-//! * MPEG ([`crate::formats::mpeg::verify`]), Ogg and MP4: packets found by
+//! * MPEG ([`crate::formats::mpeg::verify`]), Ogg
+//!   ([`crate::formats::ogg::verify`]) and MP4
+//!   ([`crate::formats::mp4::verify`]): packets found by
 //!   ddexprobe's own parsers decoded with Symphonia (`formats/decode.rs`),
 //!   and the decoded count compared with the header's.
 //!
@@ -23,14 +25,10 @@
 //! bytes per sample), so the same master has the same `pcmMd5` as WAV, AIFF,
 //! FLAC or ALAC.
 
-// Old paths still used by the MP4 and Ogg verifiers.
-pub(crate) use crate::formats::Outcome;
-pub(crate) use crate::record::Method;
-
 use crate::checksum::{Digests, Hashes, hex};
-use crate::formats::{Layout, Probe};
+use crate::formats::{Layout, Outcome, Probe};
 use crate::io::source::Source;
-use crate::record::{Code, DurationSource, FileFormat, Record, Status, Verification};
+use crate::record::{Code, DurationSource, Record, Status, Verification};
 
 /// Verify the audio of `source`, already probed into `probe`, and compute
 /// the file digests in `hashes` (in the same pass for PCM).
@@ -50,16 +48,12 @@ pub fn verify_source(source: &Source, probe: &Probe, hashes: Hashes) -> (Outcome
 
 /// Verify audio held in memory (no PCM pass: see [`verify_source`]).
 pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
-    match (&probe.layout, probe.file_format) {
-        (Some(Layout::Flac(layout)), _) => crate::formats::flac::verify::verify(bytes, layout),
-        (Some(Layout::Pcm(layout)), _) => crate::formats::pcm::verify_bytes(bytes, layout),
-        (Some(Layout::Mp4(track)), _) => crate::formats::mp4::verify::verify(bytes, track, probe),
-        (Some(Layout::Mpeg(located)), _) => {
-            crate::formats::mpeg::verify::verify(bytes, located, probe)
-        }
-        (None, Some(FileFormat::Mp3 | FileFormat::Ogg | FileFormat::Mp4)) => {
-            crate::formats::decode::verify(bytes, probe)
-        }
+    match &probe.layout {
+        Some(Layout::Flac(layout)) => crate::formats::flac::verify::verify(bytes, layout),
+        Some(Layout::Pcm(layout)) => crate::formats::pcm::verify_bytes(bytes, layout),
+        Some(Layout::Mp4(track)) => crate::formats::mp4::verify::verify(bytes, track, probe),
+        Some(Layout::Mpeg(located)) => crate::formats::mpeg::verify::verify(bytes, located, probe),
+        Some(Layout::Ogg(layout)) => crate::formats::ogg::verify::verify(bytes, layout, probe),
         _ => Outcome::unverified(),
     }
 }
