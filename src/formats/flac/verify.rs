@@ -19,8 +19,8 @@
 
 use crate::checksum::hex;
 use crate::formats::Outcome;
-use crate::formats::flac::decoder::{Decoder, FrameError, Sample, Samples};
-use crate::formats::flac::{StreamLayout, parse_frame_header};
+use crate::formats::flac::decoder::{Decoder, Frame, FrameError, Sample, Samples};
+use crate::formats::flac::{FrameHeader, StreamInfo, StreamLayout, parse_frame_header};
 use crate::io::reader::Bytes;
 use crate::record::Code;
 use crate::record::Method;
@@ -57,6 +57,190 @@ impl Tally {
     }
 }
 
+/// What the frames showed, kept as the walk goes and reported at its end.
+#[derive(Default)]
+struct Checks {
+    lost: Tally,
+    crc: Tally,
+    broken: Tally,
+    block_size: Tally,
+    frame_size: Tally,
+    numbering: Tally,
+    changes: Vec<String>,
+    truncated: Option<String>,
+    trailing: Option<usize>,
+    /// The frame or sample number expected next.
+    next_number: Option<u64>,
+    previous: Option<(u32, Option<u32>, u32)>,
+    /// A frame shorter than the minimum block size is fine only if it is
+    /// the last.
+    short: Option<String>,
+}
+
+impl Checks {
+    /// A frame that decoded: its numbering, its sizes against STREAMINFO and
+    /// its parameters against the previous frame's.
+    fn frame(
+        &mut self,
+        pos: usize,
+        h: &FrameHeader,
+        frame: &Frame,
+        info: Option<StreamInfo>,
+        by_sample: bool,
+    ) {
+        let sample_numbered = h.variable || by_sample;
+        let number = h.number;
+        if let Some(want) = self.next_number
+            && number != want
+        {
+            self.numbering.add(|| {
+                format!(
+                    "the frame at offset {pos} has {} number {number}, {want} expected: frames are missing, repeated or out of order",
+                    if sample_numbered { "sample" } else { "frame" }
+                )
+            });
+        }
+        self.next_number = Some(if sample_numbered {
+            number.saturating_add(u64::from(h.block_size))
+        } else {
+            number.saturating_add(1)
+        });
+        if let Some(si) = info {
+            if h.block_size > si.max_block {
+                self.block_size.add(|| {
+                    format!(
+                        "the frame at offset {pos} has {} samples, STREAMINFO's maximum block size is {}",
+                        h.block_size, si.max_block
+                    )
+                });
+            } else if h.block_size < si.min_block.max(16) {
+                self.short = Some(format!(
+                    "the frame at offset {pos} has {} samples, STREAMINFO's minimum block size is {} (only the last frame may be shorter)",
+                    h.block_size, si.min_block
+                ));
+            }
+            // A frame that fails its CRC has no trustworthy length.
+            let len = frame.len as u64;
+            if !frame.crc_ok {
+            } else if si.max_frame > 0 && len > u64::from(si.max_frame) {
+                self.frame_size.add(|| {
+                    format!(
+                        "the frame at offset {pos} is {len} bytes, STREAMINFO's maximum frame size is {}",
+                        si.max_frame
+                    )
+                });
+            } else if si.min_frame > 0 && len < u64::from(si.min_frame) {
+                self.frame_size.add(|| {
+                    format!(
+                        "the frame at offset {pos} is {len} bytes, STREAMINFO's minimum frame size is {}",
+                        si.min_frame
+                    )
+                });
+            }
+        }
+        let params = (h.channels, h.rate, frame.bits);
+        if let Some(prev) = self.previous
+            && prev != params
+        {
+            let what = describe_change(prev, params);
+            if self.changes.len() < 8 && !self.changes.contains(&what) {
+                self.changes.push(what);
+            }
+        }
+        self.previous = Some(params);
+    }
+
+    /// Whether the audio cannot be trusted whole.
+    fn damaged(&self) -> bool {
+        self.lost.count + self.broken.count + self.numbering.count > 0 || self.truncated.is_some()
+    }
+
+    /// The findings, the decoded count and the MD5 against STREAMINFO.
+    fn report(&self, out: &mut Outcome, info: Option<StreamInfo>, decoded: u64, digest: [u8; 16]) {
+        let f = &mut out.findings;
+        if let Some(m) = self.lost.message("stretch of lost sync") {
+            f.error(Code::DecodeError, m);
+        }
+        if let Some(m) = self.broken.message("frame that does not decode") {
+            f.error(Code::DecodeError, m);
+        }
+        if let Some(m) = self.crc.message("CRC-16 mismatch") {
+            f.error(Code::FrameCrcMismatch, m);
+        }
+        if let Some(m) = self.block_size.message("block size violation") {
+            f.error(Code::InconsistentStream, m);
+        }
+        if let Some(m) = self.frame_size.message("frame size violation") {
+            if self.changes.is_empty() {
+                f.error(Code::InconsistentStream, m);
+            } else {
+                // One STREAMINFO cannot describe the frame sizes of a stream
+                // whose parameters change: the sizes are its first part's.
+                f.warn(
+                    Code::InconsistentHeader,
+                    format!(
+                        "{m} (the stream changes parameters, STREAMINFO describes only part of it)"
+                    ),
+                );
+            }
+        }
+        if let Some(m) = self.numbering.message("numbering break") {
+            f.error(Code::InconsistentStream, m);
+        }
+        if !self.changes.is_empty() {
+            f.warn(
+                Code::StreamParametersChange,
+                format!("the stream changes parameters: {}", self.changes.join(", ")),
+            );
+        }
+        if let Some(m) = self.truncated.clone() {
+            f.error(Code::TruncatedData, m);
+        }
+        if let Some(n) = self.trailing {
+            f.warn(
+                Code::TrailingData,
+                format!("{n} bytes after the last frame are not FLAC frames"),
+            );
+        }
+        let damaged = self.damaged();
+        if let Some(si) = info {
+            if si.total > 0 && decoded != si.total {
+                if decoded < si.total && self.truncated.is_some() {
+                    // Reported as truncated_data above.
+                } else {
+                    f.error(
+                        Code::SampleCountMismatch,
+                        format!(
+                            "{decoded} samples decoded, STREAMINFO declares {}",
+                            si.total
+                        ),
+                    );
+                }
+            }
+            if si.md5 == [0; 16] {
+                f.warn(
+                    Code::Md5Unset,
+                    "STREAMINFO MD5 signature is unset (all zeros): the decoded audio cannot be checked against it",
+                );
+            } else if digest != si.md5 && !damaged {
+                f.error(
+                    Code::Md5Mismatch,
+                    format!(
+                        "the decoded audio's MD5 is {}, STREAMINFO says {}",
+                        hex(&digest),
+                        hex(&si.md5)
+                    ),
+                );
+            }
+        }
+        out.decoded_samples = Some(decoded);
+        out.exact = !damaged;
+        if !damaged && out.bad_frames == 0 {
+            out.pcm_md5 = Some(digest);
+        }
+    }
+}
+
 /// Decode and check every frame of the FLAC stream in `bytes`.
 pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
     let end = (layout.end as usize).min(bytes.len());
@@ -71,31 +255,15 @@ pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
     let mut decoder = Decoder::new();
     let mut md5 = Md5::new();
     let mut pcm = Vec::new();
-
-    let mut lost = Tally::default();
-    let mut crc = Tally::default();
-    let mut broken = Tally::default();
-    let mut block_size = Tally::default();
-    let mut frame_size = Tally::default();
-    let mut numbering = Tally::default();
-    let mut changes: Vec<String> = Vec::new();
-    let mut truncated: Option<String> = None;
-    let mut trailing: Option<usize> = None;
-
+    let mut c = Checks::default();
     let mut decoded = 0u64;
-    // (frame number or sample number expected next, whether it is a sample number)
-    let mut next_number: Option<u64> = None;
-    let mut origin: Option<u64> = None;
-    let mut previous: Option<(u32, Option<u32>, u32)> = None;
-    // A frame shorter than the minimum block size is fine only if it is the last.
-    let mut short: Option<String> = None;
     let mut pos = (layout.audio_start as usize).min(end);
 
     while pos < end {
         let Some(h) = parse_frame_header(Bytes::full(stream), pos as u64) else {
             match next_header(stream, pos + 1, None) {
                 Some(next) => {
-                    lost.add(|| {
+                    c.lost.add(|| {
                         format!("{} bytes at offset {pos} are not a valid frame", next - pos)
                     });
                     pos = next;
@@ -103,13 +271,13 @@ pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
                 }
                 None => {
                     // Nothing decodable up to the end: bytes after the stream.
-                    trailing = Some(end - pos);
+                    c.trailing = Some(end - pos);
                     break;
                 }
             }
         };
-        if let Some(s) = short.take() {
-            block_size.add(|| s);
+        if let Some(s) = c.short.take() {
+            c.block_size.add(|| s);
         }
         match decoder.decode(&stream[pos..], &h, info.map(|si| si.bits)) {
             Ok(frame) => {
@@ -117,72 +285,10 @@ pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
                 decoded += u64::from(h.block_size);
                 if !frame.crc_ok {
                     out.bad_frames += 1;
-                    crc.add(|| format!("frame at offset {pos} ({} bytes)", frame.len));
+                    c.crc
+                        .add(|| format!("frame at offset {pos} ({} bytes)", frame.len));
                 }
-                // Numbering.
-                let sample_numbered = h.variable || by_sample;
-                let number = h.number;
-                let origin = *origin.get_or_insert(number);
-                if let Some(want) = next_number
-                    && number != want
-                {
-                    numbering.add(|| {
-                        format!(
-                            "the frame at offset {pos} has {} number {number}, {want} expected: frames are missing, repeated or out of order",
-                            if sample_numbered { "sample" } else { "frame" }
-                        )
-                    });
-                }
-                next_number = Some(if sample_numbered {
-                    number.saturating_add(u64::from(h.block_size))
-                } else {
-                    number.saturating_add(1)
-                });
-                let _ = origin;
-                // Against STREAMINFO.
-                if let Some(si) = info {
-                    if h.block_size > si.max_block {
-                        block_size.add(|| {
-                            format!(
-                                "the frame at offset {pos} has {} samples, STREAMINFO's maximum block size is {}",
-                                h.block_size, si.max_block
-                            )
-                        });
-                    } else if h.block_size < si.min_block.max(16) {
-                        short = Some(format!(
-                            "the frame at offset {pos} has {} samples, STREAMINFO's minimum block size is {} (only the last frame may be shorter)",
-                            h.block_size, si.min_block
-                        ));
-                    }
-                    // A frame that fails its CRC has no trustworthy length.
-                    let len = frame.len as u64;
-                    if !frame.crc_ok {
-                    } else if si.max_frame > 0 && len > u64::from(si.max_frame) {
-                        frame_size.add(|| {
-                            format!(
-                                "the frame at offset {pos} is {len} bytes, STREAMINFO's maximum frame size is {}",
-                                si.max_frame
-                            )
-                        });
-                    } else if si.min_frame > 0 && len < u64::from(si.min_frame) {
-                        frame_size.add(|| {
-                            format!(
-                                "the frame at offset {pos} is {len} bytes, STREAMINFO's minimum frame size is {}",
-                                si.min_frame
-                            )
-                        });
-                    }
-                }
-                let params = (h.channels, h.rate, frame.bits);
-                if let Some(prev) = previous
-                    && prev != params
-                {
-                    let what = describe_change(prev, params);
-                    if changes.len() < 8 && !changes.contains(&what) {
-                        changes.push(what);
-                    }
-                }
-                previous = Some(params);
+                c.frame(pos, &h, &frame, info, by_sample);
                 feed(&decoder, &mut md5, &mut pcm);
                 if frame.crc_ok
                     || parse_frame_header(Bytes::full(stream), (pos + frame.len) as u64).is_some()
@@ -192,11 +298,8 @@ pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
                     // Damage changed how the frame decoded, so its length
                     // is unknown: resume at the next header, preferring the
                     // one that continues the numbering.
-                    match next_header(
-                        stream,
-                        pos + h.len as usize,
-                        next_number.map(|n| (n, sample_numbered)),
-                    ) {
+                    let want = c.next_number.map(|n| (n, h.variable || by_sample));
+                    match next_header(stream, pos + h.len as usize, want) {
                         Some(next) => pos = next,
                         None => break,
                     }
@@ -205,7 +308,7 @@ pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
             Err(FrameError::Truncated)
                 if next_header(stream, pos + h.len as usize, None).is_none() =>
             {
-                truncated = Some(format!(
+                c.truncated = Some(format!(
                     "the file ends inside the frame at offset {pos} ({} samples from sample {decoded})",
                     h.block_size
                 ));
@@ -217,9 +320,9 @@ pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
                     FrameError::Invalid(why) => why,
                     FrameError::Truncated => "its subframes run past the next frame",
                 };
-                broken.add(|| format!("frame at offset {pos}: {why}"));
+                c.broken.add(|| format!("frame at offset {pos}: {why}"));
                 // Skip the damaged frame: resume at the next valid header.
-                let want = next_number.map(|n| (n, h.variable || by_sample));
+                let want = c.next_number.map(|n| (n, h.variable || by_sample));
                 match next_header(stream, pos + h.len as usize, want) {
                     Some(next) => pos = next,
                     None => break,
@@ -227,89 +330,8 @@ pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
             }
         }
     }
-
-    let f = &mut out.findings;
-    if let Some(m) = lost.message("stretch of lost sync") {
-        f.error(Code::DecodeError, m);
-    }
-    if let Some(m) = broken.message("frame that does not decode") {
-        f.error(Code::DecodeError, m);
-    }
-    if let Some(m) = crc.message("CRC-16 mismatch") {
-        f.error(Code::FrameCrcMismatch, m);
-    }
-    if let Some(m) = block_size.message("block size violation") {
-        f.error(Code::InconsistentStream, m);
-    }
-    if let Some(m) = frame_size.message("frame size violation") {
-        if changes.is_empty() {
-            f.error(Code::InconsistentStream, m);
-        } else {
-            // One STREAMINFO cannot describe the frame sizes of a stream
-            // whose parameters change: the sizes are its first part's.
-            f.warn(
-                Code::InconsistentHeader,
-                format!(
-                    "{m} (the stream changes parameters, STREAMINFO describes only part of it)"
-                ),
-            );
-        }
-    }
-    if let Some(m) = numbering.message("numbering break") {
-        f.error(Code::InconsistentStream, m);
-    }
-    if !changes.is_empty() {
-        f.warn(
-            Code::StreamParametersChange,
-            format!("the stream changes parameters: {}", changes.join(", ")),
-        );
-    }
-    if let Some(m) = truncated.clone() {
-        f.error(Code::TruncatedData, m);
-    }
-    if let Some(n) = trailing {
-        f.warn(
-            Code::TrailingData,
-            format!("{n} bytes after the last frame are not FLAC frames"),
-        );
-    }
     let digest: [u8; 16] = md5.finalize().into();
-    let damaged = lost.count + broken.count + numbering.count > 0 || truncated.is_some();
-    if let Some(si) = info {
-        if si.total > 0 && decoded != si.total {
-            if decoded < si.total && truncated.is_some() {
-                // Reported as truncated_data above.
-            } else {
-                f.error(
-                    Code::SampleCountMismatch,
-                    format!(
-                        "{decoded} samples decoded, STREAMINFO declares {}",
-                        si.total
-                    ),
-                );
-            }
-        }
-        if si.md5 == [0; 16] {
-            f.warn(
-                Code::Md5Unset,
-                "STREAMINFO MD5 signature is unset (all zeros): the decoded audio cannot be checked against it",
-            );
-        } else if digest != si.md5 && !damaged {
-            f.error(
-                Code::Md5Mismatch,
-                format!(
-                    "the decoded audio's MD5 is {}, STREAMINFO says {}",
-                    hex(&digest),
-                    hex(&si.md5)
-                ),
-            );
-        }
-    }
-    out.decoded_samples = Some(decoded);
-    out.exact = !damaged;
-    if !damaged && out.bad_frames == 0 {
-        out.pcm_md5 = Some(digest);
-    }
+    c.report(&mut out, info, decoded, digest);
     out
 }
 

@@ -2,7 +2,7 @@
 //! `iTunSMPB`, the edit list or the sample table), the encoder delay and
 //! padding, and whether the file holds the samples the tables point to.
 
-use super::{Edit, MAX_EDITS, State, Track};
+use super::{Edit, Entry, MAX_EDITS, State, Track};
 use crate::formats::Probe;
 use crate::io::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, SampleFormat};
@@ -21,6 +21,8 @@ pub(super) fn rescale(n: u64, from: u32, to: u32) -> (u64, bool) {
     (u64::try_from(v).unwrap_or(u64::MAX), num % den == 0)
 }
 
+/// The audio track's figures, from its sample entry, media header, sample
+/// table or fragments, edit list and `iTunSMPB`.
 pub(super) fn measure(
     bytes: Bytes<'_>,
     p: &mut Probe,
@@ -29,225 +31,16 @@ pub(super) fn measure(
     frag_total: Option<Option<u64>>,
     moof_count: u32,
 ) {
-    let entry = t.entry.clone().unwrap_or_default();
-    if t.entry.is_none() {
-        p.findings.error(
-            Code::InvalidHeader,
-            "the audio track has no sample description (stsd)",
-        );
-    }
-    for (code, msg) in &entry.notes {
-        match code {
-            Code::InvalidHeader => p.findings.error(*code, msg.clone()),
-            _ => p.findings.warn(*code, msg.clone()),
-        }
-    }
-    if entry.encrypted {
-        p.findings.warn(
-            Code::UnsupportedCodec,
-            format!(
-                "the audio is encrypted ('enca', original format '{}'): it cannot be decoded without its key",
-                fourcc_str(&entry.fourcc)
-            ),
-        );
-    }
-    p.audio_codec = entry.codec.clone();
-    p.channels = entry.channels;
-    p.bit_depth = entry.bits;
-    if entry.int {
-        p.sample_format = Some(SampleFormat::Int);
-    }
-    if entry.codec.as_deref() == Some("Opus") {
-        p.input_sample_rate = entry.input_rate;
-    }
-    let media_ts = match t.media_ts {
-        Some(0) => {
-            p.findings.error(
-                Code::InvalidHeader,
-                "the audio track's media header (mdhd) has a timescale of 0: no duration can be derived",
-            );
-            None
-        }
-        Some(ts) if ts > i32::MAX as u32 => {
-            // Readers take the timescale as a signed 32-bit value.
-            let fallback = entry.rate;
-            p.findings.error(
-                Code::InvalidHeader,
-                match fallback {
-                    Some(r) => format!(
-                        "the audio track's media timescale {ts} is absurd (negative as a signed value): the sample entry's rate {r} is used instead"
-                    ),
-                    None => format!("the audio track's media timescale {ts} is absurd"),
-                },
-            );
-            fallback
-        }
-        Some(ts) => Some(ts),
-        None => {
-            p.findings.error(
-                Code::InvalidHeader,
-                "the audio track has no media header (mdhd)",
-            );
-            None
-        }
-    };
-    // Output rate, and implicit SBR seen from the container.
-    let mut rate = entry.rate.or(media_ts);
-    let mut frame_out = entry.frame_out;
-    if let Some(core) = entry.aac_core
-        && core <= 24_000
-    {
-        let double = core * 2;
-        let by_entry = media_ts == Some(double) || t.stts_first_delta == Some(2048);
-        if by_entry {
-            rate = Some(double);
-            frame_out = frame_out.map(|f| f * 2);
-            p.findings.warn(
-                Code::InconsistentHeader,
-                format!(
-                    "the AudioSpecificConfig says AAC LC at {core} Hz but the container says {double} Hz: implicit SBR (HE-AAC) assumed, sampleRate is its {double} Hz output rate"
-                ),
-            );
-        }
-    }
-    p.sample_rate = rate;
-    if rate == Some(0) {
-        p.sample_rate = None;
-    }
-
+    let entry = sample_entry(p, t);
+    let media_ts = media_timescale(p, t, &entry);
+    let frame_out = output_rate(p, t, &entry, media_ts);
     let Some(media_ts) = media_ts else { return };
     let out_rate = p.sample_rate.unwrap_or(media_ts);
-    // A whole coded frame cannot last less than one output sample: such a
-    // media timescale is corrupt, and the sample rate stands in for it.
-    let media_ts = match t.stts_first_delta {
-        Some(d)
-            if d > 0
-                && out_rate != media_ts
-                && u64::from(d) * u64::from(out_rate) < u64::from(media_ts) =>
-        {
-            p.findings.error(
-                Code::InvalidHeader,
-                format!(
-                    "the audio track's media timescale {media_ts} makes a {d}-tick frame shorter than one sample at {out_rate} Hz: the timescale is taken to be {out_rate}"
-                ),
-            );
-            out_rate
-        }
-        _ => media_ts,
-    };
-
-    // Media samples: stts, plus fragments.
-    let mut media_total = t.stts_total.filter(|&n| n > 0);
-    if let Some(frag) = frag_total {
-        let sum = frag.unwrap_or(0);
-        if sum > 0 {
-            media_total = Some(media_total.unwrap_or(0).saturating_add(sum));
-        }
-        p.findings.warn(
-            Code::FragmentedMp4,
-            match frag {
-                Some(n) => format!(
-                    "the file is fragmented ({moof_count} movie fragments): its duration is the sum of their sample durations ({n} in timescale {media_ts}){}",
-                    if t.edits.is_empty() {
-                        "; there is no edit list, so any encoder priming is counted"
-                    } else {
-                        ""
-                    }
-                ),
-                None if moof_count == 0 => {
-                    "the file is fragmented (mvex) but holds no movie fragment".to_string()
-                }
-                None => format!(
-                    "the file is fragmented ({moof_count} movie fragments) and their sample durations cannot be read"
-                ),
-            },
-        );
-    }
-    let Some(media_total) = media_total else {
-        if st.fragmented || t.stts_total.is_none() {
-            p.findings.error(
-                Code::UnknownDuration,
-                "no sample durations: the audio track's sample table is empty and no fragment describes samples",
-            );
-            return;
-        }
-        p.total_samples = Some(0);
-        p.duration_source = Some(DurationSource::Header);
+    let media_ts = checked_timescale(p, t, media_ts, out_rate);
+    let Some(media_total) = media_samples(p, st, t, frag_total, moof_count, media_ts) else {
         return;
     };
-    if let Some(d) = t.media_dur
-        && d != media_total
-        && d > 0
-        && !st.fragmented
-    {
-        p.findings.warn(
-            Code::InconsistentHeader,
-            format!(
-                "the media header (mdhd) says {d} in timescale {media_ts}, the sample durations (stts) add up to {media_total}: the sample table is used"
-            ),
-        );
-    }
-
-    // Edit list: the first non-empty edit gives the priming; the sum of the
-    // non-empty edits the samples to play.
-    let mut edit: Option<(u64, u64, bool)> = None; // (priming, play, exact)
-    let non_empty: Vec<&Edit> = t.edits.iter().filter(|e| e.media_time >= 0).collect();
-    if let (Some(first), Some(movie_ts)) = (non_empty.first(), st.movie_ts) {
-        let start = first.media_time as u64;
-        let avail = media_total.saturating_sub(start);
-        let mut play: u64 = 0;
-        let mut exact = true;
-        let mut to_end = false;
-        for e in &non_empty {
-            if e.duration == 0 {
-                to_end = true;
-                continue;
-            }
-            let (v, ex) = rescale(e.duration, movie_ts, media_ts);
-            exact &= ex;
-            play = play.saturating_add(v);
-        }
-        // The movie timescale (often 1000) cannot say where a sample-exact
-        // edit ends: an edit that ends less than one movie tick before the
-        // media does ends with it, and the media's own count is the exact one.
-        if play <= avail && u128::from(avail - play) * u128::from(movie_ts) < u128::from(media_ts) {
-            to_end = true;
-        }
-        if to_end || play > avail {
-            play = avail;
-            exact = true;
-        }
-        if non_empty.iter().any(|e| e.rate != 1) {
-            p.findings.warn(
-                Code::InconsistentHeader,
-                "the edit list plays media at a rate other than 1: ignored for the duration",
-            );
-        } else if start > media_total {
-            p.findings.error(
-                Code::InvalidHeader,
-                format!(
-                    "the edit list starts at media time {start}, past the end of the media ({media_total})"
-                ),
-            );
-        } else {
-            if non_empty.len() > 1 {
-                p.findings.warn(
-                    Code::InconsistentHeader,
-                    format!(
-                        "the edit list has {} segments: the total is their sum, the priming the first one's start",
-                        non_empty.len()
-                    ),
-                );
-            }
-            edit = Some((start, play, exact));
-        }
-    }
-    if t.edits_dropped {
-        p.findings.warn(
-            Code::InconsistentHeader,
-            format!("the edit list has more than {MAX_EDITS} entries: only the first are used"),
-        );
-    }
+    let edit = edit_list(p, st, t, media_total, media_ts);
 
     // Choose: iTunSMPB, else the edit list, else stts.
     let to_out = |n: u64| rescale(n, media_ts, out_rate);
@@ -320,6 +113,265 @@ pub(super) fn measure(
     p.encoder_delay = Some(delay);
     p.encoder_padding = Some(padding);
     check_tables(bytes, p, t, media_total);
+}
+
+/// The sample entry's facts (codec, channels, bits), and its problems.
+fn sample_entry(p: &mut Probe, t: &Track) -> Entry {
+    let entry = t.entry.clone().unwrap_or_default();
+    if t.entry.is_none() {
+        p.findings.error(
+            Code::InvalidHeader,
+            "the audio track has no sample description (stsd)",
+        );
+    }
+    for (code, msg) in &entry.notes {
+        match code {
+            Code::InvalidHeader => p.findings.error(*code, msg.clone()),
+            _ => p.findings.warn(*code, msg.clone()),
+        }
+    }
+    if entry.encrypted {
+        p.findings.warn(
+            Code::UnsupportedCodec,
+            format!(
+                "the audio is encrypted ('enca', original format '{}'): it cannot be decoded without its key",
+                fourcc_str(&entry.fourcc)
+            ),
+        );
+    }
+    p.audio_codec = entry.codec.clone();
+    p.channels = entry.channels;
+    p.bit_depth = entry.bits;
+    if entry.int {
+        p.sample_format = Some(SampleFormat::Int);
+    }
+    if entry.codec.as_deref() == Some("Opus") {
+        p.input_sample_rate = entry.input_rate;
+    }
+    entry
+}
+
+/// The media timescale (`mdhd`), or the sample entry's rate standing in
+/// for an absurd one.
+fn media_timescale(p: &mut Probe, t: &Track, entry: &Entry) -> Option<u32> {
+    match t.media_ts {
+        Some(0) => {
+            p.findings.error(
+                Code::InvalidHeader,
+                "the audio track's media header (mdhd) has a timescale of 0: no duration can be derived",
+            );
+            None
+        }
+        Some(ts) if ts > i32::MAX as u32 => {
+            // Readers take the timescale as a signed 32-bit value.
+            let fallback = entry.rate;
+            p.findings.error(
+                Code::InvalidHeader,
+                match fallback {
+                    Some(r) => format!(
+                        "the audio track's media timescale {ts} is absurd (negative as a signed value): the sample entry's rate {r} is used instead"
+                    ),
+                    None => format!("the audio track's media timescale {ts} is absurd"),
+                },
+            );
+            fallback
+        }
+        Some(ts) => Some(ts),
+        None => {
+            p.findings.error(
+                Code::InvalidHeader,
+                "the audio track has no media header (mdhd)",
+            );
+            None
+        }
+    }
+}
+
+/// Set the output rate (doubled for implicit SBR, seen from the
+/// container); returns the samples a coded frame outputs.
+fn output_rate(p: &mut Probe, t: &Track, entry: &Entry, media_ts: Option<u32>) -> Option<u32> {
+    let mut rate = entry.rate.or(media_ts);
+    let mut frame_out = entry.frame_out;
+    if let Some(core) = entry.aac_core
+        && core <= 24_000
+    {
+        let double = core * 2;
+        let by_entry = media_ts == Some(double) || t.stts_first_delta == Some(2048);
+        if by_entry {
+            rate = Some(double);
+            frame_out = frame_out.map(|f| f * 2);
+            p.findings.warn(
+                Code::InconsistentHeader,
+                format!(
+                    "the AudioSpecificConfig says AAC LC at {core} Hz but the container says {double} Hz: implicit SBR (HE-AAC) assumed, sampleRate is its {double} Hz output rate"
+                ),
+            );
+        }
+    }
+    p.sample_rate = rate;
+    if rate == Some(0) {
+        p.sample_rate = None;
+    }
+
+    frame_out
+}
+
+/// The media timescale, unless a whole coded frame would last less than
+/// one output sample: such a timescale is corrupt, and the sample rate
+/// stands in for it.
+fn checked_timescale(p: &mut Probe, t: &Track, media_ts: u32, out_rate: u32) -> u32 {
+    match t.stts_first_delta {
+        Some(d)
+            if d > 0
+                && out_rate != media_ts
+                && u64::from(d) * u64::from(out_rate) < u64::from(media_ts) =>
+        {
+            p.findings.error(
+                Code::InvalidHeader,
+                format!(
+                    "the audio track's media timescale {media_ts} makes a {d}-tick frame shorter than one sample at {out_rate} Hz: the timescale is taken to be {out_rate}"
+                ),
+            );
+            out_rate
+        }
+        _ => media_ts,
+    }
+}
+
+/// Media samples: `stts`, plus fragments; `None` when the duration is
+/// settled (unknown, or an empty track).
+fn media_samples(
+    p: &mut Probe,
+    st: &State,
+    t: &Track,
+    frag_total: Option<Option<u64>>,
+    moof_count: u32,
+    media_ts: u32,
+) -> Option<u64> {
+    let mut media_total = t.stts_total.filter(|&n| n > 0);
+    if let Some(frag) = frag_total {
+        let sum = frag.unwrap_or(0);
+        if sum > 0 {
+            media_total = Some(media_total.unwrap_or(0).saturating_add(sum));
+        }
+        p.findings.warn(
+            Code::FragmentedMp4,
+            match frag {
+                Some(n) => format!(
+                    "the file is fragmented ({moof_count} movie fragments): its duration is the sum of their sample durations ({n} in timescale {media_ts}){}",
+                    if t.edits.is_empty() {
+                        "; there is no edit list, so any encoder priming is counted"
+                    } else {
+                        ""
+                    }
+                ),
+                None if moof_count == 0 => {
+                    "the file is fragmented (mvex) but holds no movie fragment".to_string()
+                }
+                None => format!(
+                    "the file is fragmented ({moof_count} movie fragments) and their sample durations cannot be read"
+                ),
+            },
+        );
+    }
+    let Some(media_total) = media_total else {
+        if st.fragmented || t.stts_total.is_none() {
+            p.findings.error(
+                Code::UnknownDuration,
+                "no sample durations: the audio track's sample table is empty and no fragment describes samples",
+            );
+            return None;
+        }
+        p.total_samples = Some(0);
+        p.duration_source = Some(DurationSource::Header);
+        return None;
+    };
+    if let Some(d) = t.media_dur
+        && d != media_total
+        && d > 0
+        && !st.fragmented
+    {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!(
+                "the media header (mdhd) says {d} in timescale {media_ts}, the sample durations (stts) add up to {media_total}: the sample table is used"
+            ),
+        );
+    }
+
+    Some(media_total)
+}
+
+/// The edit list: the first non-empty edit gives the priming, the sum of
+/// the non-empty edits the samples to play, in media time: `(priming,
+/// play, exact)`.
+fn edit_list(
+    p: &mut Probe,
+    st: &State,
+    t: &Track,
+    media_total: u64,
+    media_ts: u32,
+) -> Option<(u64, u64, bool)> {
+    let mut edit: Option<(u64, u64, bool)> = None; // (priming, play, exact)
+    let non_empty: Vec<&Edit> = t.edits.iter().filter(|e| e.media_time >= 0).collect();
+    if let (Some(first), Some(movie_ts)) = (non_empty.first(), st.movie_ts) {
+        let start = first.media_time as u64;
+        let avail = media_total.saturating_sub(start);
+        let mut play: u64 = 0;
+        let mut exact = true;
+        let mut to_end = false;
+        for e in &non_empty {
+            if e.duration == 0 {
+                to_end = true;
+                continue;
+            }
+            let (v, ex) = rescale(e.duration, movie_ts, media_ts);
+            exact &= ex;
+            play = play.saturating_add(v);
+        }
+        // The movie timescale (often 1000) cannot say where a sample-exact
+        // edit ends: an edit that ends less than one movie tick before the
+        // media does ends with it, and the media's own count is the exact one.
+        if play <= avail && u128::from(avail - play) * u128::from(movie_ts) < u128::from(media_ts) {
+            to_end = true;
+        }
+        if to_end || play > avail {
+            play = avail;
+            exact = true;
+        }
+        if non_empty.iter().any(|e| e.rate != 1) {
+            p.findings.warn(
+                Code::InconsistentHeader,
+                "the edit list plays media at a rate other than 1: ignored for the duration",
+            );
+        } else if start > media_total {
+            p.findings.error(
+                Code::InvalidHeader,
+                format!(
+                    "the edit list starts at media time {start}, past the end of the media ({media_total})"
+                ),
+            );
+        } else {
+            if non_empty.len() > 1 {
+                p.findings.warn(
+                    Code::InconsistentHeader,
+                    format!(
+                        "the edit list has {} segments: the total is their sum, the priming the first one's start",
+                        non_empty.len()
+                    ),
+                );
+            }
+            edit = Some((start, play, exact));
+        }
+    }
+    if t.edits_dropped {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!("the edit list has more than {MAX_EDITS} entries: only the first are used"),
+        );
+    }
+
+    edit
 }
 
 pub(super) fn warn_inexact(p: &mut Probe, media_ts: u32, out_rate: u32) {

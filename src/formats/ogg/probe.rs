@@ -532,41 +532,7 @@ fn measure(bytes: Bytes<'_>, layout: &mut OggLayout) -> Probe {
         return p;
     }
 
-    // The end of the file, unless the walk already got there.
-    let primary_serial = walk.primary().map(|s| s.serial);
-    let mut tail = None;
-    if walk.pos < len && walk.stop.is_none() && !walk.chained {
-        let floor = walk.pos;
-        let (start, _) = bytes.tail(TAIL_FIRST);
-        let mut found = scan_tail(bytes, start.max(floor), primary_serial);
-        let mut reach = start.max(floor);
-        while found
-            .as_ref()
-            .is_some_and(|t| t.last_primary.is_none() && primary_serial.is_some())
-            && reach > floor
-        {
-            reach = if len - reach < TAIL_WIDE {
-                len.saturating_sub(TAIL_WIDE).max(floor)
-            } else {
-                floor
-            };
-            found = scan_tail(bytes, reach, primary_serial);
-        }
-        if let Some(t) = &found
-            && (t.bos
-                || t.last_page.is_some_and(|(_, _, serial, _)| {
-                    !walk.streams.iter().any(|s| s.serial == serial)
-                }))
-        {
-            walk.chained = true;
-        }
-        tail = found;
-    }
-    if walk.chained {
-        walk.run(true);
-        tail = None;
-    }
-
+    let tail = read_end(bytes, &mut walk);
     report_walk(&mut p, &walk);
     let audio: Vec<usize> = walk
         .streams
@@ -587,47 +553,7 @@ fn measure(bytes: Bytes<'_>, layout: &mut OggLayout) -> Probe {
         return p;
     };
 
-    // Apply the tail's last page to the primary stream.
-    let mut stream_end = walk.end;
-    if let Some(t) = &tail {
-        let s = &mut walk.streams[first];
-        if let Some((g, at, eos)) = t.last_primary
-            && s.last.is_none_or(|(_, pos)| at > pos)
-        {
-            s.last = Some((g, at));
-            s.eos = eos;
-        }
-        if let Some((_, end, _, _)) = t.last_page {
-            stream_end = stream_end.max(end);
-        }
-        let good_end = t.last_page.map_or(walk.end, |(_, end, _, _)| end);
-        if let Some((at, need, have)) = t.cut.filter(|&(at, _, _)| at == good_end) {
-            p.findings.error(
-                Code::TruncatedData,
-                format!("the last Ogg page (offset {at}) declares {need} bytes, the file holds {have}: the stream is cut, and is measured to the last complete page"),
-            );
-        } else if stream_end < len {
-            p.findings.warn(
-                Code::TrailingData,
-                format!(
-                    "{} bytes after the last Ogg page (offset {stream_end})",
-                    len - stream_end
-                ),
-            );
-        }
-    } else {
-        match walk.stop {
-            Some((at, NoPage::Truncated { need, have })) => p.findings.error(
-                Code::TruncatedData,
-                format!("the last Ogg page (offset {at}) declares {need} bytes, the file holds {have}: the stream is cut, and is measured to the last complete page"),
-            ),
-            Some((at, NoPage::NotAPage)) => p.findings.warn(
-                Code::TrailingData,
-                format!("{} bytes after the last Ogg page (offset {at})", len - at),
-            ),
-            None => {}
-        }
-    }
+    let stream_end = apply_end(&mut p, &mut walk, tail.as_ref(), first, len);
 
     let s = &walk.streams[first];
     for (code, msg) in &s.problems {
@@ -744,6 +670,102 @@ fn measure(bytes: Bytes<'_>, layout: &mut OggLayout) -> Probe {
         );
     }
     p
+}
+
+/// The end of the file, unless the walk already got there: the last pages,
+/// found by scanning back in widening windows. A chain found there makes
+/// the walk read every page instead (and no tail is returned).
+fn read_end(bytes: Bytes<'_>, walk: &mut Walk<'_>) -> Option<Tail> {
+    let len = bytes.len();
+    let primary_serial = walk.primary().map(|s| s.serial);
+    let mut tail = None;
+    if walk.pos < len && walk.stop.is_none() && !walk.chained {
+        let floor = walk.pos;
+        let (start, _) = bytes.tail(TAIL_FIRST);
+        let mut found = scan_tail(bytes, start.max(floor), primary_serial);
+        let mut reach = start.max(floor);
+        while found
+            .as_ref()
+            .is_some_and(|t| t.last_primary.is_none() && primary_serial.is_some())
+            && reach > floor
+        {
+            reach = if len - reach < TAIL_WIDE {
+                len.saturating_sub(TAIL_WIDE).max(floor)
+            } else {
+                floor
+            };
+            found = scan_tail(bytes, reach, primary_serial);
+        }
+        if let Some(t) = &found
+            && (t.bos
+                || t.last_page.is_some_and(|(_, _, serial, _)| {
+                    !walk.streams.iter().any(|s| s.serial == serial)
+                }))
+        {
+            walk.chained = true;
+        }
+        tail = found;
+    }
+    if walk.chained {
+        walk.run(true);
+        tail = None;
+    }
+
+    tail
+}
+
+/// Apply the last page found at the end to the primary stream, and say
+/// whether the file is cut or has bytes after its last page; returns where
+/// the stream ends.
+fn apply_end(
+    p: &mut Probe,
+    walk: &mut Walk<'_>,
+    tail: Option<&Tail>,
+    first: usize,
+    len: u64,
+) -> u64 {
+    let mut stream_end = walk.end;
+    if let Some(t) = tail {
+        let s = &mut walk.streams[first];
+        if let Some((g, at, eos)) = t.last_primary
+            && s.last.is_none_or(|(_, pos)| at > pos)
+        {
+            s.last = Some((g, at));
+            s.eos = eos;
+        }
+        if let Some((_, end, _, _)) = t.last_page {
+            stream_end = stream_end.max(end);
+        }
+        let good_end = t.last_page.map_or(walk.end, |(_, end, _, _)| end);
+        if let Some((at, need, have)) = t.cut.filter(|&(at, _, _)| at == good_end) {
+            p.findings.error(
+                Code::TruncatedData,
+                format!("the last Ogg page (offset {at}) declares {need} bytes, the file holds {have}: the stream is cut, and is measured to the last complete page"),
+            );
+        } else if stream_end < len {
+            p.findings.warn(
+                Code::TrailingData,
+                format!(
+                    "{} bytes after the last Ogg page (offset {stream_end})",
+                    len - stream_end
+                ),
+            );
+        }
+    } else {
+        match walk.stop {
+            Some((at, NoPage::Truncated { need, have })) => p.findings.error(
+                Code::TruncatedData,
+                format!("the last Ogg page (offset {at}) declares {need} bytes, the file holds {have}: the stream is cut, and is measured to the last complete page"),
+            ),
+            Some((at, NoPage::NotAPage)) => p.findings.warn(
+                Code::TrailingData,
+                format!("{} bytes after the last Ogg page (offset {at})", len - at),
+            ),
+            None => {}
+        }
+    }
+
+    stream_end
 }
 
 /// Chained links: sum when they agree (`true`), else keep the first.
