@@ -334,8 +334,9 @@ pub const EXTENSIONS: &[Extension] = &[
 
 /// The table row of extension `ext` (any case).
 pub fn extension(ext: &str) -> Option<&'static Extension> {
-    let ext = ext.to_ascii_lowercase();
-    EXTENSIONS.iter().find(|e| e.names.contains(&ext.as_str()))
+    EXTENSIONS
+        .iter()
+        .find(|e| e.names.iter().any(|n| n.eq_ignore_ascii_case(ext)))
 }
 
 fn check_extension(p: &mut Probe, detected: &Detected, ext: &str) {
