@@ -14,8 +14,8 @@
 //!   the same pass as the file digests, which gives the decoded-audio MD5
 //!   (`pcmMd5`) and checks a BWF `MD5 ` chunk;
 //! * MPEG ([`crate::formats::mpeg::verify`]), Ogg
-//!   ([`crate::formats::ogg::verify`]) and MP4
-//!   ([`crate::formats::mp4::verify`]): packets found by
+//!   (`formats::ogg::verify`) and MP4
+//!   (`formats::mp4::verify`): packets found by
 //!   ddexprobe's own parsers decoded with Symphonia (`formats/decode.rs`),
 //!   and the decoded count compared with the header's.
 //!

@@ -193,15 +193,20 @@ pub fn parse_frame_header<'a>(bytes: impl Into<Bytes<'a>>, pos: u64) -> Option<F
     })
 }
 
-/// Probe a FLAC stream whose `fLaC` marker is at `start` (after any ID3v2).
-pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
-    let buf = bytes.into();
-    let mut p = Probe {
+/// An empty probe of a FLAC stream: integer PCM coded as FLAC.
+fn flac_probe() -> Probe {
+    Probe {
         file_format: Some(FileFormat::Flac),
         audio_codec: Some("FLAC".to_string()),
         sample_format: Some(SampleFormat::Int),
         ..Probe::default()
-    };
+    }
+}
+
+/// Probe a FLAC stream whose `fLaC` marker is at `start` (after any ID3v2).
+pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
+    let buf = bytes.into();
+    let mut p = flac_probe();
     if start > 0 {
         p.findings.warn(
             Code::LeadingId3,
@@ -333,12 +338,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
 /// (after junk when not 0).
 pub fn probe_frames_only<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
     let buf = bytes.into();
-    let mut p = Probe {
-        file_format: Some(FileFormat::Flac),
-        audio_codec: Some("FLAC".to_string()),
-        sample_format: Some(SampleFormat::Int),
-        ..Probe::default()
-    };
+    let mut p = flac_probe();
     p.findings.warn(
         Code::NoStreamHeader,
         "the stream has no fLaC marker and no STREAMINFO: figures come from the frame headers",
