@@ -10,3 +10,4 @@ mod sidecar;
 mod snapshots;
 mod util;
 mod verify;
+mod writes;

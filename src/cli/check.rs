@@ -2,7 +2,7 @@
 //! measurement and its declared metadata, judged by a delivery profile.
 
 use super::args::{CheckArgs, CheckFormatArg};
-use super::config::{self, refuse_input_as_output};
+use super::config;
 use super::exit::Exit;
 use super::messages;
 use super::progress::Bar;
@@ -29,9 +29,6 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     if found.targets.is_empty() {
         bail!("no audio file to check under the given paths");
     }
-    if let Some(out) = &a.output {
-        refuse_input_as_output(out, &found.targets)?;
-    }
     let format = match a.format {
         Some(CheckFormatArg::Table) => CheckFormat::Table,
         Some(CheckFormatArg::Json) => CheckFormat::Json,
@@ -42,7 +39,15 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         None => CheckFormat::Ndjson,
     };
 
-    let (sink, out) = Output::open(a.output.as_deref()).map_err(anyhow::Error::msg)?;
+    let inputs = match &a.output {
+        Some(_) => {
+            let mut extra = vec![std::path::Path::new(&a.profile)];
+            extra.extend(a.metadata.as_deref());
+            config::inputs(&found.targets, Some(&declarations), &extra)
+        }
+        None => Default::default(),
+    };
+    let (sink, out) = Output::open(a.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
     let mut writer = report_writer(format, sink);
     let mut summary = CatalogSummary::default();
     let mut failing = 0u64;

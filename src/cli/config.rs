@@ -1,9 +1,11 @@
 //! Flags turned into validated settings: worker counts, digests, output
-//! formats, and the refusal to write an output over an input.
+//! formats, and the inputs an output must never replace.
 
 use super::args::Common;
 use anyhow::{Result, bail};
 use ddexprobe::checksum::Hashes;
+use ddexprobe::io::atomic::Inputs;
+use ddexprobe::metadata::Declarations;
 use ddexprobe::scan::{ScanOptions, Target};
 use std::io::{self, IsTerminal};
 use std::path::Path;
@@ -37,34 +39,24 @@ pub fn progress_wanted(quiet: bool) -> bool {
     !quiet && io::stderr().is_terminal()
 }
 
-/// `-o` must never clobber one of the files being measured. Only an
-/// existing regular file can be one (a new path is none, and devices or
-/// pipes are written through, never replaced), and it is recognised by its
-/// device and inode, which costs one `stat` per input and no path resolving.
-pub fn refuse_input_as_output(out: &Path, targets: &[Target]) -> Result<()> {
-    let Ok(out_meta) = std::fs::metadata(out) else {
-        return Ok(());
-    };
-    if !out_meta.is_file() {
-        return Ok(());
+/// What `-o` must never replace: every file the command reads. The audio
+/// files always; for commands that read declared metadata, the manifest or
+/// every sidecar a file may have, and a profile file. Files are known by
+/// identity (device and inode after resolving links), so a link or a hard
+/// link to an input is refused like the input itself. Only built when `-o`
+/// is given: it costs a `stat` per file.
+pub fn inputs(targets: &[Target], metadata: Option<&Declarations>, extra: &[&Path]) -> Inputs {
+    let mut inputs = Inputs::new();
+    for t in targets {
+        inputs.add(&t.path, &t.display);
+        if let Some(Declarations::Sidecars) = metadata {
+            for c in ddexprobe::metadata::sidecar::candidates(&t.path) {
+                inputs.add(&c, &c.display().to_string());
+            }
+        }
     }
-    #[cfg(unix)]
-    let same = {
-        use std::os::unix::fs::MetadataExt;
-        let id = (out_meta.dev(), out_meta.ino());
-        move |p: &Path| std::fs::metadata(p).is_ok_and(|m| (m.dev(), m.ino()) == id)
-    };
-    #[cfg(not(unix))]
-    let same = {
-        let out = out.canonicalize()?;
-        move |p: &Path| p.canonicalize().is_ok_and(|c| c == out)
-    };
-    if let Some(t) = targets.iter().find(|t| same(&t.path)) {
-        bail!(
-            "-o {} is one of the input files ({}); refusing to overwrite it",
-            out.display(),
-            t.display
-        );
+    for p in extra {
+        inputs.add(p, &p.display().to_string());
     }
-    Ok(())
+    inputs
 }

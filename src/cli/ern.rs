@@ -3,7 +3,7 @@
 //! message missing a recording is worse than none.
 
 use super::args::{ErnArgs, ErnFragmentArg, ErnHashArg, ErnVersionArg};
-use super::config::{self, refuse_input_as_output};
+use super::config;
 use super::exit::Exit;
 use anyhow::{Result, bail};
 use ddexprobe::checksum::Hashes;
@@ -22,8 +22,20 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
     if found.targets.is_empty() {
         bail!("no audio file under the given paths");
     }
-    if let Some(out) = &a.output {
-        refuse_input_as_output(out, &found.targets)?;
+    // Refused before any work: an output over an input.
+    let inputs = match &a.output {
+        Some(_) => {
+            let extra: Vec<&std::path::Path> = a.metadata.as_deref().into_iter().collect();
+            config::inputs(&found.targets, Some(&declarations), &extra)
+        }
+        None => Default::default(),
+    };
+    if let (Some(out), Some(input)) = (&a.output, a.output.as_deref().and_then(|o| inputs.find(o)))
+    {
+        bail!(
+            "-o {} is one of the input files ({input}); refusing to overwrite it",
+            out.display()
+        );
     }
     let (hash, hashes) = match a.hash {
         ErnHashArg::Md5 => (Hash::Md5, Hashes::parse("md5")),
@@ -42,7 +54,7 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         },
         |t, record| {
             let declared = declarations.for_file(&t.path, &record.path);
-            Asset::describe(record, declared.as_ref())
+            Asset::describe(&t.path, record, declared.as_ref())
         },
         |_, described| {
             match described {
@@ -86,7 +98,7 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         );
         return Ok(Exit::FileErrors);
     }
-    let (mut sink, out) = Output::open(a.output.as_deref()).map_err(anyhow::Error::msg)?;
+    let (mut sink, out) = Output::open(a.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
     let mut sink_error = None;
     for d in &docs {
         if let Err(e) = sink.write_all(d) {

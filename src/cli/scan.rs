@@ -2,7 +2,7 @@
 //! record per file.
 
 use super::args::{InspectArgs, InspectFormat, ScanArgs, ScanFormat};
-use super::config::{self, refuse_input_as_output};
+use super::config;
 use super::exit::Exit;
 use super::messages;
 use super::progress::Bar;
@@ -36,9 +36,6 @@ pub fn scan(a: ScanArgs) -> Result<Exit> {
         None if config::for_people(a.output.as_deref()) => Format::Table,
         None => Format::Ndjson,
     };
-    if let Some(out) = &a.output {
-        refuse_input_as_output(out, &found.targets)?;
-    }
     for s in &found.skipped {
         messages::warn(s);
     }
@@ -87,7 +84,12 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
 
 fn run(config: Config) -> Result<Exit> {
     let started = Instant::now();
-    let (sink, out) = Output::open(config.output.as_deref()).map_err(anyhow::Error::msg)?;
+    let inputs = match &config.output {
+        Some(_) => config::inputs(&config.targets, None, &[]),
+        None => Default::default(),
+    };
+    let (sink, out) =
+        Output::open(config.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
     let mut writer = output::writer(config.format, sink);
 
     let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();

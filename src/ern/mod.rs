@@ -73,7 +73,21 @@ impl Asset {
     /// The asset of a measured file and what is declared for it, numbered
     /// later ([`number`]); `Err` says why the file cannot be described (an
     /// error in the file, or metadata that cannot be read).
-    pub fn describe(record: &Record, declared: Option<&Metadata>) -> Result<Asset, String> {
+    ///
+    /// `file` is where the file really is: a name that is not valid UTF-8
+    /// cannot be written in a message (its display form would name a file
+    /// that does not exist), so such a file is refused.
+    pub fn describe(
+        file: &std::path::Path,
+        record: &Record,
+        declared: Option<&Metadata>,
+    ) -> Result<Asset, String> {
+        if file.to_str().is_none() {
+            return Err(format!(
+                "{}: the file name is not valid UTF-8, so a message cannot name the file; rename it",
+                record.path
+            ));
+        }
         if let Some(e) = record.errors.first() {
             return Err(format!("{}: {}: {}", record.path, e.code, e.message));
         }

@@ -75,10 +75,20 @@ impl Declarations {
     }
 
     /// What is declared for the audio file at `audio`, which the scan names
-    /// `key`.
+    /// `key`. Sidecars are found by the real path; a manifest names files
+    /// in text, so a file whose name is not valid UTF-8 (its `key` is a
+    /// lossy rendering that other files may share) matches no entry and
+    /// gets an error saying so.
     pub fn for_file(&self, audio: &Path, key: &str) -> Option<Metadata> {
         match self {
             Declarations::Sidecars => load_sidecar(audio),
+            Declarations::Manifest(_) if audio.to_str().is_none() => Some(Metadata {
+                error: Some(format!(
+                    "{key}: the file name is not valid UTF-8, so no manifest entry can name it; \
+                     rename the file or describe it in a sidecar"
+                )),
+                ..Metadata::default()
+            }),
             Declarations::Manifest(m) => m.get(key).cloned(),
         }
     }

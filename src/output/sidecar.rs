@@ -19,14 +19,14 @@
 //! sidecar; files with warnings only get one.
 
 use crate::checksum::Hashes;
-use crate::io::atomic::{self, Replace, WriteError};
+use crate::io::atomic::{self, Replace, Seen, WriteError};
 use crate::record::Record;
 use crate::scan::discover::Target;
 use crate::scan::{ScanOptions, probe_file, verify_file};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::fs::{self, File, Metadata};
+use std::fs::{self, Metadata};
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -241,8 +241,8 @@ pub fn render(record: &Record, file_name: &str, stamp: &Stamp) -> String {
 /// What is at a sidecar's path.
 enum Existing {
     Nothing,
-    /// A sidecar ddexprobe wrote.
-    Ours(serde_json::Value),
+    /// A sidecar ddexprobe wrote, and the state it was read in.
+    Ours(serde_json::Value, Seen),
     /// Anything else: never replaced.
     Foreign,
 }
@@ -258,12 +258,27 @@ fn existing(path: &Path) -> io::Result<Existing> {
     if !meta.is_file() || meta.len() > MAX_SIDECAR_BYTES {
         return Ok(Existing::Foreign);
     }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // A link swapped in since the look above is not followed.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(_) if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
+            return Ok(Existing::Foreign);
+        }
+        Err(e) => return Err(e),
+    };
+    // The state of the file held open: what a replacement must still find.
+    let seen = Seen::of(&file.metadata()?);
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    File::open(path)?
-        .take(MAX_SIDECAR_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    file.take(MAX_SIDECAR_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(v) if v.is_object() && v["generatedBy"]["tool"] == TOOL => Existing::Ours(v),
+        Ok(v) if v.is_object() && v["generatedBy"]["tool"] == TOOL => Existing::Ours(v, seen),
         _ => Existing::Foreign,
     })
 }
@@ -294,12 +309,10 @@ pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
         Err(e) => return Outcome::Failed(format!("read_error: cannot read the file: {e}")),
     };
     let stamp = Stamp::of(&meta);
-    let replace = match existing(dest) {
-        Ok(Existing::Nothing) => false,
-        Ok(Existing::Foreign) => return Outcome::Failed(format!("{}: {NOT_OURS}", dest.display())),
-        Ok(Existing::Ours(v)) if up_to_date(&v, &stamp, opts.hashes) => return Outcome::Unchanged,
-        Ok(Existing::Ours(_)) => true,
-        Err(e) => return Outcome::Failed(format!("cannot read {}: {e}", dest.display())),
+    let replace = match plan_write(dest, &stamp, opts.hashes) {
+        Ok(Some(replace)) => replace,
+        Ok(None) => return Outcome::Unchanged,
+        Err(failed) => return failed,
     };
 
     let record = if opts.verify {
@@ -331,15 +344,45 @@ pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
     {
         return Outcome::Failed(format!("cannot create {}: {e}", parent.display()));
     }
-    let replace = if replace {
-        Replace::Allow
-    } else {
-        Replace::Never
-    };
     match atomic::write_file(dest, text.as_bytes(), replace) {
         Ok(()) => Outcome::Written,
-        Err(WriteError::Exists) => Outcome::Failed(format!("{}: {NOT_OURS}", dest.display())),
+        Err(WriteError::Exists) => {
+            // Something appeared or changed since the look: another run of
+            // ddexprobe (its sidecar is then fine, or replaced once more),
+            // or the user (never replaced).
+            match plan_write(dest, &stamp, opts.hashes) {
+                Ok(None) => Outcome::Unchanged,
+                Ok(Some(replace @ Replace::Only(_))) => {
+                    match atomic::write_file(dest, text.as_bytes(), replace) {
+                        Ok(()) => Outcome::Written,
+                        Err(_) => Outcome::Failed(format!("{}: {CHANGING}", dest.display())),
+                    }
+                }
+                Ok(Some(Replace::Never)) => {
+                    Outcome::Failed(format!("{}: {CHANGING}", dest.display()))
+                }
+                Err(failed) => failed,
+            }
+        }
         Err(WriteError::Io(why)) => Outcome::Failed(why),
+    }
+}
+
+const CHANGING: &str = "kept changing while the sidecar was written; not overwritten";
+
+/// How the sidecar at `dest` may be written for a file with `stamp`:
+/// `None` when an up-to-date one is there, or the failure when a file
+/// ddexprobe did not write is.
+fn plan_write(dest: &Path, stamp: &Stamp, hashes: Hashes) -> Result<Option<Replace>, Outcome> {
+    match existing(dest) {
+        Ok(Existing::Nothing) => Ok(Some(Replace::Never)),
+        Ok(Existing::Foreign) => Err(Outcome::Failed(format!("{}: {NOT_OURS}", dest.display()))),
+        Ok(Existing::Ours(v, _)) if up_to_date(&v, stamp, hashes) => Ok(None),
+        Ok(Existing::Ours(_, seen)) => Ok(Some(Replace::Only(seen))),
+        Err(e) => Err(Outcome::Failed(format!(
+            "cannot read {}: {e}",
+            dest.display()
+        ))),
     }
 }
 
@@ -364,6 +407,24 @@ pub fn write_all(targets: &[Target], opts: ScanOptions, out_dir: Option<&Path>) 
                 plan.push(Some(Ok(dest)));
             }
         }
+    }
+
+    // Temporary files that killed runs left in the folders written to.
+    let folders: std::collections::BTreeSet<&Path> = plan
+        .iter()
+        .flatten()
+        .flatten()
+        .filter_map(|dest| dest.parent())
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .collect();
+    for folder in folders {
+        atomic::sweep(folder);
     }
 
     let mut outcomes = Vec::with_capacity(targets.len());
