@@ -350,3 +350,55 @@ fn every_format_is_written() {
     let (table, _) = check(&["--format", "table", "-q"], &catalog, 1);
     assert!(table.contains("ready.wav"));
 }
+
+/// Sidecar JSON as people write it: a byte order mark is accepted, a key
+/// or group given twice is reported (JSON parsers keep the last silently),
+/// a `null` group is named for what it is.
+#[test]
+fn sidecar_json_duplicates_bom_and_null_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = "wav-pcm16-44k-stereo.wav";
+    std::fs::copy(testdata(wav), dir.path().join(wav)).unwrap();
+    std::fs::write(
+        dir.path().join("wav-pcm16-44k-stereo.json"),
+        "\u{feff}{\"ddexMetadata\": {\"title\": \"A\", \"title\": \"B\"},\n\
+         \"ddexMetadata\": {\"displayArtist\": \"X\"},\n\
+         \"musicalWorkReference\": null}",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["check", "--format", "json", "-q"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = v["assets"][0]["warnings"].to_string();
+    assert!(!warnings.contains("invalid JSON"), "{warnings}");
+    assert!(
+        warnings.contains("key 'ddexMetadata.title' appears more than once"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("key 'ddexMetadata' appears more than once"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("'musicalWorkReference' is null"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("unknown key"), "{warnings}");
+}
+
+/// `--metadata` is a regular file of bounded size: a device is refused
+/// before a byte is read.
+#[cfg(unix)]
+#[test]
+fn metadata_from_a_device_is_refused() {
+    bin()
+        .args(["check", "--metadata", "/dev/zero"])
+        .arg(testdata("wav-pcm16-44k-stereo.wav"))
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a regular file"));
+}

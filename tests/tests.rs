@@ -6,6 +6,7 @@ mod cli;
 mod corpora;
 mod ern;
 mod fixtures;
+mod injection;
 mod sidecar;
 mod snapshots;
 mod util;

@@ -20,8 +20,9 @@ impl Manifest {
     /// and dotted field columns) manifest, by extension.
     pub fn load(path: &Path) -> Result<Manifest, crate::Error> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| crate::Error::Metadata(format!("{shown}: {e}")))?;
+        let text =
+            crate::io::text::read_limited(path, crate::io::text::MAX_MANIFEST_BYTES, "manifest")
+                .map_err(crate::Error::Metadata)?;
         let csv = path
             .extension()
             .and_then(|e| e.to_str())
@@ -36,29 +37,50 @@ impl Manifest {
 
     /// A JSON manifest: `{"path/to/file.wav": {asset metadata}, ...}`.
     pub fn from_json(text: &str, shown: &str) -> Result<Manifest, String> {
-        let doc: Value = serde_json::from_str(text).map_err(|e| {
+        let parsed = super::json::parse(text).map_err(|e| {
             format!(
                 "{shown}: invalid JSON at line {}, column {}: {e}",
                 e.line(),
                 e.column()
             )
         })?;
-        let Value::Object(obj) = doc else {
+        let Value::Object(obj) = parsed.value else {
             return Err(format!(
                 "{shown}: a JSON manifest is an object keyed by file path"
             ));
         };
-        let mut entries = BTreeMap::new();
+        let mut entries: BTreeMap<String, Metadata> = BTreeMap::new();
         for (key, v) in obj {
             let mut m = Metadata {
                 source: Some(format!("{shown} [{key}]")),
                 ..Metadata::default()
             };
+            for d in parsed.duplicates.iter().filter(|d| d[0] == key) {
+                let what = match d.len() {
+                    1 => format!(
+                        "{shown}: the entry '{key}' appears more than once: only the last is \
+                         used and the earlier one's values are ignored; merge them into one"
+                    ),
+                    _ => format!(
+                        "{shown} [{key}]: {}",
+                        super::json::duplicate_warning(&d[1..].join("."))
+                    ),
+                };
+                m.warnings.push(what);
+            }
             match v {
                 Value::Object(asset) => flatten_into(&asset, &mut m),
                 _ => m.error = Some(format!("{shown}: the entry for '{key}' is not an object")),
             }
-            entries.insert(normalize(&key), m);
+            let path = normalize(&key);
+            if let Some(earlier) = entries.get(&path) {
+                m.warnings.push(format!(
+                    "{}: names the same file as {}: only this entry is used; merge them",
+                    m.source.as_deref().unwrap_or(shown),
+                    earlier.source.as_deref().unwrap_or("an earlier entry")
+                ));
+            }
+            entries.insert(path, m);
         }
         Ok(Manifest { entries })
     }
@@ -86,7 +108,7 @@ impl Manifest {
                 unknown.push(unknown_key(h));
             }
         }
-        let mut entries = BTreeMap::new();
+        let mut entries: BTreeMap<String, Metadata> = BTreeMap::new();
         for (i, row) in reader.records().enumerate() {
             let row = row.map_err(|e| format!("{shown}: {e}"))?;
             let line = row.position().map_or(i as u64 + 2, |p| p.line());
@@ -103,7 +125,15 @@ impl Manifest {
                 }
                 m.fields.insert(h.clone(), csv_value(h, cell));
             }
-            entries.insert(normalize(&key), m);
+            let path = normalize(&key);
+            if let Some(earlier) = entries.get(&path) {
+                m.warnings.push(format!(
+                    "{}: names the same file as {}: only this entry is used; merge them",
+                    m.source.as_deref().unwrap_or(shown),
+                    earlier.source.as_deref().unwrap_or("an earlier entry")
+                ));
+            }
+            entries.insert(path, m);
         }
         Ok(Manifest { entries })
     }

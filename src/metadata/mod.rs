@@ -15,6 +15,7 @@
 
 mod code_lists;
 pub mod identifiers;
+pub mod json;
 pub mod manifest;
 pub mod merge;
 pub mod sidecar;
@@ -134,6 +135,14 @@ pub fn flatten_into(obj: &Map<String, Value>, metadata: &mut Metadata) {
             }
             match v {
                 Value::Object(inner) if is_group(&name) => walk(&name, inner, m),
+                Value::Null if is_group(&name) => m.warnings.push(format!(
+                    "'{name}' is null: it is a group of fields and holds none here; \
+                     remove it or give its fields"
+                )),
+                _ if is_group(&name) => m.warnings.push(format!(
+                    "'{name}' is ignored: it is a group of fields and must be an object, not {}",
+                    kind(v)
+                )),
                 _ if FIELDS.contains(&name.as_str()) => {
                     if !v.is_null() {
                         m.fields.insert(name, v.clone());
@@ -144,6 +153,18 @@ pub fn flatten_into(obj: &Map<String, Value>, metadata: &mut Metadata) {
         }
     }
     walk("", obj, metadata);
+}
+
+/// What kind of JSON value `v` is, for messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// Whether `name` is an object of the shape (`ddexMetadata`, `soundRecordingDetails.pLine`...).

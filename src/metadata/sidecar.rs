@@ -13,8 +13,19 @@ pub fn parse_sidecar(text: &str, source: &str) -> Metadata {
         source: Some(source.to_string()),
         ..Metadata::default()
     };
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(obj)) => flatten_into(&obj, &mut m),
+    match super::json::parse(text) {
+        Ok(super::json::Parsed {
+            value: Value::Object(obj),
+            duplicates,
+        }) => {
+            for d in duplicates {
+                m.warnings.push(format!(
+                    "{source}: {}",
+                    super::json::duplicate_warning(&d.join("."))
+                ));
+            }
+            flatten_into(&obj, &mut m)
+        }
         Ok(_) => m.error = Some(format!("{source}: the sidecar is not a JSON object")),
         Err(e) => {
             m.error = Some(format!(
@@ -50,22 +61,12 @@ pub fn load_sidecar(audio: &Path) -> Option<Metadata> {
         (false, false) => return None,
     };
     let shown = chosen.display().to_string();
-    let mut m = match std::fs::metadata(&chosen) {
-        Ok(meta) if meta.len() > MAX_SIDECAR => Metadata {
+    let mut m = match crate::io::text::read_limited(&chosen, MAX_SIDECAR, "sidecar") {
+        Ok(text) => parse_sidecar(&text, &shown),
+        Err(error) => Metadata {
             source: Some(shown.clone()),
-            error: Some(format!(
-                "{shown}: {} bytes is too large for a sidecar",
-                meta.len()
-            )),
+            error: Some(error),
             ..Metadata::default()
-        },
-        _ => match std::fs::read_to_string(&chosen) {
-            Ok(text) => parse_sidecar(&text, &shown),
-            Err(e) => Metadata {
-                source: Some(shown.clone()),
-                error: Some(format!("{shown}: cannot be read: {e}")),
-                ..Metadata::default()
-            },
         },
     };
     if let Some(other) = other {

@@ -53,11 +53,20 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// One CSV cell. Text a spreadsheet would run as a formula (a cell
+/// beginning with `=`, `+`, `-`, `@`, TAB or CR that is not a number) is
+/// neutralised with a leading `'`, as OWASP recommends; numbers stay numbers.
 fn field(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    let s = if formula {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -132,6 +141,11 @@ mod tests {
     #[test]
     fn quoting() {
         assert_eq!(field("plain"), "plain");
+        // Formula injection is neutralised; numbers are left alone.
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("+1-2"), "'+1-2");
+        assert_eq!(field("-3.5"), "-3.5");
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }

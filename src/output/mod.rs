@@ -81,12 +81,22 @@ pub fn writer<'a, W: Write + Send + 'a>(
     }
 }
 
-/// Make control characters visible so a hostile file name or message cannot
-/// drive the terminal.
+/// Whether `c` can drive a terminal or reorder what it shows: C0 and C1
+/// controls, DEL, and the bidirectional formatting characters (a name with
+/// U+202E shows its end reversed).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Make control and bidirectional formatting characters visible
+/// (`\u{1b}`, `\n`), so a hostile file name or message cannot drive the
+/// terminal or a CI log. Every text that reaches standard error or a
+/// table goes through it.
 pub fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() {
+        if is_unsafe_char(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -114,5 +124,7 @@ mod tests {
     fn sanitize_escapes_controls() {
         assert_eq!(sanitize("a\x1b[31mb\n"), "a\\u{1b}[31mb\\n");
         assert_eq!(sanitize("Björk – أغنية"), "Björk – أغنية");
+        assert_eq!(sanitize("x\u{9b}2J\u{7f}"), "x\\u{9b}2J\\u{7f}");
+        assert_eq!(sanitize("evil\u{202e}vaw.exe"), "evil\\u{202e}vaw.exe");
     }
 }

@@ -425,11 +425,21 @@ impl<W: Write> ReportWriter for JunitReportWriter<W> {
     }
 }
 
-/// Escape workflow command data (the message).
+/// Escape workflow command data (the message): GitHub's own encoding of
+/// `%`, CR and LF, and every other control or bidirectional character made
+/// visible, so nothing reaches the CI log that could drive it.
 pub fn github_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if super::is_unsafe_char(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escape a workflow command property value (`file`, `title`).
@@ -602,6 +612,11 @@ mod tests {
     fn github_escaping() {
         assert_eq!(github_data("50%\r\nx: a,b"), "50%25%0D%0Ax: a,b");
         assert_eq!(github_property("50%\r\nx: a,b"), "50%25%0D%0Ax%3A a%2Cb");
+        // ESC, C1 CSI, DEL and a bidi override never reach the log raw.
+        assert_eq!(
+            github_data("a\x1b]0;pwned\x07b\u{9b}c\u{7f}\u{202e}"),
+            "a\\u{1b}]0;pwned\\u{7}b\\u{9b}c\\u{7f}\\u{202e}"
+        );
     }
 
     #[test]

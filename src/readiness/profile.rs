@@ -128,7 +128,8 @@ impl Profile {
                 "--profile {spec}: not a built-in profile (default, youtube) nor a file"
             ));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{spec}: {e}"))?;
+        let text =
+            crate::io::text::read_limited(path, crate::io::text::MAX_SMALL_BYTES, "profile")?;
         let toml = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
