@@ -232,30 +232,69 @@ pub struct Issue {
     pub message: String,
 }
 
-/// Errors and warnings collected while probing.
+/// How many findings of one code a file lists; beyond it, the last one
+/// listed says how many more there were. A damaged file can hold hundreds
+/// of thousands of bad frames, and a report of them all helps nobody.
+pub const MAX_FINDINGS_PER_CODE: usize = 20;
+
+/// Errors and warnings collected while probing, at most
+/// [`MAX_FINDINGS_PER_CODE`] per code and kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Findings {
     /// Problems that make the measurement unusable or the file undeliverable.
     pub errors: Vec<Issue>,
     /// Problems worth knowing that do not invalidate the measurement.
     pub warnings: Vec<Issue>,
+    /// Findings not listed, by code and kind (`true`: error).
+    unlisted: Vec<(Code, bool, u64)>,
 }
 
 impl Findings {
     /// Record an error.
     pub fn error(&mut self, code: Code, message: impl Into<String>) {
-        self.errors.push(Issue {
-            code,
-            message: message.into(),
-        });
+        Findings::add(&mut self.errors, &mut self.unlisted, true, code, message);
     }
 
     /// Record a warning.
     pub fn warn(&mut self, code: Code, message: impl Into<String>) {
-        self.warnings.push(Issue {
-            code,
-            message: message.into(),
-        });
+        Findings::add(&mut self.warnings, &mut self.unlisted, false, code, message);
+    }
+
+    fn add(
+        list: &mut Vec<Issue>,
+        unlisted: &mut Vec<(Code, bool, u64)>,
+        error: bool,
+        code: Code,
+        message: impl Into<String>,
+    ) {
+        if list.iter().filter(|i| i.code == code).count() < MAX_FINDINGS_PER_CODE {
+            list.push(Issue {
+                code,
+                message: message.into(),
+            });
+            return;
+        }
+        // The last listed finding of this code becomes the count of the
+        // ones not listed (itself included).
+        let more = match unlisted
+            .iter_mut()
+            .find(|(c, e, _)| *c == code && *e == error)
+        {
+            Some(entry) => {
+                entry.2 += 1;
+                entry.2
+            }
+            None => {
+                unlisted.push((code, error, 2));
+                2
+            }
+        };
+        if let Some(last) = list.iter_mut().rev().find(|i| i.code == code) {
+            last.message = format!(
+                "... and {more} more {code} findings in this file, not listed (the first {} are)",
+                MAX_FINDINGS_PER_CODE - 1
+            );
+        }
     }
 
     /// Whether an error with `code` was recorded.
@@ -404,6 +443,31 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_are_capped_per_code_with_a_count_of_the_rest() {
+        let mut f = Findings::default();
+        for i in 0..250_000 {
+            f.warn(Code::FrameCrcMismatch, format!("frame {i}"));
+            if i < 3 {
+                f.warn(Code::LeadingData, "junk");
+            }
+        }
+        f.error(Code::DecodeError, "one");
+        assert_eq!(f.warnings.len(), MAX_FINDINGS_PER_CODE + 3);
+        let crc: Vec<_> = f
+            .warnings
+            .iter()
+            .filter(|i| i.code == Code::FrameCrcMismatch)
+            .collect();
+        assert_eq!(crc[0].message, "frame 0");
+        assert_eq!(crc[18].message, "frame 18");
+        assert_eq!(
+            crc[19].message,
+            "... and 249981 more frame_crc_mismatch findings in this file, not listed (the first 19 are)"
+        );
+        assert_eq!(f.errors.len(), 1);
+    }
 
     #[test]
     fn codes_serialize_as_their_stable_names() {

@@ -60,7 +60,7 @@ pub(crate) fn measure_file(path: &Path, display: String, hashes: Hashes, verify:
         };
         probed = run_probe(&source, ext);
     }
-    let mut record = match probed {
+    let record = match probed {
         Some(probe) if verify && probe.file_format.is_some() => {
             let checked = catch_unwind(AssertUnwindSafe(|| {
                 crate::formats::verify::verify_source(&source, &probe, hashes)
@@ -101,14 +101,9 @@ pub(crate) fn measure_file(path: &Path, display: String, hashes: Hashes, verify:
         ),
     };
     if let Some(why) = source.changed() {
-        // What was read may not be the file's: keep no figure from it.
-        record.md5 = None;
-        record.sha256 = None;
-        record.pcm_md5 = None;
-        record.errors.push(Issue {
-            code: Code::FileChanged,
-            message: why,
-        });
+        // What was read may not be the file's (a mapped file cut short reads
+        // as zeros): keep no figure and no finding computed from it.
+        return Record::failed(record.path, record.size_bytes, Code::FileChanged, why);
     }
     record
 }

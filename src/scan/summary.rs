@@ -112,7 +112,8 @@ impl Summary {
             .filter(|(_, paths)| paths.len() > 1)
             .map(|((by, value), paths)| DuplicateGroup { by, value, paths })
             .collect();
-        let identical: Vec<Vec<String>> = groups
+        // A set, so grouping stays linear in the number of groups.
+        let identical: std::collections::HashSet<Vec<String>> = groups
             .iter()
             .filter(|g| g.by == Key::Sha256)
             .map(|g| g.paths.clone())
@@ -120,5 +121,46 @@ impl Summary {
         groups.retain(|g| g.by == Key::Sha256 || !identical.contains(&g.paths));
         groups.sort_by(|a, b| (a.by, &a.paths).cmp(&(b.by, &b.paths)));
         self.duplicates = groups;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(path: String, sha: &str, pcm: &str) -> Record {
+        let mut r = Record::failed(path, 1, crate::record::Code::EmptyFile, String::new());
+        r.errors.clear();
+        r.sha256 = Some(sha.to_string());
+        r.pcm_md5 = Some(pcm.to_string());
+        r
+    }
+
+    #[test]
+    fn identical_pairs_are_one_group_each_and_same_audio_is_listed_apart() {
+        let mut s = Summary::default();
+        // 40,000 pairs of identical files: the same audio too, so only
+        // their sha256 groups are listed (once quadratic: 4 s).
+        for i in 0..40_000 {
+            for copy in 0..2 {
+                s.add(&record(
+                    format!("{i}/{copy}"),
+                    &format!("s{i}"),
+                    &format!("p{i}"),
+                ));
+            }
+        }
+        // One master as two different files.
+        s.add(&record("wav".into(), "sa", "same"));
+        s.add(&record("flac".into(), "sb", "same"));
+        s.close();
+        assert_eq!(s.duplicates.len(), 40_001);
+        let pcm: Vec<_> = s
+            .duplicates
+            .iter()
+            .filter(|g| g.by == Key::PcmMd5)
+            .collect();
+        assert_eq!(pcm.len(), 1);
+        assert_eq!(pcm[0].paths, ["wav", "flac"]);
     }
 }
