@@ -6,6 +6,7 @@ mod cli;
 mod corpora;
 mod ern;
 mod fixtures;
+mod fuzz;
 mod injection;
 mod sidecar;
 mod snapshots;

@@ -1,0 +1,81 @@
+//! The fuzz targets, one per format ddexprobe parses: each names the
+//! fixtures in `testdata/` it starts from and runs an input through
+//! everything a file of that format meets (probe, verification, the
+//! record) in memory. Metadata targets run the sidecar and manifest
+//! readers.
+
+/// One fuzz target.
+pub struct Target {
+    /// Its name on the command line and its folder in `tests/crashes/`.
+    pub name: &'static str,
+    /// File name extensions of its seed fixtures in `testdata/`.
+    pub seeds: &'static [&'static str],
+    /// Run one input.
+    pub run: fn(&[u8]),
+}
+
+fn audio(bytes: &[u8], name: &str) {
+    let options = ddexprobe::Options {
+        verify: true,
+        ..ddexprobe::Options::default()
+    };
+    let record = ddexprobe::probe_bytes(bytes, name, &options);
+    // Every record must serialise: no NaN, no value the writers refuse.
+    serde_json::to_string(&record).expect("a record always serialises");
+}
+
+/// Every target.
+pub const TARGETS: &[Target] = &[
+    Target {
+        name: "wav",
+        seeds: &["wav"],
+        run: |b| audio(b, "x.wav"),
+    },
+    Target {
+        name: "aiff",
+        seeds: &["aiff", "aifc"],
+        run: |b| audio(b, "x.aiff"),
+    },
+    Target {
+        name: "flac",
+        seeds: &["flac"],
+        run: |b| audio(b, "x.flac"),
+    },
+    Target {
+        name: "mpeg",
+        seeds: &["mp3", "mp2"],
+        run: |b| audio(b, "x.mp3"),
+    },
+    Target {
+        name: "ogg",
+        seeds: &["ogg", "opus"],
+        run: |b| audio(b, "x.ogg"),
+    },
+    Target {
+        name: "mp4",
+        seeds: &["m4a"],
+        run: |b| audio(b, "x.m4a"),
+    },
+    Target {
+        name: "sidecar",
+        seeds: &["json"],
+        run: |b| {
+            let text = String::from_utf8_lossy(b);
+            let _ = ddexprobe::metadata::sidecar::parse_sidecar(&text, "x.json");
+        },
+    },
+    Target {
+        name: "manifest",
+        seeds: &["csv", "json"],
+        run: |b| {
+            let text = String::from_utf8_lossy(b);
+            let _ = ddexprobe::metadata::manifest::Manifest::from_csv(&text, "m.csv");
+            let _ = ddexprobe::metadata::manifest::Manifest::from_json(&text, "m.json");
+        },
+    },
+];
+
+/// The target called `name`.
+pub fn find(name: &str) -> Option<&'static Target> {
+    TARGETS.iter().find(|t| t.name == name)
+}
