@@ -33,15 +33,27 @@ use crate::record::{Code, DurationSource, Record, Status, Verification};
 /// Verify the audio of `source`, already probed into `probe`, and compute
 /// the file digests in `hashes` (in the same pass for PCM).
 pub fn verify_source(source: &Source, probe: &Probe, hashes: Hashes) -> (Outcome, Option<Digests>) {
-    let bytes = source.bytes();
+    if let Some(Layout::Pcm(layout)) = &probe.layout {
+        return crate::formats::pcm::verify(source, layout, hashes);
+    }
+    if source.bytes().get(0, source.len()).is_none() {
+        // A windowed source: nothing to verify, nothing to hash.
+        return (Outcome::unverified(), None);
+    }
+    // One pass: the digests follow the verifier through the file.
+    source.walk(hashes, |all, behind| {
+        verify_walk(all, probe, &mut |offset| behind.reached(offset))
+    })
+}
+
+/// Verify `bytes`, telling `reached` how far the walk has gone (the
+/// digests and the release of mapped pages follow it).
+fn verify_walk(bytes: &[u8], probe: &Probe, reached: &mut dyn FnMut(u64)) -> Outcome {
     match &probe.layout {
-        Some(Layout::Pcm(layout)) => crate::formats::pcm::verify(source, layout, hashes),
+        Some(Layout::Flac(layout)) => crate::formats::flac::verify::verify(bytes, layout),
         _ => {
-            let outcome = bytes
-                .get(0, bytes.len())
-                .map_or_else(Outcome::unverified, |all| verify_bytes(all, probe));
-            let digests = hashes.any().then(|| source.digest(hashes)).flatten();
-            (outcome, digests)
+            let _ = reached;
+            verify_bytes(bytes, probe)
         }
     }
 }

@@ -233,6 +233,44 @@ impl Source {
         Some(hasher.finish())
     }
 
+    /// Run `walk` over the whole file while the digests follow it: `walk`
+    /// gets every byte and a [`Behind`] it tells how far it has read
+    /// ([`Behind::reached`]); the bytes before that point are hashed right
+    /// then, while they are still in the cache, and the mapped pages behind
+    /// are released, so a frame-by-frame verifier and the digests share one
+    /// pass and resident memory stays bounded whatever the file's size. The
+    /// digests of what `walk` did not reach are taken at the end. `None`
+    /// digests for a windowed source (whose `walk` sees no bytes).
+    pub fn walk<R>(
+        &self,
+        set: Hashes,
+        walk: impl FnOnce(&[u8], &mut Behind<'_>) -> R,
+    ) -> (R, Option<Digests>) {
+        let all: &[u8] = match &self.data {
+            Data::Read(v) => v,
+            Data::Windows { .. } => {
+                let mut behind = Behind::new(&[], set, None);
+                return (walk(&[], &mut behind), None);
+            }
+            #[cfg(unix)]
+            Data::Mapped(m) => {
+                m.advise_sequential();
+                m.bytes()
+            }
+        };
+        #[cfg(unix)]
+        let map = match &self.data {
+            Data::Mapped(m) => Some(m),
+            _ => None,
+        };
+        #[cfg(not(unix))]
+        let map = None;
+        let mut behind = Behind::new(all, set, map);
+        let result = walk(all, &mut behind);
+        behind.reached(all.len() as u64);
+        (result, Some(behind.hasher.finish()))
+    }
+
     /// The size when the file was opened.
     pub fn len(&self) -> u64 {
         self.len
@@ -293,6 +331,62 @@ fn read_bounded(file: &mut File, meta: &Metadata) -> io::Result<Vec<u8>> {
         )));
     }
     Ok(data)
+}
+
+/// How far a [`Source::walk`] has read: the digests and the release of
+/// mapped pages follow it.
+pub struct Behind<'a> {
+    all: &'a [u8],
+    hasher: Hasher,
+    hashed: u64,
+    released: u64,
+    #[cfg(unix)]
+    map: Option<&'a guard::GuardedMap>,
+}
+
+impl<'a> Behind<'a> {
+    #[cfg(unix)]
+    fn new(all: &'a [u8], set: Hashes, map: Option<&'a guard::GuardedMap>) -> Behind<'a> {
+        Behind {
+            all,
+            hasher: Hasher::new(set),
+            hashed: 0,
+            released: 0,
+            map,
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn new(all: &'a [u8], set: Hashes, _: Option<()>) -> Behind<'a> {
+        Behind {
+            all,
+            hasher: Hasher::new(set),
+            hashed: 0,
+            released: 0,
+        }
+    }
+
+    /// Everything before `offset` has been read and will not be needed
+    /// again (a later look back still works: a released page is read
+    /// again from the file). Offsets that go backwards are ignored.
+    pub fn reached(&mut self, offset: u64) {
+        let to = offset.min(self.all.len() as u64);
+        if to <= self.hashed {
+            return;
+        }
+        self.hasher
+            .update(&self.all[self.hashed as usize..to as usize]);
+        self.hashed = to;
+        #[cfg(unix)]
+        if let Some(m) = self.map {
+            let step = RELEASE_STEP as u64;
+            let upto = to / step * step;
+            if upto > self.released {
+                m.release(self.released as usize, (upto - self.released) as usize);
+                self.released = upto;
+            }
+        }
+    }
 }
 
 #[cfg(unix)]
