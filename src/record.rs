@@ -128,6 +128,12 @@ pub enum Code {
     ContainerSizeMismatch,
     /// Bytes after the end of the container or stream.
     TrailingData,
+    /// The decoded audio a stream declares is far larger than its bytes
+    /// could plausibly hold.
+    ImplausibleCompression,
+    /// `--verify` stopped before the end: the work the file demands is out
+    /// of proportion to its size.
+    NotVerified,
     /// A non-audio chunk runs past the end of the file.
     TruncatedChunk,
     /// Redundant header fields disagree with each other.
@@ -193,6 +199,8 @@ impl Code {
             Code::DataSizeUnset => "data_size_unset",
             Code::ContainerSizeMismatch => "container_size_mismatch",
             Code::TrailingData => "trailing_data",
+            Code::ImplausibleCompression => "implausible_compression",
+            Code::NotVerified => "not_verified",
             Code::TruncatedChunk => "truncated_chunk",
             Code::InconsistentHeader => "inconsistent_header",
             Code::LeadingId3 => "leading_id3",
@@ -316,6 +324,10 @@ pub enum Status {
     Corrupt,
     /// The audio ends before the container or stream header says it does.
     Truncated,
+    /// The walk stopped before the end because the file demands work out
+    /// of proportion to its size (`not_verified`): nothing is known of the
+    /// rest.
+    Unverified,
 }
 
 /// How the audio was read.

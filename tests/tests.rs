@@ -6,6 +6,7 @@ mod cli;
 mod corpora;
 mod ern;
 mod fixtures;
+mod flacgen;
 mod fuzz;
 mod injection;
 mod sidecar;

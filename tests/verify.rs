@@ -112,3 +112,140 @@ fn clean_files_verify_clean() {
         failures.join("\n")
     );
 }
+
+/// A FLAC stream that declares 400 MiB of audio in 10 KB (constant
+/// subframes of 8 channels at 32 bits): the probe warns, `--verify` stops at
+/// the work budget with `not_verified` (status `unverified`, exit 1), and
+/// `--verify-budget unlimited` reads it whole and finds it sound.
+#[test]
+fn a_stream_declaring_hours_in_kilobytes_stops_at_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("implausible.flac");
+    std::fs::write(&path, crate::flacgen::build(crate::flacgen::IMPLAUSIBLE).0).unwrap();
+    let run = |extra: &[&str], code: i32| {
+        let out = util::bin()
+            .args([
+                "scan", "--verify", "--hash", "none", "--format", "json", "-q",
+            ])
+            .args(extra)
+            .arg(&path)
+            .assert()
+            .code(code)
+            .get_output()
+            .stdout
+            .clone();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        json["records"][0].clone()
+    };
+    let codes = |r: &serde_json::Value, key: &str| -> Vec<String> {
+        r[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let stopped = run(&[], 1);
+    assert_eq!(codes(&stopped, "errors"), ["not_verified"]);
+    assert_eq!(codes(&stopped, "warnings"), ["implausible_compression"]);
+    assert_eq!(stopped["verification"]["status"], "unverified");
+    assert!(stopped["verification"]["decodedSamples"].is_null());
+    assert!(stopped["pcmMd5"].is_null());
+
+    let whole = run(&["--verify-budget", "unlimited"], 0);
+    assert_eq!(codes(&whole, "errors"), Vec::<String>::new());
+    assert_eq!(whole["verification"]["status"], "warning");
+    assert_eq!(whole["verification"]["decodedSamples"], 200 * 65_535);
+
+    for bad in ["0", "-1", "lots"] {
+        util::bin()
+            .args(["scan", "--verify", "--verify-budget", bad])
+            .arg(&path)
+            .assert()
+            .code(2);
+    }
+}
+
+/// Work bounded by the bytes given: no fixture and no corpus file decodes
+/// to more audio than the default budget allows for its size, none is
+/// stopped by it or called implausible (real files never are), and no
+/// damaged variant of one escapes the bound either. Decoded bytes are
+/// counted as FLAC's convention counts them (`ceil(bits / 8)` per sample,
+/// 4 for lossy codecs, whose decoders output 32-bit floats).
+#[test]
+fn verification_work_is_bounded_by_the_bytes_given() {
+    use ddexprobe::formats::Budget;
+    let mut files = Vec::new();
+    collect(&testdata(""), &mut files);
+    if let Some(root) = util::corpora() {
+        collect(&root, &mut files);
+    }
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        let ext = path.extension().and_then(|e| e.to_str());
+        let mut variants = vec![(true, bytes.clone())];
+        let mut flipped = bytes.clone();
+        let at = flipped.len() / 2;
+        if let Some(b) = flipped.get_mut(at..at + 4) {
+            b.iter_mut().for_each(|x| *x ^= 0x5A);
+        }
+        variants.push((false, flipped));
+        for (whole, v) in &variants {
+            let probe = ddexprobe::formats::probe(v, ext);
+            if probe.file_format.is_none() {
+                continue;
+            }
+            checked += 1;
+            let width = match probe.sample_format {
+                Some(ddexprobe::record::SampleFormat::Int) => {
+                    u64::from(probe.bit_depth.unwrap_or(32).div_ceil(8))
+                }
+                _ => 4,
+            };
+            let channels = u64::from(probe.channels.unwrap_or(0));
+            let out = ddexprobe::formats::verify::verify_bytes(v, &probe);
+            let decoded = out.decoded_samples.unwrap_or(0) * channels * width;
+            let allowed = Budget::default().allowance(v.len() as u64);
+            let name = path.display();
+            if decoded > allowed {
+                failures.push(format!(
+                    "{name}: decoded {decoded} bytes, {allowed} allowed"
+                ));
+            }
+            let flagged = out
+                .findings
+                .errors
+                .iter()
+                .chain(&probe.findings.warnings)
+                .filter(|i| {
+                    matches!(
+                        i.code,
+                        ddexprobe::Code::NotVerified | ddexprobe::Code::ImplausibleCompression
+                    )
+                })
+                .count();
+            if *whole && flagged > 0 {
+                failures.push(format!("{name}: a real file stopped or called implausible"));
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} files checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}

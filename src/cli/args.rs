@@ -114,6 +114,10 @@ pub struct CheckArgs {
     /// Decode every frame: an asset whose audio is damaged is not ready.
     #[arg(long)]
     pub verify: bool,
+    /// With --verify: decoded bytes allowed per byte of coded audio before
+    /// a file is reported not_verified (a number, or "unlimited").
+    #[arg(long, default_value = "2048", value_name = "RATIO")]
+    pub verify_budget: String,
     /// Write the reports to FILE instead of stdout (written whole, then renamed into place).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -153,6 +157,10 @@ pub struct Common {
     /// Decode and check every frame of every file (slower: reads all the audio).
     #[arg(long)]
     pub verify: bool,
+    /// With --verify: decoded bytes allowed per byte of coded audio before
+    /// a file is reported not_verified (a number, or "unlimited").
+    #[arg(long, default_value = "2048", value_name = "RATIO")]
+    pub verify_budget: String,
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

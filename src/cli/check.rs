@@ -56,6 +56,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         hashes: Hashes::NONE,
         jobs,
         verify: a.verify,
+        budget: config::budget(&a.verify_budget)?,
     };
     let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config::progress_wanted(a.quiet), total_bytes);

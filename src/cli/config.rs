@@ -4,6 +4,7 @@
 use super::args::Common;
 use anyhow::{Result, bail};
 use ddexprobe::checksum::Hashes;
+use ddexprobe::formats::Budget;
 use ddexprobe::io::atomic::Inputs;
 use ddexprobe::metadata::Declarations;
 use ddexprobe::scan::{ScanOptions, Target};
@@ -25,7 +26,23 @@ pub fn scan_options(c: &Common) -> Result<ScanOptions> {
         hashes: Hashes::parse(&c.hash).map_err(anyhow::Error::msg)?,
         jobs: jobs(c.jobs)?,
         verify: c.verify,
+        budget: budget(&c.verify_budget)?,
     })
+}
+
+/// `--verify-budget`: decoded bytes per coded byte (at least 1), or
+/// `unlimited`.
+pub fn budget(s: &str) -> Result<Budget> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("unlimited") {
+        return Ok(Budget::UNLIMITED);
+    }
+    match s.parse::<u64>() {
+        Ok(ratio) if ratio >= 1 => Ok(Budget { ratio }),
+        _ => bail!(
+            "--verify-budget must be a whole number of at least 1 or \"unlimited\", not {s:?}"
+        ),
+    }
 }
 
 /// Whether the output is for people: no `-o` and a terminal on stdout.

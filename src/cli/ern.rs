@@ -51,6 +51,7 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
             hashes,
             jobs,
             verify: false,
+            budget: Default::default(),
         },
         |t, record| {
             let declared = declarations.for_file(&t.path, &record.path);

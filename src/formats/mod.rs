@@ -18,7 +18,7 @@ mod probe;
 pub mod riff;
 pub mod verify;
 
-pub use probe::{Layout, Outcome, Probe};
+pub use probe::{Budget, Layout, Outcome, Probe};
 pub use riff::RiffForm;
 
 use crate::io::reader::Bytes;

@@ -152,6 +152,45 @@ impl Outcome {
     }
 }
 
+/// How much decoding `--verify` may do for one stream, in proportion to its
+/// size: a stream that declares far more audio than its bytes could hold
+/// (a few bytes of constant subframes can declare hours of 8-channel
+/// 32-bit audio) would otherwise cost minutes of CPU per megabyte.
+///
+/// The limit is `ratio` bytes of decoded audio per byte of coded audio,
+/// and never less than [`Budget::FLOOR`]. Real recordings stay far below
+/// the default: masters compress 1.5-4:1, and a whole track of digital
+/// silence (the most compressible real audio) about 1,100:1 at 16 bits and
+/// 1,800:1 at 32 bits with FLAC's usual 4,096-sample blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Decoded bytes allowed per byte of coded audio.
+    pub ratio: u64,
+}
+
+impl Budget {
+    /// The default ratio (`--verify-budget`).
+    pub const DEFAULT_RATIO: u64 = 2048;
+    /// Decoded audio any stream may demand, whatever its size (256 MiB:
+    /// 25 minutes of CD audio, 4 minutes of 8-channel 24-bit 48 kHz).
+    pub const FLOOR: u64 = 256 << 20;
+    /// No limit.
+    pub const UNLIMITED: Budget = Budget { ratio: u64::MAX };
+
+    /// Decoded bytes allowed for `coded` bytes of audio.
+    pub fn allowance(self, coded: u64) -> u64 {
+        coded.saturating_mul(self.ratio).max(Budget::FLOOR)
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            ratio: Budget::DEFAULT_RATIO,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

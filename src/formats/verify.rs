@@ -26,13 +26,18 @@
 //! FLAC or ALAC.
 
 use crate::checksum::{Digests, Hashes, hex};
-use crate::formats::{Layout, Outcome, Probe};
+use crate::formats::{Budget, Layout, Outcome, Probe};
 use crate::io::source::Source;
 use crate::record::{Code, DurationSource, Record, Status, Verification};
 
 /// Verify the audio of `source`, already probed into `probe`, and compute
 /// the file digests in `hashes` (in the same pass for PCM).
-pub fn verify_source(source: &Source, probe: &Probe, hashes: Hashes) -> (Outcome, Option<Digests>) {
+pub fn verify_source(
+    source: &Source,
+    probe: &Probe,
+    hashes: Hashes,
+    budget: Budget,
+) -> (Outcome, Option<Digests>) {
     if let Some(Layout::Pcm(layout)) = &probe.layout {
         return crate::formats::pcm::verify(source, layout, hashes);
     }
@@ -42,32 +47,40 @@ pub fn verify_source(source: &Source, probe: &Probe, hashes: Hashes) -> (Outcome
     }
     // One pass: the digests follow the verifier through the file.
     source.walk(hashes, |all, behind| {
-        verify_walk(all, probe, &mut |offset| behind.reached(offset))
+        verify_walk(all, probe, budget, &mut |offset| behind.reached(offset))
     })
 }
 
 /// Verify `bytes`, telling `reached` how far the walk has gone (the
-/// digests and the release of mapped pages follow it).
-fn verify_walk(bytes: &[u8], probe: &Probe, reached: &mut dyn FnMut(u64)) -> Outcome {
+/// digests and the release of mapped pages follow it; verifiers that do
+/// not report progress are followed at the end).
+fn verify_walk(
+    bytes: &[u8],
+    probe: &Probe,
+    budget: Budget,
+    reached: &mut dyn FnMut(u64),
+) -> Outcome {
     match &probe.layout {
-        Some(Layout::Flac(layout)) => crate::formats::flac::verify::verify(bytes, layout),
-        _ => {
-            let _ = reached;
-            verify_bytes(bytes, probe)
+        Some(Layout::Flac(layout)) => {
+            crate::formats::flac::verify::verify_with(bytes, layout, budget, reached)
         }
-    }
-}
-
-/// Verify audio held in memory (no PCM pass: see [`verify_source`]).
-pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
-    match &probe.layout {
-        Some(Layout::Flac(layout)) => crate::formats::flac::verify::verify(bytes, layout),
         Some(Layout::Pcm(layout)) => crate::formats::pcm::verify_bytes(bytes, layout),
         Some(Layout::Mp4(track)) => crate::formats::mp4::verify::verify(bytes, track, probe),
         Some(Layout::Mpeg(located)) => crate::formats::mpeg::verify::verify(bytes, located, probe),
         Some(Layout::Ogg(layout)) => crate::formats::ogg::verify::verify(bytes, layout, probe),
         _ => Outcome::unverified(),
     }
+}
+
+/// Verify audio held in memory within the default [`Budget`] (no PCM pass:
+/// see [`verify_source`]).
+pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
+    verify_bytes_within(bytes, probe, Budget::default())
+}
+
+/// Verify audio held in memory, decoding at most what `budget` allows.
+pub fn verify_bytes_within(bytes: &[u8], probe: &Probe, budget: Budget) -> Outcome {
+    verify_walk(bytes, probe, budget, &mut |_| {})
 }
 
 /// Put what verification found into the record: the `verification` object,
@@ -107,8 +120,10 @@ pub fn apply(record: &mut Record, outcome: Outcome) {
     record.pcm_md5 = outcome.pcm_md5.map(|d| hex(&d));
     let status = if record.errors.iter().any(|i| i.code == Code::TruncatedData) {
         Status::Truncated
-    } else if record.has_errors() {
+    } else if record.errors.iter().any(|i| i.code != Code::NotVerified) {
         Status::Corrupt
+    } else if record.has_errors() {
+        Status::Unverified
     } else if !record.warnings.is_empty() {
         Status::Warning
     } else {

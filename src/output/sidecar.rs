@@ -21,8 +21,8 @@
 use crate::checksum::Hashes;
 use crate::io::atomic::{self, Replace, Seen, WriteError};
 use crate::record::Record;
+use crate::scan::ScanOptions;
 use crate::scan::discover::Target;
-use crate::scan::{ScanOptions, probe_file, verify_file};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -315,11 +315,7 @@ pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
         Err(failed) => return failed,
     };
 
-    let record = if opts.verify {
-        verify_file(&target.path, target.display.clone(), opts.hashes)
-    } else {
-        probe_file(&target.path, target.display.clone(), opts.hashes)
-    };
+    let record = opts.measure(target);
     if let Some(e) = record.errors.first() {
         return Outcome::Failed(format!("{}: {}", e.code, e.message));
     }

@@ -4,7 +4,7 @@
 //! panic: a panic in a parser (a bug) is caught and reported the same way.
 
 use crate::checksum::Hashes;
-use crate::formats::{self, Probe};
+use crate::formats::{self, Budget, Probe};
 use crate::io::source::Source;
 use crate::record::{Code, Issue, Record};
 use std::io;
@@ -20,17 +20,23 @@ fn run_probe(source: &Source, ext: Option<&str>) -> Option<Probe> {
 /// Without digests only the file's first and last KiB are read; when the
 /// parser needs more, the file is opened whole and probed again.
 pub fn probe_file(path: &Path, display: String, hashes: Hashes) -> Record {
-    measure_file(path, display, hashes, false)
+    measure_file(path, display, hashes, None)
 }
 
 /// Measure one file and verify its audio: every frame is read and checked
-/// ([`crate::formats::verify`]), and the digests are computed in the same pass over
-/// PCM data.
+/// ([`crate::formats::verify`]) within the default [`Budget`], and the
+/// digests are computed in the same pass.
 pub fn verify_file(path: &Path, display: String, hashes: Hashes) -> Record {
-    measure_file(path, display, hashes, true)
+    measure_file(path, display, hashes, Some(Budget::default()))
 }
 
-pub(crate) fn measure_file(path: &Path, display: String, hashes: Hashes, verify: bool) -> Record {
+/// Measure one file, and verify its audio within `verify` when given.
+pub(crate) fn measure_file(
+    path: &Path,
+    display: String,
+    hashes: Hashes,
+    verify: Option<Budget>,
+) -> Record {
     let open = |whole: bool| {
         if whole {
             Source::open(path)
@@ -48,7 +54,7 @@ pub(crate) fn measure_file(path: &Path, display: String, hashes: Hashes, verify:
         )
     };
     let ext = path.extension().and_then(|e| e.to_str());
-    let mut source = match open(hashes.any() || verify) {
+    let mut source = match open(hashes.any() || verify.is_some()) {
         Ok(s) => s,
         Err(e) => return failed(e),
     };
@@ -61,9 +67,10 @@ pub(crate) fn measure_file(path: &Path, display: String, hashes: Hashes, verify:
         probed = run_probe(&source, ext);
     }
     let record = match probed {
-        Some(probe) if verify && probe.file_format.is_some() => {
+        Some(probe) if verify.is_some() && probe.file_format.is_some() => {
+            let budget = verify.unwrap_or_default();
             let checked = catch_unwind(AssertUnwindSafe(|| {
-                crate::formats::verify::verify_source(&source, &probe, hashes)
+                crate::formats::verify::verify_source(&source, &probe, hashes, budget)
             }));
             let mut record = probe.into_record(display, source.len());
             match checked {

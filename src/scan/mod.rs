@@ -15,6 +15,7 @@ pub use measure::{probe_file, verify_file};
 pub use summary::{DuplicateGroup, Key, Summary};
 
 use crate::checksum::Hashes;
+use crate::formats::Budget;
 use crate::record::Record;
 use std::io;
 
@@ -27,6 +28,8 @@ pub struct ScanOptions {
     pub jobs: usize,
     /// Read and check every frame (`--verify`).
     pub verify: bool,
+    /// How much decoding `verify` may do per file (`--verify-budget`).
+    pub budget: Budget,
 }
 
 /// Progress after each record, for a progress bar.
@@ -56,6 +59,7 @@ impl Default for ScanOptions {
             hashes: Hashes::BOTH,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             verify: false,
+            budget: Budget::default(),
         }
     }
 }
@@ -67,7 +71,7 @@ impl ScanOptions {
             &target.path,
             target.display.clone(),
             self.hashes,
-            self.verify,
+            self.verify.then_some(self.budget),
         )
     }
 }
@@ -165,6 +169,7 @@ mod tests {
                 hashes: Hashes::BOTH,
                 jobs: 4,
                 verify: false,
+                budget: Budget::default(),
             },
             |r| {
                 seen.push((r.path.clone(), r.errors[0].code));
@@ -208,6 +213,7 @@ mod tests {
                 hashes: Hashes::NONE,
                 jobs: 2,
                 verify: false,
+                budget: Budget::default(),
             },
             |_| {
                 n += 1;

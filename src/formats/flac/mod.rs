@@ -18,7 +18,7 @@
 use crate::checksum::hex;
 pub use crate::formats::crc::{crc8, crc16};
 use crate::formats::push_unique;
-use crate::formats::{Layout, Probe};
+use crate::formats::{Budget, Layout, Probe};
 use crate::io::reader::{Bytes, Endian, Reader};
 use crate::record::{Code, DurationSource, FileFormat, SampleFormat};
 use crate::tags::vorbis::read_vorbis_comment;
@@ -331,7 +331,35 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
             .error(Code::InvalidHeader, "no STREAMINFO metadata block");
     }
     measure(buf, &mut p, info, first, audio_start);
+    check_compression(&mut p);
     p
+}
+
+/// Warn when the audio the stream declares is out of all proportion to its
+/// bytes (more than [`Budget::DEFAULT_RATIO`] decoded bytes per coded
+/// byte, and more than [`Budget::FLOOR`] in all): no real recording
+/// compresses like that, and `--verify` would stop with `not_verified`.
+fn check_compression(p: &mut Probe) {
+    let (Some(total), Some(channels), Some(coded)) = (p.total_samples, p.channels, p.audio_bytes)
+    else {
+        return;
+    };
+    let width = u64::from(p.bit_depth.unwrap_or(32).div_ceil(8));
+    let decoded = total
+        .saturating_mul(u64::from(channels))
+        .saturating_mul(width);
+    if decoded > Budget::FLOOR && decoded / coded.max(1) > Budget::DEFAULT_RATIO {
+        p.findings.warn(
+            Code::ImplausibleCompression,
+            format!(
+                "the stream declares {decoded} bytes of decoded audio in {coded} bytes \
+                 ({}:1; real recordings compress about 1.5-4:1 and digital silence about \
+                 1,100:1): it is crafted or corrupt, and --verify stops before its end \
+                 unless --verify-budget is raised",
+                decoded / coded.max(1)
+            ),
+        );
+    }
 }
 
 /// Probe a FLAC stream that starts directly at a frame header, at `start`
@@ -351,6 +379,7 @@ pub fn probe_frames_only<'a>(bytes: impl Into<Bytes<'a>>, start: u64) -> Probe {
     }
     let first = parse_frame_header(buf, start);
     measure(buf, &mut p, None, first, start);
+    check_compression(&mut p);
     p
 }
 
