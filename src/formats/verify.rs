@@ -52,8 +52,7 @@ pub fn verify_source(
 }
 
 /// Verify `bytes`, telling `reached` how far the walk has gone (the
-/// digests and the release of mapped pages follow it; verifiers that do
-/// not report progress are followed at the end).
+/// digests and the release of mapped pages follow it).
 fn verify_walk(
     bytes: &[u8],
     probe: &Probe,
@@ -65,9 +64,15 @@ fn verify_walk(
             crate::formats::flac::verify::verify_with(bytes, layout, budget, reached)
         }
         Some(Layout::Pcm(layout)) => crate::formats::pcm::verify_bytes(bytes, layout),
-        Some(Layout::Mp4(track)) => crate::formats::mp4::verify::verify(bytes, track, probe),
-        Some(Layout::Mpeg(located)) => crate::formats::mpeg::verify::verify(bytes, located, probe),
-        Some(Layout::Ogg(layout)) => crate::formats::ogg::verify::verify(bytes, layout, probe),
+        Some(Layout::Mp4(track)) => {
+            crate::formats::mp4::verify::verify_with(bytes, track, probe, reached)
+        }
+        Some(Layout::Mpeg(located)) => {
+            crate::formats::mpeg::verify::verify_with(bytes, located, probe, reached)
+        }
+        Some(Layout::Ogg(layout)) => {
+            crate::formats::ogg::verify::verify_with(bytes, layout, probe, reached)
+        }
         _ => Outcome::unverified(),
     }
 }

@@ -82,7 +82,20 @@ fn audio_track<'a>(bytes: Bytes<'a>, layout: &TrackLayout) -> Track<'a> {
 
 /// Walk the sample tables of the audio track the probe laid out, decoding
 /// every sample.
+#[cfg(test)]
 pub(crate) fn verify(bytes: &[u8], layout: &TrackLayout, probe: &Probe) -> Outcome {
+    verify_with(bytes, layout, probe, &mut |_| {})
+}
+
+/// Walk and decode the audio track's samples, telling `reached` where each
+/// sample starts (the digests follow; samples are usually in file order,
+/// and one that is not is read again from the file).
+pub(crate) fn verify_with(
+    bytes: &[u8],
+    layout: &TrackLayout,
+    probe: &Probe,
+    reached: &mut dyn FnMut(u64),
+) -> Outcome {
     let track = audio_track(Bytes::full(bytes), layout);
     let mut out = structure();
     let f = &mut out.findings;
@@ -176,6 +189,7 @@ pub(crate) fn verify(bytes: &[u8], layout: &TrackLayout, probe: &Probe) -> Outco
             return false;
         }
         out.frames += 1;
+        reached(offset);
         let data = &bytes[offset as usize..end as usize];
         dec.packet(data, offset);
         true

@@ -20,8 +20,14 @@ struct Current {
     decoder: Option<Decoder>,
 }
 
-/// Decode every frame of the MPEG audio the probe located in `bytes`.
-pub(crate) fn verify(bytes: &[u8], loc: &Located, probe: &Probe) -> Outcome {
+/// Decode every frame of the MPEG audio the probe located in `bytes`,
+/// telling `reached` where each frame starts (the digests follow).
+pub(crate) fn verify_with(
+    bytes: &[u8],
+    loc: &Located,
+    probe: &Probe,
+    reached: &mut dyn FnMut(u64),
+) -> Outcome {
     let all = Bytes::full(bytes);
     let mut out = Outcome::default();
     let mut current: Option<Current> = None;
@@ -40,7 +46,10 @@ pub(crate) fn verify(bytes: &[u8], loc: &Located, probe: &Probe) -> Outcome {
     let mut trailing = None;
     for step in Frames::new(all, loc.audio_start, loc.end, &loc.first, loc.free) {
         let (pos, len, h) = match step {
-            Step::Frame { pos, len, header } => (pos, len, header),
+            Step::Frame { pos, len, header } => {
+                reached(pos);
+                (pos, len, header)
+            }
             Step::Lost { pos, len } => {
                 lost.add(pos, String::new);
                 lost_bytes += len;

@@ -305,12 +305,25 @@ struct Walk {
 }
 
 /// Read every page of `bytes`, which the probe laid out as `layout`.
+#[cfg(test)]
 pub(crate) fn verify(bytes: &[u8], layout: &OggLayout, probe: &Probe) -> Outcome {
+    verify_with(bytes, layout, probe, &mut |_| {})
+}
+
+/// Read every page of `bytes`, which the probe laid out as `layout`,
+/// telling `reached` where each page starts (the digests follow).
+pub(crate) fn verify_with(
+    bytes: &[u8],
+    layout: &OggLayout,
+    probe: &Probe,
+    reached: &mut dyn FnMut(u64),
+) -> Outcome {
     let all = Bytes::full(bytes);
     let mut w = Walk::default();
     let mut pos = 0u64;
     let len = all.len();
     while pos < len {
+        reached(pos);
         match read_page(all, pos) {
             Ok(page) => {
                 pos += page.len();
