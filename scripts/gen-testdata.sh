@@ -647,6 +647,72 @@ fx_flac_verify() {
   note $f "the second frame removed: first and last frames still agree with STREAMINFO, only the frame numbers and the decoded count show the gap; python"
 }
 
+# Verdicts: one asset per way a verdict can go wrong, for tests/verdicts.rs
+# (the exact reports and exit codes are asserted there). Audio copied from
+# the fixtures above; each sidecar is the complete metadata of ready.json
+# with the one change named by the file, and no technical fields or
+# duration unless the case is about them (they are measured).
+fx_verdicts_catalog() {
+  local d="$OUT/verdicts"
+  mkdir -p "$d"
+  sidecar() { # NAME JSON-OVERRIDES (dotted keys; null removes)
+    python3 - "$d/$1.json" "$2" <<'PY'
+import json, sys
+base = {
+  "ddexMetadata": {"resourceReference": "A1", "title": "Verdict Song",
+                   "displayArtist": "The Examples", "languageOfPerformance": "en",
+                   "parentalWarningType": "NotExplicit"},
+  "soundRecordingDetails": {"isrc": "USRC17607839",
+                            "pLine": {"year": 2019, "pLineText": "2019 Example Records"},
+                            "genre": "Pop"},
+  "musicalWorkReference": {"iswc": "T-034.524.680-1", "composers": ["A. Writer"],
+                           "publishers": ["Example Music"]},
+}
+for key, value in json.loads(sys.argv[2]).items():
+    *groups, last = key.split(".")
+    node = base
+    for g in groups:
+        node = node.setdefault(g, {})
+    if value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value
+with open(sys.argv[1], "w") as f:
+    json.dump(base, f, indent=2)
+    f.write("\n")
+PY
+  }
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/complete.wav"
+  sidecar complete '{}'
+  # 22.05 kHz declared as 44.1: the contradiction and the rule, both.
+  cp "$OUT/aiff-pcm16-22k-mono.aiff" "$d/rate-22k-declared-44k.aiff"
+  sidecar rate-22k-declared-44k '{"technicalResourceDetails.sampleRate": 44100}'
+  # The platform's sample ISWC has a wrong check digit (0; the work number
+  # 123456789 gives 4): invalid, so never 100.
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/iswc-check-digit.wav"
+  sidecar iswc-check-digit '{"musicalWorkReference.iswc": "T-123.456.789-0"}'
+  # A truncated master with complete metadata: never 100.
+  cp "$OUT/wav-truncated-data.wav" "$d/truncated-master.wav"
+  sidecar truncated-master '{}'
+  # Durations: the floor of the measured 0.023 s is accepted; 2 s is not.
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/duration-floor.wav"
+  sidecar duration-floor '{"ddexMetadata.duration": "PT0S"}'
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/duration-off.wav"
+  sidecar duration-off '{"ddexMetadata.duration": "PT2S"}'
+  # Profiles: 96 kHz (YouTube accepts it, recommends 48 kHz), mono,
+  # WAVE_FORMAT_EXTENSIBLE, chunks after the audio, AIFF.
+  cp "$OUT/wav-pcm16-96k-stereo.wav" "$d/hires-96k.wav"
+  sidecar hires-96k '{}'
+  cp "$OUT/wav-pcm16-48k-mono.wav" "$d/mono-48k.wav"
+  sidecar mono-48k '{}'
+  cp "$OUT/wav-extensible-pcm24-96k-stereo.wav" "$d/extensible-24bit.wav"
+  sidecar extensible-24bit '{}'
+  cp "$OUT/wav-bext-ixml-info-md5.wav" "$d/chunks-after-data.wav"
+  sidecar chunks-after-data '{}'
+  cp "$OUT/aiff-pcm16-44k-stereo.aiff" "$d/aiff-44k.aiff"
+  sidecar aiff-44k '{}'
+}
+
 # Readiness: a catalog of audio with sidecars, one asset per rule, for
 # `ddexprobe check` (tests/check.rs asserts the exact reports). The audio
 # is copied from the fixtures above; the sidecars are written here.
@@ -928,6 +994,9 @@ fx_ogg_all() {
   py cutend "$OUT/$f" 200
   expect $f OGG Vorbis - 22050 - - 1 - - - - truncated_data,unknown_duration -
   note $f "ogg-vorbis-22k-mono.ogg without its last 200 bytes: the last page header promises more than the file holds, truncated_data; its audio sits in that one page, so no complete page carries a granule position: unknown_duration; python"
+  f=ogg-vorbis-chain-differ.ogg
+  cat "$OUT/ogg-vorbis-22k-mono.ogg" "$OUT/ogg-vorbis-44k-mono.ogg" >"$OUT/$f"
+  note $f "ogg-vorbis-22k-mono.ogg followed by ogg-vorbis-44k-mono.ogg (\`cat\`): two chained links that differ in rate, so only the first is measured, 5000 frames at 22.05 kHz, chained_streams; --verify measures the same link (5000, not 6000); cat"
 }
 
 # fx_m4a FILE RATE FRAMES CHANNELS CODEC SAMPLEFORMAT BITS NOTE [ffmpeg options...]
@@ -1020,6 +1089,7 @@ fx_ogg_bad_page() {
   expect $f OGG Vorbis - $r - - 1 - $n - header - -
   vexpect $f corrupt decoded 16930 - decode_error bad_page_crc
   note $f "ffmpeg libvorbis -q:a 0 -page_duration 100000, 44.1 kHz mono, $n frames in 5 audio pages; the third audio page (page 4) damaged (every 7th body byte XOR 0x5A): headers clean (last granule $n), --verify: bad_page_crc and its 5 packets lost (decode_error), 16930 samples decode ($n - the 5120 the page holds); python"
+  expect ogg-vorbis-chain-differ.ogg OGG Vorbis - 22050 - - 1 - 5000 - header - chained_streams
 }
 
 # flac_master_md5 RATE FRAMES CHANNELS SAMPLEFMT PCMCODEC: the STREAMINFO MD5
@@ -1049,6 +1119,7 @@ fx_lossy_verify() {
   vexpect m4a-alac-16bit-44k-stereo.m4a ok decoded 3000 "$md5" - -
   md5=$(flac_master_md5 48000 3000 1 s32p pcm_s24le)
   vexpect m4a-alac-24bit-48k-mono.m4a ok decoded 3000 "$md5" - -
+  vexpect ogg-vorbis-chain-differ.ogg warning decoded 5000 - - chained_streams
 }
 
 # ---------------------------------------------------------------------------
@@ -1191,6 +1262,7 @@ main() {
   fx_ogg_all
   fx_m4a_all
   fx_readiness_catalog
+  fx_verdicts_catalog
   fx_mp3_damaged
   fx_ogg_bad_page
   fx_lossy_verify
@@ -2290,6 +2362,7 @@ DECODE_ONLY = {
     "flac-bitflip-in-frame.flac": "a frame's CRC-16 fails: only --verify reads it",
     "flac-total-samples-short.flac": "the byte-level parse takes STREAMINFO's total",
     "flac-missing-frame.flac": "a frame is missing mid-stream: only --verify walks every frame",
+    "ogg-vorbis-chain-differ.ogg": "the byte-level parse takes the last granule, the second link's; only the first link is measured",
 }
 for _f, _why in DECODE_ONLY.items():
     KNOWN[(_f, "ff.decoded")] = _why

@@ -387,6 +387,14 @@ pub struct Record {
     /// Speaker mask from WAVE_FORMAT_EXTENSIBLE.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_mask: Option<u32>,
+    /// The `fmt ` chunk's format tag (WAV, RF64, BW64): 1 PCM, 3 IEEE
+    /// float, 0xFFFE (65534) WAVE_FORMAT_EXTENSIBLE...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format_tag: Option<u16>,
+    /// Chunks after the start of the data chunk, in file order (WAV, RF64,
+    /// BW64); some services accept nothing but audio there.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chunks_after_data: Vec<String>,
     /// Sample frames per channel.
     pub total_samples: Option<u64>,
     /// The header's figure, when it differs from what the file holds.

@@ -63,12 +63,14 @@ fn a_complete_asset_is_ready() {
 
 #[test]
 fn the_readiness_api_example() {
-    // No ISRC, 22.05 kHz, genre 'Unknown', no musical work reference.
-    // Required: 4 of 6 (ISRC missing, sample rate invalid) = 40; recommended
-    // 4 of 4 = 30; technical 2 of 3 (rate) = 6.67; 76.67 -> 77.
+    // No ISRC, 22.05 kHz, genre 'Unknown', no musical work reference; the
+    // duration is measured, so unlike the platform's example (75) it is
+    // not missing. Required: 5 of 6 (ISRC missing; the sample rate is
+    // there, its rule is technical) = 50; recommended 4 of 4 = 30;
+    // technical 1 of 2 (the rate fails the parameters half) = 5: 85.
     let r = &reports(&[])["example.aiff"];
     assert_eq!(r["isReady"], false);
-    assert_eq!(r["readinessScore"], 77);
+    assert_eq!(r["readinessScore"], 85);
     assert_eq!(r["missingFields"], json!(["soundRecordingDetails.isrc"]));
     assert_eq!(
         r["invalidFields"],
@@ -99,7 +101,7 @@ fn the_readiness_api_example() {
     assert!(suggestions.contains(&"Update sample rate to 44100 Hz or 48000 Hz"));
     assert_eq!(
         r["categoryScores"],
-        json!({"required": 67, "recommended": 100, "technical": 67})
+        json!({"required": 83, "recommended": 100, "technical": 50})
     );
 }
 
@@ -118,8 +120,9 @@ fn every_identifier_rule_names_its_field() {
         ]
     );
     // Required: ISRC invalid: 5 of 6 = 50; recommended: genre only (language,
-    // parental warning and P-line invalid) = 7.5; technical 3 of 3 = 10.
-    assert_eq!(r["readinessScore"], 68);
+    // parental warning and P-line invalid), less one share each for the
+    // invalid resource reference and ISWC = 0; technical 2 of 2 = 10.
+    assert_eq!(r["readinessScore"], 60);
     // Every finding comes with something to do.
     assert!(r["suggestions"].as_array().unwrap().len() >= 6);
 }
@@ -148,7 +151,9 @@ fn declared_values_that_contradict_the_file_are_invalid() {
     );
     assert_eq!(
         issue("ddexMetadata.duration").as_deref(),
-        Some("declared PT5M, measured PT0.023S")
+        Some(
+            "declared PT5M, measured PT0.023S (1000 samples at 44100 Hz): more than one second apart"
+        )
     );
     assert_eq!(r["isReady"], false);
 }
@@ -239,12 +244,12 @@ fn exit_codes_and_min_score() {
         1,
     );
     check(
-        &["-q", "--format", "json", "--min-score", "75"],
+        &["-q", "--format", "json", "--min-score", "85"],
         &[testdata("catalog/example.aiff")],
         0,
     );
     check(
-        &["-q", "--format", "json", "--min-score", "78"],
+        &["-q", "--format", "json", "--min-score", "86"],
         &[testdata("catalog/example.aiff")],
         1,
     );
@@ -304,13 +309,13 @@ fn manifests_replace_sidecars() {
 }
 
 #[test]
-fn youtube_profile_requires_the_parental_warning_and_44_or_48_khz() {
+fn youtube_profile_requires_the_parental_warning_and_44_khz_or_more() {
     let r = reports(&["--profile", "youtube"]);
     assert_eq!(r["ready.wav"]["isReady"], true);
     assert_eq!(r["ready.wav"]["profile"], "youtube");
     assert_eq!(
         r["example.aiff"]["invalidFields"][0]["issue"],
-        "Must be 44100 or 48000"
+        "Must be at least 44100 Hz"
     );
 }
 

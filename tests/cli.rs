@@ -26,19 +26,22 @@ fn fixture_count() -> usize {
         .skip(1)
         .filter(|l| !l.trim().is_empty())
         .count();
-    let catalog = std::fs::read_dir(testdata("catalog"))
-        .unwrap()
-        .filter(|e| {
-            let name = e
-                .as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .into_owned();
-            !name.ends_with(".json")
-        })
-        .count();
-    listed + catalog
+    // The catalogs of audio and sidecars: their audio files.
+    let audio = |dir: &str| {
+        std::fs::read_dir(testdata(dir))
+            .unwrap()
+            .filter(|e| {
+                let name = e
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned();
+                !name.ends_with(".json")
+            })
+            .count()
+    };
+    listed + audio("catalog") + audio("verdicts")
 }
 
 fn records(stdout: &[u8]) -> Vec<serde_json::Value> {

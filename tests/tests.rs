@@ -12,5 +12,6 @@ mod injection;
 mod sidecar;
 mod snapshots;
 mod util;
+mod verdicts;
 mod verify;
 mod writes;

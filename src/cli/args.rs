@@ -98,7 +98,7 @@ pub struct CheckArgs {
     /// Files or directories (walked recursively).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Delivery profile: default, youtube, or a profile file (JSON or TOML).
+    /// Delivery profile: default, youtube, spotify, distributor, or a profile file (JSON or TOML).
     #[arg(long, default_value = "default", value_name = "NAME|FILE")]
     pub profile: String,
     /// A catalog manifest (JSON keyed by relative path, or CSV with a path

@@ -24,6 +24,10 @@ pub struct Probe {
     pub channels: Option<u32>,
     /// WAVE_FORMAT_EXTENSIBLE channel mask, when declared.
     pub channel_mask: Option<u32>,
+    /// The WAV family's `fmt ` format tag.
+    pub format_tag: Option<u16>,
+    /// RIFF chunks after the start of the data chunk, in file order.
+    pub after_data: Vec<String>,
     /// Sample frames per channel that the file holds.
     pub total_samples: Option<u64>,
     /// What the header declared, when it differs from `total_samples`.
@@ -100,6 +104,8 @@ impl Probe {
             container_bit_depth: probe.container_bit_depth,
             number_of_channels: probe.channels,
             channel_mask: probe.channel_mask,
+            format_tag: probe.format_tag,
+            chunks_after_data: probe.after_data,
             total_samples: probe.total_samples,
             declared_samples: probe.declared_samples,
             duration_seconds,

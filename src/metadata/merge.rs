@@ -5,8 +5,8 @@
 //!
 //! Measured values fill `technicalResourceDetails` and
 //! `ddexMetadata.duration`. A declared technical value that contradicts the
-//! measurement is replaced by it; a declared duration is compared to the
-//! second (each rounded to the nearest second) and kept. Embedded tags
+//! measurement is replaced by it; a declared duration agrees when it is
+//! within one second of the measured one, and is kept. Embedded tags
 //! (ISRC, title, artist, genre) fill only what the declaration lacks.
 
 use super::identifiers;
@@ -150,7 +150,7 @@ fn merge_measured(record: &Record, m: &mut Merged) {
             }
         }
     }
-    // The duration, compared to the second.
+    // The duration: within one second of the measurement.
     let measured_ms = match (record.total_samples, record.sample_rate) {
         (Some(n), Some(rate)) => {
             crate::duration::millis(n, rate).and_then(|ms| u64::try_from(ms).ok())
@@ -164,7 +164,9 @@ fn merge_measured(record: &Record, m: &mut Merged) {
     ) {
         (Some(declared), Some(ms), Some(iso)) if present(&declared) => {
             let conflict = match declared.as_str().map(identifiers::iso8601_duration) {
-                Some(Ok(d)) if (d + 500) / 1000 == (ms + 500) / 1000 => None,
+                // Within one second: platforms floor seconds when they
+                // convert (225.9 s is PT3M45S), others round.
+                Some(Ok(d)) if d.abs_diff(ms) <= 1000 => None,
                 Some(Ok(_)) => Some(Conflict::Differs {
                     measured: Value::from(iso.clone()),
                 }),

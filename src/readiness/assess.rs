@@ -3,18 +3,27 @@
 //!
 //! Merging: measured values fill `technicalResourceDetails` and
 //! `ddexMetadata.duration`; a declared value that contradicts the
-//! measurement is an invalid field ("declared 44100, measured 48000";
-//! durations are compared to the second, each rounded to the nearest
-//! second). Embedded tags (ISRC, title, artist, genre) fill what the
-//! declared metadata lacks, with a warning saying so. An error in the file
-//! itself (truncated, corrupt, unreadable) is an invalid field `file`, so
-//! the asset is not ready.
+//! measurement is an invalid field ("declared 44100, measured 48000"; a
+//! declared duration within one second of the measured one agrees, since
+//! platforms floor seconds when they convert). Embedded tags (ISRC, title,
+//! artist, genre) fill what the declared metadata lacks, with a warning
+//! saying so. An error in the file itself (truncated, corrupt, unreadable)
+//! is an invalid field `file`, so the asset is not ready.
 //!
-//! Scoring: required fields weigh 60 points, recommended fields 30 and
-//! technical quality 10 (accepted sample rate, bit depth and format); the
-//! items of a category weigh the same, and an invalid value counts as
-//! absent. The score is rounded to the nearest integer (halves up); an
-//! empty category counts as met. `isReady` needs 100 and no invalid field.
+//! Every invalid field is of one kind: a declared value that is wrong
+//! ([`Kind::Declared`]), a measured value the profile does not accept
+//! ([`Kind::Rule`]), or damage in the file ([`Kind::File`]). One field can
+//! be invalid in two ways at once (declared 44100, measured 22050, and
+//! 22050 not accepted): each is reported with its own suggestion.
+//!
+//! Scoring (the readiness API's 60/30/10, see [`score`]): a required or
+//! recommended field earns its share when present and not wrongly
+//! declared; a wrongly declared field outside both lists (an ISWC, a
+//! resource reference) costs one recommended share. Technical quality is
+//! two halves: the audio's parameters (sample rate, bit depth, channels,
+//! length) accepted, and the file (format, WAV format tag, layout) accepted
+//! and intact. A report with anything missing or invalid scores at most
+//! 99, so `isReady` is exactly `readinessScore == 100`.
 
 use super::profile::{P_LINE, PARENTAL_WARNINGS, Profile};
 use super::{CategoryScores, InvalidField, Report};
@@ -27,15 +36,38 @@ use crate::record::Record;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// What makes a field invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The declared value is wrong: malformed, or contradicted by the
+    /// measurement.
+    Declared,
+    /// The measured value is one the profile does not accept.
+    Rule,
+    /// The file itself is damaged or unreadable.
+    File,
+}
+
+/// The fields of the technical half "the audio's parameters".
+const PARAMETERS: &[&str] = &[SAMPLE_RATE, BIT_DEPTH, CHANNELS, DURATION];
+/// `technicalResourceDetails.numberOfChannels`.
+const CHANNELS: &str = "technicalResourceDetails.numberOfChannels";
+/// The WAV format tag, as an invalid field.
+const FORMAT_TAG: &str = "technicalResourceDetails.formatTag";
+/// Chunks after the audio, as an invalid field.
+const AFTER_DATA: &str = "technicalResourceDetails.chunksAfterData";
+
 /// A report being built: every finding comes with a suggestion.
 struct Builder {
     fields: BTreeMap<String, Value>,
     invalid: Vec<InvalidField>,
+    kinds: Vec<Kind>,
     warnings: Vec<String>,
     suggestions: Vec<String>,
 }
 
 impl Builder {
+    /// A declared value that is wrong.
     fn invalid(
         &mut self,
         field: &str,
@@ -43,7 +75,19 @@ impl Builder {
         value: Value,
         fix: impl Into<String>,
     ) {
-        if self.invalid.iter().any(|i| i.field == field) {
+        self.invalid_of(Kind::Declared, field, issue, value, fix);
+    }
+
+    /// A field invalid in the way `kind` says (once per field and kind).
+    fn invalid_of(
+        &mut self,
+        kind: Kind,
+        field: &str,
+        issue: impl Into<String>,
+        value: Value,
+        fix: impl Into<String>,
+    ) {
+        if self.has(kind, field) {
             return;
         }
         self.invalid.push(InvalidField {
@@ -51,7 +95,15 @@ impl Builder {
             issue: issue.into(),
             current_value: value,
         });
+        self.kinds.push(kind);
         self.suggest(fix);
+    }
+
+    fn has(&self, kind: Kind, field: &str) -> bool {
+        self.invalid
+            .iter()
+            .zip(&self.kinds)
+            .any(|(i, k)| *k == kind && i.field == field)
     }
 
     fn warn(&mut self, what: impl Into<String>, fix: impl Into<String>) {
@@ -66,17 +118,14 @@ impl Builder {
         }
     }
 
-    fn is_invalid(&self, field: &str) -> bool {
-        self.invalid.iter().any(|i| i.field == field)
-    }
-
-    /// Present and valid.
+    /// Present and not wrongly declared (whether the profile accepts a
+    /// measured value is the technical category's question).
     fn ok(&self, field: &str) -> bool {
         if field == P_LINE {
             return self.ok("soundRecordingDetails.pLine.year")
                 && self.ok("soundRecordingDetails.pLine.pLineText");
         }
-        self.fields.get(field).is_some_and(present) && !self.is_invalid(field)
+        self.fields.get(field).is_some_and(present) && !self.has(Kind::Declared, field)
     }
 }
 
@@ -119,6 +168,7 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
     let mut b = Builder {
         fields: BTreeMap::new(),
         invalid: Vec::new(),
+        kinds: Vec::new(),
         warnings: Vec::new(),
         suggestions: Vec::new(),
     };
@@ -155,6 +205,7 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
             issue: format!("{}: {}", e.code, e.message),
             current_value: Value::from(e.code.as_str()),
         });
+        b.kinds.push(Kind::File);
         b.suggest(format!(
             "Replace {} with an intact master ({})",
             record.path, e.code
@@ -162,7 +213,7 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
     }
 
     let merged = merge::merge(record, std::mem::take(&mut b.fields));
-    judge_merge(merged, &mut b);
+    judge_merge(merged, record, &mut b);
     validate(record, profile, &mut b);
 
     // Missing fields.
@@ -195,32 +246,46 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
     }
 
     // Score.
+    let listed = |f: &str| {
+        profile
+            .required
+            .iter()
+            .chain(&profile.recommended)
+            .any(|l| l == f || (l == P_LINE && f.starts_with("soundRecordingDetails.pLine.")))
+    };
+    let mut unlisted: Vec<&str> = b
+        .invalid
+        .iter()
+        .zip(&b.kinds)
+        .filter(|(i, k)| **k == Kind::Declared && !listed(&i.field))
+        .map(|(i, _)| i.field.as_str())
+        .collect();
+    unlisted.dedup();
     let required = profile.required.iter().filter(|f| b.ok(f)).count();
-    let recommended = profile.recommended.iter().filter(|f| b.ok(f)).count();
-    let measured_rate = record.sample_rate;
-    let technical = [
-        measured_rate.is_some_and(|r| profile.sample_rates.contains(&r)),
-        record
-            .bit_depth
-            .is_some_and(|d| profile.bit_depths.contains(&d)),
-        record.file_format.is_some_and(|f| {
-            profile
-                .formats
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(f.as_str()))
-        }),
-    ]
-    .iter()
-    .filter(|ok| **ok)
-    .count();
-    let (score, category_scores) = score(
+    let recommended = profile
+        .recommended
+        .iter()
+        .filter(|f| b.ok(f))
+        .count()
+        .saturating_sub(unlisted.len());
+    let rule = |fields: &[&str]| fields.iter().any(|f| b.has(Kind::Rule, f));
+    let parameters = record.sample_rate.is_some() && !rule(PARAMETERS);
+    let container = record.file_format.is_some()
+        && !rule(&[FILE_FORMAT, FORMAT_TAG, AFTER_DATA])
+        && !b.kinds.contains(&Kind::File);
+    let technical = usize::from(parameters) + usize::from(container);
+    let (mut score, category_scores) = score(
         (required, profile.required.len()),
         (recommended, profile.recommended.len()),
-        (technical, 3),
+        (technical, 2),
     );
+    if !missing.is_empty() || !b.invalid.is_empty() {
+        // However many fields a profile lists, one finding is never 100.
+        score = score.min(99);
+    }
     Report {
         path: record.path.clone(),
-        is_ready: score == 100 && b.invalid.is_empty(),
+        is_ready: score == 100,
         readiness_score: score,
         missing_fields: missing,
         invalid_fields: b.invalid,
@@ -245,11 +310,39 @@ pub fn merged(record: &Record, declared: Option<&Metadata>) -> BTreeMap<String, 
 
 /// Take the merged fields, with an invalid field for each contradiction
 /// with the measurement and a warning for each field taken from tags.
-fn judge_merge(merged: Merged, b: &mut Builder) {
+fn judge_merge(merged: Merged, record: &Record, b: &mut Builder) {
     let shown = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
     for c in merged.contradictions {
         let field = c.field.as_str();
         match c.conflict {
+            Conflict::Differs { measured } if field == DURATION => {
+                let exact = shown(&measured);
+                let (samples, rate) = (record.total_samples, record.sample_rate);
+                let how = match (samples, rate) {
+                    (Some(n), Some(r)) => format!(" ({n} samples at {r} Hz)"),
+                    _ => String::new(),
+                };
+                let floor = match (samples, rate) {
+                    (Some(n), Some(r)) if r > 0 => {
+                        crate::duration::iso8601(n / u64::from(r) * u64::from(r), r)
+                    }
+                    _ => None,
+                };
+                b.invalid(
+                    field,
+                    format!(
+                        "declared {}, measured {exact}{how}: more than one second apart",
+                        shown(&c.declared)
+                    ),
+                    c.declared.clone(),
+                    match floor {
+                        Some(f) => {
+                            format!("Correct {field} to {f} (the measured {exact}, whole seconds)")
+                        }
+                        None => format!("Correct {field} to {exact} (measured from the file)"),
+                    },
+                );
+            }
             Conflict::Differs { measured } => b.invalid(
                 field,
                 format!(
@@ -443,55 +536,195 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
         );
     }
 
-    // Technical quality, on the measured values.
-    if let Some(rate) = record.sample_rate
-        && !profile.sample_rates.contains(&rate)
+    technical(record, profile, b);
+}
+
+/// The profile's rules on the measured values: each refusal a
+/// [`Kind::Rule`] invalid field with its own suggestion.
+fn technical(record: &Record, profile: &Profile, b: &mut Builder) {
+    let list =
+        |v: &[u32], unit: &str| -> Vec<String> { v.iter().map(|x| format!("{x}{unit}")).collect() };
+    let accepted = |list: Vec<String>, min: Option<u32>, unit: &str| -> String {
+        let mut parts = Vec::new();
+        if !list.is_empty() {
+            parts.push(join_or(&list));
+        }
+        if let Some(m) = min {
+            parts.push(format!("at least {m}{unit}"));
+        }
+        parts.join(" and ")
+    };
+    if let Some(rate) = record.sample_rate {
+        if !profile.accepts_rate(rate) {
+            let what = accepted(
+                list(&profile.sample_rates, ""),
+                profile.min_sample_rate,
+                " Hz",
+            );
+            let to: Vec<String> = if profile.sample_rates.is_empty() {
+                profile
+                    .preferred_sample_rates
+                    .iter()
+                    .chain(profile.min_sample_rate.as_ref())
+                    .take(2)
+                    .map(|r| format!("{r} Hz"))
+                    .collect()
+            } else {
+                list(&profile.sample_rates, " Hz")
+                    .into_iter()
+                    .take(2)
+                    .collect()
+            };
+            b.invalid_of(
+                Kind::Rule,
+                SAMPLE_RATE,
+                format!("Must be {what}"),
+                Value::from(rate),
+                format!("Update sample rate to {}", join_or(&to)),
+            );
+        } else if !profile.preferred_sample_rates.is_empty()
+            && !profile.preferred_sample_rates.contains(&rate)
+        {
+            let preferred = list(&profile.preferred_sample_rates, " Hz");
+            b.warn(
+                format!(
+                    "{rate} Hz is accepted; {} recommends {}",
+                    profile.name,
+                    join_or(&preferred)
+                ),
+                format!(
+                    "Deliver at {} where a master at that rate exists",
+                    join_or(&preferred)
+                ),
+            );
+        }
+    }
+    if profile.constrains_depth() {
+        let what = accepted(
+            list(&profile.bit_depths, ""),
+            profile.min_bit_depth,
+            " bits",
+        );
+        match record.bit_depth {
+            Some(d) if profile.accepts_depth(d) => {}
+            Some(d) => b.invalid_of(
+                Kind::Rule,
+                BIT_DEPTH,
+                format!("Must be {what}"),
+                Value::from(d),
+                format!("Deliver {what}-bit audio from the master"),
+            ),
+            None if record.file_format.is_some() => b.invalid_of(
+                Kind::Rule,
+                BIT_DEPTH,
+                format!("Must be {what} (lossy or unmeasured audio has none)"),
+                Value::Null,
+                format!("Deliver the lossless master ({what}-bit)"),
+            ),
+            None => {}
+        }
+    }
+    if let Some(n) = record.number_of_channels
+        && !profile.channels.is_empty()
+        && !profile.channels.contains(&n)
     {
-        let accepted: Vec<String> = profile.sample_rates.iter().map(u32::to_string).collect();
-        let hz: Vec<String> = profile
-            .sample_rates
-            .iter()
-            .take(2)
-            .map(|r| format!("{r} Hz"))
-            .collect();
-        b.invalid(
-            SAMPLE_RATE,
-            format!("Must be {}", join_or(&accepted)),
-            Value::from(rate),
-            format!("Update sample rate to {}", join_or(&hz)),
+        let what = join_or(&list(&profile.channels, ""));
+        b.invalid_of(
+            Kind::Rule,
+            CHANNELS,
+            format!("Must be {what} channels"),
+            Value::from(n),
+            format!("Deliver a {what}-channel master"),
         );
     }
-    let depths: Vec<String> = profile.bit_depths.iter().map(u32::to_string).collect();
-    match record.bit_depth {
-        Some(d) if profile.bit_depths.contains(&d) => {}
-        Some(d) => b.invalid(
-            BIT_DEPTH,
-            format!("Must be {}", join_or(&depths)),
-            Value::from(d),
-            format!("Deliver {}-bit audio", join_or(&depths)),
-        ),
-        None if record.file_format.is_some() => b.invalid(
-            BIT_DEPTH,
+    if let (Some(min), Some(n), Some(rate)) = (
+        profile.min_duration,
+        record.total_samples,
+        record.sample_rate,
+    ) && n < u64::from(min) * u64::from(rate)
+    {
+        b.invalid_of(
+            Kind::Rule,
+            DURATION,
             format!(
-                "Must be {} (lossy or unmeasured audio has none)",
-                join_or(&depths)
+                "Must be at least {min} s; the audio is {} ({n} samples at {rate} Hz)",
+                record.duration.as_deref().unwrap_or("shorter")
             ),
-            Value::Null,
-            format!("Deliver the lossless master ({}-bit)", join_or(&depths)),
-        ),
-        None => {}
+            Value::from(record.duration.clone()),
+            format!(
+                "Deliver the full recording: {} refuses tracks shorter than {min} s",
+                profile.name
+            ),
+        );
     }
     if let Some(f) = record.file_format
-        && !profile
-            .formats
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(f.as_str()))
+        && !profile.accepts_format(f.as_str())
     {
-        b.invalid(
+        b.invalid_of(
+            Kind::Rule,
             FILE_FORMAT,
             format!("Must be {}", join_or(&profile.formats)),
             Value::from(f.as_str()),
             format!("Deliver the master as {}", join_or(&profile.formats)),
+        );
+    }
+    if let Some(tag) = record.format_tag
+        && !profile.wav_format_tags.is_empty()
+        && !profile.wav_format_tags.contains(&u32::from(tag))
+    {
+        let tags: Vec<String> = profile
+            .wav_format_tags
+            .iter()
+            .map(|t| format!("0x{t:04X}"))
+            .collect();
+        let name = match tag {
+            0xFFFE => " (WAVE_FORMAT_EXTENSIBLE)",
+            3 => " (IEEE float)",
+            _ => "",
+        };
+        b.invalid_of(
+            Kind::Rule,
+            FORMAT_TAG,
+            format!(
+                "WAV format tag 0x{tag:04X}{name}; {} accepts {} only",
+                profile.name,
+                join_or(&tags)
+            ),
+            Value::from(tag),
+            format!(
+                "Write the WAV with format tag {} (plain PCM, e.g. `sox in.wav -t wavpcm out.wav`)",
+                join_or(&tags)
+            ),
+        );
+    }
+    let trailing = record
+        .warnings
+        .iter()
+        .any(|w| w.code == crate::record::Code::TrailingData);
+    if profile.audio_last
+        && record.chunks_after_data.is_empty()
+        && trailing
+        && record.format_tag.is_some()
+    {
+        b.invalid_of(
+            Kind::Rule,
+            AFTER_DATA,
+            format!("bytes that are not audio follow the data chunk; {} accepts nothing but audio there", profile.name),
+            Value::from("trailing_data"),
+            "Remove what follows the audio (an appended tag or junk)",
+        );
+    }
+    if profile.audio_last && !record.chunks_after_data.is_empty() {
+        b.invalid_of(
+            Kind::Rule,
+            AFTER_DATA,
+            format!(
+                "{} after the start of the data chunk; {} accepts nothing but audio there",
+                record.chunks_after_data.join(", "),
+                profile.name
+            ),
+            Value::from(record.chunks_after_data.clone()),
+            "Move the metadata chunks before the data chunk (or remove them)",
         );
     }
 }
@@ -503,19 +736,62 @@ mod tests {
     #[test]
     fn score_arithmetic() {
         // Everything met.
-        assert_eq!(score((6, 6), (4, 4), (3, 3)).0, 100);
-        // The worked example of the README: 4 of 6 required (40), 3 of 4
-        // recommended (22.5), 2 of 3 technical (6.67): 69.17 -> 69.
-        let (s, c) = score((4, 6), (3, 4), (2, 3));
-        assert_eq!(s, 69);
-        assert_eq!((c.required, c.recommended, c.technical), (67, 75, 67));
-        // Halves round up: 5 of 6 required (50) + 3 of 4 (22.5) + 3 of 3 (10) = 82.5.
-        assert_eq!(score((5, 6), (3, 4), (3, 3)).0, 83);
-        // One missing item can never round up to 100.
-        assert_eq!(score((6, 6), (4, 4), (2, 3)).0, 97);
-        assert_eq!(score((6, 6), (3, 4), (3, 3)).0, 93);
+        assert_eq!(score((6, 6), (4, 4), (2, 2)).0, 100);
+        // The readiness API's own example: ISRC and duration missing (4 of
+        // 6 required: 40), sample rate 22050 (present, so required keeps
+        // its share, but the technical half "sample rate and bit depth"
+        // fails: 5 of 10), genre "Unknown" only a warning (4 of 4: 30).
+        let (s, c) = score((4, 6), (4, 4), (1, 2));
+        assert_eq!(s, 75);
+        assert_eq!((c.required, c.recommended, c.technical), (67, 100, 50));
+        // Halves round up: 5 of 6 required (50) + 3 of 4 (22.5) + 2 of 2 (10) = 82.5.
+        assert_eq!(score((5, 6), (3, 4), (2, 2)).0, 83);
         // Empty categories count as met.
-        assert_eq!(score((0, 0), (0, 0), (3, 3)).0, 100);
-        assert_eq!(score((0, 6), (0, 4), (0, 3)).0, 0);
+        assert_eq!(score((0, 0), (0, 0), (2, 2)).0, 100);
+        assert_eq!(score((0, 6), (0, 4), (0, 2)).0, 0);
+    }
+
+    #[test]
+    fn the_platform_example_scores_75() {
+        // The readiness API's published example, field for field: no ISRC,
+        // no duration (here: audio whose length is unknown), 22050 Hz,
+        // genre "Unknown".
+        use crate::formats::Probe;
+        use crate::record::FileFormat;
+        let record = Probe {
+            file_format: Some(FileFormat::Aiff),
+            sample_rate: Some(22_050),
+            bit_depth: Some(16),
+            channels: Some(2),
+            ..Probe::default()
+        }
+        .into_record("example.aiff".into(), 1);
+        let mut m = Metadata::default();
+        let sidecar = serde_json::json!({
+            "ddexMetadata": {"title": "T", "displayArtist": "A", "languageOfPerformance": "en",
+                             "parentalWarningType": "NotExplicit"},
+            "soundRecordingDetails": {"genre": "Unknown",
+                                      "pLine": {"year": 2019, "pLineText": "2019 L"}},
+            "musicalWorkReference": {"iswc": "T-034.524.680-1"}
+        });
+        crate::metadata::flatten_into(sidecar.as_object().unwrap(), &mut m);
+        let r = assess(&record, Some(&m), &Profile::default_rules());
+        assert_eq!(r.readiness_score, 75);
+        assert!(!r.is_ready);
+        assert_eq!(r.missing_fields, ["soundRecordingDetails.isrc", DURATION]);
+        assert_eq!(r.invalid_fields.len(), 1);
+        assert_eq!(r.invalid_fields[0].issue, "Must be 44100, 48000 or 96000");
+        assert_eq!(
+            r.warnings,
+            ["Genre 'Unknown' may not be recognized by all DSPs"]
+        );
+        assert!(
+            r.suggestions
+                .contains(&"Add ISRC code for proper identification".to_string())
+        );
+        assert!(
+            r.suggestions
+                .contains(&"Update sample rate to 44100 Hz or 48000 Hz".to_string())
+        );
     }
 }

@@ -1,37 +1,32 @@
 //! Delivery profiles: which fields are required and recommended, and which
-//! sample rates, bit depths, formats and genres a target accepts.
+//! sample rates, bit depths, channel counts, formats, layouts and genres a
+//! target accepts.
 //!
-//! Two profiles are built in: `default` (the rules of the readiness API
-//! delivery platforms use) and `youtube` (YouTube's DDEX audio feed: an
-//! ISRC on every recording, lossless FLAC or PCM at 44.1 or 48 kHz, 16 or
-//! 24 bit). A profile file (JSON, or TOML by extension) names a base
-//! profile with `extends` and changes any list; unknown keys are errors, so
-//! a typo in a profile cannot weaken it silently.
+//! Profiles are data: the built-in ones are the TOML files in `profiles/`
+//! (`default`, `youtube`, `spotify`, `distributor`), each citing the rules
+//! it models, compiled into the binary. A profile file of the user's (JSON,
+//! or TOML by extension) has the same keys, names a base profile with
+//! `extends` and replaces any list it gives; unknown keys are errors, so a
+//! typo in a profile cannot weaken it silently.
 
 use serde::Deserialize;
 use std::path::Path;
 
-/// The standard genre list.
-pub const GENRES: &[&str] = &[
-    "Alternative",
-    "Blues",
-    "Children's Music",
-    "Classical",
-    "Comedy",
-    "Country",
-    "Dance",
-    "Electronic",
-    "Folk",
-    "Hip-Hop/Rap",
-    "Jazz",
-    "Latin",
-    "Pop",
-    "R&B/Soul",
-    "Reggae",
-    "Rock",
-    "Soundtrack",
-    "World",
+/// The built-in profiles, by name, as the files in `profiles/` say.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("default", include_str!("../../profiles/default.toml")),
+    ("youtube", include_str!("../../profiles/youtube.toml")),
+    ("spotify", include_str!("../../profiles/spotify.toml")),
+    (
+        "distributor",
+        include_str!("../../profiles/distributor.toml"),
+    ),
 ];
+
+/// The names of the built-in profiles.
+pub fn built_in_names() -> Vec<&'static str> {
+    BUILT_IN.iter().map(|(n, _)| *n).collect()
+}
 
 /// DDEX ParentalWarningType values (ERN 3.4 and 4.3).
 pub const PARENTAL_WARNINGS: &[&str] = &[
@@ -50,16 +45,34 @@ pub const P_LINE: &str = "soundRecordingDetails.pLine";
 pub struct Profile {
     /// The name reports carry.
     pub name: String,
+    /// Where the rules come from (a service's page and its date).
+    pub sources: Vec<String>,
     /// Required fields (60 % of the score, each the same weight).
     pub required: Vec<String>,
     /// Recommended fields (30 %).
     pub recommended: Vec<String>,
-    /// Accepted sample rates in Hz.
+    /// Accepted sample rates in Hz (empty: any).
     pub sample_rates: Vec<u32>,
-    /// Accepted bit depths.
+    /// The lowest accepted sample rate.
+    pub min_sample_rate: Option<u32>,
+    /// Sample rates the target recommends: another accepted rate is a
+    /// warning.
+    pub preferred_sample_rates: Vec<u32>,
+    /// Accepted bit depths (empty: any).
     pub bit_depths: Vec<u32>,
+    /// The lowest accepted bit depth.
+    pub min_bit_depth: Option<u32>,
+    /// Accepted channel counts (empty: any).
+    pub channels: Vec<u32>,
     /// Accepted file formats (`fileFormat` names: WAV, FLAC, AIFF...).
     pub formats: Vec<String>,
+    /// Accepted WAV format tags (`formatTag`; empty: any).
+    pub wav_format_tags: Vec<u32>,
+    /// Whether a WAV must hold nothing but audio after its data chunk
+    /// starts.
+    pub audio_last: bool,
+    /// The shortest accepted recording, in seconds.
+    pub min_duration: Option<u32>,
     /// Recognised genres; others are a warning.
     pub genres: Vec<String>,
     /// Whether a missing musical work reference is worth a warning.
@@ -67,48 +80,66 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// The default rules.
+    /// The default rules (`profiles/default.toml`).
     pub fn default_rules() -> Profile {
+        Profile::built_in("default")
+            .and_then(Result::ok)
+            .unwrap_or_else(Profile::empty)
+    }
+
+    /// A profile that accepts anything and requires nothing: the base the
+    /// built-in files are read onto.
+    fn empty() -> Profile {
         Profile {
-            name: "default".to_string(),
-            required: [
-                "soundRecordingDetails.isrc",
-                "ddexMetadata.duration",
-                "ddexMetadata.title",
-                "ddexMetadata.displayArtist",
-                "technicalResourceDetails.fileFormat",
-                "technicalResourceDetails.sampleRate",
-            ]
-            .map(String::from)
-            .to_vec(),
-            recommended: [
-                "soundRecordingDetails.genre",
-                "ddexMetadata.languageOfPerformance",
-                P_LINE,
-                "ddexMetadata.parentalWarningType",
-            ]
-            .map(String::from)
-            .to_vec(),
-            sample_rates: vec![44_100, 48_000, 96_000],
-            bit_depths: vec![16, 24],
-            formats: ["WAV", "FLAC", "AIFF"].map(String::from).to_vec(),
-            genres: GENRES.iter().map(|g| g.to_string()).collect(),
-            warn_missing_work: true,
+            name: String::new(),
+            sources: Vec::new(),
+            required: Vec::new(),
+            recommended: Vec::new(),
+            sample_rates: Vec::new(),
+            min_sample_rate: None,
+            preferred_sample_rates: Vec::new(),
+            bit_depths: Vec::new(),
+            min_bit_depth: None,
+            channels: Vec::new(),
+            formats: Vec::new(),
+            wav_format_tags: Vec::new(),
+            audio_last: false,
+            min_duration: None,
+            genres: Vec::new(),
+            warn_missing_work: false,
         }
     }
 
-    /// YouTube's DDEX audio feed, as this profile models it: lossless FLAC
-    /// or PCM at 44.1 or 48 kHz, 16 or 24 bit, and the parental warning
-    /// required rather than recommended.
-    pub fn youtube() -> Profile {
-        let mut p = Profile::default_rules();
-        p.name = "youtube".to_string();
-        p.sample_rates = vec![44_100, 48_000];
-        p.required
-            .push("ddexMetadata.parentalWarningType".to_string());
-        p.recommended
-            .retain(|f| f != "ddexMetadata.parentalWarningType");
-        p
+    /// A built-in profile by name: `None` when there is none of that name.
+    pub fn built_in(name: &str) -> Option<Result<Profile, String>> {
+        let (_, text) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
+        Some(
+            toml::from_str::<ProfileFile>(text)
+                .map_err(|e| format!("built-in profile {name}: {e}"))
+                .and_then(|f| f.into_profile(name.to_string(), 0)),
+        )
+    }
+
+    /// Whether `rate` is an accepted sample rate.
+    pub fn accepts_rate(&self, rate: u32) -> bool {
+        (self.sample_rates.is_empty() || self.sample_rates.contains(&rate))
+            && self.min_sample_rate.is_none_or(|m| rate >= m)
+    }
+
+    /// Whether `bits` is an accepted bit depth.
+    pub fn accepts_depth(&self, bits: u32) -> bool {
+        (self.bit_depths.is_empty() || self.bit_depths.contains(&bits))
+            && self.min_bit_depth.is_none_or(|m| bits >= m)
+    }
+
+    /// Whether the profile constrains the bit depth at all.
+    pub fn constrains_depth(&self) -> bool {
+        !self.bit_depths.is_empty() || self.min_bit_depth.is_some()
+    }
+
+    /// Whether `format` (a `fileFormat` name) is accepted.
+    pub fn accepts_format(&self, format: &str) -> bool {
+        self.formats.is_empty() || self.formats.iter().any(|a| a.eq_ignore_ascii_case(format))
     }
 
     /// A built-in profile by name, or a profile file.
@@ -117,15 +148,14 @@ impl Profile {
     }
 
     fn load_spec(spec: &str) -> Result<Profile, String> {
-        match spec {
-            "default" => return Ok(Profile::default_rules()),
-            "youtube" => return Ok(Profile::youtube()),
-            _ => {}
+        if let Some(p) = Profile::built_in(spec) {
+            return p;
         }
         let path = Path::new(spec);
         if !path.is_file() {
             return Err(format!(
-                "--profile {spec}: not a built-in profile (default, youtube) nor a file"
+                "--profile {spec}: not a built-in profile ({}) nor a file",
+                built_in_names().join(", ")
             ));
         }
         let text =
@@ -142,7 +172,8 @@ impl Profile {
         let stem = path
             .file_stem()
             .map_or_else(|| spec.to_string(), |s| s.to_string_lossy().into_owned());
-        file.into_profile(stem).map_err(|e| format!("{spec}: {e}"))
+        file.into_profile(stem, 0)
+            .map_err(|e| format!("{spec}: {e}"))
     }
 }
 
@@ -152,21 +183,41 @@ impl Profile {
 struct ProfileFile {
     name: Option<String>,
     extends: Option<String>,
+    sources: Option<Vec<String>>,
     required: Option<Vec<String>>,
     recommended: Option<Vec<String>>,
     sample_rates: Option<Vec<u32>>,
+    min_sample_rate: Option<u32>,
+    preferred_sample_rates: Option<Vec<u32>>,
     bit_depths: Option<Vec<u32>>,
+    min_bit_depth: Option<u32>,
+    channels: Option<Vec<u32>>,
     formats: Option<Vec<String>>,
+    wav_format_tags: Option<Vec<u32>>,
+    audio_last: Option<bool>,
+    min_duration: Option<u32>,
     genres: Option<Vec<String>>,
     warn_missing_work: Option<bool>,
 }
 
 impl ProfileFile {
-    fn into_profile(self, stem: String) -> Result<Profile, String> {
+    /// The profile this file describes, read onto its base. `depth` bounds
+    /// the chain of built-in bases.
+    fn into_profile(self, stem: String, depth: u32) -> Result<Profile, String> {
         let mut p = match self.extends.as_deref() {
-            None | Some("default") => Profile::default_rules(),
-            Some("youtube") => Profile::youtube(),
-            Some(other) => return Err(format!("extends '{other}': not a built-in profile")),
+            None => Profile::empty(),
+            Some(base) if depth < 4 => match BUILT_IN.iter().find(|(n, _)| *n == base) {
+                Some((_, text)) => toml::from_str::<ProfileFile>(text)
+                    .map_err(|e| format!("built-in profile {base}: {e}"))?
+                    .into_profile(base.to_string(), depth + 1)?,
+                None => {
+                    return Err(format!(
+                        "extends '{base}': not a built-in profile ({})",
+                        built_in_names().join(", ")
+                    ));
+                }
+            },
+            Some(base) => return Err(format!("extends '{base}': the chain is too long")),
         };
         p.name = self.name.unwrap_or(stem);
         for list in [&self.required, &self.recommended].into_iter().flatten() {
@@ -176,27 +227,34 @@ impl ProfileFile {
                 }
             }
         }
-        if let Some(v) = self.required {
-            p.required = v;
+        if let Some(t) = self.wav_format_tags.iter().flatten().find(|t| **t > 0xFFFF) {
+            return Err(format!("wavFormatTags: {t} is not a 16-bit format tag"));
         }
-        if let Some(v) = self.recommended {
-            p.recommended = v;
+        macro_rules! take {
+            ($($field:ident),*) => {
+                $(if let Some(v) = self.$field { p.$field = v; })*
+            };
         }
-        if let Some(v) = self.sample_rates {
-            p.sample_rates = v;
+        take!(
+            sources,
+            required,
+            recommended,
+            sample_rates,
+            preferred_sample_rates,
+            bit_depths,
+            channels,
+            formats,
+            wav_format_tags,
+            audio_last,
+            genres,
+            warn_missing_work
+        );
+        macro_rules! take_some {
+            ($($field:ident),*) => {
+                $(if self.$field.is_some() { p.$field = self.$field; })*
+            };
         }
-        if let Some(v) = self.bit_depths {
-            p.bit_depths = v;
-        }
-        if let Some(v) = self.formats {
-            p.formats = v;
-        }
-        if let Some(v) = self.genres {
-            p.genres = v;
-        }
-        if let Some(v) = self.warn_missing_work {
-            p.warn_missing_work = v;
-        }
+        take_some!(min_sample_rate, min_bit_depth, min_duration);
         Ok(p)
     }
 }
@@ -243,6 +301,58 @@ mod tests {
         );
         std::fs::write(&json, r#"{"required": ["ddexMetadata.titel"]}"#).unwrap();
         assert!(Profile::load(json.to_str().unwrap()).is_err());
-        assert!(Profile::load("spotify").is_err());
+        assert!(Profile::load("soundcloud").is_err());
+    }
+}
+
+#[cfg(test)]
+mod built_in {
+    use super::*;
+
+    #[test]
+    fn every_built_in_profile_reads() {
+        for name in built_in_names() {
+            let p = Profile::built_in(name).unwrap().unwrap();
+            assert_eq!(p.name, name);
+            assert!(!p.sources.is_empty(), "{name} cites no source");
+        }
+        let d = Profile::default_rules();
+        assert_eq!(d.sample_rates, [44_100, 48_000, 96_000]);
+        assert_eq!(d.required.len(), 6);
+        assert_eq!(d.genres.len(), 18);
+    }
+
+    #[test]
+    fn youtube_accepts_96k_and_prefers_48k() {
+        let y = Profile::load("youtube").unwrap();
+        assert!(y.accepts_rate(96_000) && y.accepts_rate(44_100) && y.accepts_rate(192_000));
+        assert!(!y.accepts_rate(22_050));
+        assert_eq!(y.preferred_sample_rates, [48_000]);
+        assert!(
+            y.required
+                .contains(&"ddexMetadata.parentalWarningType".to_string())
+        );
+    }
+
+    #[test]
+    fn spotify_is_flac_or_wav_stereo_pcm() {
+        let s = Profile::load("spotify").unwrap();
+        assert!(s.accepts_format("FLAC") && s.accepts_format("wav") && !s.accepts_format("AIFF"));
+        assert!(s.accepts_rate(44_100) && s.accepts_rate(192_000) && !s.accepts_rate(32_000));
+        assert!(s.accepts_depth(16) && s.accepts_depth(32) && !s.accepts_depth(8));
+        assert_eq!(
+            (s.channels.as_slice(), s.wav_format_tags.as_slice()),
+            (&[2][..], &[1][..])
+        );
+        assert!(s.audio_last);
+        // What it does not change, it has from the default.
+        assert_eq!(s.required, Profile::default_rules().required);
+    }
+
+    #[test]
+    fn distributor_needs_30_seconds() {
+        let d = Profile::load("distributor").unwrap();
+        assert_eq!(d.min_duration, Some(30));
+        assert_eq!(d.channels, [1, 2]);
     }
 }

@@ -137,6 +137,9 @@ fn walk(
     while let Some(h) = chunks.next(&mut p.findings) {
         let start = h.start;
         let mut size = u64::from(h.size32);
+        if data.is_some() && p.after_data.len() < 64 {
+            p.after_data.push(fourcc_str(&h.id).trim_end().to_string());
+        }
         if &h.id == b"data" {
             if is_64 && let Some(d) = &ds64 {
                 if h.size32 == u32::MAX {
@@ -399,6 +402,7 @@ fn measure(
     p.sample_rate = Some(fmt.rate);
     p.channels = Some(u32::from(fmt.channels));
     p.channel_mask = fmt.channel_mask;
+    p.format_tag = Some(fmt.tag);
 
     let codec = describe_codec(&fmt, endian);
     p.audio_codec = Some(codec.name.clone());
