@@ -655,14 +655,20 @@ fx_flac_verify() {
 fx_verdicts_catalog() {
   local d="$OUT/verdicts"
   mkdir -p "$d"
+  # Every asset of a catalog is its own recording: its own ISRC and
+  # resource reference (the catalog checks would flag shared ones), and
+  # copies of one fixture made different by their last sample byte.
+  local n=0
   sidecar() { # NAME JSON-OVERRIDES (dotted keys; null removes)
-    python3 - "$d/$1.json" "$2" <<'PY'
+    n=$((n + 1))
+    python3 - "$d/$1.json" "$2" "$n" <<'PY'
 import json, sys
+n = int(sys.argv[3])
 base = {
-  "ddexMetadata": {"resourceReference": "A1", "title": "Verdict Song",
+  "ddexMetadata": {"resourceReference": "A%d" % n, "title": "Verdict Song",
                    "displayArtist": "The Examples", "languageOfPerformance": "en",
                    "parentalWarningType": "NotExplicit"},
-  "soundRecordingDetails": {"isrc": "USRC17607839",
+  "soundRecordingDetails": {"isrc": "USRC176078%02d" % n,
                             "pLine": {"year": 2019, "pLineText": "2019 Example Records"},
                             "genre": "Pop"},
   "musicalWorkReference": {"iswc": "T-034.524.680-1", "composers": ["A. Writer"],
@@ -682,6 +688,9 @@ with open(sys.argv[1], "w") as f:
     f.write("\n")
 PY
   }
+  vary() { # FILE BYTE: set the last byte (a sample's) of a copy
+    python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-1] = int(sys.argv[2]); open(p, "wb").write(b)' "$1" "$2"
+  }
   cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/complete.wav"
   sidecar complete '{}'
   # 22.05 kHz declared as 44.1: the contradiction and the rule, both.
@@ -690,14 +699,17 @@ PY
   # The platform's sample ISWC has a wrong check digit (0; the work number
   # 123456789 gives 4): invalid, so never 100.
   cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/iswc-check-digit.wav"
+  vary "$d/iswc-check-digit.wav" 1
   sidecar iswc-check-digit '{"musicalWorkReference.iswc": "T-123.456.789-0"}'
   # A truncated master with complete metadata: never 100.
   cp "$OUT/wav-truncated-data.wav" "$d/truncated-master.wav"
   sidecar truncated-master '{}'
   # Durations: the floor of the measured 0.023 s is accepted; 2 s is not.
   cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/duration-floor.wav"
+  vary "$d/duration-floor.wav" 2
   sidecar duration-floor '{"ddexMetadata.duration": "PT0S"}'
   cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/duration-off.wav"
+  vary "$d/duration-off.wav" 3
   sidecar duration-off '{"ddexMetadata.duration": "PT2S"}'
   # Profiles: 96 kHz (YouTube accepts it, recommends 48 kHz), mono,
   # WAVE_FORMAT_EXTENSIBLE, chunks after the audio, AIFF.
@@ -711,6 +723,24 @@ PY
   sidecar chunks-after-data '{}'
   cp "$OUT/aiff-pcm16-44k-stereo.aiff" "$d/aiff-44k.aiff"
   sidecar aiff-44k '{}'
+
+  # Catalog-level findings (tests/verdicts.rs): the same master twice, one
+  # ISRC on two recordings, one declared resource reference on two.
+  d="$OUT/duplicates"
+  n=0
+  mkdir -p "$d"
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/master.wav"
+  sidecar master '{}'
+  cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/master-copy.wav"
+  sidecar master-copy '{}'
+  cp "$OUT/wav-pcm24-48k-stereo.wav" "$d/isrc-1.wav"
+  sidecar isrc-1 '{"soundRecordingDetails.isrc": "GBAYE2400001"}'
+  cp "$OUT/flac-16bit-44k-stereo.flac" "$d/isrc-2.flac"
+  sidecar isrc-2 '{"soundRecordingDetails.isrc": "GB-AYE-24-00001"}'
+  cp "$OUT/wav-pcm16-96k-stereo.wav" "$d/reference-1.wav"
+  sidecar reference-1 '{"ddexMetadata.resourceReference": "A10"}'
+  cp "$OUT/aiff-pcm16-44k-stereo.aiff" "$d/reference-2.aiff"
+  sidecar reference-2 '{"ddexMetadata.resourceReference": "A10"}'
 }
 
 # Readiness: a catalog of audio with sidecars, one asset per rule, for
@@ -837,6 +867,16 @@ CSV
   "nothing.wav": { "ddexMetadata": { "title": "No Audio" } }
 }
 JSON
+  # One recording per asset: copies of one fixture differ by their last
+  # sample byte, and no ISRC or resource reference is declared twice (the
+  # catalog checks are tested on testdata/duplicates).
+  local k=0 f
+  for f in both broken hostile mismatch typo; do
+    k=$((k + 1))
+    python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-1] = int(sys.argv[2]); open(p, "wb").write(b)' "$d/$f.wav" "$k"
+  done
+  sed -i 's/"US-RC1-76-07839"/"US-RC1-76-07840"/; s/"resourceReference": "A1"/"resourceReference": "A2"/' "$d/damaged.json"
+  sed -i 's/"USRC17607839"/"USRC17607841"/' "$d/typo.json"
   note "catalog/" "readiness catalog for ddexprobe check: one asset per rule with its sidecar (ready, the readiness API example, bad identifiers, declared vs measured, a key typo, invalid JSON, two sidecars, tags only, damaged audio, hostile text) and a sidecar for no audio; audio copied from the fixtures above"
   note "manifests/" "catalog.csv and catalog.json: --metadata manifests for testdata/catalog"
 }

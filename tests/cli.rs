@@ -41,7 +41,7 @@ fn fixture_count() -> usize {
             })
             .count()
     };
-    listed + audio("catalog") + audio("verdicts")
+    listed + audio("catalog") + audio("verdicts") + audio("duplicates")
 }
 
 fn records(stdout: &[u8]) -> Vec<serde_json::Value> {

@@ -359,3 +359,65 @@ fn ready_if_and_only_if_100() {
         "no random case was ready: the generator is too harsh"
     );
 }
+
+/// Catalog-level findings on every asset involved: the same master twice,
+/// one ISRC (compared without hyphens) on two recordings, one declared
+/// resource reference on two. Nothing here is ready.
+#[test]
+fn duplicates_are_findings_on_every_asset_involved() {
+    let out = bin()
+        .args(["check", "-q", "--format", "ndjson"])
+        .arg(testdata("duplicates"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let all: BTreeMap<String, Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["path"].as_str().unwrap().to_string(), v)
+        })
+        .collect();
+    let issues = |name: &str| -> Vec<String> {
+        all[name]["invalidFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}: {}",
+                    i["field"].as_str().unwrap(),
+                    i["issue"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        issues("master.wav"),
+        ["file: duplicate master: byte-identical to master-copy.wav"]
+    );
+    assert_eq!(
+        issues("master-copy.wav"),
+        ["file: duplicate master: byte-identical to master.wav"]
+    );
+    assert_eq!(
+        issues("isrc-1.wav"),
+        [
+            "soundRecordingDetails.isrc: the ISRC GBAYE2400001 is also given to isrc-2.flac: an ISRC identifies one recording"
+        ]
+    );
+    assert_eq!(issues("isrc-2.flac").len(), 1);
+    assert_eq!(
+        issues("reference-2.aiff"),
+        [
+            "ddexMetadata.resourceReference: the resource reference A10 is also declared for reference-1.wav"
+        ]
+    );
+    for (name, r) in &all {
+        assert_eq!(r["isReady"], false, "{name}");
+        assert!(r["readinessScore"].as_u64().unwrap() < 100, "{name}");
+    }
+}

@@ -11,7 +11,8 @@ use ddexprobe::checksum::Hashes;
 use ddexprobe::io::atomic::Output;
 use ddexprobe::metadata::{self, Declarations};
 use ddexprobe::output::reports::{CatalogSummary, CheckFormat, report_writer};
-use ddexprobe::readiness::{assess::assess, profile::Profile};
+use ddexprobe::readiness::assess::{assess, merged};
+use ddexprobe::readiness::{catalog, profile::Profile};
 use ddexprobe::scan::{self, ScanOptions, discover};
 use std::path::PathBuf;
 
@@ -62,28 +63,47 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     let bar = Bar::new(config::progress_wanted(a.quiet), total_bytes);
     let mut sink_error = writer.begin().err();
     if sink_error.is_none() {
-        // Sidecars are read and assets assessed on the workers; reports are
-        // written in input order.
+        // Sidecars are read and assets assessed on the workers; the catalog
+        // checks need every asset, so reports are written after the scan,
+        // in input order.
+        let mut assessed = Vec::with_capacity(found.targets.len());
         let outcome = scan::scan_map(
             &found.targets,
             opts,
             |t, record| {
                 let declared = declarations.for_file(&t.path, &record.path);
-                assess(record, declared.as_ref(), &profile)
+                let report = assess(record, declared.as_ref(), &profile);
+                (report, merged(record, declared.as_ref()))
             },
-            |record, report| {
-                seen.insert(metadata::normalize(&record.path));
-                let passes =
-                    report.is_ready || a.min_score.is_some_and(|min| report.readiness_score >= min);
-                if !passes {
-                    failing += 1;
-                }
-                summary.add(&report);
-                writer.report(&report)
+            |record, (report, fields)| {
+                assessed.push((record.clone(), report, fields));
+                Ok(())
             },
             |p| bar.update(p),
         );
         sink_error = outcome.sink_error;
+        let mut records: Vec<_> = assessed.iter().map(|(r, _, _)| r.clone()).collect();
+        config::fill_digests(&found.targets, &mut records);
+        let items: Vec<catalog::Item<'_>> = records
+            .iter()
+            .zip(&assessed)
+            .map(|(record, (_, _, fields))| catalog::Item { record, fields })
+            .collect();
+        let findings = catalog::findings(&items);
+        for (i, (record, mut report, _)) in assessed.into_iter().enumerate() {
+            if sink_error.is_some() {
+                break;
+            }
+            catalog::apply(&mut report, findings.iter().filter(|f| f.index == i));
+            seen.insert(metadata::normalize(&record.path));
+            let passes =
+                report.is_ready || a.min_score.is_some_and(|min| report.readiness_score >= min);
+            if !passes {
+                failing += 1;
+            }
+            summary.add(&report);
+            sink_error = writer.report(&report).err();
+        }
     }
     bar.finish();
     if sink_error.is_none() {

@@ -5,6 +5,7 @@
 //! record, judged by a delivery profile.
 
 pub mod assess;
+pub mod catalog;
 pub mod profile;
 
 use serde::Serialize;
