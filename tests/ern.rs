@@ -288,3 +288,347 @@ fn technical_block_is_exact() {
         r#"<HashSumAlgorithmType UserDefinedValue="SHA-256">UserDefined</HashSumAlgorithmType>"#
     ));
 }
+
+/// `ddexprobe ern ARGS`: the exit code, stdout and stderr.
+fn ern_cli(args: &[&str], paths: &[PathBuf]) -> (i32, Vec<u8>, String) {
+    let out = bin().arg("ern").args(args).args(paths).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn verdict(name: &str) -> PathBuf {
+    root().join("testdata/verdicts").join(name)
+}
+
+/// Invalid metadata is refused before anything is written: every finding
+/// listed at once, exit 1, no output file; `--force` writes a document that
+/// validates, without the invalid values, and says so.
+#[test]
+fn invalid_metadata_is_refused_whole_and_force_leaves_it_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xml");
+    let out_arg = out.to_str().unwrap();
+    let files = [
+        verdict("complete.wav"),
+        verdict("duration-off.wav"),
+        verdict("iswc-check-digit.wav"),
+        verdict("rate-22k-declared-44k.aiff"),
+    ];
+    let args = ["--ern", "4.3", "--fragment", "resource-list", "-o", out_arg];
+    let into = dir.path().join("forced");
+    let (code, _, err) = ern_cli(&args, &files);
+    assert_eq!(code, 1, "{err}");
+    assert!(!out.exists(), "nothing is written");
+    for finding in [
+        "duration-off.wav ddexMetadata.duration: declared PT2S",
+        "iswc-check-digit.wav musicalWorkReference.iswc: 'T-123.456.789-0' is not a valid ISWC",
+        "rate-22k-declared-44k.aiff technicalResourceDetails.sampleRate: declared 44100, measured 22050",
+        "rate-22k-declared-44k.aiff technicalResourceDetails.sampleRate: Must be 44100, 48000 or 96000",
+    ] {
+        assert!(err.contains(finding), "{finding} not in:\n{err}");
+    }
+    assert!(
+        err.contains("no ERN written: 4 invalid values in 3 of 4 files"),
+        "{err}"
+    );
+
+    let forced = [
+        "--ern",
+        "4.3",
+        "--fragment",
+        "sound-recording",
+        "--out-dir",
+        into.to_str().unwrap(),
+        "--force",
+    ];
+    let (code, _, err) = ern_cli(&forced, &files);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("--force: writing the ERN WITHOUT the 4 invalid values"),
+        "{err}"
+    );
+    let written: Vec<PathBuf> = std::fs::read_dir(&into)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 4);
+    for w in &written {
+        let xml = std::fs::read_to_string(w).unwrap();
+        assert!(
+            !xml.contains("PT2S") && !xml.contains("T-123.456.789-0"),
+            "{xml}"
+        );
+    }
+    if let Some(script) = validator() {
+        validate(&script, "43", true, &written).unwrap();
+    }
+}
+
+/// Several per-asset documents are never one stream: refused without
+/// `--out-dir`, one validating file per asset with it.
+#[test]
+fn one_document_per_output() {
+    let files = [
+        verdict("complete.wav"),
+        verdict("hires-96k.wav"),
+        verdict("mono-48k.wav"),
+    ];
+    for fragment in ["technical", "sound-recording"] {
+        let (code, out, err) = ern_cli(&["--ern", "3.4", "--fragment", fragment], &files);
+        assert_eq!(code, 2, "{err}");
+        assert!(out.is_empty());
+        assert!(err.contains("give --out-dir DIR"), "{err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (version, schema) in [("3.4", "34"), ("4.3", "43")] {
+        for fragment in ["technical", "sound-recording"] {
+            let into = dir.path().join(format!("{schema}-{fragment}"));
+            let (code, out, err) = ern_cli(
+                &[
+                    "--ern",
+                    version,
+                    "--fragment",
+                    fragment,
+                    "--out-dir",
+                    into.to_str().unwrap(),
+                ],
+                &files,
+            );
+            assert_eq!(code, 0, "{err}");
+            assert!(out.is_empty());
+            let mut written: Vec<PathBuf> = std::fs::read_dir(&into)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            written.sort();
+            let names: Vec<String> = written
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect();
+            // The declared resource references (A1, A7, A8) are kept.
+            assert_eq!(
+                names,
+                [
+                    "A1-complete.wav.xml",
+                    "A7-hires-96k.wav.xml",
+                    "A8-mono-48k.wav.xml"
+                ]
+            );
+            if let Some(script) = validator() {
+                validate(&script, schema, true, &written).unwrap();
+            }
+        }
+    }
+}
+
+/// Duplicates across the catalog are refused: the same master, ISRC or
+/// resource reference twice.
+#[test]
+fn catalog_duplicates_are_refused() {
+    let (code, out, err) = ern_cli(
+        &["--ern", "4.3", "--fragment", "resource-list"],
+        &[root().join("testdata/duplicates")],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    for finding in [
+        "master.wav file: duplicate master: byte-identical to master-copy.wav",
+        "isrc-1.wav soundRecordingDetails.isrc: the ISRC GBAYE2400001 is also given to isrc-2.flac",
+        "reference-2.aiff ddexMetadata.resourceReference: the resource reference A10 is also declared for reference-1.wav",
+    ] {
+        assert!(err.contains(finding), "{finding} not in:\n{err}");
+    }
+}
+
+/// References follow a declared sequence, then natural path order (`2.wav`
+/// before `10.wav`); a declared reference is kept and not reused.
+#[test]
+fn references_follow_sequence_then_natural_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sidecar = std::fs::read_to_string(verdict("complete.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&sidecar).unwrap();
+    let mut fixture = std::fs::read(verdict("complete.wav")).unwrap();
+    for (i, name) in ["1", "10", "2", "3"].iter().enumerate() {
+        let n = fixture.len();
+        fixture[n - 1] = i as u8 + 10;
+        std::fs::write(dir.path().join(format!("{name}.wav")), &fixture).unwrap();
+        doc["soundRecordingDetails"]["isrc"] = format!("GBAYE240000{i}").into();
+        let meta = doc["ddexMetadata"].as_object_mut().unwrap();
+        meta.remove("resourceReference");
+        match *name {
+            // Declared first in the release, and with its own reference.
+            "3" => {
+                meta.insert("sequence".into(), 1.into());
+                meta.insert("resourceReference".into(), "A2".into());
+            }
+            _ => {
+                meta.remove("sequence");
+            }
+        }
+        std::fs::write(dir.path().join(format!("{name}.json")), doc.to_string()).unwrap();
+    }
+    let (code, out, err) = ern_cli(
+        &["--ern", "4.3", "--fragment", "resource-list"],
+        &[dir.path().to_path_buf()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let xml = String::from_utf8(out).unwrap();
+    let order: Vec<(String, String)> = xml
+        .split("<SoundRecording>")
+        .skip(1)
+        .map(|sr| {
+            let tag = |t: &str| {
+                let open = format!("<{t}>");
+                let start = sr.find(&open).unwrap() + open.len();
+                sr[start..start + sr[start..].find('<').unwrap()].to_string()
+            };
+            (
+                tag("ResourceReference"),
+                tag("URI").rsplit('/').next().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("A2".to_string(), "3.wav".to_string()),
+            ("A1".to_string(), "1.wav".to_string()),
+            ("A3".to_string(), "2.wav".to_string()),
+            ("A4".to_string(), "10.wav".to_string()),
+        ]
+    );
+}
+
+/// For random sidecars of valid and invalid values, `ern` either writes a
+/// document that validates against the official schema or exits 1 having
+/// written nothing.
+#[test]
+fn random_sidecars_give_a_valid_document_or_nothing() {
+    let values: &[(&str, &[serde_json::Value])] = &[
+        (
+            "ddexMetadata.title",
+            &["A <Song> & Co".into(), "".into(), serde_json::Value::Null],
+        ),
+        (
+            "ddexMetadata.displayArtist",
+            &["An Artist".into(), serde_json::Value::Null],
+        ),
+        (
+            "ddexMetadata.languageOfPerformance",
+            &["en".into(), "eng".into(), serde_json::Value::Null],
+        ),
+        (
+            "ddexMetadata.parentalWarningType",
+            &["NotExplicit".into(), "Clean".into()],
+        ),
+        (
+            "ddexMetadata.duration",
+            &[
+                "PT0S".into(),
+                serde_json::Value::Null,
+                "PT9S".into(),
+                "3:45".into(),
+            ],
+        ),
+        (
+            "ddexMetadata.sequence",
+            &[1.into(), serde_json::Value::Null, 0.into(), "two".into()],
+        ),
+        (
+            "soundRecordingDetails.isrc",
+            &["USRC17607839".into(), "not an isrc at all".into()],
+        ),
+        (
+            "soundRecordingDetails.genre",
+            &["Pop".into(), "Unknown".into(), serde_json::Value::Null],
+        ),
+        (
+            "soundRecordingDetails.pLine.year",
+            &[2019.into(), "MMXXIV".into(), serde_json::Value::Null],
+        ),
+        (
+            "soundRecordingDetails.pLine.pLineText",
+            &["2019 Label".into(), serde_json::Value::Null],
+        ),
+        (
+            "musicalWorkReference.iswc",
+            &["T-034.524.680-1".into(), "T-123.456.789-0".into()],
+        ),
+    ];
+    let script = validator();
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("track.wav");
+    std::fs::copy(verdict("complete.wav"), &wav).unwrap();
+    let out = dir.path().join("out.xml");
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let (mut written, mut refused) = (0, 0);
+    for case in 0..60 {
+        let mut doc = serde_json::json!({});
+        for (field, choices) in values {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            // A third of the cases change nothing: the first choice of
+            // every field is valid.
+            let pick = if case % 3 == 0 {
+                0
+            } else {
+                (seed % choices.len() as u64) as usize
+            };
+            let v = &choices[pick];
+            if v.is_null() {
+                continue;
+            }
+            let mut node = &mut doc;
+            let parts: Vec<&str> = field.split('.').collect();
+            for g in &parts[..parts.len() - 1] {
+                node = node
+                    .as_object_mut()
+                    .unwrap()
+                    .entry(g.to_string())
+                    .or_insert_with(|| serde_json::json!({}));
+            }
+            node[parts[parts.len() - 1]] = v.clone();
+        }
+        std::fs::write(dir.path().join("track.json"), doc.to_string()).unwrap();
+        let _ = std::fs::remove_file(&out);
+        let version = if case % 2 == 0 {
+            ("4.3", "43")
+        } else {
+            ("3.4", "34")
+        };
+        let (code, _, err) = ern_cli(
+            &[
+                "--ern",
+                version.0,
+                "--fragment",
+                "sound-recording",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+            std::slice::from_ref(&wav),
+        );
+        match code {
+            0 => {
+                written += 1;
+                if let Some(script) = &script
+                    && let Err(e) = validate(script, version.1, true, std::slice::from_ref(&out))
+                {
+                    panic!("{doc}: written but invalid:\n{e}");
+                }
+            }
+            1 => {
+                refused += 1;
+                assert!(!out.exists(), "{doc}: exit 1 but a document was written");
+            }
+            other => panic!("{doc}: exit {other}: {err}"),
+        }
+    }
+    assert!(
+        written > 0 && refused > 0,
+        "{written} written, {refused} refused"
+    );
+}

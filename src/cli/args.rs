@@ -76,9 +76,21 @@ pub struct ErnArgs {
     /// A catalog manifest (JSON or CSV) instead of sidecars.
     #[arg(long, value_name = "FILE")]
     pub metadata: Option<PathBuf>,
+    /// The profile whose rules the metadata must pass before anything is
+    /// written (as `check`): default, youtube, spotify, distributor or a file.
+    #[arg(long, default_value = "default", value_name = "NAME|FILE")]
+    pub profile: String,
+    /// Write even when the metadata has invalid values: they are left out
+    /// of the XML (each one named on stderr), never written.
+    #[arg(long)]
+    pub force: bool,
     /// Write to FILE instead of stdout (written whole, then renamed into place).
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
+    /// One document per asset in DIR (`A1-track01.wav.xml`...), for the
+    /// technical and sound-recording fragments of several files.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,

@@ -8,9 +8,11 @@ use super::exit::Exit;
 use anyhow::{Result, bail};
 use ddexprobe::checksum::Hashes;
 use ddexprobe::ern::{self, Asset, Fragment, Hash, Version};
-use ddexprobe::io::atomic::Output;
+use ddexprobe::io::atomic::{Inputs, Output};
 use ddexprobe::metadata::Declarations;
 use ddexprobe::output::sanitize;
+use ddexprobe::readiness::assess::assess;
+use ddexprobe::readiness::{InvalidField, catalog, profile::Profile};
 use ddexprobe::scan::{self, ScanOptions, discover};
 use std::io::Write;
 
@@ -23,12 +25,12 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         bail!("no audio file under the given paths");
     }
     // Refused before any work: an output over an input.
-    let inputs = match &a.output {
-        Some(_) => {
-            let extra: Vec<&std::path::Path> = a.metadata.as_deref().into_iter().collect();
-            config::inputs(&found.targets, Some(&declarations), &extra)
-        }
-        None => Default::default(),
+    let inputs = if a.output.is_some() || a.out_dir.is_some() {
+        let mut extra: Vec<&std::path::Path> = a.metadata.as_deref().into_iter().collect();
+        extra.push(std::path::Path::new(&a.profile));
+        config::inputs(&found.targets, Some(&declarations), &extra)
+    } else {
+        Inputs::default()
     };
     if let (Some(out), Some(input)) = (&a.output, a.output.as_deref().and_then(|o| inputs.find(o)))
     {
@@ -42,31 +44,7 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         ErnHashArg::Sha256 => (Hash::Sha256, Hashes::parse("sha256")),
     };
     let hashes = hashes.map_err(anyhow::Error::msg)?;
-    let mut assets = Vec::new();
-    let mut problems = Vec::new();
-    // Sidecars are read and assets built on the workers.
-    scan::scan_map(
-        &found.targets,
-        ScanOptions {
-            hashes,
-            jobs,
-            verify: false,
-            budget: Default::default(),
-        },
-        |t, record| {
-            let declared = declarations.for_file(&t.path, &record.path);
-            Asset::describe(&t.path, record, declared.as_ref())
-        },
-        |_, described| {
-            match described {
-                Ok(asset) => assets.push(asset),
-                Err(why) => problems.push(why),
-            }
-            Ok(())
-        },
-        |_| {},
-    );
-    let assets = ern::number(assets);
+    let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
     let version = match a.version {
         ErnVersionArg::V34 => Version::Ern34,
         ErnVersionArg::V341 => Version::Ern341,
@@ -77,6 +55,120 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         ErnFragmentArg::SoundRecording => Fragment::SoundRecording,
         ErnFragmentArg::ResourceList => Fragment::ResourceList,
     };
+    if fragment != Fragment::ResourceList && found.targets.len() > 1 && a.out_dir.is_none() {
+        bail!(
+            "{} files: --fragment {} is one document per asset, and several documents in one \
+             stream are not XML; give --out-dir DIR (one file per asset), or use --fragment \
+             resource-list (one document for all)",
+            found.targets.len(),
+            if fragment == Fragment::Technical {
+                "technical"
+            } else {
+                "sound-recording"
+            }
+        );
+    }
+    let mut described = Vec::new();
+    let mut problems = Vec::new();
+    // Sidecars are read, assets built and their metadata judged (the same
+    // rules as `check`) on the workers.
+    scan::scan_map(
+        &found.targets,
+        ScanOptions {
+            hashes,
+            jobs,
+            verify: false,
+            budget: Default::default(),
+        },
+        |t, record| {
+            let declared = declarations.for_file(&t.path, &record.path);
+            let asset = Asset::describe(&t.path, record, declared.as_ref());
+            let report = assess(record, declared.as_ref(), &profile);
+            (asset, report)
+        },
+        |_, (asset, report)| {
+            match asset {
+                Ok(asset) => described.push((asset, report)),
+                Err(why) => problems.push(why),
+            }
+            Ok(())
+        },
+        |_| {},
+    );
+
+    // Every invalid value and every catalog-level finding, all at once.
+    let mut findings: Vec<(usize, InvalidField)> = Vec::new();
+    for (i, (_, report)) in described.iter().enumerate() {
+        for f in &report.invalid_fields {
+            if f.field != "file" {
+                findings.push((i, f.clone()));
+            }
+        }
+    }
+    let items: Vec<catalog::Item<'_>> = described
+        .iter()
+        .map(|(asset, _)| catalog::Item {
+            record: &asset.record,
+            fields: &asset.fields,
+        })
+        .collect();
+    for f in catalog::findings(&items) {
+        findings.push((
+            f.index,
+            InvalidField {
+                field: f.field,
+                issue: f.issue,
+                current_value: f.value,
+            },
+        ));
+    }
+    findings.sort_by_key(|(i, _)| *i);
+    if !findings.is_empty() {
+        let files: std::collections::BTreeSet<usize> = findings.iter().map(|(i, _)| *i).collect();
+        for (i, f) in &findings {
+            let shown = match &f.current_value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            eprintln!(
+                "ddexprobe: {}: {} {}: {} ({})",
+                if a.force { "warning" } else { "error" },
+                sanitize(&described[*i].0.record.path),
+                f.field,
+                sanitize(&f.issue),
+                sanitize(&shown)
+            );
+        }
+        if !a.force {
+            eprintln!(
+                "ddexprobe: no ERN written: {} invalid values in {} of {} files (the rules of profile {}; \
+                 `ddexprobe check` says what to do); fix them, or --force to write without them",
+                findings.len(),
+                files.len(),
+                found.targets.len(),
+                profile.name
+            );
+            return Ok(Exit::FileErrors);
+        }
+        eprintln!(
+            "ddexprobe: warning: --force: writing the ERN WITHOUT the {} invalid values above \
+             (left out of the XML, not corrected): the message is incomplete",
+            findings.len()
+        );
+        for (i, f) in &findings {
+            let asset = &mut described[*i].0;
+            // Measured values stay: they are the file's truth.
+            if f.field.starts_with("technicalResourceDetails.") || f.field == "file" {
+                continue;
+            }
+            if asset.fields.get(&f.field) == Some(&f.current_value)
+                || f.field == "ddexMetadata.resourceReference"
+            {
+                asset.fields.remove(&f.field);
+            }
+        }
+    }
+    let assets = ern::number(described.into_iter().map(|(asset, _)| asset).collect());
     let docs = if problems.is_empty() {
         match ern::write(version, fragment, &assets, hash) {
             Ok(docs) => docs,
@@ -99,18 +191,40 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         );
         return Ok(Exit::FileErrors);
     }
-    let (mut sink, out) = Output::open(a.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
-    let mut sink_error = None;
-    for d in &docs {
-        if let Err(e) = sink.write_all(d) {
-            sink_error = Some(e);
-            break;
+    if let Some(dir) = &a.out_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("--out-dir {}: {e}", dir.display()))?;
+        let names: Vec<String> = if fragment == Fragment::ResourceList {
+            vec!["resource-list.xml".to_string()]
+        } else {
+            assets
+                .iter()
+                .map(|x| format!("{}-{}.xml", x.resource_reference, x.file_name()))
+                .collect()
+        };
+        for (name, doc) in names.iter().zip(&docs) {
+            let path = dir.join(name);
+            if let Some(input) = inputs.find(&path) {
+                bail!(
+                    "{} is one of the input files ({input}); refusing to overwrite it",
+                    path.display()
+                );
+            }
+            write_one(Some(&path), &inputs, doc)?;
         }
+        return Ok(Exit::Clean);
     }
-    if sink_error.is_none() {
-        sink_error = sink.flush().err();
+    write_one(a.output.as_deref(), &inputs, &docs.concat())?;
+    Ok(Exit::Clean)
+}
+
+/// Write one document to `path` (stdout when `None`), atomically.
+fn write_one(path: Option<&std::path::Path>, inputs: &Inputs, doc: &[u8]) -> Result<()> {
+    let (mut sink, out) = Output::open(path, inputs).map_err(anyhow::Error::msg)?;
+    let mut failed = sink.write_all(doc).err();
+    if failed.is_none() {
+        failed = sink.flush().err();
     }
     drop(sink);
-    out.close(sink_error).map_err(anyhow::Error::msg)?;
-    Ok(Exit::Clean)
+    out.close(failed).map_err(anyhow::Error::msg)
 }

@@ -497,11 +497,20 @@ mod tests {
             asset("mp3-lame-cbr128-44k-stereo.mp3", "B"),
             asset("flac-16bit-44k-stereo.flac", "C"),
         ]);
-        let docs: Vec<String> = write(Fragment::Technical, &assets, Hash::Sha256)
+        let written: Vec<String> = write(Fragment::Technical, &assets, Hash::Sha256)
             .unwrap()
             .into_iter()
             .map(|d| String::from_utf8(d).unwrap())
             .collect();
+        // In the order given here (numbering puts them in delivery order).
+        let doc = |prefix: &str| {
+            let i = assets
+                .iter()
+                .position(|a| a.file_name().starts_with(prefix))
+                .unwrap();
+            written[i].clone()
+        };
+        let docs = [doc("m4a"), doc("mp3"), doc("flac")];
         assert!(
             docs[0]
                 .contains("<AudioCodecType UserDefinedValue=\"ALAC\">UserDefined</AudioCodecType>")

@@ -300,14 +300,81 @@ pub fn kbps(bps: u64) -> String {
     }
 }
 
-/// The assets of a fragment with references assigned in order: `A1`,
-/// `T1`, ...
+/// The assets of a message in delivery order with their references: a
+/// declared `ddexMetadata.sequence` first (1, 2, ...), then the paths in
+/// natural order (`2.wav` before `10.wav`); a declared
+/// `ddexMetadata.resourceReference` is kept, the others get `A1`, `A2`...
+/// (skipping declared ones), and `T1`, `T2`... in the same order.
 pub fn number(mut assets: Vec<Asset>) -> Vec<Asset> {
+    let sequence = |a: &Asset| match a.fields.get("ddexMetadata.sequence") {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    assets.sort_by(|a, b| {
+        let (sa, sb) = (sequence(a), sequence(b));
+        // Sequenced assets first, by their number.
+        sa.is_none()
+            .cmp(&sb.is_none())
+            .then(sa.cmp(&sb))
+            .then_with(|| natural_cmp(&a.file_path, &b.file_path))
+    });
+    let declared: std::collections::HashSet<String> = assets
+        .iter()
+        .filter_map(|a| a.text("ddexMetadata.resourceReference"))
+        .collect();
+    let mut next = 1u64;
     for (i, a) in assets.iter_mut().enumerate() {
-        a.resource_reference = format!("A{}", i + 1);
+        a.resource_reference = match a.text("ddexMetadata.resourceReference") {
+            Some(r) => r,
+            None => loop {
+                let r = format!("A{next}");
+                next += 1;
+                if !declared.contains(&r) {
+                    break r;
+                }
+            },
+        };
         a.technical_reference = format!("T{}", i + 1);
     }
     assets
+}
+
+/// Natural order: runs of digits compare as numbers (`2` < `10`), the rest
+/// as text.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, _) => return Ordering::Less,
+            (_, None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let run = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (m, n) = (run(x), run(y));
+                let trim = |s: &[u8]| -> usize { s.iter().take_while(|c| **c == b'0').count() };
+                let (dx, dy) = (&x[..m], &y[..n]);
+                let (dx, dy) = (
+                    &dx[trim(dx).min(m.saturating_sub(1))..],
+                    &dy[trim(dy).min(n.saturating_sub(1))..],
+                );
+                let ord = dx.len().cmp(&dy.len()).then(dx.cmp(dy));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = &x[m..];
+                y = &y[n..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
 }
 
 /// Write `fragment` for `assets` in `version`. `Technical` and
@@ -352,4 +419,33 @@ pub(crate) fn message_header(x: &mut Xml) -> Result<(), ErnError> {
     x.leaf("MessageControlType", &[], "TestMessage", "header")?;
     x.close("MessageHeader");
     Ok(())
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec![
+            "10.wav",
+            "2.wav",
+            "1.wav",
+            "cd2/1.wav",
+            "cd10/1.wav",
+            "cd1/02.wav",
+        ];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            v,
+            [
+                "1.wav",
+                "2.wav",
+                "10.wav",
+                "cd1/02.wav",
+                "cd2/1.wav",
+                "cd10/1.wav"
+            ]
+        );
+    }
 }

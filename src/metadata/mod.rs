@@ -36,6 +36,7 @@ pub const FIELDS: &[&str] = &[
     "ddexMetadata.languageOfPerformance",
     "ddexMetadata.duration",
     "ddexMetadata.parentalWarningType",
+    "ddexMetadata.sequence",
     "technicalResourceDetails.fileFormat",
     "technicalResourceDetails.sampleRate",
     "technicalResourceDetails.bitDepth",

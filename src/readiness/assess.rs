@@ -523,6 +523,16 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
             "Use a DDEX resource reference: 'A' followed by letters, digits, '_' or '-' (e.g. A1)",
         );
     }
+    if let Some(v) = get(b, "ddexMetadata.sequence")
+        && !v.as_u64().is_some_and(|n| (1..=99_999).contains(&n))
+    {
+        b.invalid(
+            "ddexMetadata.sequence",
+            "must be a whole number from 1 (the recording's place in the release)",
+            v,
+            "Write ddexMetadata.sequence as the track number, e.g. 1",
+        );
+    }
     if let Some(v) = get(b, "musicalWorkReference.iswc")
         && let Err(why) = text(&v).map_or(Err("must be a string".to_string()), |s| {
             codes::iswc(&s).map(|_| ())
