@@ -267,6 +267,33 @@ fx_bw64() {
   note $f "BW64 (ITU-R BS.2088) with ds64, EXTENSIBLE 24-bit mask 3; ffmpeg -rf64 always, magic patched RF64 -> BW64"
 }
 
+fx_adm() {
+  # ADM (ITU-R BS.2076) in BW64 (BS.2088), as Dolby Atmos ADM BWF masters
+  # carry it: 2 bed channels (DirectSpeakers, common definition AP_00010002)
+  # and 1 object (AP_00031001). ffmpeg writes the 3-channel PCM; python
+  # makes the fmt plain PCM (no speaker mask, as ADM files have) and
+  # rebuilds it as BW64 (ds64, fmt, chna, data, axml) with tool.py adm.
+  local r=48000 n=200 c=3 f
+  f=bw64-adm-2bed-1obj.wav
+  tone "$OUT/$f" $r $n $c -c:a pcm_s24le
+  py plainfmt "$OUT/$f"
+  py adm "$OUT/$f" full
+  expect $f BW64 PCM int $r 24 - $c - $n - header - -
+  note $f "BW64 with chna (3 tracks: 2 DirectSpeakers, 1 Objects) before data and axml (ADM: 1 bed audioObject, 1 object audioObject) after it: adm, admTracks 3, admBedChannels 2, admObjects 1; ffmpeg + python (tool.py adm)"
+  f=bw64-adm-axml-only.wav
+  tone "$OUT/$f" $r $n $c -c:a pcm_s24le
+  py plainfmt "$OUT/$f"
+  py adm "$OUT/$f" axml
+  expect $f BW64 PCM int $r 24 - $c - $n - header - incomplete_adm
+  note $f "BW64 with the ADM axml chunk but no chna: incomplete_adm, no adm fields; ffmpeg + python"
+  f=bw64-adm-chna-short.wav
+  tone "$OUT/$f" $r $n $c -c:a pcm_s24le
+  py plainfmt "$OUT/$f"
+  py adm "$OUT/$f" chnashort
+  expect $f BW64 PCM int $r 24 - $c - $n - header - invalid_adm
+  note $f "BW64 with axml and a chna chunk declaring 3 tracks and 3 track UIDs whose 84 bytes hold 2 entries: invalid_adm; adm with admTracks 2, admBedChannels 2, admObjects 1; ffmpeg + python"
+}
+
 # ---------------------------------------------------------------------------
 # WAV chunk layout variants
 
@@ -1258,6 +1285,7 @@ main() {
   fx_wav_rifx
   fx_rf64
   fx_bw64
+  fx_adm
   fx_wav_bext_etc
   fx_wav_data_before_fmt
   fx_wav_list_before_fmt
@@ -2479,6 +2507,64 @@ def cmd_verify(outdir):
     if problems:
         raise SystemExit("verify: %d unexplained disagreement(s)" % problems)
     print("verify: all expectations agree with the byte-level parse and the tools (known differences listed)")
+
+
+ADM_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<ebuCoreMain xmlns="urn:ebu:metadata-schema:ebuCore_2016" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<coreMetadata><format><audioFormatExtended version="ITU-R_BS.2076-2">
+<audioProgramme audioProgrammeID="APR_1001" audioProgrammeName="ddexprobe"><audioContentIDRef>ACO_1001</audioContentIDRef></audioProgramme>
+<audioContent audioContentID="ACO_1001" audioContentName="Mix"><audioObjectIDRef>AO_1001</audioObjectIDRef><audioObjectIDRef>AO_1002</audioObjectIDRef></audioContent>
+<audioObject audioObjectID="AO_1001" audioObjectName="Bed"><audioPackFormatIDRef>AP_00010002</audioPackFormatIDRef><audioTrackUIDRef>ATU_00000001</audioTrackUIDRef><audioTrackUIDRef>ATU_00000002</audioTrackUIDRef></audioObject>
+<audioObject audioObjectID="AO_1002" audioObjectName="Object 1"><audioPackFormatIDRef>AP_00031001</audioPackFormatIDRef><audioTrackUIDRef>ATU_00000003</audioTrackUIDRef></audioObject>
+<audioPackFormat audioPackFormatID="AP_00031001" audioPackFormatName="Object 1" typeLabel="0003" typeDefinition="Objects"><audioChannelFormatIDRef>AC_00031001</audioChannelFormatIDRef></audioPackFormat>
+<audioChannelFormat audioChannelFormatID="AC_00031001" audioChannelFormatName="Object 1" typeLabel="0003" typeDefinition="Objects"><audioBlockFormat audioBlockFormatID="AB_00031001_00000001"><position coordinate="azimuth">30.0</position><position coordinate="elevation">0.0</position><position coordinate="distance">1.0</position></audioBlockFormat></audioChannelFormat>
+<audioStreamFormat audioStreamFormatID="AS_00031001" audioStreamFormatName="PCM_Object 1" formatLabel="0001" formatDefinition="PCM"><audioChannelFormatIDRef>AC_00031001</audioChannelFormatIDRef><audioTrackFormatIDRef>AT_00031001_01</audioTrackFormatIDRef></audioStreamFormat>
+<audioTrackFormat audioTrackFormatID="AT_00031001_01" audioTrackFormatName="PCM_Object 1" formatLabel="0001" formatDefinition="PCM"><audioStreamFormatIDRef>AS_00031001</audioStreamFormatIDRef></audioTrackFormat>
+<audioTrackUID UID="ATU_00000001"><audioTrackFormatIDRef>AT_00010001_01</audioTrackFormatIDRef><audioPackFormatIDRef>AP_00010002</audioPackFormatIDRef></audioTrackUID>
+<audioTrackUID UID="ATU_00000002"><audioTrackFormatIDRef>AT_00010002_01</audioTrackFormatIDRef><audioPackFormatIDRef>AP_00010002</audioPackFormatIDRef></audioTrackUID>
+<audioTrackUID UID="ATU_00000003"><audioTrackFormatIDRef>AT_00031001_01</audioTrackFormatIDRef><audioPackFormatIDRef>AP_00031001</audioPackFormatIDRef></audioTrackUID>
+</audioFormatExtended></format></coreMetadata></ebuCoreMain>
+"""
+
+CHNA_TRACKS = [(1, "ATU_00000001", "AT_00010001_01", "AP_00010002"),
+               (2, "ATU_00000002", "AT_00010002_01", "AP_00010002"),
+               (3, "ATU_00000003", "AT_00031001_01", "AP_00031001")]
+
+
+def chna_payload(entries, tracks, uids):
+    p = struct.pack("<HH", tracks, uids)
+    for i, uid, at, ap in entries:
+        p += struct.pack("<H12s14s11sx", i, uid.encode(), at.encode(), ap.encode())
+    return p
+
+
+def cmd_adm(path, variant):
+    """Rebuild a plain RIFF WAVE as BW64 (BS.2088: ds64 first, 32-bit sizes
+    0xFFFFFFFF) with ADM chunks: full = chna before data + axml after it;
+    axml = axml only; chnashort = chna declaring 3 UIDs holding 2, + axml."""
+    r = Riff(rd(path))
+    assert r.magic == b"RIFF", path
+    fmt, data = r.get("fmt "), r.get("data")
+    axml = ADM_XML.encode()
+    before, after = [], []
+    if variant == "full":
+        before.append((b"chna", chna_payload(CHNA_TRACKS, 3, 3)))
+    elif variant == "chnashort":
+        before.append((b"chna", chna_payload(CHNA_TRACKS[:2], 3, 3)))
+    elif variant != "axml":
+        raise SystemExit("unknown adm variant " + variant)
+    after.append((b"axml", axml))
+
+    def ck(cid, p, size=None):
+        n = len(p) if size is None else size
+        return cid + struct.pack("<I", n) + p + b"\0" * (len(p) & 1)
+    rest = ck(b"fmt ", fmt) + b"".join(ck(c, p) for c, p in before) + \
+        ck(b"data", data, 0xFFFFFFFF) + b"".join(ck(c, p) for c, p in after)
+    ds64_len = 8 + 28
+    riff_size = 4 + ds64_len + len(rest)
+    frames = len(data) // struct.unpack("<H", fmt[12:14])[0]
+    ds64 = ck(b"ds64", struct.pack("<QQQI", riff_size, len(data), frames, 0))
+    wr(path, b"BW64" + struct.pack("<I", 0xFFFFFFFF) + b"WAVE" + ds64 + rest)
 
 
 if __name__ == "__main__":

@@ -142,6 +142,10 @@ pub enum Code {
     LeadingId3,
     /// An AIFF sample rate with a fractional part.
     NonIntegerSampleRate,
+    /// One of the two ADM chunks (`chna`, `axml` with ADM) without the other.
+    IncompleteAdm,
+    /// A `chna` or `axml` chunk whose content cannot be read as ADM.
+    InvalidAdm,
     /// FLAC frames change rate, channels or bit depth mid-stream.
     StreamParametersChange,
     /// FLAC stream without the `fLaC` marker and STREAMINFO.
@@ -205,6 +209,8 @@ impl Code {
             Code::InconsistentHeader => "inconsistent_header",
             Code::LeadingId3 => "leading_id3",
             Code::NonIntegerSampleRate => "non_integer_sample_rate",
+            Code::IncompleteAdm => "incomplete_adm",
+            Code::InvalidAdm => "invalid_adm",
             Code::StreamParametersChange => "stream_parameters_change",
             Code::NoStreamHeader => "no_stream_header",
             Code::MissingDs64 => "missing_ds64",
@@ -411,6 +417,22 @@ pub struct Record {
     /// Metadata chunks or blocks present.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metadata_chunks: Vec<String>,
+    /// `true` when the file describes its tracks with ADM (ITU-R BS.2076):
+    /// both a `chna` and an `axml` chunk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adm: Option<bool>,
+    /// Tracks the `chna` chunk assigns an ADM track UID (distinct track
+    /// indexes), with `adm`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adm_tracks: Option<u32>,
+    /// Of those, tracks whose pack format is DirectSpeakers (type `0001`):
+    /// bed channels, with `adm`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adm_bed_channels: Option<u32>,
+    /// `audioObject` elements of the `axml` chunk that refer to an Objects
+    /// pack format (type `0003`), when the XML is well-formed ADM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adm_objects: Option<u32>,
     /// FLAC STREAMINFO MD5 signature of the decoded audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flac_md5: Option<String>,
@@ -513,6 +535,8 @@ mod tests {
             Code::InconsistentHeader,
             Code::LeadingId3,
             Code::NonIntegerSampleRate,
+            Code::IncompleteAdm,
+            Code::InvalidAdm,
             Code::StreamParametersChange,
             Code::NoStreamHeader,
             Code::MissingDs64,

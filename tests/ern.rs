@@ -632,3 +632,41 @@ fn random_sidecars_give_a_valid_document_or_nothing() {
         "{written} written, {refused} refused"
     );
 }
+
+#[test]
+fn ern43_declares_immersive_audio_metadata_for_adm() {
+    let dir = root().join("testdata");
+    let assets = ern::number(
+        [
+            "bw64-adm-2bed-1obj.wav",
+            "bw64-pcm24-48k-stereo.wav",
+            "bw64-adm-axml-only.wav",
+        ]
+        .iter()
+        .map(|n| asset(&dir.join(n), n, Hashes::BOTH))
+        .collect(),
+    );
+    let docs = ern::write(Version::Ern43, Fragment::Technical, &assets, Hash::Md5).unwrap();
+    let text: Vec<String> = docs
+        .iter()
+        .map(|d| String::from_utf8(d.clone()).unwrap())
+        .collect();
+    assert!(
+        text[0].contains(
+            "  </DeliveryFile>\n  <HasImmersiveAudioMetadata>true</HasImmersiveAudioMetadata>\n</TechnicalDetails>"
+        ),
+        "{}",
+        text[0]
+    );
+    // The codec stays PCM: DolbyAtmosMasterADM is a profile not checked here.
+    assert!(text[0].contains("<AudioCodecType>PCM</AudioCodecType>"));
+    assert!(!text[1].contains("HasImmersiveAudioMetadata"));
+    assert!(!text[2].contains("HasImmersiveAudioMetadata"));
+    // ERN 3.4 has no such element.
+    let docs34 = ern::write(Version::Ern34, Fragment::Technical, &assets, Hash::Md5).unwrap();
+    assert!(!String::from_utf8_lossy(&docs34[0]).contains("Immersive"));
+    let Some(script) = validator() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let files = save(tmp.path(), "adm", &docs[..1]);
+    validate(&script, "43", true, &files).unwrap();
+}

@@ -179,3 +179,74 @@ fn embedded_tags_are_read() {
         "no tags key when the file has none"
     );
 }
+
+/// (file, adm, admTracks, admBedChannels, admObjects, warning codes)
+type AdmCase = (
+    &'static str,
+    Option<bool>,
+    Option<u32>,
+    Option<u32>,
+    Option<u32>,
+    &'static [&'static str],
+);
+
+#[test]
+fn adm_fixtures_carry_their_counts() {
+    let cases: &[AdmCase] = &[
+        (
+            "bw64-adm-2bed-1obj.wav",
+            Some(true),
+            Some(3),
+            Some(2),
+            Some(1),
+            &[],
+        ),
+        (
+            "bw64-adm-axml-only.wav",
+            None,
+            None,
+            None,
+            None,
+            &["incomplete_adm"],
+        ),
+        (
+            "bw64-adm-chna-short.wav",
+            Some(true),
+            Some(2),
+            Some(2),
+            Some(1),
+            &["invalid_adm"],
+        ),
+        ("bw64-pcm24-48k-stereo.wav", None, None, None, None, &[]),
+    ];
+    for &(name, adm, tracks, bed, objects, warnings) in cases {
+        let r = probe_file(&testdata(name), name.into(), Hashes::NONE);
+        assert_eq!(
+            (r.adm, r.adm_tracks, r.adm_bed_channels, r.adm_objects),
+            (adm, tracks, bed, objects),
+            "{name}"
+        );
+        let codes: Vec<_> = r.warnings.iter().map(|w| w.code.as_str()).collect();
+        assert_eq!(codes, warnings, "{name}");
+        assert!(r.errors.is_empty(), "{name}: {:?}", r.errors);
+    }
+    let r = probe_file(
+        &testdata("bw64-adm-chna-short.wav"),
+        "x".into(),
+        Hashes::NONE,
+    );
+    assert_eq!(
+        r.warnings[0].message,
+        "chna chunk declares 3 track UIDs, its 84 bytes hold 2"
+    );
+    let json = serde_json::to_value(probe_file(
+        &testdata("bw64-adm-2bed-1obj.wav"),
+        "x".into(),
+        Hashes::NONE,
+    ))
+    .unwrap();
+    assert_eq!(json["adm"], true);
+    assert_eq!(json["admTracks"], 3);
+    assert_eq!(json["admBedChannels"], 2);
+    assert_eq!(json["admObjects"], 1);
+}

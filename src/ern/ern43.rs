@@ -276,7 +276,19 @@ fn technical(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError> {
     xml.leaf("FileSize", &[], &kilobytes(r.size_bytes), "sizeBytes")?;
     xml.close("File");
     xml.close("DeliveryFile");
+    immersive(xml, r)?;
     xml.close("TechnicalDetails");
+    Ok(())
+}
+
+/// `HasImmersiveAudioMetadata` (4.3 `TechnicalSoundRecordingDetails`,
+/// after `DeliveryFile`): `true` when the file carries ADM (`adm`), absent
+/// otherwise. The codec stays `PCM`: `DolbyAtmosMasterADM` names a Dolby
+/// profile whose conformance is not checked here.
+fn immersive(xml: &mut Xml, r: &crate::record::Record) -> Result<(), ErnError> {
+    if r.adm == Some(true) {
+        xml.leaf("HasImmersiveAudioMetadata", &[], "true", "adm")?;
+    }
     Ok(())
 }
 

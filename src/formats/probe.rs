@@ -38,6 +38,14 @@ pub struct Probe {
     pub audio_bytes: Option<u64>,
     /// Metadata chunks or blocks present (`bext`, `iXML`, `VORBIS_COMMENT`...).
     pub metadata_chunks: Vec<String>,
+    /// ADM (`chna` and `axml` chunks) present.
+    pub adm: Option<bool>,
+    /// Tracks the `chna` chunk assigns an ADM track UID.
+    pub adm_tracks: Option<u32>,
+    /// `chna` tracks in DirectSpeakers (bed) pack formats.
+    pub adm_bed_channels: Option<u32>,
+    /// `axml` audioObjects of Objects pack formats.
+    pub adm_objects: Option<u32>,
     /// FLAC STREAMINFO MD5 signature of the decoded audio, when set.
     pub flac_md5: Option<String>,
     /// The encoder's input rate, where the codec decodes at another (Opus).
@@ -113,6 +121,10 @@ impl Probe {
             duration_source: probe.duration_source,
             bitrate,
             metadata_chunks: probe.metadata_chunks,
+            adm: probe.adm,
+            adm_tracks: probe.adm_tracks,
+            adm_bed_channels: probe.adm_bed_channels,
+            adm_objects: probe.adm_objects,
             flac_md5: probe.flac_md5,
             input_sample_rate: probe.input_sample_rate,
             encoder_delay: probe.encoder_delay,

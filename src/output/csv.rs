@@ -39,6 +39,10 @@ pub const COLUMNS: &[&str] = &[
     "pcmMd5",
     "verification.status",
     "verification.decodedSamples",
+    "adm",
+    "admTracks",
+    "admBedChannels",
+    "admObjects",
 ];
 
 /// CSV writer.
@@ -126,6 +130,10 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
             opt(r.pcm_md5.clone()),
             json_word(&r.verification.as_ref().map(|v| v.status)),
             opt(r.verification.as_ref().and_then(|v| v.decoded_samples)),
+            opt(r.adm),
+            opt(r.adm_tracks),
+            opt(r.adm_bed_channels),
+            opt(r.adm_objects),
         ];
         writeln!(self.out, "{}", row.join(","))
     }

@@ -71,6 +71,19 @@ impl<W: Write> RecordWriter for TextWriter<W> {
         if !r.metadata_chunks.is_empty() {
             line(o, "metadata", Some(r.metadata_chunks.join(", ")))?;
         }
+        if r.adm == Some(true) {
+            let n = |v: Option<u32>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
+            line(
+                o,
+                "ADM",
+                Some(format!(
+                    "{} tracks, {} bed channels, {} objects",
+                    n(r.adm_tracks),
+                    n(r.adm_bed_channels),
+                    n(r.adm_objects)
+                )),
+            )?;
+        }
         line(o, "FLAC MD5", r.flac_md5.clone())?;
         line(
             o,

@@ -1,8 +1,10 @@
 //! The chunked containers of the EA IFF 85 family: RIFF/RIFX/RF64/BW64
 //! WAVE ([`wav`]) and FORM AIFF/AIFC ([`aiff`]), which share one chunk
-//! walker ([`chunks`]). Their audio is uncompressed PCM in one chunk,
+//! walker ([`chunks`]). WAVE files may describe their tracks with ADM
+//! ([`adm`]). Their audio is uncompressed PCM in one chunk,
 //! described for verification by a [`crate::formats::pcm::PcmLayout`].
 
+pub mod adm;
 pub mod aiff;
 pub mod chunks;
 pub mod wav;

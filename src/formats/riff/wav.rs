@@ -9,6 +9,7 @@
 
 use crate::formats::pcm::{Encoding, PcmLayout};
 use crate::formats::push_unique;
+use crate::formats::riff::adm::{self, Axml, Chna};
 use crate::formats::riff::chunks::{self, Chunks};
 use crate::formats::riff::{RiffForm, chunk_name};
 use crate::formats::{Layout, Probe};
@@ -92,7 +93,68 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, form: RiffForm) -> Probe {
         declared_end,
         bytes.len(),
     );
+    let channels = walked.fmt.as_ref().map(|f| f.channels);
+    report_adm(&mut p, &walked.adm, channels);
     measure(p, walked, form, endian, riff_end, bytes.len())
+}
+
+/// The ADM figures and findings from the `chna` and `axml` chunks: `adm`
+/// when both are present, `incomplete_adm` when one is missing (an `axml`
+/// chunk alone counts only when it holds ADM), `invalid_adm` for content
+/// that cannot be read as ADM.
+fn report_adm(p: &mut Probe, a: &AdmChunks, channels: Option<u16>) {
+    let has_chna = a.chna.is_some() || a.chna_short;
+    let axml_adm = a.axml.as_ref().is_some_and(|x| x.adm);
+    if a.chna_short {
+        p.findings.warn(
+            Code::InvalidAdm,
+            "chna chunk is shorter than its 4-byte header",
+        );
+    }
+    if let Some(c) = &a.chna {
+        for problem in &c.problems {
+            p.findings.warn(Code::InvalidAdm, problem.clone());
+        }
+        if let Some(ch) = channels
+            && c.max_track > ch
+        {
+            p.findings.warn(
+                Code::InvalidAdm,
+                format!(
+                    "chna chunk names track {}, the file has {ch} channels",
+                    c.max_track
+                ),
+            );
+        }
+    }
+    if let Some(x) = &a.axml
+        && let Some(problem) = &x.problem
+    {
+        p.findings.warn(Code::InvalidAdm, problem.clone());
+    }
+    match (has_chna, &a.axml) {
+        (true, Some(x)) => {
+            if !x.adm && x.problem.is_none() {
+                p.findings.warn(
+                    Code::InvalidAdm,
+                    "axml chunk holds no audioFormatExtended element: no ADM description of the chna tracks",
+                );
+            }
+            p.adm = Some(true);
+            p.adm_tracks = a.chna.as_ref().map(|c| c.tracks);
+            p.adm_bed_channels = a.chna.as_ref().map(|c| c.bed_channels);
+            p.adm_objects = x.objects.filter(|_| x.adm);
+        }
+        (true, None) => p.findings.warn(
+            Code::IncompleteAdm,
+            "chna chunk without an axml chunk: the ADM tracks have no description",
+        ),
+        (false, Some(_)) if axml_adm => p.findings.warn(
+            Code::IncompleteAdm,
+            "axml chunk with ADM (audioFormatExtended) but no chna chunk: the ADM is not tied to the file's tracks",
+        ),
+        _ => {}
+    }
 }
 
 /// What the chunk walk found.
@@ -112,6 +174,36 @@ struct Walked {
     /// The walk stopped at a chunk running past the end of the file, or
     /// left bytes that do not make a whole chunk header.
     broken: bool,
+    /// The ADM chunks (the first of each).
+    adm: AdmChunks,
+}
+
+/// The first `chna` and `axml` chunks, read.
+#[derive(Default)]
+struct AdmChunks {
+    chna: Option<Chna>,
+    /// A `chna` chunk too short for its two counts.
+    chna_short: bool,
+    axml: Option<Axml>,
+}
+
+impl AdmChunks {
+    /// Read `id`'s body when it is the first `chna` or `axml` chunk.
+    fn read(&mut self, id: &[u8; 4], body: &mut Reader<'_>) {
+        match id {
+            b"chna" if self.chna.is_none() && !self.chna_short => {
+                self.chna = adm::read_chna(body);
+                self.chna_short = self.chna.is_none();
+            }
+            b"axml" if self.axml.is_none() => {
+                // The chunk's real bytes only; a read in the gap between
+                // header-only windows makes the file be probed whole.
+                let n = body.remaining();
+                self.axml = body.bytes(n).ok().map(adm::read_axml);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Walk the chunks: the format, the sizes, the data chunk's place, and the
@@ -133,6 +225,7 @@ fn walk(
     let mut md5_chunk: Option<[u8; 16]> = None;
     let mut ds64_short: Option<u64> = None;
     let mut walk_broken = false;
+    let mut adm_chunks = AdmChunks::default();
     let mut chunks = Chunks::new(bytes, 12, endian);
     while let Some(h) = chunks.next(&mut p.findings) {
         let start = h.start;
@@ -202,6 +295,7 @@ fn walk(
                 if &h.id == b"fmt " && fmt.is_none() {
                     fmt = parse_fmt(&mut partial.clone(), endian);
                 }
+                adm_chunks.read(&h.id, &mut partial.clone());
                 chunks::report_truncated(&mut p.findings, &h, size, &partial);
                 break;
             }
@@ -250,6 +344,7 @@ fn walk(
                     // 16 bytes; BWF MetaEdit reads the first 16 of a longer one.
                     md5_chunk = body.array::<16>().ok();
                 }
+                adm_chunks.read(id, &mut body);
                 if matches!(id, b"id3 " | b"ID3 ") {
                     // An ID3v2 tag in a chunk, as many taggers write it.
                     crate::tags::id3v2::read_id3v2(bytes, body.pos(), &mut p.tags);
@@ -269,6 +364,7 @@ fn walk(
         ds64_short,
         // Bytes left over that do not make a whole chunk header.
         broken: walk_broken || chunks.remaining() > 1,
+        adm: adm_chunks,
     })
 }
 
@@ -968,6 +1064,84 @@ mod tests {
                 .iter()
                 .any(|w| w.code == Code::MissingDs64 && w.message.contains("only 8 bytes"))
         );
+    }
+
+    /// A chna chunk of `n` entries (tracks 1..=n, the first two of a
+    /// DirectSpeakers pack, the rest Objects) and an ADM axml chunk.
+    fn adm_chunks(n: u16) -> (Vec<u8>, Vec<u8>) {
+        let mut chna = b"chna".to_vec();
+        chna.extend_from_slice(&(4 + 40 * u32::from(n)).to_le_bytes());
+        chna.extend_from_slice(&n.to_le_bytes());
+        chna.extend_from_slice(&n.to_le_bytes());
+        for i in 1..=n {
+            chna.extend_from_slice(&i.to_le_bytes());
+            chna.extend_from_slice(format!("ATU_{i:08}").as_bytes());
+            let kind = if i <= 2 { "0001" } else { "0003" };
+            chna.extend_from_slice(format!("AT_{kind}{i:04}_01").as_bytes());
+            chna.extend_from_slice(format!("AP_{kind}{i:04}").as_bytes());
+            chna.push(0);
+        }
+        let xml = b"<ebuCoreMain><coreMetadata><format><audioFormatExtended>\
+<audioObject><audioPackFormatIDRef>AP_00031001</audioPackFormatIDRef></audioObject>\
+</audioFormatExtended></format></coreMetadata></ebuCoreMain>";
+        let mut axml = b"axml".to_vec();
+        axml.extend_from_slice(&(xml.len() as u32).to_le_bytes());
+        axml.extend_from_slice(xml);
+        if xml.len() % 2 == 1 {
+            axml.push(0);
+        }
+        (chna, axml)
+    }
+
+    #[test]
+    fn adm_chunks_and_their_findings() {
+        let (chna, axml) = adm_chunks(3);
+        let with = |extra: &[u8], tail: &[u8]| {
+            let mut v = wav(1, 3, 48_000, 24, 10_000, extra);
+            v.extend_from_slice(tail);
+            let size = (v.len() - 8) as u32;
+            v[4..8].copy_from_slice(&size.to_le_bytes());
+            v
+        };
+        let v = with(&chna, &axml);
+        let p = probe(&v, RiffForm::Riff);
+        assert_eq!(p.findings, Default::default());
+        assert_eq!(
+            (p.adm, p.adm_tracks, p.adm_bed_channels, p.adm_objects),
+            (Some(true), Some(3), Some(2), Some(1))
+        );
+        // The axml chunk past the head window: the probe reads in the gap,
+        // which has the file probed again whole.
+        let gap = std::cell::Cell::new(false);
+        let (head, tail) = (&v[..1024], &v[v.len() - 64..]);
+        let _ = probe(
+            Bytes::windows(head, tail, v.len() as u64, &gap),
+            RiffForm::Riff,
+        );
+        assert!(gap.get());
+        // chna alone; more tracks named than channels.
+        let p = probe(&with(&adm_chunks(4).0, &[]), RiffForm::Riff);
+        let codes: Vec<_> = p.findings.warnings.iter().map(|w| w.code).collect();
+        assert_eq!(codes, [Code::InvalidAdm, Code::IncompleteAdm]);
+        assert_eq!(p.adm, None);
+        // An axml chunk without ADM and no chna is nobody's business; with
+        // a chna it is invalid_adm.
+        let ixml = b"axml\x08\0\0\0<a>x</a>".to_vec();
+        let p = probe(&with(&[], &ixml), RiffForm::Riff);
+        assert_eq!(p.findings, Default::default());
+        let p = probe(&with(&chna, &ixml), RiffForm::Riff);
+        assert_eq!(p.findings.warnings[0].code, Code::InvalidAdm);
+        assert_eq!((p.adm, p.adm_objects), (Some(true), None));
+        // A chna chunk running past the end of the file.
+        let mut v = with(&[], &chna);
+        v.truncate(v.len() - 50);
+        let p = probe(&v, RiffForm::Riff);
+        let codes: Vec<_> = p.findings.warnings.iter().map(|w| w.code).collect();
+        assert!(codes.contains(&Code::TruncatedChunk), "{codes:?}");
+        assert!(codes.contains(&Code::InvalidAdm), "{codes:?}");
+        for cut in 0..v.len().min(200) {
+            let _ = probe(&v[..cut], RiffForm::Riff);
+        }
     }
 
     #[test]
