@@ -670,3 +670,39 @@ fn ern43_declares_immersive_audio_metadata_for_adm() {
     let files = save(tmp.path(), "adm", &docs[..1]);
     validate(&script, "43", true, &files).unwrap();
 }
+
+/// The musical work's ISWC reaches the sound recording: 3.4
+/// `IndirectSoundRecordingId`, 4.3 `WorkId`, without punctuation, and the
+/// documents validate.
+#[test]
+fn the_iswc_is_written_in_both_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    for (version, schema, wrapper) in [
+        ("3.4", "34", "IndirectSoundRecordingId"),
+        ("4.3", "43", "WorkId"),
+    ] {
+        let out = dir.path().join(format!("sr{schema}.xml"));
+        let (code, _, err) = ern_cli(
+            &[
+                "--ern",
+                version,
+                "--fragment",
+                "sound-recording",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+            &[root().join("testdata/catalog/ready.wav")],
+        );
+        assert_eq!(code, 0, "{err}");
+        let xml = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            xml.contains(&format!(
+                "<{wrapper}>\n    <ISWC>T0345246801</ISWC>\n  </{wrapper}>"
+            )),
+            "{xml}"
+        );
+        if let Some(script) = validator() {
+            validate(&script, schema, true, &[out]).unwrap();
+        }
+    }
+}

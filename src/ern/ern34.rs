@@ -157,6 +157,11 @@ pub fn sound_recording(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnErro
     x.open("SoundRecordingId", &[])?;
     x.leaf("ISRC", &[], &isrc, "soundRecordingDetails.isrc")?;
     x.close("SoundRecordingId");
+    if let Some(iswc) = a.iswc() {
+        x.open("IndirectSoundRecordingId", &[])?;
+        x.leaf("ISWC", &[], &iswc, "musicalWorkReference.iswc")?;
+        x.close("IndirectSoundRecordingId");
+    }
     x.leaf(
         "ResourceReference",
         &[],

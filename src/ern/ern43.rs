@@ -370,6 +370,11 @@ fn sound_recording(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError>
     super::p_line(xml, a)?;
     technical(xml, a, hash)?;
     xml.close("SoundRecordingEdition");
+    if let Some(iswc) = a.iswc() {
+        xml.open("WorkId", &[])?;
+        xml.leaf("ISWC", &[], &iswc, "musicalWorkReference.iswc")?;
+        xml.close("WorkId");
+    }
     display_title_and_artist(xml, a, &title, &artist)?;
     xml.leaf("Duration", &[], &duration, "duration")?;
     xml.leaf(

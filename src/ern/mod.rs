@@ -125,6 +125,20 @@ impl Asset {
         })
     }
 
+    /// The ISWC of the musical work, without punctuation (`T0345246801`),
+    /// when one is declared and valid (an invalid one is refused before
+    /// anything is written, or left out with `--force`).
+    pub fn iswc(&self) -> Option<String> {
+        let declared = self.text("musicalWorkReference.iswc")?;
+        crate::metadata::identifiers::iswc(&declared).ok()?;
+        Some(
+            declared
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect(),
+        )
+    }
+
     /// The file name (last path component).
     pub fn file_name(&self) -> &str {
         self.file_path.rsplit('/').next().unwrap_or(&self.file_path)
