@@ -671,9 +671,11 @@ fn ern43_declares_immersive_audio_metadata_for_adm() {
     validate(&script, "43", true, &files).unwrap();
 }
 
-/// The musical work's ISWC reaches the sound recording: 3.4
-/// `IndirectSoundRecordingId`, 4.3 `WorkId`, without punctuation, and the
-/// documents validate.
+/// The musical work reaches the sound recording: its ISWC (3.4
+/// `IndirectSoundRecordingId`, 4.3 `WorkId`, without punctuation), its
+/// composers and publishers (3.4 `IndirectResourceContributor`, 4.3
+/// `Contributor` with a party each in a whole message), and the documents
+/// validate.
 #[test]
 fn the_iswc_is_written_in_both_versions() {
     let dir = tempfile::tempdir().unwrap();
@@ -701,6 +703,25 @@ fn the_iswc_is_written_in_both_versions() {
             )),
             "{xml}"
         );
+        // The composers and publishers of ready.json.
+        let people = if schema == "34" {
+            [
+                "<FullName>A. Writer</FullName>",
+                "<IndirectResourceContributorRole>Composer<",
+                "<FullName>Example Music</FullName>",
+                "<IndirectResourceContributorRole>MusicPublisher<",
+            ]
+        } else {
+            [
+                "<ContributorPartyReference>PA1C1<",
+                "<Role>Composer</Role>",
+                "<ContributorPartyReference>PA1C2<",
+                "<Role>MusicPublisher</Role>",
+            ]
+        };
+        for p in people {
+            assert!(xml.contains(p), "{p} not in {xml}");
+        }
         if let Some(script) = validator() {
             validate(&script, schema, true, &[out]).unwrap();
         }

@@ -191,6 +191,20 @@ pub fn sound_recording(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnErro
     x.close("PartyName");
     x.leaf("ArtistRole", &[], "MainArtist", "role")?;
     x.close("DisplayArtist");
+    // The musical work's composers and publishers.
+    for (field, role) in [
+        ("musicalWorkReference.composers", "Composer"),
+        ("musicalWorkReference.publishers", "MusicPublisher"),
+    ] {
+        for name in a.list(field) {
+            x.open("IndirectResourceContributor", &[])?;
+            x.open("PartyName", &[])?;
+            x.leaf("FullName", &[], &name, field)?;
+            x.close("PartyName");
+            x.leaf("IndirectResourceContributorRole", &[], role, field)?;
+            x.close("IndirectResourceContributor");
+        }
+    }
     super::p_line(x, a)?;
     if let Some(genre) = a.text("soundRecordingDetails.genre") {
         x.open("Genre", &[])?;

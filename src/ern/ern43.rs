@@ -113,6 +113,12 @@ pub fn message(assets: &[Asset], hash: Hash) -> Result<Vec<u8>, ErnError> {
         )?;
         party_name(&mut xml, &artist, "ddexMetadata.displayArtist")?;
         xml.close("Party");
+        for (reference, name, _, field) in contributors(a) {
+            xml.open("Party", &[])?;
+            xml.leaf("PartyReference", &[], &reference, field)?;
+            party_name(&mut xml, &name, field)?;
+            xml.close("Party");
+        }
     }
     xml.open("Party", &[])?;
     xml.leaf("PartyReference", &[], "PLabel1", "PartyReference")?;
@@ -192,6 +198,34 @@ fn party_name(xml: &mut Xml, name: &str, field: &str) -> Result<(), ErnError> {
 /// The party of an asset's display artist: `P` + the resource reference.
 fn party_reference(a: &Asset) -> String {
     format!("P{}", a.resource_reference)
+}
+
+/// The musical work's composers and publishers of `a`, each with its
+/// party reference (`PA1C1`, ...) and `Contributor` role.
+fn contributors(a: &Asset) -> Vec<(String, String, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    for (field, role) in [
+        ("musicalWorkReference.composers", "Composer"),
+        ("musicalWorkReference.publishers", "MusicPublisher"),
+    ] {
+        for name in a.list(field) {
+            let reference = format!("P{}C{}", a.resource_reference, out.len() + 1);
+            out.push((reference, name, role, field));
+        }
+    }
+    out
+}
+
+/// One `Contributor` per composer and publisher of the musical work.
+fn contributor_list(xml: &mut Xml, a: &Asset) -> Result<(), ErnError> {
+    for (i, (reference, _, role, field)) in contributors(a).iter().enumerate() {
+        let n = (i + 1).to_string();
+        xml.open("Contributor", &[("SequenceNumber", n.as_str())])?;
+        xml.leaf("ContributorPartyReference", &[], reference, field)?;
+        xml.leaf("Role", &[], role, field)?;
+        xml.close("Contributor");
+    }
+    Ok(())
 }
 
 fn resource_list(xml: &mut Xml, assets: &[Asset], hash: Hash) -> Result<(), ErnError> {
@@ -376,6 +410,7 @@ fn sound_recording(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError>
         xml.close("WorkId");
     }
     display_title_and_artist(xml, a, &title, &artist)?;
+    contributor_list(xml, a)?;
     xml.leaf("Duration", &[], &duration, "duration")?;
     xml.leaf(
         "ParentalWarningType",

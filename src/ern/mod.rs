@@ -139,6 +139,22 @@ impl Asset {
         )
     }
 
+    /// A list field (`composers`, `publishers`): the non-empty texts of an
+    /// array, or one text.
+    pub fn list(&self, field: &str) -> Vec<String> {
+        match self.fields.get(field) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
+            _ => Vec::new(),
+        }
+    }
+
     /// The file name (last path component).
     pub fn file_name(&self) -> &str {
         self.file_path.rsplit('/').next().unwrap_or(&self.file_path)
