@@ -727,3 +727,44 @@ fn the_iswc_is_written_in_both_versions() {
         }
     }
 }
+
+/// A declared label: 3.4 `LabelName` in the sound recording's territory
+/// details, 4.3 the release label party of a whole message; both validate.
+#[test]
+fn the_label_is_written_where_each_version_has_a_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("t.wav");
+    std::fs::copy(verdict("complete.wav"), &wav).unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(verdict("complete.json")).unwrap()).unwrap();
+    doc["soundRecordingDetails"]["labelName"] = "Kiln Records".into();
+    std::fs::write(dir.path().join("t.json"), doc.to_string()).unwrap();
+    let out = dir.path().join("sr34.xml");
+    let (code, _, err) = ern_cli(
+        &[
+            "--ern",
+            "3.4",
+            "--fragment",
+            "sound-recording",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        std::slice::from_ref(&wav),
+    );
+    assert_eq!(code, 0, "{err}");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.contains("<LabelName>Kiln Records</LabelName>"), "{xml}");
+    let message = ern::ern43::message(
+        &ern::number(vec![asset(&wav, "t.wav", Hashes::BOTH)]),
+        Hash::Md5,
+    )
+    .unwrap();
+    let text = String::from_utf8(message.clone()).unwrap();
+    assert!(text.contains("<FullName>Kiln Records</FullName>"), "{text}");
+    if let Some(script) = validator() {
+        validate(&script, "34", true, &[out]).unwrap();
+        let m = dir.path().join("message.xml");
+        std::fs::write(&m, &message).unwrap();
+        validate(&script, "43", false, &[m]).unwrap();
+    }
+}

@@ -205,6 +205,9 @@ pub fn sound_recording(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnErro
             x.close("IndirectResourceContributor");
         }
     }
+    if let Some(label) = a.text("soundRecordingDetails.labelName") {
+        x.leaf("LabelName", &[], &label, "soundRecordingDetails.labelName")?;
+    }
     super::p_line(x, a)?;
     if let Some(genre) = a.text("soundRecordingDetails.genre") {
         x.open("Genre", &[])?;

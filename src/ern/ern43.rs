@@ -122,7 +122,13 @@ pub fn message(assets: &[Asset], hash: Hash) -> Result<Vec<u8>, ErnError> {
     }
     xml.open("Party", &[])?;
     xml.leaf("PartyReference", &[], "PLabel1", "PartyReference")?;
-    party_name(&mut xml, "Example Label", "PartyName")?;
+    // The release's label: the first declared one (ERN 4.3 names the label
+    // on the release, not on each sound recording).
+    let label = assets
+        .iter()
+        .find_map(|a| a.text("soundRecordingDetails.labelName"))
+        .unwrap_or_else(|| "Example Label".to_string());
+    party_name(&mut xml, &label, "soundRecordingDetails.labelName")?;
     xml.close("Party");
     xml.close("PartyList");
 

@@ -47,6 +47,7 @@ pub const FIELDS: &[&str] = &[
     "soundRecordingDetails.pLine.pLineText",
     "soundRecordingDetails.genre",
     "soundRecordingDetails.subGenre",
+    "soundRecordingDetails.labelName",
     "musicalWorkReference.workId",
     "musicalWorkReference.iswc",
     "musicalWorkReference.composers",
