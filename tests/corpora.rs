@@ -36,26 +36,11 @@ fn corpus_files_match_their_documented_values() {
     );
 }
 
-fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            all_files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn no_corpus_file_makes_the_parsers_panic() {
     let Some(root) = corpora() else { return };
     let mut files = Vec::new();
-    all_files(&root, &mut files);
+    util::all_files(&root, &mut files);
     assert!(files.len() > 500);
     let mut panics = Vec::new();
     for path in &files {
@@ -91,7 +76,7 @@ fn no_corpus_file_makes_the_parsers_panic() {
 fn no_damaged_corpus_file_makes_verification_panic() {
     let Some(root) = corpora() else { return };
     let mut files = Vec::new();
-    all_files(&root, &mut files);
+    util::all_files(&root, &mut files);
     let mut panics = Vec::new();
     let mut verified = 0;
     for path in &files {
@@ -136,7 +121,7 @@ fn no_damaged_corpus_file_makes_verification_panic() {
 fn wav_figures_agree_with_hound() {
     let Some(root) = corpora() else { return };
     let mut files = Vec::new();
-    all_files(&root, &mut files);
+    util::all_files(&root, &mut files);
     let mut compared = 0;
     let mut failures = Vec::new();
     for path in files
@@ -176,7 +161,7 @@ fn wav_figures_agree_with_hound() {
 fn flac_figures_agree_with_claxon() {
     let Some(root) = corpora() else { return };
     let mut files = Vec::new();
-    all_files(&root, &mut files);
+    util::all_files(&root, &mut files);
     let mut compared = 0;
     let mut failures = Vec::new();
     for path in files.iter().filter(|p| {
@@ -223,7 +208,7 @@ fn flac_figures_agree_with_claxon() {
 fn windowed_probing_equals_whole_file_probing() {
     let Some(root) = corpora() else { return };
     let mut files = Vec::new();
-    all_files(&root, &mut files);
+    util::all_files(&root, &mut files);
     let mut large = 0;
     let mut differences = Vec::new();
     for path in &files {

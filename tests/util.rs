@@ -141,3 +141,19 @@ pub fn compare(record: &Record, row: &Row) -> Vec<String> {
     diffs.sort();
     diffs
 }
+
+/// Every file under `dir`, recursively, in sorted order.
+pub fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            all_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}

@@ -176,9 +176,9 @@ fn a_stream_declaring_hours_in_kilobytes_stops_at_the_budget() {
 fn verification_work_is_bounded_by_the_bytes_given() {
     use ddexprobe::formats::Budget;
     let mut files = Vec::new();
-    collect(&testdata(""), &mut files);
+    util::all_files(&testdata(""), &mut files);
     if let Some(root) = util::corpora() {
-        collect(&root, &mut files);
+        util::all_files(&root, &mut files);
     }
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -233,19 +233,4 @@ fn verification_work_is_bounded_by_the_bytes_given() {
     }
     assert!(checked > 100, "only {checked} files checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            collect(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
