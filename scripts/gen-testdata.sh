@@ -90,6 +90,12 @@ pcm_md5() { py pcmmd5 "$OUT/$1"; }
 # note FILE "what it exercises; how it was made" -> one line of testdata/README.md
 note() { printf -- '- `%s`: %s\n' "$1" "$2" >>"$NOTES"; }
 
+# vary FILE BYTE: set the last byte (a sample's) of a copied fixture, so
+# copies in one catalog are different recordings.
+vary() {
+  python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-1] = int(sys.argv[2]); open(p, "wb").write(b)' "$1" "$2"
+}
+
 # flac_enc IN.wav OUT.flac BLOCKSIZE [flac options...]
 flac_enc() {
   local in=$1 out=$2 bs=$3; shift 3
@@ -715,9 +721,6 @@ with open(sys.argv[1], "w") as f:
     f.write("\n")
 PY
   }
-  vary() { # FILE BYTE: set the last byte (a sample's) of a copy
-    python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-1] = int(sys.argv[2]); open(p, "wb").write(b)' "$1" "$2"
-  }
   cp "$OUT/wav-pcm16-44k-stereo.wav" "$d/complete.wav"
   sidecar complete '{}'
   # 22.05 kHz declared as 44.1: the contradiction and the rule, both.
@@ -900,7 +903,7 @@ JSON
   local k=0 f
   for f in both broken hostile mismatch typo; do
     k=$((k + 1))
-    python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-1] = int(sys.argv[2]); open(p, "wb").write(b)' "$d/$f.wav" "$k"
+    vary "$d/$f.wav" "$k"
   done
   sed -i 's/"US-RC1-76-07839"/"US-RC1-76-07840"/; s/"resourceReference": "A1"/"resourceReference": "A2"/' "$d/damaged.json"
   sed -i 's/"USRC17607839"/"USRC17607841"/' "$d/typo.json"

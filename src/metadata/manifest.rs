@@ -72,15 +72,7 @@ impl Manifest {
                 Value::Object(asset) => flatten_into(&asset, &mut m),
                 _ => m.error = Some(format!("{shown}: the entry for '{key}' is not an object")),
             }
-            let path = normalize(&key);
-            if let Some(earlier) = entries.get(&path) {
-                m.warnings.push(format!(
-                    "{}: names the same file as {}: only this entry is used; merge them",
-                    m.source.as_deref().unwrap_or(shown),
-                    earlier.source.as_deref().unwrap_or("an earlier entry")
-                ));
-            }
-            entries.insert(path, m);
+            insert_entry(&mut entries, &key, m, shown);
         }
         Ok(Manifest { entries })
     }
@@ -125,15 +117,7 @@ impl Manifest {
                 }
                 m.fields.insert(h.clone(), csv_value(h, cell));
             }
-            let path = normalize(&key);
-            if let Some(earlier) = entries.get(&path) {
-                m.warnings.push(format!(
-                    "{}: names the same file as {}: only this entry is used; merge them",
-                    m.source.as_deref().unwrap_or(shown),
-                    earlier.source.as_deref().unwrap_or("an earlier entry")
-                ));
-            }
-            entries.insert(path, m);
+            insert_entry(&mut entries, &key, m, shown);
         }
         Ok(Manifest { entries })
     }
@@ -142,6 +126,20 @@ impl Manifest {
     pub fn get(&self, path: &str) -> Option<&Metadata> {
         self.entries.get(&normalize(path))
     }
+}
+
+/// Add the entry for `key`; a second entry naming the same file replaces
+/// the first, with a warning saying so.
+fn insert_entry(entries: &mut BTreeMap<String, Metadata>, key: &str, mut m: Metadata, shown: &str) {
+    let path = normalize(key);
+    if let Some(earlier) = entries.get(&path) {
+        m.warnings.push(format!(
+            "{}: names the same file as {}: only this entry is used; merge them",
+            m.source.as_deref().unwrap_or(shown),
+            earlier.source.as_deref().unwrap_or("an earlier entry")
+        ));
+    }
+    entries.insert(path, m);
 }
 
 /// A CSV cell as the JSON value a sidecar would hold.
