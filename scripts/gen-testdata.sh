@@ -886,15 +886,15 @@ JSON
   # Manifests for --metadata over the catalog directory.
   cat >"$m/catalog.csv" <<'CSV'
 path,ddexMetadata.title,ddexMetadata.displayArtist,soundRecordingDetails.isrc,technicalResourceDetails.sampleRate,musicalWorkReference.composers
-ready.wav,Ready Song,The Examples,USRC17607839,44100,A. Writer; B. Writer
-mismatch.wav,Mismatch,The Examples,GBAYE0601498,48000,
-nothing.wav,No Audio,Nobody,,,
+../catalog/ready.wav,Ready Song,The Examples,USRC17607839,44100,A. Writer; B. Writer
+../catalog/mismatch.wav,Mismatch,The Examples,GBAYE0601498,48000,
+../catalog/nothing.wav,No Audio,Nobody,,,
 CSV
   cat >"$m/catalog.json" <<'JSON'
 {
-  "ready.wav": { "ddexMetadata": { "title": "Ready Song" }, "soundRecordingDetails": { "isrc": "USRC17607839" } },
+  "../catalog/ready.wav": { "ddexMetadata": { "title": "Ready Song" }, "soundRecordingDetails": { "isrc": "USRC17607839" } },
   "./tagged.mp3": { "ddexMetadata": { "title": "Tagged" } },
-  "nothing.wav": { "ddexMetadata": { "title": "No Audio" } }
+  "../catalog/nothing.wav": { "ddexMetadata": { "title": "No Audio" } }
 }
 JSON
   # One recording per asset: copies of one fixture differ by their last
@@ -908,7 +908,7 @@ JSON
   sed -i 's/"US-RC1-76-07839"/"US-RC1-76-07840"/; s/"resourceReference": "A1"/"resourceReference": "A2"/' "$d/damaged.json"
   sed -i 's/"USRC17607839"/"USRC17607841"/' "$d/typo.json"
   note "catalog/" "readiness catalog for ddexprobe check: one asset per rule with its sidecar (ready, the readiness API example, bad identifiers, declared vs measured, a key typo, invalid JSON, two sidecars, tags only, damaged audio, hostile text) and a sidecar for no audio; audio copied from the fixtures above"
-  note "manifests/" "catalog.csv and catalog.json: --metadata manifests for testdata/catalog"
+  note "manifests/" "catalog.csv and catalog.json: --metadata manifests for testdata/catalog, keyed by paths relative to this folder (catalog.json keeps one key in the older scan-relative form, ./tagged.mp3)"
 }
 
 # ---------------------------------------------------------------------------

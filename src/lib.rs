@@ -94,7 +94,17 @@ pub fn scan(
     options: &Options,
     sink: impl FnMut(&Record) -> std::io::Result<()> + Send,
 ) -> Result<Summary, Error> {
-    let found = scan::discover::discover(paths, false)?;
+    let found = scan::discover::discover(paths, false);
+    if let Some(p) = found
+        .problems
+        .iter()
+        .find(|p| p.code == record::InputCode::NotFound)
+    {
+        return Err(Error::Path(error::PathError {
+            path: PathBuf::from(&p.path),
+            reason: p.message.clone(),
+        }));
+    }
     let outcome = scan::scan(&found.targets, *options, sink, |_| {});
     match outcome.sink_error {
         Some(e) => Err(Error::Output(e)),

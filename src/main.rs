@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(e) => {
             cli::messages::error(&format!("{e:#}"));
-            Exit::Usage.into()
+            Exit::NothingDone.into()
         }
     }
 }

@@ -246,6 +246,64 @@ pub struct Issue {
     pub message: String,
 }
 
+/// A problem with the inputs of a run rather than with one file's content:
+/// a path that cannot be walked or read, a directory with nothing to
+/// measure, metadata that describes no file. Each makes the run exit
+/// non-zero and is named in the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputProblem {
+    /// The path as the user gave it or as the walk found it.
+    pub path: String,
+    /// Stable snake_case code.
+    pub code: InputCode,
+    /// What was found and what to do.
+    pub message: String,
+}
+
+/// The stable codes of [`InputProblem`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputCode {
+    /// A path given (on the command line or on standard input) that does
+    /// not exist.
+    NotFound,
+    /// A directory (or a path inside one) that cannot be listed or read.
+    UnreadableDirectory,
+    /// A symbolic link that leads back to one of its own parents.
+    LinkLoop,
+    /// A directory given with no file to measure in it.
+    NoAudioFiles,
+    /// A character or block device, FIFO or socket named explicitly: only
+    /// regular files are read.
+    NotARegularFile,
+    /// Declared metadata (a manifest row, a sidecar) for an audio file that
+    /// is not among the inputs.
+    MetadataWithoutAudio,
+    /// An audio file a command could not use (`ern`: cannot be described).
+    NotDescribed,
+}
+
+impl InputCode {
+    /// The stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputCode::NotFound => "not_found",
+            InputCode::UnreadableDirectory => "unreadable_directory",
+            InputCode::LinkLoop => "link_loop",
+            InputCode::NoAudioFiles => "no_audio_files",
+            InputCode::NotARegularFile => "not_a_regular_file",
+            InputCode::MetadataWithoutAudio => "metadata_without_audio",
+            InputCode::NotDescribed => "not_described",
+        }
+    }
+}
+
+impl fmt::Display for InputCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How many findings of one code a file lists; beyond it, the last one
 /// listed says how many more there were. A damaged file can hold hundreds
 /// of thousands of bad frames, and a report of them all helps nobody.

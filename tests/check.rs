@@ -49,6 +49,8 @@ fn a_complete_asset_is_ready() {
         r,
         &json!({
             "path": "ready.wav",
+            "isrc": "US-RC1-76-07839",
+            "resourceReference": "A1",
             "isReady": true,
             "readinessScore": 100,
             "missingFields": [],
@@ -264,14 +266,19 @@ fn exit_codes_and_min_score() {
 fn the_summary_names_metadata_without_audio() {
     let (_, err) = check(&["--format", "json"], &[testdata("catalog")], 1);
     assert!(
-        err.contains("orphan.json: metadata for no audio file"),
+        err.contains("orphan.json: a sidecar beside no audio file of the same name")
+            && err.contains("[metadata_without_audio]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 input problem (metadata_without_audio 1)"),
         "{err}"
     );
     assert!(err.contains("assets checked with profile default"), "{err}");
 }
 
 #[test]
-fn manifests_replace_sidecars() {
+fn manifests_take_precedence_over_sidecars() {
     for manifest in ["catalog.csv", "catalog.json"] {
         let m = testdata("manifests").join(manifest);
         let (out, err) = check(
@@ -295,14 +302,24 @@ fn manifests_replace_sidecars() {
                 .contains(&json!("ddexMetadata.title"))
         );
         assert!(
-            err.contains("nothing.wav: metadata for no audio file"),
+            err.contains("nothing.wav, which does not exist: deliver the audio or remove the entry [metadata_without_audio]"),
             "{err}"
         );
+        // The older key form still matches, and says how to write it.
+        if manifest == "catalog.json" {
+            let tagged = by_path["tagged.mp3"]["warnings"].to_string();
+            assert!(
+                tagged.contains("write keys relative to the manifest's folder"),
+                "{tagged}"
+            );
+        }
         if manifest == "catalog.csv" {
-            let mismatch = &by_path["mismatch.wav"];
-            assert_eq!(
-                mismatch["invalidFields"][0]["issue"],
-                "declared 48000, measured 44100"
+            // The manifest's rate over the sidecar's, contradicted by the
+            // measurement.
+            let mismatch = by_path["mismatch.wav"]["invalidFields"].to_string();
+            assert!(
+                mismatch.contains("declared 48000, measured 44100"),
+                "{mismatch}"
             );
         }
     }
@@ -332,13 +349,17 @@ fn every_format_is_written() {
 
     let (junit, _) = check(&["--format", "junit", "-q"], &catalog, 1);
     assert!(junit.starts_with("<?xml"));
+    // A test case per asset and one per input problem (the orphan
+    // sidecar), failing exactly as the run does.
+    let problems = doc["summary"]["inputProblems"].as_array().unwrap().len();
+    assert_eq!(problems, 1);
     assert_eq!(
         junit.matches("<testcase ").count(),
-        doc["assets"].as_array().unwrap().len()
+        doc["assets"].as_array().unwrap().len() + problems
     );
     assert_eq!(
         junit.matches("<failure ").count(),
-        doc["summary"]["notReady"].as_u64().unwrap() as usize
+        doc["summary"]["failing"].as_u64().unwrap() as usize + problems
     );
     // Hostile metadata never breaks the XML.
     assert!(
@@ -406,4 +427,73 @@ fn metadata_from_a_device_is_refused() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("not a regular file"));
+}
+
+/// Keys are relative to the manifest's own folder (or absolute), whatever
+/// path the command is given; the manifest's values win over a sidecar's,
+/// named in a warning; a row for no file fails the run.
+#[test]
+fn manifest_keys_are_relative_to_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let album = dir.path().join("cat/The Kilns");
+    std::fs::create_dir_all(&album).unwrap();
+    let wav = testdata("catalog/ready.wav");
+    std::fs::copy(&wav, album.join("01 Intro.wav")).unwrap();
+    std::fs::copy(&wav, album.join("02 Kiln.wav")).unwrap();
+    std::fs::write(
+        album.join("02 Kiln.json"),
+        r#"{"ddexMetadata": {"title": "Sidecar Title", "displayArtist": "Sidecar Artist"}}"#,
+    )
+    .unwrap();
+    let abs = album.join("02 Kiln.wav");
+    std::fs::write(
+        dir.path().join("cat/kilns.csv"),
+        format!(
+            "path,ddexMetadata.title\n\
+             The Kilns/01 Intro.wav,Intro\n\
+             {},Kiln\n\
+             The Kilns/03 Missing.wav,Gone\n",
+            abs.display()
+        ),
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "ndjson",
+            "cat/The Kilns",
+            "--metadata",
+            "cat/kilns.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let r: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(r.len(), 2, "{stdout}");
+    for a in &r {
+        let missing = a["missingFields"].to_string();
+        assert!(!missing.contains("ddexMetadata.title"), "{a}");
+    }
+    // The sidecar's artist is kept; its title loses to the manifest's.
+    let kiln = r[1]["warnings"].to_string();
+    assert!(
+        kiln.contains("ddexMetadata.title: the manifest's \\\"Kiln\\\"")
+            && kiln.contains("not the sidecar's \\\"Sidecar Title\\\""),
+        "{kiln}"
+    );
+    assert!(
+        !r[1]["missingFields"].to_string().contains("displayArtist"),
+        "{}",
+        r[1]
+    );
+    // The row for no file is named and fails the run.
+    assert!(err.contains("The Kilns/03 Missing.wav"), "{err}");
+    assert!(err.contains("[metadata_without_audio]"), "{err}");
 }

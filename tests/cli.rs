@@ -363,12 +363,16 @@ fn walk_skips_hidden_and_sidecars_but_all_sniffs_everything() {
     )
     .unwrap();
     std::fs::write(dir.path().join("x.json"), b"{}").unwrap();
+    // Nothing to measure without --all: nothing done, said so.
     bin()
         .args(["scan", "-q"])
         .arg(dir.path())
         .assert()
-        .code(0)
-        .stdout("");
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "--all takes every file) [no_audio_files]",
+        ));
     let out = run(
         &["scan", "-q", "--all", "--hash", "none"],
         &[dir.path().to_path_buf()],

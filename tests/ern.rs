@@ -81,7 +81,7 @@ fn save(dir: &Path, tag: &str, docs: &[Vec<u8>]) -> Vec<PathBuf> {
 
 /// Every probe-clean file under `dir` (walked), as assets.
 fn clean_assets(dir: &Path) -> Vec<Asset> {
-    let found = ddexprobe::scan::discover::discover(&[dir.to_path_buf()], false).unwrap();
+    let found = ddexprobe::scan::discover::discover(&[dir.to_path_buf()], false);
     let assets: Vec<Asset> = found
         .targets
         .iter()

@@ -371,11 +371,11 @@ fn a_sidecar_ddexprobe_did_not_write_is_never_overwritten() {
     // Failure lines are sorted by path.
     let out = bin().arg("sidecar").arg(dir.path()).output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
-    let lines: Vec<&str> = err.lines().skip(1).collect();
-    assert_eq!(lines.len(), 3, "{err}");
-    assert!(lines[0].starts_with("  x.wav: "));
-    assert!(lines[1].starts_with("  y.wav: "));
-    assert!(lines[2].starts_with("  z.wav: "));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(lines[0].starts_with("ddexprobe: error: x.wav: "), "{err}");
+    assert!(lines[1].starts_with("ddexprobe: error: y.wav: "), "{err}");
+    assert!(lines[2].starts_with("ddexprobe: error: z.wav: "), "{err}");
     assert_eq!(tree(dir.path()).len(), 6, "no temporary file is left");
 }
 
@@ -398,9 +398,18 @@ fn empty_and_unsupported_files_fail_without_a_sidecar() {
         err.contains("ddexprobe: 1 sidecars written, 0 unchanged, 3 failed"),
         "{err}"
     );
-    assert!(err.contains("  cut.wav: truncated_data: "), "{err}");
-    assert!(err.contains("  empty.wav: empty_file: "), "{err}");
-    assert!(err.contains("  voice.au: unsupported_format: "), "{err}");
+    assert!(
+        err.contains("ddexprobe: error: cut.wav: truncated_data: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("ddexprobe: error: empty.wav: empty_file: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("ddexprobe: error: voice.au: unsupported_format: "),
+        "{err}"
+    );
     assert_eq!(
         tree(dir.path()),
         [
@@ -411,13 +420,20 @@ fn empty_and_unsupported_files_fail_without_a_sidecar() {
             "voice.au"
         ]
     );
-    // Quiet: nothing on stderr, the exit code still says it.
-    bin()
+    // Quiet: no summary, but the errors are still printed, as ripgrep
+    // does, and the exit code says it.
+    let out = bin()
         .args(["sidecar", "-q"])
         .arg(dir.path())
-        .assert()
-        .code(1)
-        .stderr("");
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 3, "{err}");
+    assert!(
+        err.lines().all(|l| l.starts_with("ddexprobe: error: ")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod fixtures;
 mod flacgen;
 mod fuzz;
 mod injection;
+mod inputs;
 mod sidecar;
 mod snapshots;
 mod util;

@@ -12,12 +12,63 @@ use std::path::PathBuf;
     about = "Exact technical metadata for music delivery",
     long_about = "Measures audio files exactly (container, codec, sample rate, bit depth, channels, \
                   sample count, ISO 8601 duration, checksums) from their content, for whole catalogs \
-                  in parallel.\n\nExit codes: 0 every file probed without error; 1 at least one file \
-                  has an error; 2 usage error or a path that does not exist."
+                  in parallel.\n\nExit codes: 0 everything was done and nothing failed; 1 done, with \
+                  problems (a file with an error, an asset not ready, an input that could not be \
+                  used, or a warning with --fail-on warning); 2 nothing could be done (a usage \
+                  error, or no file to work on)."
 )]
 pub struct Cli {
+    /// Colour on standard output and standard error: auto (a terminal, and
+    /// NO_COLOR unset), always or never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: ColorArg,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What makes a run fail (exit 1).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Errors only (and assets not ready).
+    Error,
+    /// Warnings as well.
+    Warning,
+}
+
+/// The inputs of every command that walks directories.
+#[derive(Args)]
+pub struct Inputs {
+    /// Files or directories (walked recursively, in sorted order); `-`
+    /// reads more paths from standard input, one per line.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Consider every file in the directories, not only audio extensions:
+    /// the content decides; images are named and measured as artwork,
+    /// documents named as such, neither is an error.
+    #[arg(long)]
+    pub all: bool,
+    /// Take only walked files that match GLOB (repeatable). A glob without
+    /// `/` matches a file name at any depth; with `/`, the path relative to
+    /// the walked directory. Files named explicitly are always taken.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Leave out walked files and directories that match GLOB (repeatable),
+    /// matched as for --include.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -61,9 +112,8 @@ pub enum ErnHashArg {
 
 #[derive(Args)]
 pub struct ErnArgs {
-    /// Files or directories (walked recursively, in sorted order).
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: Inputs,
     /// ERN version.
     #[arg(long = "ern", value_enum, value_name = "VERSION")]
     pub version: ErnVersionArg,
@@ -91,9 +141,20 @@ pub struct ErnArgs {
     /// technical and sound-recording fragments of several files.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// Worker threads (default: all cores).
+    /// Decode every frame first: nothing is written when a file's audio is
+    /// damaged.
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: decoded bytes allowed per byte of coded audio before
+    /// a file is reported not_verified (a number, or "unlimited").
+    #[arg(long, default_value = "2048", value_name = "RATIO")]
+    pub verify_budget: String,
+    /// Worker threads (default: all cores; at most 8 per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// No progress bar; only errors on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,22 +168,26 @@ pub enum CheckFormatArg {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Files or directories (walked recursively).
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: Inputs,
     /// Delivery profile: default, youtube, spotify, distributor, or a profile file (JSON or TOML).
     #[arg(long, default_value = "default", value_name = "NAME|FILE")]
     pub profile: String,
-    /// A catalog manifest (JSON keyed by relative path, or CSV with a path
-    /// column and dotted field columns) instead of sidecars.
+    /// A catalog manifest (JSON keyed by path, or CSV with a path column and
+    /// dotted field columns): paths relative to the manifest's folder, or
+    /// absolute. Its values take precedence over sidecars field by field.
     #[arg(long, value_name = "FILE")]
     pub metadata: Option<PathBuf>,
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, value_enum)]
     pub format: Option<CheckFormatArg>,
-    /// Pass assets that score at least N even when not ready.
+    /// Pass assets that score at least N even when not ready (the exit
+    /// code, JUnit and GitHub annotations agree).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub min_score: Option<u32>,
+    /// Fail (exit 1) on errors only, or on warnings as well.
+    #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
+    pub fail_on: FailOnArg,
     /// Decode every frame: an asset whose audio is damaged is not ready.
     #[arg(long)]
     pub verify: bool,
@@ -133,13 +198,10 @@ pub struct CheckArgs {
     /// Write the reports to FILE instead of stdout (written whole, then renamed into place).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Consider every file in the directories, not only audio extensions.
-    #[arg(long)]
-    pub all: bool,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most 8 per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// No progress bar and no summary on stderr.
+    /// No progress bar and no summary on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -163,7 +225,7 @@ pub struct Common {
     /// Digests of the whole file: md5,sha256 | md5 | sha256 | none.
     #[arg(long, default_value = "md5,sha256", value_name = "LIST")]
     pub hash: String,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most 8 per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Decode and check every frame of every file (slower: reads all the audio).
@@ -173,25 +235,24 @@ pub struct Common {
     /// a file is reported not_verified (a number, or "unlimited").
     #[arg(long, default_value = "2048", value_name = "RATIO")]
     pub verify_budget: String,
-    /// No progress bar and no summary on stderr.
+    /// No progress bar and no summary on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Fail (exit 1) on files with errors only, or on warnings as well.
+    #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
+    pub fail_on: FailOnArg,
 }
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Files or directories (walked recursively).
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: Inputs,
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, value_enum)]
     pub format: Option<ScanFormat>,
     /// Write records to FILE instead of stdout (written whole, then renamed into place).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Consider every file in the directories, not only audio extensions.
-    #[arg(long)]
-    pub all: bool,
     #[command(flatten)]
     pub common: Common,
 }
@@ -210,9 +271,8 @@ pub struct InspectArgs {
 
 #[derive(Args)]
 pub struct SidecarArgs {
-    /// Files or directories (walked recursively).
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: Inputs,
     /// Write the sidecars under DIR, at the files' relative paths, instead of
     /// beside the audio.
     #[arg(long, value_name = "DIR")]

@@ -1,19 +1,21 @@
 //! `ddexprobe check`: a readiness report per audio file, from its
 //! measurement and its declared metadata, judged by a delivery profile.
 
-use super::args::{CheckArgs, CheckFormatArg};
+use super::args::{CheckArgs, CheckFormatArg, FailOnArg};
 use super::config;
 use super::exit::Exit;
 use super::messages;
 use super::progress::Bar;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use ddexprobe::checksum::Hashes;
 use ddexprobe::io::atomic::Output;
 use ddexprobe::metadata::{self, Declarations};
-use ddexprobe::output::reports::{CatalogSummary, CheckFormat, report_writer};
+use ddexprobe::output::reports::{CatalogSummary, CheckFormat, ReportOptions, report_writer};
 use ddexprobe::readiness::assess::{assess, merged};
-use ddexprobe::readiness::{catalog, profile::Profile};
-use ddexprobe::scan::{self, ScanOptions, discover};
+use ddexprobe::readiness::{Gate, catalog, profile::Profile};
+use ddexprobe::record::{InputCode, InputProblem};
+use ddexprobe::scan::{self, ScanOptions};
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// `ddexprobe check`.
@@ -21,15 +23,8 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
     let declarations = Declarations::load(a.metadata.as_deref()).map_err(anyhow::Error::msg)?;
     let jobs = config::jobs(a.jobs)?;
-    let found = discover::discover(&a.paths, a.all)?;
-    if !a.quiet {
-        for s in &found.skipped {
-            messages::warn(s);
-        }
-    }
-    if found.targets.is_empty() {
-        bail!("no audio file to check under the given paths");
-    }
+    let budget = config::budget(&a.verify_budget)?;
+    let found = config::discover(&a.inputs)?;
     let format = match a.format {
         Some(CheckFormatArg::Table) => CheckFormat::Table,
         Some(CheckFormatArg::Json) => CheckFormat::Json,
@@ -38,6 +33,10 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         Some(CheckFormatArg::Github) => CheckFormat::Github,
         None if config::for_people(a.output.as_deref()) => CheckFormat::Table,
         None => CheckFormat::Ndjson,
+    };
+    let gate = Gate {
+        min_score: a.min_score,
+        fail_on_warning: a.fail_on == FailOnArg::Warning,
     };
 
     let inputs = match &a.output {
@@ -49,39 +48,96 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         None => Default::default(),
     };
     let (sink, out) = Output::open(a.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
-    let mut writer = report_writer(format, sink);
+    let options = ReportOptions {
+        gate,
+        base: std::env::current_dir().ok(),
+        width: config::terminal_width(),
+    };
+    let mut writer = report_writer(format, sink, options);
     let mut summary = CatalogSummary::default();
-    let mut failing = 0u64;
-    let mut seen = std::collections::HashSet::new();
+    let mut matched: HashSet<String> = HashSet::new();
     let opts = ScanOptions {
         hashes: Hashes::NONE,
         jobs,
         verify: a.verify,
-        budget: config::budget(&a.verify_budget)?,
+        budget,
     };
     let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config::progress_wanted(a.quiet), total_bytes);
     let mut sink_error = writer.begin().err();
+    let mut assessed = Vec::with_capacity(found.targets.len());
     if sink_error.is_none() {
         // Sidecars are read and assets assessed on the workers; the catalog
         // checks need every asset, so reports are written after the scan,
         // in input order.
-        let mut assessed = Vec::with_capacity(found.targets.len());
         let outcome = scan::scan_map(
             &found.targets,
             opts,
             |t, record| {
-                let declared = declarations.for_file(&t.path, &record.path);
-                let report = assess(record, declared.as_ref(), &profile);
-                (report, merged(record, declared.as_ref()))
+                let (declared, key) = declarations.declare(&t.path, &record.path);
+                let mut report = assess(record, declared.as_ref(), &profile);
+                report.file = Some(t.path.clone());
+                (report, merged(record, declared.as_ref()), key)
             },
-            |record, (report, fields)| {
+            |record, (report, fields, key)| {
+                matched.extend(key);
                 assessed.push((record.clone(), report, fields));
                 Ok(())
             },
             |p| bar.update(p),
         );
         sink_error = outcome.sink_error;
+    }
+    bar.finish();
+
+    // Metadata that describes no audio file: a delivery missing its audio.
+    let mut problems = found.problems;
+    match &declarations {
+        Declarations::Manifest(m) => {
+            for (key, entry) in &m.entries {
+                if matched.contains(key) {
+                    continue;
+                }
+                let target = m
+                    .target_of(key)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| key.clone());
+                let why = if std::path::Path::new(&target).exists() {
+                    "is not among the files checked (not under the given paths, or left out)"
+                } else {
+                    "does not exist"
+                };
+                problems.push(InputProblem {
+                    path: key.clone(),
+                    code: InputCode::MetadataWithoutAudio,
+                    message: format!(
+                        "{} names {target}, which {why}: deliver the audio or remove the entry",
+                        entry.source.as_deref().unwrap_or("a manifest entry")
+                    ),
+                });
+            }
+        }
+        Declarations::Sidecars => {
+            let audio: Vec<PathBuf> = found.targets.iter().map(|t| t.path.clone()).collect();
+            for o in metadata::orphans(&found.roots, &audio) {
+                problems.push(InputProblem {
+                    path: o.display().to_string(),
+                    code: InputCode::MetadataWithoutAudio,
+                    message: "a sidecar beside no audio file of the same name: deliver the \
+                              audio, or rename or remove the sidecar"
+                        .to_string(),
+                });
+            }
+        }
+    }
+    for p in problems
+        .iter()
+        .filter(|p| p.code == InputCode::MetadataWithoutAudio)
+    {
+        messages::problem(p);
+    }
+
+    if sink_error.is_none() {
         let mut records: Vec<_> = assessed.iter().map(|(r, _, _)| r.clone()).collect();
         config::fill_digests(&found.targets, &mut records);
         let items: Vec<catalog::Item<'_>> = records
@@ -90,22 +146,16 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
             .map(|(record, (_, _, fields))| catalog::Item { record, fields })
             .collect();
         let findings = catalog::findings(&items);
-        for (i, (record, mut report, _)) in assessed.into_iter().enumerate() {
+        for (i, (_, mut report, _)) in assessed.into_iter().enumerate() {
+            catalog::apply(&mut report, findings.iter().filter(|f| f.index == i));
+            summary.add(&report, &gate);
+            sink_error = writer.report(&report).err();
             if sink_error.is_some() {
                 break;
             }
-            catalog::apply(&mut report, findings.iter().filter(|f| f.index == i));
-            seen.insert(metadata::normalize(&record.path));
-            let passes =
-                report.is_ready || a.min_score.is_some_and(|min| report.readiness_score >= min);
-            if !passes {
-                failing += 1;
-            }
-            summary.add(&report);
-            sink_error = writer.report(&report).err();
         }
     }
-    bar.finish();
+    summary.input_problems = problems;
     if sink_error.is_none() {
         sink_error = writer.finish(&summary).err();
     }
@@ -113,36 +163,27 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     out.close(sink_error).map_err(anyhow::Error::msg)?;
 
     if !a.quiet {
-        // Metadata that describes no audio file.
-        let orphans: Vec<String> = match &declarations {
-            Declarations::Manifest(m) => m
-                .entries
-                .keys()
-                .filter(|k| !seen.contains(k.as_str()))
-                .cloned()
-                .collect(),
-            Declarations::Sidecars => {
-                let audio: Vec<PathBuf> = found.targets.iter().map(|t| t.path.clone()).collect();
-                metadata::orphans(&a.paths, &audio)
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect()
-            }
-        };
-        for o in &orphans {
-            messages::warn(&format!("{o}: metadata for no audio file"));
-        }
         eprintln!(
-            "ddexprobe: {} assets checked with profile {}: {} ready, {} not ready{}",
+            "ddexprobe: {} assets checked with profile {}: {} ready, {} not ready{}{}",
             summary.assets,
             profile.name,
             summary.ready,
             summary.not_ready,
+            match (a.min_score, gate.fail_on_warning) {
+                (None, false) => String::new(),
+                _ => format!(", {} failing", summary.failing),
+            },
             match a.min_score {
-                Some(min) => format!(", {failing} below --min-score {min}"),
+                Some(min) => format!(" (--min-score {min})"),
                 None => String::new(),
             }
         );
+        if let Some(line) = messages::problems_line(&summary.input_problems) {
+            eprintln!("{line}");
+        }
     }
-    Ok(Exit::failed_if(failing > 0))
+    Ok(Exit::of_run(
+        found.targets.len(),
+        summary.failing > 0 || !summary.input_problems.is_empty(),
+    ))
 }

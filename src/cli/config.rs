@@ -1,23 +1,71 @@
 //! Flags turned into validated settings: worker counts, digests, output
 //! formats, and the inputs an output must never replace.
 
-use super::args::Common;
-use anyhow::{Result, bail};
+use super::args::{Common, FailOnArg, Inputs as InputArgs};
+use super::messages;
+use anyhow::{Context, Result, bail};
 use ddexprobe::checksum::Hashes;
 use ddexprobe::formats::Budget;
 use ddexprobe::io::atomic::Inputs;
 use ddexprobe::metadata::Declarations;
+use ddexprobe::scan::discover::{Discovery, Walk, discover_with, read_path_list};
 use ddexprobe::scan::{ScanOptions, Target};
 use std::io::{self, IsTerminal};
 use std::path::Path;
 
-/// `--jobs`: at least 1, all cores by default.
+/// Workers per core `--jobs` may ask for: beyond it threads only contend
+/// (reading is sequential per file, and memory grows with each worker).
+pub const JOBS_PER_CORE: usize = 8;
+
+/// `--jobs`: at least 1, all cores by default, at most
+/// [`JOBS_PER_CORE`] per core (a larger figure is capped, with a warning).
 pub fn jobs(n: Option<usize>) -> Result<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = cores * JOBS_PER_CORE;
     match n {
         Some(0) => bail!("--jobs must be at least 1"),
+        Some(n) if n > cap => {
+            messages::warn(&format!(
+                "--jobs {n}: capped at {cap} ({JOBS_PER_CORE} per core on {cores} cores)"
+            ));
+            Ok(cap)
+        }
         Some(n) => Ok(n),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        None => Ok(cores),
     }
+}
+
+/// The files a command works on: the paths (a `-` among them reads more
+/// from standard input, one per line), walked with `--all`, `--include`
+/// and `--exclude`. Every input problem is printed here, once.
+pub fn discover(i: &InputArgs) -> Result<Discovery> {
+    let walk = Walk::new(i.all)
+        .with_globs(&i.include, &i.exclude)
+        .map_err(anyhow::Error::msg)?;
+    let mut roots = Vec::new();
+    let mut stdin_read = false;
+    for p in &i.paths {
+        if p.as_os_str() == "-" {
+            if !stdin_read {
+                stdin_read = true;
+                let listed = read_path_list(io::stdin().lock())
+                    .context("cannot read paths from standard input")?;
+                roots.extend(listed);
+            }
+        } else {
+            roots.push(p.clone());
+        }
+    }
+    let found = discover_with(&roots, &walk);
+    for p in &found.problems {
+        messages::problem(p);
+    }
+    Ok(found)
+}
+
+/// Whether a record's findings fail the run under `--fail-on`.
+pub fn fails(record: &ddexprobe::Record, fail_on: FailOnArg) -> bool {
+    record.has_errors() || (fail_on == FailOnArg::Warning && !record.warnings.is_empty())
 }
 
 /// The scan options of `--hash`, `--jobs` and `--verify`.
@@ -49,6 +97,15 @@ pub fn budget(s: &str) -> Result<Budget> {
 /// Commands then default to a table.
 pub fn for_people(output: Option<&Path>) -> bool {
     output.is_none() && io::stdout().is_terminal()
+}
+
+/// The terminal's width in columns on stdout (0 when not a terminal):
+/// `COLUMNS` first, as shells export it.
+pub fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return n;
+    }
+    terminal_size::terminal_size().map_or(0, |(w, _)| usize::from(w.0))
 }
 
 /// Whether to draw a progress bar: stderr is a terminal and not `-q`.

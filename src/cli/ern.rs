@@ -5,6 +5,7 @@
 use super::args::{ErnArgs, ErnFragmentArg, ErnHashArg, ErnVersionArg};
 use super::config;
 use super::exit::Exit;
+use super::progress::Bar;
 use anyhow::{Result, bail};
 use ddexprobe::checksum::Hashes;
 use ddexprobe::ern::{self, Asset, Fragment, Hash, Version};
@@ -13,16 +14,18 @@ use ddexprobe::metadata::Declarations;
 use ddexprobe::output::sanitize;
 use ddexprobe::readiness::assess::assess;
 use ddexprobe::readiness::{InvalidField, catalog, profile::Profile};
-use ddexprobe::scan::{self, ScanOptions, discover};
+use ddexprobe::scan::{self, ScanOptions};
 use std::io::Write;
 
 /// `ddexprobe ern`.
 pub fn run(a: ErnArgs) -> Result<Exit> {
     let declarations = Declarations::load(a.metadata.as_deref()).map_err(anyhow::Error::msg)?;
     let jobs = config::jobs(a.jobs)?;
-    let found = discover::discover(&a.paths, false)?;
+    let budget = config::budget(&a.verify_budget)?;
+    let found = config::discover(&a.inputs)?;
     if found.targets.is_empty() {
-        bail!("no audio file under the given paths");
+        eprintln!("ddexprobe: no ERN written: no audio file under the given paths");
+        return Ok(Exit::NothingDone);
     }
     // Refused before any work: an output over an input.
     let inputs = if a.output.is_some() || a.out_dir.is_some() {
@@ -69,7 +72,15 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         );
     }
     let mut described = Vec::new();
-    let mut problems = Vec::new();
+    // Inputs that could not be walked are recordings the message would
+    // silently lack.
+    let mut problems: Vec<String> = found
+        .problems
+        .iter()
+        .map(|p| format!("{}: {} [{}]", p.path, p.message, p.code))
+        .collect();
+    let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
+    let bar = Bar::new(config::progress_wanted(a.quiet), total_bytes);
     // Sidecars are read, assets built and their metadata judged (the same
     // rules as `check`) on the workers.
     scan::scan_map(
@@ -77,8 +88,8 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         ScanOptions {
             hashes,
             jobs,
-            verify: false,
-            budget: Default::default(),
+            verify: a.verify,
+            budget,
         },
         |t, record| {
             let declared = declarations.for_file(&t.path, &record.path);
@@ -86,15 +97,26 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
             let report = assess(record, declared.as_ref(), &profile);
             (asset, report)
         },
-        |_, (asset, report)| {
+        |record, (asset, report)| {
             match asset {
+                Ok(_) if a.verify && damaged(record) => problems.push(format!(
+                    "{}: the audio is damaged ({}): `ddexprobe scan --verify` says where",
+                    record.path,
+                    record
+                        .errors
+                        .iter()
+                        .map(|e| e.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
                 Ok(asset) => described.push((asset, report)),
                 Err(why) => problems.push(why),
             }
             Ok(())
         },
-        |_| {},
+        |p| bar.update(p),
     );
+    bar.finish();
 
     // Every invalid value and every catalog-level finding, all at once.
     let mut findings: Vec<(usize, InvalidField)> = Vec::new();
@@ -148,7 +170,7 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
                 found.targets.len(),
                 profile.name
             );
-            return Ok(Exit::FileErrors);
+            return Ok(Exit::Problems);
         }
         eprintln!(
             "ddexprobe: warning: --force: writing the ERN WITHOUT the {} invalid values above \
@@ -185,11 +207,12 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
             eprintln!("ddexprobe: error: {}", sanitize(p));
         }
         eprintln!(
-            "ddexprobe: no ERN written: {} of {} files cannot be described (fix them or leave them out)",
+            "ddexprobe: no ERN written: {} problem(s) with {} input file(s): a message missing a \
+             recording is worse than none (fix them, or leave them out with --exclude)",
             problems.len(),
             found.targets.len()
         );
-        return Ok(Exit::FileErrors);
+        return Ok(Exit::Problems);
     }
     if let Some(dir) = &a.out_dir {
         std::fs::create_dir_all(dir)
@@ -216,6 +239,16 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
     }
     write_one(a.output.as_deref(), &inputs, &docs.concat())?;
     Ok(Exit::Clean)
+}
+
+/// Whether `--verify` found the audio damaged (an integrity error).
+fn damaged(record: &ddexprobe::Record) -> bool {
+    record.verification.as_ref().is_some_and(|v| {
+        !matches!(
+            v.status,
+            ddexprobe::record::Status::Ok | ddexprobe::record::Status::Warning
+        )
+    })
 }
 
 /// Write one document to `path` (stdout when `None`), atomically.

@@ -5,21 +5,29 @@ use std::process::ExitCode;
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// Every file was handled without error (every asset ready).
+    /// Everything was done and nothing failed.
     Clean = 0,
-    /// At least one file has an error (or an asset is not ready).
-    FileErrors = 1,
-    /// Usage error, or a path that does not exist.
-    Usage = 2,
+    /// Done, with problems: a file with an error, an asset not ready, an
+    /// input that could not be used (or a warning, with `--fail-on
+    /// warning`).
+    Problems = 1,
+    /// Nothing could be done: a usage error, or no file to work on.
+    NothingDone = 2,
 }
 
 impl Exit {
-    /// `FileErrors` when `failed`, else `Clean`.
+    /// `Problems` when `failed`, else `Clean`.
     pub fn failed_if(failed: bool) -> Exit {
-        if failed {
-            Exit::FileErrors
+        if failed { Exit::Problems } else { Exit::Clean }
+    }
+
+    /// How a run over `files` ended: nothing done when there was no file
+    /// to work on, else [`Exit::failed_if`].
+    pub fn of_run(files: usize, failed: bool) -> Exit {
+        if files == 0 {
+            Exit::NothingDone
         } else {
-            Exit::Clean
+            Exit::failed_if(failed)
         }
     }
 }

@@ -3,6 +3,7 @@
 //! name cannot drive the terminal), and the closing summary of a scan.
 
 use ddexprobe::output::sanitize;
+use ddexprobe::record::InputProblem;
 use ddexprobe::scan::{Key, Summary};
 use std::time::Duration;
 
@@ -16,18 +17,41 @@ pub fn error(what: &str) {
     eprintln!("ddexprobe: error: {}", sanitize(what));
 }
 
-/// `1.2 MB`: decimal units, one decimal.
-pub fn human_bytes(b: f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = b;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    format!("{v:.1} {}", UNITS[u])
+/// Print an input problem: path, what was found and its code.
+pub fn problem(p: &InputProblem) {
+    eprintln!(
+        "ddexprobe: error: {}: {} [{}]",
+        sanitize(&p.path),
+        sanitize(&p.message),
+        p.code
+    );
 }
 
+/// `N input problems (code n, ...)`, or `None` without any.
+pub fn problems_line(problems: &[InputProblem]) -> Option<String> {
+    if problems.is_empty() {
+        return None;
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for p in problems {
+        *counts.entry(p.code.as_str()).or_insert(0u64) += 1;
+    }
+    let counts: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    Some(format!(
+        "ddexprobe: {} input problem{} ({}), listed above: the run is incomplete",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        counts.join(", ")
+    ))
+}
+
+/// `1.23 MB`: decimal units, as the progress bar shows them (one
+/// formatter for both: indicatif's).
+pub fn human_bytes(b: u64) -> String {
+    indicatif::DecimalBytes(b).to_string()
+}
+
+/// The closing summary of `scan` on standard error.
 pub fn summary_line(s: &Summary, elapsed: Duration) -> String {
     let formats: Vec<String> = s.formats.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let secs = elapsed.as_secs_f64().max(1e-9);
@@ -42,9 +66,9 @@ pub fn summary_line(s: &Summary, elapsed: Duration) -> String {
         s.files_with_errors,
         s.files_with_warnings,
         s.total_duration,
-        human_bytes(s.bytes as f64),
+        human_bytes(s.bytes),
         secs,
-        human_bytes(s.bytes as f64 / secs),
+        human_bytes((s.bytes as f64 / secs) as u64),
         s.files as f64 / secs
     );
     if !s.verification.is_empty() {
@@ -66,21 +90,23 @@ pub fn summary_line(s: &Summary, elapsed: Duration) -> String {
                 Key::Sha256 => "identical files",
                 Key::PcmMd5 => "same audio",
             };
-            line.push_str(&format!(
-                "\n  {what}: {}",
-                g.paths
-                    .iter()
-                    .map(|p| sanitize(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            const PATHS: usize = 10;
+            let mut paths: Vec<String> = g.paths.iter().take(PATHS).map(|p| sanitize(p)).collect();
+            if g.paths.len() > PATHS {
+                paths.push(format!("and {} more", g.paths.len() - PATHS));
+            }
+            line.push_str(&format!("\n  {what}: {}", paths.join(", ")));
         }
         if s.duplicates.len() > SHOWN {
             line.push_str(&format!(
-                "\n  ... {} more in --format json",
+                "\n  ... {} more groups: every path is in the summary of --format json",
                 s.duplicates.len() - SHOWN
             ));
         }
+    }
+    if let Some(p) = problems_line(&s.input_problems) {
+        line.push('\n');
+        line.push_str(&p);
     }
     if !s.error_codes.is_empty() {
         let codes: Vec<String> = s

@@ -18,7 +18,7 @@ impl Bar {
             let bar =
                 ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
-                "{bar:30} {msg}  {bytes}/{total_bytes}  {bytes_per_sec}  ETA {eta}",
+                "{bar:30} {msg}  {decimal_bytes}/{decimal_total_bytes}  {decimal_bytes_per_sec}  ETA {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);

@@ -1,21 +1,24 @@
 //! `ddexprobe scan` and `ddexprobe inspect`: measure files and write one
 //! record per file.
 
-use super::args::{InspectArgs, InspectFormat, ScanArgs, ScanFormat};
+use super::args::{FailOnArg, InspectArgs, InspectFormat, ScanArgs, ScanFormat};
 use super::config;
 use super::exit::Exit;
 use super::messages;
 use super::progress::Bar;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use ddexprobe::io::atomic::Output;
 use ddexprobe::output::{self, Format};
-use ddexprobe::scan::{self, ScanOptions, ScanOutcome, Summary, Target, discover};
+use ddexprobe::record::InputProblem;
+use ddexprobe::scan::{self, ScanOptions, ScanOutcome, Summary, Target};
 use std::path::PathBuf;
 use std::time::Instant;
 
 /// The validated configuration of one run.
 struct Config {
     targets: Vec<Target>,
+    problems: Vec<InputProblem>,
+    fail_on: FailOnArg,
     format: Format,
     output: Option<PathBuf>,
     opts: ScanOptions,
@@ -27,7 +30,7 @@ struct Config {
 pub fn scan(a: ScanArgs) -> Result<Exit> {
     let opts = config::scan_options(&a.common)?;
     let quiet = a.common.quiet;
-    let found = discover::discover(&a.paths, a.all)?;
+    let found = config::discover(&a.inputs)?;
     let format = match a.format {
         Some(ScanFormat::Ndjson) => Format::Ndjson,
         Some(ScanFormat::Json) => Format::Json,
@@ -36,11 +39,10 @@ pub fn scan(a: ScanArgs) -> Result<Exit> {
         None if config::for_people(a.output.as_deref()) => Format::Table,
         None => Format::Ndjson,
     };
-    for s in &found.skipped {
-        messages::warn(s);
-    }
     run(Config {
         targets: found.targets,
+        problems: found.problems,
+        fail_on: a.common.fail_on,
         format,
         output: a.output,
         opts,
@@ -52,28 +54,28 @@ pub fn scan(a: ScanArgs) -> Result<Exit> {
 /// `ddexprobe inspect`.
 pub fn inspect(a: InspectArgs) -> Result<Exit> {
     let opts = config::scan_options(&a.common)?;
-    let mut targets = Vec::new();
+    // Named files only: a directory is refused, everything else is one
+    // input (a device or FIFO is refused unopened).
     for f in &a.files {
-        let meta =
-            std::fs::metadata(f).with_context(|| format!("{}: no such file", f.display()))?;
-        if meta.is_dir() {
+        if f.is_dir() {
             bail!(
                 "{}: is a directory (use `ddexprobe scan` for directories)",
                 f.display()
             );
         }
-        targets.push(Target {
-            path: f.clone(),
-            display: f.to_string_lossy().into_owned(),
-            size: meta.len(),
-        });
+    }
+    let found = ddexprobe::scan::discover::discover(&a.files, true);
+    for p in &found.problems {
+        messages::problem(p);
     }
     let format = match a.format {
         InspectFormat::Text => Format::Text,
         InspectFormat::Json => Format::Json,
     };
     run(Config {
-        targets,
+        targets: found.targets,
+        problems: found.problems,
+        fail_on: a.common.fail_on,
         format,
         output: None,
         opts,
@@ -95,11 +97,16 @@ fn run(config: Config) -> Result<Exit> {
     let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config.progress, total_bytes);
     let mut sink_error = writer.begin().err();
+    let mut failing = 0u64;
+    let fail_on = config.fail_on;
     let outcome = if sink_error.is_none() {
         scan::scan(
             &config.targets,
             config.opts,
-            |r| writer.record(r),
+            |r| {
+                failing += u64::from(config::fails(r, fail_on));
+                writer.record(r)
+            },
             |p| bar.update(p),
         )
     } else {
@@ -109,16 +116,20 @@ fn run(config: Config) -> Result<Exit> {
         }
     };
     bar.finish();
+    let mut summary = outcome.summary;
+    summary.input_problems = config.problems;
     sink_error = sink_error.or(outcome.sink_error);
     if sink_error.is_none() {
-        sink_error = writer.finish(&outcome.summary).err();
+        sink_error = writer.finish(&summary).err();
     }
     drop(writer);
 
-    let summary = outcome.summary;
     out.close(sink_error).map_err(anyhow::Error::msg)?;
     if config.summary {
         eprintln!("{}", messages::summary_line(&summary, started.elapsed()));
     }
-    Ok(Exit::failed_if(summary.files_with_errors > 0))
+    Ok(Exit::of_run(
+        config.targets.len(),
+        failing > 0 || !summary.input_problems.is_empty(),
+    ))
 }

@@ -5,8 +5,7 @@ use super::config;
 use super::exit::Exit;
 use super::messages;
 use anyhow::{Result, bail};
-use ddexprobe::output::{sanitize, sidecar};
-use ddexprobe::scan::discover;
+use ddexprobe::output::sidecar;
 
 /// `ddexprobe sidecar`.
 pub fn run(a: SidecarArgs) -> Result<Exit> {
@@ -17,11 +16,11 @@ pub fn run(a: SidecarArgs) -> Result<Exit> {
     {
         bail!("--out-dir {}: not a directory", dir.display());
     }
-    let found = discover::discover(&a.paths, false)?;
-    for s in &found.skipped {
-        messages::warn(s);
-    }
+    let found = config::discover(&a.inputs)?;
     let report = sidecar::write_all(&found.targets, opts, a.out_dir.as_deref());
+    for f in &report.failed {
+        messages::error(&format!("{}: {}", f.path, f.reason));
+    }
     if !a.common.quiet {
         eprintln!(
             "ddexprobe: {} sidecars written, {} unchanged, {} failed",
@@ -29,9 +28,12 @@ pub fn run(a: SidecarArgs) -> Result<Exit> {
             report.unchanged,
             report.failed.len()
         );
-        for f in &report.failed {
-            eprintln!("  {}: {}", sanitize(&f.path), sanitize(&f.reason));
+        if let Some(line) = messages::problems_line(&found.problems) {
+            eprintln!("{line}");
         }
     }
-    Ok(Exit::failed_if(!report.failed.is_empty()))
+    Ok(Exit::of_run(
+        found.targets.len(),
+        !report.failed.is_empty() || !found.problems.is_empty(),
+    ))
 }

@@ -1,18 +1,60 @@
-//! Catalog manifests: one file of metadata for many recordings, keyed by
-//! the path the scan gives each file (JSON object keyed by path, or CSV
-//! with a `path` column and dotted field columns).
+//! Catalog manifests: one file of metadata for many recordings (JSON
+//! object keyed by path, or CSV with a `path` column and dotted field
+//! columns).
+//!
+//! A key is a path relative to the manifest's own folder, or absolute, so
+//! the same manifest works whatever path the command is given
+//! (`check "cat/The Kilns" --metadata cat/kilns.csv`). A key that names no
+//! file there but is the path of a checked file under the folder it was
+//! found in (the older convention) still matches, with a warning saying
+//! how to write it.
 
 use super::{FIELDS, Metadata, flatten_into, unknown_key};
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
 
-/// A catalog manifest: metadata by relative path.
+/// A catalog manifest: metadata by path.
 #[derive(Debug, Default)]
 pub struct Manifest {
-    /// Metadata by path, as the scan names files (relative to the scanned
-    /// directory, `/`-separated).
+    /// Metadata by key as written (`/`-separated, no leading `./`).
     pub entries: BTreeMap<String, Metadata>,
+    /// The folder keys are relative to (absolute), when loaded from a file.
+    pub dir: Option<PathBuf>,
+    /// Each key resolved to the file it names (canonical when it exists).
+    resolved: HashMap<PathBuf, String>,
+}
+
+/// The entry a file matched, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct Match<'a> {
+    /// The entry's key as written.
+    pub key: &'a str,
+    /// Its metadata.
+    pub metadata: &'a Metadata,
+    /// Matched by the path under the scanned folder, not by the path
+    /// relative to the manifest (the older convention).
+    pub by_scan_path: bool,
+}
+
+/// `p` made absolute and free of `.` and `..`: canonical when it exists
+/// (links resolved), else lexically.
+pub fn resolve(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl Manifest {
@@ -27,12 +69,69 @@ impl Manifest {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if csv {
+        let mut m = if csv {
             Manifest::from_csv(&text, &shown)
         } else {
             Manifest::from_json(&text, &shown)
         }
-        .map_err(crate::Error::Metadata)
+        .map_err(crate::Error::Metadata)?;
+        let dir = resolve(path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        m.relative_to(&dir);
+        Ok(m)
+    }
+
+    /// Resolve every key relative to `dir` (absolute keys stay).
+    pub fn relative_to(&mut self, dir: &Path) {
+        self.resolved = self
+            .entries
+            .keys()
+            .map(|k| (resolve(&dir.join(k)), k.clone()))
+            .collect();
+        self.dir = Some(dir.to_path_buf());
+    }
+
+    /// The entry for the file opened at `audio`, which the scan names
+    /// `display`: by the path its key resolves to, else (older manifests)
+    /// by `display` when that key resolves to no existing file.
+    pub fn find(&self, audio: &Path, display: &str) -> Option<Match<'_>> {
+        if self.dir.is_some() {
+            if let Some(key) = self.resolved.get(&resolve(audio)) {
+                return self.entries.get(key).map(|metadata| Match {
+                    key,
+                    metadata,
+                    by_scan_path: false,
+                });
+            }
+            // A name that is not UTF-8 has only a lossy display form,
+            // which other files may share: it matches no key by it.
+            audio.to_str()?;
+            let key = normalize(display);
+            let (key, metadata) = self.entries.get_key_value(&key)?;
+            let names_a_file = self.resolved.iter().any(|(p, k)| k == key && p.exists());
+            return (!names_a_file).then_some(Match {
+                key,
+                metadata,
+                by_scan_path: true,
+            });
+        }
+        audio.to_str()?;
+        let (key, metadata) = self.entries.get_key_value(&normalize(display))?;
+        Some(Match {
+            key,
+            metadata,
+            by_scan_path: false,
+        })
+    }
+
+    /// Where the entry `key` points, for messages.
+    pub fn target_of(&self, key: &str) -> Option<&Path> {
+        self.resolved
+            .iter()
+            .find(|(_, k)| k.as_str() == key)
+            .map(|(p, _)| p.as_path())
     }
 
     /// A JSON manifest: `{"path/to/file.wav": {asset metadata}, ...}`.
@@ -74,7 +173,10 @@ impl Manifest {
             }
             insert_entry(&mut entries, &key, m, shown);
         }
-        Ok(Manifest { entries })
+        Ok(Manifest {
+            entries,
+            ..Manifest::default()
+        })
     }
 
     /// A CSV manifest: one row per file, a `path` column and dotted field
@@ -119,7 +221,10 @@ impl Manifest {
             }
             insert_entry(&mut entries, &key, m, shown);
         }
-        Ok(Manifest { entries })
+        Ok(Manifest {
+            entries,
+            ..Manifest::default()
+        })
     }
 
     /// The entry for a file the scan names `path`.

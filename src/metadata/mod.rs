@@ -59,12 +59,18 @@ pub const FIELDS: &[&str] = &[
 const IGNORED: &[&str] = &["file", "generatedBy"];
 
 /// Where each asset's declared metadata comes from: the sidecar beside
-/// each audio file, or one catalog manifest for all of them.
+/// each audio file, or a catalog manifest together with the sidecars.
+///
+/// With a manifest, its entry and the file's sidecar are merged field by
+/// field, and the manifest takes precedence: a field both give with
+/// different values is taken from the manifest, with a warning naming both
+/// values; fields only the sidecar gives are kept. (Embedded tags and
+/// measurements come after both: see [`mod@merge`].)
 #[derive(Debug)]
 pub enum Declarations {
     /// `track01.json` or `track01.wav.json` beside `track01.wav`.
     Sidecars,
-    /// Entries of a manifest, by the path the scan gives each file.
+    /// Entries of a manifest, by path, over the sidecars.
     Manifest(Manifest),
 }
 
@@ -78,23 +84,83 @@ impl Declarations {
     }
 
     /// What is declared for the audio file at `audio`, which the scan names
-    /// `key`. Sidecars are found by the real path; a manifest names files
-    /// in text, so a file whose name is not valid UTF-8 (its `key` is a
-    /// lossy rendering that other files may share) matches no entry and
-    /// gets an error saying so.
-    pub fn for_file(&self, audio: &Path, key: &str) -> Option<Metadata> {
-        match self {
-            Declarations::Sidecars => load_sidecar(audio),
-            Declarations::Manifest(_) if audio.to_str().is_none() => Some(Metadata {
-                error: Some(format!(
-                    "{key}: the file name is not valid UTF-8, so no manifest entry can name it; \
-                     rename the file or describe it in a sidecar"
-                )),
-                ..Metadata::default()
-            }),
-            Declarations::Manifest(m) => m.get(key).cloned(),
-        }
+    /// `display`.
+    pub fn for_file(&self, audio: &Path, display: &str) -> Option<Metadata> {
+        self.declare(audio, display).0
     }
+
+    /// What is declared for the audio file at `audio` (which the scan names
+    /// `display`), and the key of the manifest entry it matched, if any.
+    pub fn declare(&self, audio: &Path, display: &str) -> (Option<Metadata>, Option<String>) {
+        let sidecar = load_sidecar(audio);
+        let Declarations::Manifest(m) = self else {
+            return (sidecar, None);
+        };
+        let Some(found) = m.find(audio, display) else {
+            let shown = m.dir.as_deref().map_or_else(String::new, |d| {
+                format!(" (keys are paths relative to {})", d.display())
+            });
+            let note = format!("no entry in the manifest{shown} names this file");
+            return match sidecar {
+                Some(mut s) => {
+                    s.warnings
+                        .push(format!("{note}: only its sidecar describes it"));
+                    (Some(s), None)
+                }
+                None => (
+                    Some(Metadata {
+                        warnings: vec![format!(
+                            "{note}, and it has no sidecar: only what the file itself says is known"
+                        )],
+                        ..Metadata::default()
+                    }),
+                    None,
+                ),
+            };
+        };
+        let mut entry = found.metadata.clone();
+        if found.by_scan_path {
+            entry.warnings.push(format!(
+                "the manifest key '{}' names no file beside the manifest; it was matched by the \
+                 path under the scanned folder: write keys relative to the manifest's folder",
+                found.key
+            ));
+        }
+        let merged = match sidecar {
+            None => entry,
+            Some(side) => overlay(entry, side),
+        };
+        (Some(merged), Some(found.key.to_string()))
+    }
+}
+
+/// The manifest entry over the sidecar: the entry's values win, the
+/// sidecar fills what the entry lacks, and every field they disagree on is
+/// named.
+fn overlay(entry: Metadata, side: Metadata) -> Metadata {
+    let mut out = Metadata {
+        source: match (&entry.source, &side.source) {
+            (Some(a), Some(b)) => Some(format!("{a} over {b}")),
+            (a, b) => a.clone().or(b.clone()),
+        },
+        error: entry.error.clone().or(side.error.clone()),
+        warnings: entry.warnings.clone(),
+        fields: side.fields.clone(),
+    };
+    out.warnings.extend(side.warnings.iter().cloned());
+    for (k, v) in entry.fields {
+        if let Some(old) = out.fields.get(&k)
+            && old != &v
+        {
+            out.warnings.push(format!(
+                "{k}: the manifest's {v} ({}) is used, not the sidecar's {old} ({})",
+                entry.source.as_deref().unwrap_or("manifest"),
+                side.source.as_deref().unwrap_or("sidecar")
+            ));
+        }
+        out.fields.insert(k, v);
+    }
+    out
 }
 
 /// Where a metadata value came from.

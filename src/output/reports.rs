@@ -9,10 +9,15 @@
 
 use super::sanitize;
 use super::xml::{xml_attr, xml_text};
-use crate::readiness::Report;
+use crate::readiness::{Gate, Report};
+use crate::record::InputProblem;
+use quick_xml::Writer as XmlWriter;
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 /// How many fields [`CatalogSummary::top_missing_fields`] and
 /// [`CatalogSummary::top_invalid_fields`] keep.
@@ -59,17 +64,31 @@ pub trait ReportWriter {
     fn finish(&mut self, summary: &CatalogSummary) -> io::Result<()>;
 }
 
+/// What the writers need beyond the reports.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// What fails the run: JUnit failures and GitHub `error` annotations
+    /// follow it, so every CI output agrees with the exit code.
+    pub gate: Gate,
+    /// The directory CI annotations are relative to (GitHub: the
+    /// repository checkout, the working directory of the job).
+    pub base: Option<PathBuf>,
+    /// The table's width in columns (0: 100).
+    pub width: usize,
+}
+
 /// A writer for `format` over `out`.
 pub fn report_writer<'a, W: Write + Send + 'a>(
     format: CheckFormat,
     out: W,
+    options: ReportOptions,
 ) -> Box<dyn ReportWriter + Send + 'a> {
     match format {
-        CheckFormat::Table => Box::new(TableReportWriter::new(out)),
+        CheckFormat::Table => Box::new(TableReportWriter::new(out, options)),
         CheckFormat::Json => Box::new(JsonReportWriter::new(out)),
         CheckFormat::Ndjson => Box::new(NdjsonReportWriter::new(out)),
-        CheckFormat::Junit => Box::new(JunitReportWriter::new(out)),
-        CheckFormat::Github => Box::new(GithubReportWriter::new(out)),
+        CheckFormat::Junit => Box::new(JunitReportWriter::new(out, options)),
+        CheckFormat::Github => Box::new(GithubReportWriter::new(out, options)),
     }
 }
 
@@ -127,6 +146,9 @@ pub struct CatalogSummary {
     pub ready: u64,
     /// Assets not ready.
     pub not_ready: u64,
+    /// Assets that fail the run: not ready (unless `--min-score` passes
+    /// them) or, with `--fail-on warning`, with a warning.
+    pub failing: u64,
     /// Mean readiness score, rounded half up; 0 with no assets.
     pub average_score: u32,
     /// Assets per score band.
@@ -137,6 +159,10 @@ pub struct CatalogSummary {
     /// The [`TOP_FIELDS`] fields invalid in the most assets, by count
     /// (descending) then name. An asset counts once per field.
     pub top_invalid_fields: Vec<FieldCount>,
+    /// Inputs that could not be used: unreadable directories, metadata
+    /// for no audio file... Each fails the run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub input_problems: Vec<InputProblem>,
     #[serde(skip)]
     score_sum: u64,
     #[serde(skip)]
@@ -146,9 +172,12 @@ pub struct CatalogSummary {
 }
 
 impl CatalogSummary {
-    /// Count one report in.
-    pub fn add(&mut self, r: &Report) {
+    /// Count one report in, judged by `gate`.
+    pub fn add(&mut self, r: &Report, gate: &Gate) {
         self.assets += 1;
+        if !gate.passes(r) {
+            self.failing += 1;
+        }
         if r.is_ready {
             self.ready += 1;
         } else {
@@ -200,14 +229,28 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 /// The closing line for people and for the GitHub notice.
-fn summary_line(s: &CatalogSummary) -> String {
-    format!(
+pub fn summary_line(s: &CatalogSummary) -> String {
+    let mut line = format!(
         "{}: {} ready, {} not ready, average score {}",
         plural(s.assets, "asset", "assets"),
         s.ready,
         s.not_ready,
         s.average_score
-    )
+    );
+    if s.failing != s.not_ready {
+        line.push_str(&format!("; {} failing", s.failing));
+    }
+    if !s.input_problems.is_empty() {
+        line.push_str(&format!(
+            "; {} (the run is incomplete)",
+            plural(
+                s.input_problems.len() as u64,
+                "input problem",
+                "input problems"
+            )
+        ));
+    }
+    line
 }
 
 /// A current value for people: JSON, so strings are quoted.
@@ -280,10 +323,6 @@ impl<W: Write> ReportWriter for JsonReportWriter<W> {
     }
 }
 
-/// Width of the table's PROBLEM column, in characters; longer problems are
-/// cut short with `…` so the paths stay aligned.
-const PROBLEM_WIDTH: usize = 48;
-
 /// `s` cut to `width` characters, the last one `…` when cut.
 fn clip(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
@@ -294,49 +333,77 @@ fn clip(s: &str, width: usize) -> String {
     out
 }
 
-/// A table for people: fixed columns so it can stream, path last.
+/// A table for people: a row per asset (ready, score, number of problems,
+/// path), then every problem on its own indented line, cut to the width
+/// of the terminal.
 pub struct TableReportWriter<W: Write> {
     out: W,
+    options: ReportOptions,
 }
 
 impl<W: Write> TableReportWriter<W> {
     /// A writer over `out`.
-    pub fn new(out: W) -> Self {
-        TableReportWriter { out }
+    pub fn new(out: W, options: ReportOptions) -> Self {
+        TableReportWriter { out, options }
     }
 }
 
-/// The first problem of a report: its first invalid field, else its first
-/// missing field, else its first warning, else `-`.
-pub fn first_problem(r: &Report) -> String {
-    if let Some(f) = r.invalid_fields.first() {
-        format!("{}: {}", f.field, f.issue)
-    } else if let Some(f) = r.missing_fields.first() {
-        format!("missing {f}")
-    } else if let Some(w) = r.warnings.first() {
-        w.clone()
-    } else {
-        "-".to_string()
+/// Every problem of a report, for people, most serious first: invalid
+/// fields, missing fields, warnings.
+pub fn problems(r: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &r.invalid_fields {
+        out.push(format!("{}: {}", f.field, f.issue));
     }
+    for f in &r.missing_fields {
+        out.push(format!("missing {f}"));
+    }
+    for w in &r.warnings {
+        out.push(format!("warning: {w}"));
+    }
+    out
+}
+
+/// The first problem of a report, or `-`.
+pub fn first_problem(r: &Report) -> String {
+    problems(r)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "-".to_string())
 }
 
 impl<W: Write> ReportWriter for TableReportWriter<W> {
     fn begin(&mut self) -> io::Result<()> {
         writeln!(
             self.out,
-            "{:<5} {:>5} {:<PROBLEM_WIDTH$} PATH",
-            "READY", "SCORE", "PROBLEM"
+            "{:<5} {:>5} {:>8}  PATH",
+            "READY", "SCORE", "PROBLEMS"
         )
     }
     fn report(&mut self, r: &Report) -> io::Result<()> {
+        let width = match self.options.width {
+            0 => 100,
+            w => w.max(40),
+        };
+        let problems = problems(r);
+        let verdict = match (r.is_ready, self.options.gate.passes(r)) {
+            (true, true) => "yes",
+            (true, false) => "warn",
+            (false, true) => "pass",
+            (false, false) => "no",
+        };
         writeln!(
             self.out,
-            "{:<5} {:>5} {:<PROBLEM_WIDTH$} {}",
-            if r.is_ready { "yes" } else { "no" },
+            "{:<5} {:>5} {:>8}  {}",
+            verdict,
             r.readiness_score,
-            clip(&sanitize(&first_problem(r)), PROBLEM_WIDTH),
+            problems.len(),
             sanitize(&r.path)
-        )
+        )?;
+        for p in &problems {
+            writeln!(self.out, "      {}", clip(&sanitize(p), width - 6))?;
+        }
+        Ok(())
     }
     fn finish(&mut self, summary: &CatalogSummary) -> io::Result<()> {
         writeln!(self.out, "\n{}", summary_line(summary))?;
@@ -344,29 +411,36 @@ impl<W: Write> ReportWriter for TableReportWriter<W> {
     }
 }
 
-/// JUnit XML: `testsuites > testsuite > testcase [> failure]`, one test case
-/// per asset. The counts head the document, so test cases are held until
-/// [`ReportWriter::finish`].
+/// JUnit XML (`testsuites > testsuite > testcase [> failure]`), written
+/// with quick-xml: a test case per asset, failing exactly when the asset
+/// fails the run ([`Gate`]); a second suite with a failing test case per
+/// input problem. The counts head the document, so test cases are held
+/// until [`ReportWriter::finish`].
 pub struct JunitReportWriter<W: Write> {
     out: W,
-    cases: String,
-    tests: u64,
-    failures: u64,
+    options: ReportOptions,
+    cases: Vec<Case>,
+}
+
+/// One JUnit test case.
+struct Case {
+    name: String,
+    failure: Option<(String, &'static str, String)>,
+    output: Option<String>,
 }
 
 impl<W: Write> JunitReportWriter<W> {
     /// A writer over `out`.
-    pub fn new(out: W) -> Self {
+    pub fn new(out: W, options: ReportOptions) -> Self {
         JunitReportWriter {
             out,
-            cases: String::new(),
-            tests: 0,
-            failures: 0,
+            options,
+            cases: Vec::new(),
         }
     }
 }
 
-/// Every reason an asset is not ready, one per line.
+/// Every finding of an asset, one per line.
 fn failure_text(r: &Report) -> String {
     let mut lines = Vec::new();
     for f in &r.missing_fields {
@@ -380,46 +454,141 @@ fn failure_text(r: &Report) -> String {
             value_text(&f.current_value)
         ));
     }
+    for w in &r.warnings {
+        lines.push(format!("warning: {w}"));
+    }
     for s in &r.suggestions {
         lines.push(format!("suggestion: {s}"));
     }
     lines.join("\n")
 }
 
+/// An element start with attributes escaped by [`xml_attr`] (quick-xml's
+/// escaping, with the characters XML forbids replaced).
+fn start<'a>(name: &'a str, attrs: &[(&str, String)]) -> BytesStart<'a> {
+    let mut e = BytesStart::new(name);
+    for (k, v) in attrs {
+        e.push_attribute(Attribute {
+            key: quick_xml::name::QName(k),
+            value: std::borrow::Cow::Owned(xml_attr(v)),
+        });
+    }
+    e
+}
+
+fn junit_suite<W: Write>(
+    w: &mut XmlWriter<W>,
+    name: &str,
+    classname: &str,
+    cases: &[Case],
+) -> io::Result<()> {
+    let failures = cases.iter().filter(|c| c.failure.is_some()).count();
+    w.write_event(Event::Start(start(
+        "testsuite",
+        &[
+            ("name", name.to_string()),
+            ("tests", cases.len().to_string()),
+            ("failures", failures.to_string()),
+            ("errors", "0".to_string()),
+            ("skipped", "0".to_string()),
+        ],
+    )))?;
+    for c in cases {
+        let open = start(
+            "testcase",
+            &[
+                ("classname", classname.to_string()),
+                ("name", c.name.clone()),
+            ],
+        );
+        if c.failure.is_none() && c.output.is_none() {
+            w.write_event(Event::Empty(open))?;
+            continue;
+        }
+        w.write_event(Event::Start(open))?;
+        if let Some((message, kind, text)) = &c.failure {
+            w.write_event(Event::Start(start(
+                "failure",
+                &[("message", message.clone()), ("type", kind.to_string())],
+            )))?;
+            w.write_event(Event::Text(BytesText::from_escaped(xml_text(text))))?;
+            w.write_event(Event::End(BytesEnd::new("failure")))?;
+        }
+        if let Some(out) = &c.output {
+            w.write_event(Event::Start(BytesStart::new("system-out")))?;
+            w.write_event(Event::Text(BytesText::from_escaped(xml_text(out))))?;
+            w.write_event(Event::End(BytesEnd::new("system-out")))?;
+        }
+        w.write_event(Event::End(BytesEnd::new("testcase")))?;
+    }
+    w.write_event(Event::End(BytesEnd::new("testsuite")))
+}
+
 impl<W: Write> ReportWriter for JunitReportWriter<W> {
     fn report(&mut self, r: &Report) -> io::Result<()> {
-        use std::fmt::Write as _;
-        self.tests += 1;
-        let name = xml_attr(&r.path);
-        if r.is_ready {
-            let _ = writeln!(
-                self.cases,
-                "    <testcase classname=\"ddexprobe.readiness\" name=\"{name}\"/>"
-            );
+        let passes = self.options.gate.passes(r);
+        let text = failure_text(r);
+        let case = if passes {
+            Case {
+                name: r.path.clone(),
+                failure: None,
+                // Passed by --min-score: what is still wrong stays visible.
+                output: (!text.is_empty())
+                    .then(|| format!("score {} (passes the gate)\n{text}", r.readiness_score)),
+            }
         } else {
-            self.failures += 1;
-            let _ = writeln!(
-                self.cases,
-                "    <testcase classname=\"ddexprobe.readiness\" name=\"{name}\">\n      \
-                 <failure message=\"not ready: score {}\" type=\"readiness\">{}</failure>\n    \
-                 </testcase>",
-                r.readiness_score,
-                xml_text(&failure_text(r))
-            );
-        }
+            let (message, kind) = if r.is_ready {
+                (
+                    format!("warnings (--fail-on warning): score {}", r.readiness_score),
+                    "warning",
+                )
+            } else {
+                (
+                    format!("not ready: score {}", r.readiness_score),
+                    "readiness",
+                )
+            };
+            Case {
+                name: r.path.clone(),
+                failure: Some((message, kind, text)),
+                output: None,
+            }
+        };
+        self.cases.push(case);
         Ok(())
     }
-    fn finish(&mut self, _summary: &CatalogSummary) -> io::Result<()> {
-        let (t, f) = (self.tests, self.failures);
-        write!(
-            self.out,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-             <testsuites name=\"ddexprobe check\" tests=\"{t}\" failures=\"{f}\">\n  \
-             <testsuite name=\"readiness\" tests=\"{t}\" failures=\"{f}\" errors=\"0\" skipped=\"0\">\n\
-             {}  </testsuite>\n\
-             </testsuites>\n",
-            self.cases
-        )?;
+    fn finish(&mut self, summary: &CatalogSummary) -> io::Result<()> {
+        let inputs: Vec<Case> = summary
+            .input_problems
+            .iter()
+            .map(|p| Case {
+                name: p.path.clone(),
+                failure: Some((
+                    format!("{}: {}", p.code, p.message),
+                    "input",
+                    p.message.clone(),
+                )),
+                output: None,
+            })
+            .collect();
+        let tests = self.cases.len() + inputs.len();
+        let failures = self.cases.iter().filter(|c| c.failure.is_some()).count() + inputs.len();
+        let mut w = XmlWriter::new_with_indent(&mut self.out, b' ', 2);
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        w.write_event(Event::Start(start(
+            "testsuites",
+            &[
+                ("name", "ddexprobe check".to_string()),
+                ("tests", tests.to_string()),
+                ("failures", failures.to_string()),
+            ],
+        )))?;
+        junit_suite(&mut w, "readiness", "ddexprobe.readiness", &self.cases)?;
+        if !inputs.is_empty() {
+            junit_suite(&mut w, "inputs", "ddexprobe.inputs", &inputs)?;
+        }
+        w.write_event(Event::End(BytesEnd::new("testsuites")))?;
+        self.out.write_all(b"\n")?;
         self.cases.clear();
         self.out.flush()
     }
@@ -447,17 +616,32 @@ pub fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// GitHub Actions workflow commands: `::error` for every missing and invalid
-/// field, `::warning` for every warning, and a closing `::notice` with the
-/// summary.
+/// GitHub Actions workflow commands: an annotation for every missing and
+/// invalid field and every warning, and a closing `::notice` with the
+/// summary. An annotation is an `error` exactly when its finding fails the
+/// run ([`Gate`]: an asset not ready, a warning under `--fail-on
+/// warning`, every input problem), else a `warning`. Files are named
+/// relative to [`ReportOptions::base`], as GitHub attaches them.
 pub struct GithubReportWriter<W: Write> {
     out: W,
+    options: ReportOptions,
+}
+
+/// `file` as GitHub wants it: relative to `base` when under it, with `/`.
+pub fn annotation_path(file: &Path, base: Option<&Path>) -> String {
+    let rel = match base {
+        Some(b) if file.is_absolute() => file.strip_prefix(b).unwrap_or(file),
+        _ => file,
+    };
+    let rel = rel.strip_prefix(".").unwrap_or(rel);
+    rel.to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
 }
 
 impl<W: Write> GithubReportWriter<W> {
     /// A writer over `out`.
-    pub fn new(out: W) -> Self {
-        GithubReportWriter { out }
+    pub fn new(out: W, options: ReportOptions) -> Self {
+        GithubReportWriter { out, options }
     }
 
     fn command(&mut self, kind: &str, file: &str, title: &str, message: &str) -> io::Result<()> {
@@ -473,10 +657,20 @@ impl<W: Write> GithubReportWriter<W> {
 
 impl<W: Write> ReportWriter for GithubReportWriter<W> {
     fn report(&mut self, r: &Report) -> io::Result<()> {
+        let file = match &r.file {
+            Some(f) => annotation_path(f, self.options.base.as_deref()),
+            None => r.path.clone(),
+        };
+        let gate = self.options.gate;
+        let field_kind = if gate.fails_not_ready(r) {
+            "error"
+        } else {
+            "warning"
+        };
         for f in &r.missing_fields {
             self.command(
-                "error",
-                &r.path,
+                field_kind,
+                &file,
                 "Missing field",
                 &format!("{f} is missing"),
             )?;
@@ -488,18 +682,28 @@ impl<W: Write> ReportWriter for GithubReportWriter<W> {
                 f.issue,
                 value_text(&f.current_value)
             );
-            self.command("error", &r.path, "Invalid field", &message)?;
+            self.command(field_kind, &file, "Invalid field", &message)?;
         }
         if !r.is_ready && r.missing_fields.is_empty() && r.invalid_fields.is_empty() {
             let message = format!("readiness score {}", r.readiness_score);
-            self.command("error", &r.path, "Not ready", &message)?;
+            self.command(field_kind, &file, "Not ready", &message)?;
         }
+        let warning_kind = if gate.fail_on_warning {
+            "error"
+        } else {
+            "warning"
+        };
         for w in &r.warnings {
-            self.command("warning", &r.path, "Readiness warning", w)?;
+            self.command(warning_kind, &file, "Readiness warning", w)?;
         }
         Ok(())
     }
     fn finish(&mut self, summary: &CatalogSummary) -> io::Result<()> {
+        for p in &summary.input_problems {
+            let file = annotation_path(Path::new(&p.path), self.options.base.as_deref());
+            let title = format!("Input problem: {}", p.code);
+            self.command("error", &file, &title, &p.message)?;
+        }
         writeln!(
             self.out,
             "::notice title={}::{}",
@@ -518,6 +722,9 @@ mod tests {
 
     fn ready() -> Report {
         Report {
+            isrc: None,
+            resource_reference: None,
+            file: None,
             path: "music/ready.wav".to_string(),
             is_ready: true,
             readiness_score: 100,
@@ -536,6 +743,9 @@ mod tests {
 
     fn not_ready() -> Report {
         Report {
+            isrc: None,
+            resource_reference: None,
+            file: None,
             path: "a,b:c%d\n.wav".to_string(),
             is_ready: false,
             readiness_score: 58,
@@ -559,11 +769,11 @@ mod tests {
     fn run(format: CheckFormat) -> String {
         let mut buf = Vec::new();
         {
-            let mut w = report_writer(format, &mut buf);
+            let mut w = report_writer(format, &mut buf, ReportOptions::default());
             let mut summary = CatalogSummary::default();
             w.begin().unwrap();
             for r in [ready(), not_ready()] {
-                summary.add(&r);
+                summary.add(&r, &Gate::default());
                 w.report(&r).unwrap();
             }
             w.finish(&summary).unwrap();
@@ -592,7 +802,7 @@ mod tests {
     fn json_empty_is_valid() {
         let mut buf = Vec::new();
         {
-            let mut w = report_writer(CheckFormat::Json, &mut buf);
+            let mut w = report_writer(CheckFormat::Json, &mut buf, ReportOptions::default());
             w.begin().unwrap();
             w.finish(&CatalogSummary::default()).unwrap();
         }
@@ -622,35 +832,29 @@ mod tests {
     #[test]
     fn table_structure() {
         let out = run(CheckFormat::Table);
-        let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 5, "{out}");
-        let cols = |l: &str| l.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-        assert_eq!(cols(lines[0]), ["READY", "SCORE", "PROBLEM", "PATH"]);
-        // The path column starts at the same character on every row.
-        let at = lines[0].find("PATH").unwrap();
-        let split = |l: &str| {
-            let c: Vec<char> = l.chars().collect();
-            (
-                c[..at].iter().collect::<String>(),
-                c[at..].iter().collect::<String>(),
-            )
-        };
         assert_eq!(
-            split(lines[1]),
-            (
-                format!("{:<at$}", "yes     100 loudness is above -9 LUFS"),
-                "music/ready.wav".to_string()
-            )
+            out,
+            "READY SCORE PROBLEMS  PATH\n\
+             yes     100        1  music/ready.wav\n      \
+             warning: loudness is above -9 LUFS\n\
+             no       58        3  a,b:c%d\\n.wav\n      \
+             technicalResourceDetails.sampleRate: below 44100 Hz & <not> \"ok\"\n      \
+             missing isrc\n      missing displayArtist\n\
+             \n2 assets: 1 ready, 1 not ready, average score 79\n"
         );
-        assert_eq!(
-            split(lines[2]),
-            (
-                "no       58 technicalResourceDetails.sampleRate: below 4410… ".to_string(),
-                "a,b:c%d\\n.wav".to_string()
-            )
-        );
-        assert_eq!(lines[3], "");
-        assert_eq!(lines[4], "2 assets: 1 ready, 1 not ready, average score 79");
+        // Every problem is shown, cut to the terminal's width.
+        let mut buf = Vec::new();
+        {
+            let options = ReportOptions {
+                width: 40,
+                ..ReportOptions::default()
+            };
+            let mut w = report_writer(CheckFormat::Table, &mut buf, options);
+            w.report(&not_ready()).unwrap();
+        }
+        let out = String::from_utf8(buf).unwrap();
+        assert!(out.lines().all(|l| l.chars().count() <= 40), "{out}");
+        assert!(out.contains("technicalResourceDetails.sampleRa…"), "{out}");
     }
 
     #[test]
@@ -661,7 +865,10 @@ mod tests {
         assert_eq!(first_problem(&r), "missing isrc");
         r.missing_fields.clear();
         assert_eq!(first_problem(&r), "-");
-        assert_eq!(first_problem(&ready()), "loudness is above -9 LUFS");
+        assert_eq!(
+            first_problem(&ready()),
+            "warning: loudness is above -9 LUFS"
+        );
     }
 
     /// A parsed element: name, attributes, text, children.
@@ -763,7 +970,9 @@ mod tests {
             assert_eq!(c.attr("classname"), "ddexprobe.readiness");
         }
         assert_eq!(ok.attr("name"), "music/ready.wav");
-        assert!(ok.children.is_empty());
+        // Passing, with its warning kept visible, and no failure.
+        assert_eq!(ok.children.len(), 1);
+        assert_eq!(ok.children[0].name, "system-out");
         // The hostile path survives the round trip, newline included.
         assert_eq!(bad.attr("name"), "a,b:c%d\n.wav");
         assert_eq!(bad.children.len(), 1);
@@ -787,7 +996,7 @@ mod tests {
         r.suggestions = vec!["\u{1b}[2J".to_string()];
         let mut buf = Vec::new();
         {
-            let mut w = report_writer(CheckFormat::Junit, &mut buf);
+            let mut w = report_writer(CheckFormat::Junit, &mut buf, ReportOptions::default());
             w.report(&r).unwrap();
             w.finish(&CatalogSummary::default()).unwrap();
         }
@@ -801,7 +1010,7 @@ mod tests {
     fn junit_empty() {
         let mut buf = Vec::new();
         {
-            let mut w = report_writer(CheckFormat::Junit, &mut buf);
+            let mut w = report_writer(CheckFormat::Junit, &mut buf, ReportOptions::default());
             w.finish(&CatalogSummary::default()).unwrap();
         }
         let suites = parse(std::str::from_utf8(&buf).unwrap());
@@ -839,7 +1048,7 @@ mod tests {
             with(49, &[], &[]),
             with(0, &[], &[]),
         ] {
-            s.add(&r);
+            s.add(&r, &Gate::default());
         }
         assert_eq!((s.assets, s.ready, s.not_ready), (9, 1, 8));
         // 626 / 9 = 69.56
@@ -870,8 +1079,8 @@ mod tests {
         );
         // Rounding half up: 1 + 0 over 2.
         let mut h = CatalogSummary::default();
-        h.add(&with(1, &[], &[]));
-        h.add(&with(0, &[], &[]));
+        h.add(&with(1, &[], &[]), &Gate::default());
+        h.add(&with(0, &[], &[]), &Gate::default());
         assert_eq!(h.average_score, 1);
     }
 
@@ -882,7 +1091,7 @@ mod tests {
         r.invalid_fields.clear();
         for i in 0..12 {
             r.missing_fields = (0..=i).map(|j| format!("f{j:02}")).collect();
-            s.add(&r);
+            s.add(&r, &Gate::default());
         }
         assert_eq!(s.top_missing_fields.len(), TOP_FIELDS);
         assert_eq!(s.top_missing_fields[0].field, "f00");
@@ -903,5 +1112,99 @@ mod tests {
             assert_eq!(CheckFormat::parse(s), Some(f));
         }
         assert_eq!(CheckFormat::parse("xml"), None);
+    }
+
+    fn run_with(
+        format: CheckFormat,
+        options: ReportOptions,
+        problems: Vec<InputProblem>,
+    ) -> String {
+        let gate = options.gate;
+        let mut buf = Vec::new();
+        {
+            let mut w = report_writer(format, &mut buf, options);
+            let mut summary = CatalogSummary::default();
+            w.begin().unwrap();
+            let mut located = not_ready();
+            located.file = Some(PathBuf::from("/repo/cat/a.wav"));
+            for r in [ready(), located] {
+                summary.add(&r, &gate);
+                w.report(&r).unwrap();
+            }
+            summary.input_problems = problems;
+            w.finish(&summary).unwrap();
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn ci_outputs_follow_the_gate() {
+        // --min-score 50 passes the score-58 asset: JUnit has no failure,
+        // GitHub no error, and the summary counts nothing failing.
+        let gate = Gate {
+            min_score: Some(50),
+            fail_on_warning: false,
+        };
+        let options = ReportOptions {
+            gate,
+            ..ReportOptions::default()
+        };
+        let junit = run_with(CheckFormat::Junit, options.clone(), vec![]);
+        let root = parse(&junit);
+        assert_eq!(root.attr("failures"), "0", "{junit}");
+        assert!(junit.contains("passes the gate"), "{junit}");
+        let github = run_with(CheckFormat::Github, options, vec![]);
+        assert!(!github.contains("::error"), "{github}");
+        assert!(github.contains("::warning"), "{github}");
+        // --fail-on warning fails the ready asset with a warning.
+        let options = ReportOptions {
+            gate: Gate {
+                min_score: None,
+                fail_on_warning: true,
+            },
+            ..ReportOptions::default()
+        };
+        let junit = run_with(CheckFormat::Junit, options.clone(), vec![]);
+        assert_eq!(parse(&junit).attr("failures"), "2", "{junit}");
+        assert!(junit.contains("type=\"warning\""), "{junit}");
+        let github = run_with(CheckFormat::Github, options, vec![]);
+        assert!(
+            github.contains("::error file=music/ready.wav,title=Readiness warning::"),
+            "{github}"
+        );
+    }
+
+    #[test]
+    fn annotations_are_relative_to_the_base_and_inputs_fail() {
+        let problem = InputProblem {
+            path: "/repo/cat/locked".to_string(),
+            code: crate::record::InputCode::UnreadableDirectory,
+            message: "cannot be read".to_string(),
+        };
+        let options = ReportOptions {
+            base: Some(PathBuf::from("/repo")),
+            ..ReportOptions::default()
+        };
+        let github = run_with(CheckFormat::Github, options.clone(), vec![problem.clone()]);
+        assert!(
+            github.contains("::error file=cat/a.wav,title=Missing field::"),
+            "{github}"
+        );
+        assert!(
+            github.contains(
+                "::error file=cat/locked,title=Input problem%3A unreadable_directory::cannot be read"
+            ),
+            "{github}"
+        );
+        let junit = run_with(CheckFormat::Junit, options, vec![problem]);
+        let root = parse(&junit);
+        assert_eq!(root.attr("tests"), "3");
+        assert_eq!(root.attr("failures"), "2");
+        assert_eq!(root.children.len(), 2, "{junit}");
+        assert_eq!(annotation_path(Path::new("./x/y.wav"), None), "x/y.wav");
+        assert_eq!(
+            annotation_path(Path::new("/elsewhere/y.wav"), Some(Path::new("/repo"))),
+            "/elsewhere/y.wav"
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! XML text for the XML that ddexprobe writes by hand (JUnit reports) and
+//! XML text for the values ddexprobe writes into XML (JUnit reports) and
 //! the one rule every XML output shares: which characters XML 1.0 allows.
 //! (DDEX ERN is written through quick-xml, which escapes; this module says
 //! which characters it must refuse.)
@@ -9,23 +9,22 @@ pub fn allowed(c: char) -> bool {
 }
 
 /// Replace what XML 1.0 forbids (controls other than tab, LF and CR, U+FFFE,
-/// U+FFFF) by U+FFFD and escape markup. In attribute values tab, LF and CR
-/// become character references so parsers keep them; in text only CR does.
+/// U+FFFF) by U+FFFD, escape markup with quick-xml, and keep whitespace a
+/// parser would normalise as character references: in attribute values
+/// tab, LF and CR, in text only CR.
 fn xml_escape(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let allowed_only: String = s
+        .chars()
+        .map(|c| if allowed(c) { c } else { '\u{fffd}' })
+        .collect();
+    let escaped = quick_xml::escape::escape(allowed_only.as_str());
+    let mut out = String::with_capacity(escaped.len());
+    for c in escaped.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\r' => out.push_str("&#13;"),
             '\n' if attribute => out.push_str("&#10;"),
             '\t' if attribute => out.push_str("&#9;"),
-            '\n' | '\t' => out.push(c),
-            c if !allowed(c) => out.push('\u{fffd}'),
-            _ => out.push(c),
+            c => out.push(c),
         }
     }
     out

@@ -41,6 +41,17 @@ pub struct CategoryScores {
 pub struct Report {
     /// The audio file, as the scan names it.
     pub path: String,
+    /// The ISRC the asset was judged with (declared, or embedded in the
+    /// file), echoed so a report can be joined to its recording.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isrc: Option<String>,
+    /// The declared resource reference, echoed likewise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_reference: Option<String>,
+    /// Where the file was opened (not serialized): CI annotations name it
+    /// relative to the working directory.
+    #[serde(skip)]
+    pub file: Option<std::path::PathBuf>,
     /// Ready for delivery: score 100, no invalid field, no integrity error.
     pub is_ready: bool,
     /// 0-100.
@@ -57,4 +68,28 @@ pub struct Report {
     pub profile: String,
     /// Per-category scores.
     pub category_scores: CategoryScores,
+}
+
+/// What makes an asset fail a run (exit 1): not being ready, unless it
+/// scores at least `min_score`; with `fail_on_warning`, any warning too.
+/// Every CI output (JUnit, GitHub annotations) follows the same gate as the
+/// exit code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Gate {
+    /// `--min-score`: pass assets that score at least this.
+    pub min_score: Option<u32>,
+    /// `--fail-on warning`.
+    pub fail_on_warning: bool,
+}
+
+impl Gate {
+    /// Whether `r` fails for not being ready (after `min_score`).
+    pub fn fails_not_ready(&self, r: &Report) -> bool {
+        !r.is_ready && self.min_score.is_none_or(|m| r.readiness_score < m)
+    }
+
+    /// Whether `r` passes the gate.
+    pub fn passes(&self, r: &Report) -> bool {
+        !self.fails_not_ready(r) && (!self.fail_on_warning || r.warnings.is_empty())
+    }
 }

@@ -5,9 +5,19 @@
 //! symbolic links with loop detection; hidden entries, `.json` sidecars and
 //! non-regular files are skipped, and only files with an audio extension are
 //! taken unless every file is asked for (their content is then sniffed).
-//! A path that does not exist is an error for the whole run; a directory
-//! entry that cannot be read is a warning and the walk goes on.
+//! `--include` and `--exclude` globs ([`Walk`]) narrow what a walk takes,
+//! ripgrep-style: a glob without `/` matches a name at any depth, one with
+//! `/` the path relative to the walked directory; an excluded directory is
+//! not entered. Files named explicitly are always taken.
+//!
+//! Nothing here stops the run: a path that does not exist, a directory that
+//! cannot be read, a link loop, a directory with nothing to measure and a
+//! device or FIFO named explicitly (refused before it is opened: reading
+//! `/dev/zero` never ends, opening a FIFO without a writer never returns)
+//! are [`InputProblem`]s, and the rest of the inputs are walked.
 
+use crate::record::{InputCode, InputProblem};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -27,10 +37,103 @@ pub struct Target {
 /// The files found, and what could not be walked.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    /// Files to measure, in order.
+    /// Files to measure, in order; a file reached twice (named twice, or
+    /// under two of the given directories) is listed once.
     pub targets: Vec<Target>,
-    /// Entries skipped with a reason (unreadable directories, link loops).
-    pub skipped: Vec<String>,
+    /// Inputs that could not be used, in the order met.
+    pub problems: Vec<InputProblem>,
+    /// The paths walked, as given (after a `-` was expanded).
+    pub roots: Vec<PathBuf>,
+}
+
+/// What a directory walk takes.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// Every file, not only those with an audio extension (`--all`).
+    pub all: bool,
+    include: Option<Globs>,
+    exclude: Option<Globs>,
+}
+
+/// Globs split by what they match: a name, or a relative path.
+#[derive(Debug, Clone)]
+struct Globs {
+    names: GlobSet,
+    paths: GlobSet,
+}
+
+impl Globs {
+    fn build(patterns: &[String], flag: &str) -> Result<Option<Globs>, String> {
+        if patterns.is_empty() {
+            return Ok(None);
+        }
+        let mut names = GlobSetBuilder::new();
+        let mut paths = GlobSetBuilder::new();
+        for p in patterns {
+            let (set, pat) = match p.strip_prefix('/') {
+                Some(rest) => (&mut paths, rest),
+                None if p.contains('/') => (&mut paths, p.as_str()),
+                None => (&mut names, p.as_str()),
+            };
+            let glob = GlobBuilder::new(pat)
+                .literal_separator(true)
+                .backslash_escape(true)
+                .build()
+                .map_err(|e| format!("{flag} {p:?}: {e}"))?;
+            set.add(glob);
+        }
+        let built = |b: GlobSetBuilder| b.build().map_err(|e| format!("{flag}: {e}"));
+        Ok(Some(Globs {
+            names: built(names)?,
+            paths: built(paths)?,
+        }))
+    }
+
+    fn matches(&self, rel: &Path) -> bool {
+        let name_hit = rel
+            .file_name()
+            .is_some_and(|n| self.names.is_match(Path::new(n)));
+        name_hit || self.paths.is_match(slashed(rel))
+    }
+}
+
+/// `rel` with `/` separators, as globs are written.
+fn slashed(rel: &Path) -> PathBuf {
+    if std::path::MAIN_SEPARATOR == '/' {
+        rel.to_path_buf()
+    } else {
+        PathBuf::from(
+            rel.to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/"),
+        )
+    }
+}
+
+impl Walk {
+    /// Audio extensions only (`all: false`) or every file, no globs.
+    pub fn new(all: bool) -> Walk {
+        Walk {
+            all,
+            ..Walk::default()
+        }
+    }
+
+    /// With `--include` globs (a walked file is taken only when it matches
+    /// one) and `--exclude` globs (a walked file or directory that matches
+    /// one is left out). Err: a glob that does not parse, with the reason.
+    pub fn with_globs(mut self, include: &[String], exclude: &[String]) -> Result<Walk, String> {
+        self.include = Globs::build(include, "--include")?;
+        self.exclude = Globs::build(exclude, "--exclude")?;
+        Ok(self)
+    }
+
+    fn excluded(&self, rel: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.matches(rel))
+    }
+
+    fn included(&self, rel: &Path) -> bool {
+        self.include.as_ref().is_none_or(|g| g.matches(rel))
+    }
 }
 
 /// Whether `path` has an extension that directory walks take
@@ -47,49 +150,135 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
 
+fn problem(path: &Path, code: InputCode, message: impl Into<String>) -> InputProblem {
+    InputProblem {
+        path: path.to_string_lossy().into_owned(),
+        code,
+        message: message.into(),
+    }
+}
+
+/// What kind of non-regular file `t` is, for the message.
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = t;
+    "not a regular file"
+}
+
 /// Walk `roots` and list the files to measure. `all`: every file, not only
 /// those with audio extensions.
-pub fn discover(roots: &[PathBuf], all: bool) -> Result<Discovery, PathError> {
-    let mut out = Discovery::default();
+pub fn discover(roots: &[PathBuf], all: bool) -> Discovery {
+    discover_with(roots, &Walk::new(all))
+}
+
+/// Walk `roots` as `walk` says and list the files to measure.
+pub fn discover_with(roots: &[PathBuf], walk: &Walk) -> Discovery {
+    let mut out = Discovery {
+        roots: roots.to_vec(),
+        ..Discovery::default()
+    };
+    // A file reached twice is measured once (by identity where the
+    // platform gives one, else by path).
+    let mut seen = std::collections::HashSet::new();
     for root in roots {
-        let meta = std::fs::metadata(root).map_err(|e| PathError {
-            path: root.clone(),
-            reason: if e.kind() == std::io::ErrorKind::NotFound {
-                "no such file or directory".to_string()
-            } else {
-                e.to_string()
-            },
-        })?;
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.problems.push(problem(
+                    root,
+                    InputCode::NotFound,
+                    "no such file or directory",
+                ));
+                continue;
+            }
+            Err(e) => {
+                let code = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    InputCode::UnreadableDirectory
+                } else {
+                    InputCode::NotFound
+                };
+                out.problems
+                    .push(problem(root, code, format!("cannot be read: {e}")));
+                continue;
+            }
+        };
         if !meta.is_dir() {
-            // Given explicitly: measured whatever its name or kind.
-            out.targets.push(Target {
-                path: root.clone(),
-                display: root.to_string_lossy().into_owned(),
-                size: meta.len(),
-            });
+            if !meta.is_file() {
+                out.problems.push(problem(
+                    root,
+                    InputCode::NotARegularFile,
+                    format!(
+                        "is {}: only regular files are measured (copy the audio to a file first)",
+                        special_kind(&meta.file_type())
+                    ),
+                ));
+                continue;
+            }
+            // Given explicitly: measured whatever its name.
+            if seen.insert(identity(root, &meta)) {
+                out.targets.push(Target {
+                    path: root.clone(),
+                    display: root.to_string_lossy().into_owned(),
+                    size: meta.len(),
+                });
+            }
             continue;
         }
+        let (mut taken, mut other, mut excluded) = (0u64, 0u64, 0u64);
         let walker = WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+            .filter_entry(|e| {
+                if e.depth() == 0 {
+                    return true;
+                }
+                if is_hidden(e.file_name()) {
+                    return false;
+                }
+                // An excluded directory is not entered.
+                !(e.file_type().is_dir()
+                    && walk.excluded(e.path().strip_prefix(root).unwrap_or(e.path())))
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let what = e
-                        .path()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_else(|| root.display().to_string());
-                    let why = if e.loop_ancestor().is_some() {
-                        "symbolic link loop, skipped".to_string()
+                    let at = e.path().unwrap_or(root);
+                    if e.loop_ancestor().is_some() {
+                        out.problems.push(problem(
+                            at,
+                            InputCode::LinkLoop,
+                            "symbolic link to one of its own parent directories: not followed",
+                        ));
                     } else {
-                        e.io_error()
+                        let why = e
+                            .io_error()
                             .map(|io| io.to_string())
-                            .unwrap_or_else(|| e.to_string())
-                    };
-                    out.skipped.push(format!("{what}: {why}"));
+                            .unwrap_or_else(|| e.to_string());
+                        out.problems.push(problem(
+                            at,
+                            InputCode::UnreadableDirectory,
+                            format!(
+                                "cannot be read ({why}): what it holds was not measured;                                  fix its permissions or leave it out with --exclude"
+                            ),
+                        ));
+                    }
                     continue;
                 }
             };
@@ -97,22 +286,112 @@ pub fn discover(roots: &[PathBuf], all: bool) -> Result<Discovery, PathError> {
                 continue;
             }
             let path = entry.path();
+            let rel = path.strip_prefix(root).unwrap_or(path);
             let is_json = path
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-            if is_json || !(all || has_audio_extension(path)) {
+            if is_json || !(walk.all || has_audio_extension(path)) {
+                other += 1;
                 continue;
             }
-            let rel = path.strip_prefix(root).unwrap_or(path);
+            if walk.excluded(rel) || !walk.included(rel) {
+                excluded += 1;
+                continue;
+            }
+            let meta = entry.metadata().ok();
+            let id = match &meta {
+                Some(m) => identity(path, m),
+                None => Identity::Path(path.to_path_buf()),
+            };
+            taken += 1;
+            if !seen.insert(id) {
+                continue;
+            }
             out.targets.push(Target {
                 path: path.to_path_buf(),
                 display: rel.to_string_lossy().into_owned(),
-                size: entry.metadata().map_or(0, |m| m.len()),
+                size: meta.map_or(0, |m| m.len()),
             });
+        }
+        if taken == 0 {
+            let mut why = Vec::new();
+            if other > 0 {
+                why.push(format!(
+                    "{other} file(s) without an audio extension{}",
+                    if walk.all {
+                        ""
+                    } else {
+                        " (--all takes every file)"
+                    }
+                ));
+            }
+            if excluded > 0 {
+                why.push(format!("{excluded} left out by --include/--exclude"));
+            }
+            let message = if why.is_empty() {
+                "nothing to measure: the directory holds no file".to_string()
+            } else {
+                format!("nothing to measure: {}", why.join(", "))
+            };
+            out.problems
+                .push(problem(root, InputCode::NoAudioFiles, message));
+        }
+    }
+    out
+}
+
+/// What makes two paths the same file.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Identity {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+fn identity(path: &Path, meta: &std::fs::Metadata) -> Identity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = path;
+        Identity::Inode(meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Identity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
+}
+
+/// Paths read from `input`, one per line (`\r\n` accepted, empty lines
+/// skipped), for a `-` among the paths. Names need not be UTF-8 on Unix.
+pub fn read_path_list(mut input: impl std::io::BufRead) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        let mut l: &[u8] = &line;
+        l = l.strip_suffix(b"\n").unwrap_or(l);
+        l = l.strip_suffix(b"\r").unwrap_or(l);
+        if !l.is_empty() {
+            out.push(path_from_bytes(l));
         }
     }
     Ok(out)
+}
+
+#[cfg(unix)]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 
 #[cfg(test)]
@@ -137,7 +416,7 @@ mod tests {
         ] {
             fs::write(root.join(f), b"x").unwrap();
         }
-        let d = discover(&[root.to_path_buf()], false).unwrap();
+        let d = discover(&[root.to_path_buf()], false);
         let names: Vec<_> = d.targets.iter().map(|t| t.display.as_str()).collect();
         let sep = std::path::MAIN_SEPARATOR;
         assert_eq!(
@@ -148,7 +427,7 @@ mod tests {
                 format!("b{sep}album{sep}02.flac")
             ]
         );
-        let d = discover(&[root.to_path_buf()], true).unwrap();
+        let d = discover(&[root.to_path_buf()], true);
         assert_eq!(
             d.targets.len(),
             4,
@@ -158,8 +437,10 @@ mod tests {
 
     #[test]
     fn missing_path_is_an_error() {
-        let err = discover(&[PathBuf::from("/no/such/dir/x")], false).unwrap_err();
-        assert!(err.to_string().contains("no such file"));
+        let d = discover(&[PathBuf::from("/no/such/dir/x")], false);
+        assert!(d.targets.is_empty());
+        assert_eq!(d.problems.len(), 1);
+        assert_eq!(d.problems[0].code, InputCode::NotFound);
     }
 
     #[test]
@@ -170,12 +451,120 @@ mod tests {
         fs::create_dir(root.join("d")).unwrap();
         fs::write(root.join("d/t.wav"), b"x").unwrap();
         std::os::unix::fs::symlink(root.join("d"), root.join("d/loop")).unwrap();
-        let d = discover(&[root.to_path_buf()], false).unwrap();
+        let d = discover(&[root.to_path_buf()], false);
         assert_eq!(d.targets.len(), 1);
         assert!(
-            d.skipped.iter().any(|s| s.contains("loop")),
+            d.problems.iter().any(|p| p.code == InputCode::LinkLoop),
             "{:?}",
-            d.skipped
+            d.problems
+        );
+    }
+
+    #[test]
+    fn globs_narrow_the_walk_ripgrep_style() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("outtakes/deep")).unwrap();
+        fs::create_dir_all(root.join("album")).unwrap();
+        for f in [
+            "album/01.wav",
+            "album/02.flac",
+            "outtakes/x.wav",
+            "outtakes/deep/y.wav",
+            "z.wav",
+        ] {
+            fs::write(root.join(f), b"x").unwrap();
+        }
+        let names = |walk: Walk| {
+            let d = discover_with(&[root.to_path_buf()], &walk);
+            d.targets
+                .iter()
+                .map(|t| t.display.replace(std::path::MAIN_SEPARATOR, "/"))
+                .collect::<Vec<_>>()
+        };
+        let g = |inc: &[&str], exc: &[&str]| {
+            let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            Walk::new(false).with_globs(&v(inc), &v(exc)).unwrap()
+        };
+        assert_eq!(names(g(&["*.flac"], &[])), ["album/02.flac"]);
+        assert_eq!(
+            names(g(&[], &["outtakes"])),
+            ["album/01.wav", "album/02.flac", "z.wav"]
+        );
+        // With a slash: anchored at the walked directory.
+        assert_eq!(
+            names(g(&[], &["/album/*.wav"])),
+            [
+                "album/02.flac",
+                "outtakes/deep/y.wav",
+                "outtakes/x.wav",
+                "z.wav"
+            ]
+        );
+        assert_eq!(names(g(&["outtakes/**"], &["deep"])), ["outtakes/x.wav"]);
+        assert!(Walk::new(false).with_globs(&["a[".into()], &[]).is_err());
+        // Everything left out: the directory is named.
+        let d = discover_with(&[root.to_path_buf()], &g(&["*.mp3"], &[]));
+        assert!(d.targets.is_empty());
+        assert_eq!(d.problems[0].code, InputCode::NoAudioFiles);
+        assert!(
+            d.problems[0].message.contains("5 left out"),
+            "{:?}",
+            d.problems
+        );
+    }
+
+    #[test]
+    fn empty_directories_and_twice_named_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("empty")).unwrap();
+        fs::create_dir(root.join("docs")).unwrap();
+        fs::write(root.join("docs/notes.txt"), b"x").unwrap();
+        fs::write(root.join("a.wav"), b"x").unwrap();
+        let d = discover(
+            &[
+                root.join("empty"),
+                root.join("docs"),
+                root.join("a.wav"),
+                root.join("a.wav"),
+                root.to_path_buf(),
+            ],
+            false,
+        );
+        assert_eq!(d.targets.len(), 1, "{:?}", d.targets);
+        let codes: Vec<_> = d.problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, [InputCode::NoAudioFiles, InputCode::NoAudioFiles]);
+        assert!(d.problems[1].message.contains("--all"), "{:?}", d.problems);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn devices_and_fifos_are_refused_unopened() {
+        let d = discover(&[PathBuf::from("/dev/zero")], false);
+        assert!(d.targets.is_empty());
+        assert_eq!(d.problems[0].code, InputCode::NotARegularFile);
+        assert!(d.problems[0].message.contains("character device"));
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.wav");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let d = discover(&[fifo], false);
+        assert_eq!(d.problems[0].code, InputCode::NotARegularFile);
+        assert!(d.problems[0].message.contains("FIFO"));
+    }
+
+    #[test]
+    fn path_lists_from_stdin() {
+        let list = b"a.wav\r\n\nb/c.flac\nlast";
+        let paths = read_path_list(&list[..]).unwrap();
+        assert_eq!(
+            paths,
+            [
+                PathBuf::from("a.wav"),
+                PathBuf::from("b/c.flac"),
+                PathBuf::from("last")
+            ]
         );
     }
 }

@@ -1,7 +1,7 @@
 //! The closing summary of a scan: counts by format, code and verification
 //! status, the total duration, and groups of duplicate masters.
 
-use crate::record::Record;
+use crate::record::{InputProblem, Record};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -34,6 +34,9 @@ pub struct Summary {
     /// `sha256`), or the same decoded audio in different files (same
     /// `pcmMd5`). Distributors reject duplicate masters.
     pub duplicates: Vec<DuplicateGroup>,
+    /// Inputs that could not be used (set by the caller after discovery).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub input_problems: Vec<InputProblem>,
     /// Paths by digest, for the duplicate groups.
     #[serde(skip)]
     by_digest: HashMap<(Key, String), Vec<String>>,
@@ -92,7 +95,13 @@ impl Summary {
         {
             *self.verification.entry(status).or_default() += 1;
         }
+        // Empty files (and empty audio) are all alike and no one's master:
+        // they are reported as empty_file, never as duplicates.
+        let has_audio = r.total_samples != Some(0);
         for (key, digest) in [(Key::Sha256, &r.sha256), (Key::PcmMd5, &r.pcm_md5)] {
+            if r.size_bytes == 0 || (key == Key::PcmMd5 && !has_audio) {
+                continue;
+            }
             if let Some(d) = digest {
                 self.by_digest
                     .entry((key, d.clone()))
@@ -106,6 +115,7 @@ impl Summary {
     /// are one `sha256` group; a `pcmMd5` group is listed only when its
     /// files are not all one identical set.
     pub fn close(&mut self) {
+        self.total_duration = crate::duration::format_millis(u128::from(self.total_duration_ms));
         let by_digest = std::mem::take(&mut self.by_digest);
         let mut groups: Vec<DuplicateGroup> = by_digest
             .into_iter()
@@ -162,5 +172,22 @@ mod tests {
             .collect();
         assert_eq!(pcm.len(), 1);
         assert_eq!(pcm[0].paths, ["wav", "flac"]);
+    }
+
+    #[test]
+    fn empty_files_are_never_duplicates() {
+        let mut s = Summary::default();
+        for i in 0..3 {
+            let mut r = record(format!("e{i}"), "empty-sha", "empty-pcm");
+            r.size_bytes = 0;
+            s.add(&r);
+        }
+        for i in 0..2 {
+            let mut r = record(format!("silent{i}"), &format!("s{i}"), "no-audio");
+            r.total_samples = Some(0);
+            s.add(&r);
+        }
+        s.close();
+        assert!(s.duplicates.is_empty(), "{:?}", s.duplicates);
     }
 }
