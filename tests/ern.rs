@@ -768,3 +768,66 @@ fn the_label_is_written_where_each_version_has_a_place() {
         validate(&script, "43", false, &[m]).unwrap();
     }
 }
+
+/// Language tags as each version's schema takes them: ERN 4.3 takes BCP 47
+/// (`zxx` for an instrumental, `pt-BR`, `zh-Hant`), ERN 3.4 only ISO 639-1,
+/// so 3.4 refuses them before writing; `check` follows the profile.
+#[test]
+fn language_tags_follow_each_schema_version() {
+    for tag in ["zxx", "yue", "pt-BR", "zh-Hant"] {
+        let dir = tempfile::tempdir().unwrap();
+        let wav = dir.path().join("t.wav");
+        std::fs::copy(verdict("complete.wav"), &wav).unwrap();
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(verdict("complete.json")).unwrap())
+                .unwrap();
+        doc["ddexMetadata"]["languageOfPerformance"] = tag.into();
+        std::fs::write(dir.path().join("t.json"), doc.to_string()).unwrap();
+
+        let out = dir.path().join("sr43.xml");
+        let args = ["--ern", "4.3", "--fragment", "sound-recording", "-o"];
+        let (code, _, err) = ern_cli(
+            &[&args[..], &[out.to_str().unwrap()]].concat(),
+            std::slice::from_ref(&wav),
+        );
+        assert_eq!(code, 0, "{tag}: {err}");
+        let xml = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            xml.contains(&format!(
+                "<LanguageOfPerformance>{tag}</LanguageOfPerformance>"
+            )),
+            "{xml}"
+        );
+        if let Some(script) = validator() {
+            validate(&script, "43", true, &[out]).unwrap();
+        }
+
+        let (code, stdout, err) = ern_cli(
+            &["--ern", "3.4", "--fragment", "sound-recording"],
+            std::slice::from_ref(&wav),
+        );
+        assert_eq!(code, 1, "{tag}: {err}");
+        assert!(stdout.is_empty());
+        assert!(
+            err.contains("ERN 3.4 takes ISO 639-1 two-letter codes only"),
+            "{err}"
+        );
+
+        // check: the default profile takes the tag, youtube (an ERN 3.4
+        // feed) demands ISO 639-1.
+        let run = |profile: &str| {
+            let out = bin()
+                .args(["check", "--format", "ndjson", "--profile", profile])
+                .arg(&wav)
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        assert!(!run("default").contains("languageOfPerformance"), "{tag}");
+        let yt = run("youtube");
+        assert!(
+            yt.contains("ddexMetadata.languageOfPerformance") && yt.contains("ISO 639-1"),
+            "{yt}"
+        );
+    }
+}

@@ -352,3 +352,74 @@ fn non_utf8_names_keep_their_identity() {
         .stdout("")
         .stderr(predicate::str::contains("not valid UTF-8"));
 }
+
+/// Ctrl-C while an output is being written: the process exits 130 and no
+/// hidden temporary file is left behind, nor a partial output.
+#[test]
+#[cfg(unix)]
+fn an_interrupt_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // A WAV header over 3 GB of (sparse) zeros: hashing it takes seconds.
+    let big = dir.path().join("big.wav");
+    let data_len: u32 = 3_000_000_000;
+    let mut header = Vec::new();
+    header.extend_from_slice(b"RIFF");
+    header.extend_from_slice(&(data_len + 36).to_le_bytes());
+    header.extend_from_slice(b"WAVEfmt ");
+    header.extend_from_slice(&16u32.to_le_bytes());
+    for v in [1u16, 2] {
+        header.extend_from_slice(&v.to_le_bytes());
+    }
+    header.extend_from_slice(&44_100u32.to_le_bytes());
+    header.extend_from_slice(&176_400u32.to_le_bytes());
+    for v in [4u16, 16] {
+        header.extend_from_slice(&v.to_le_bytes());
+    }
+    header.extend_from_slice(b"data");
+    header.extend_from_slice(&data_len.to_le_bytes());
+    let f = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut &f, &header).unwrap();
+    f.set_len(u64::from(data_len) + 44).unwrap();
+    drop(f);
+    let out = dir.path().join("records.json");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ddexprobe"))
+        .args(["scan", "--hash", "sha256", "--format", "json", "-o"])
+        .arg(&out)
+        .arg(&big)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the temporary output exists, then interrupt.
+    let started = std::time::Instant::now();
+    let temporaries = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().starts_with(".ddexprobe-")
+            })
+            .count()
+    };
+    while temporaries() == 0 && started.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(
+        temporaries(),
+        1,
+        "the output is written through a temporary file"
+    );
+    rustix::process::kill_process(
+        rustix::process::Pid::from_child(&child),
+        rustix::process::Signal::INT,
+    )
+    .unwrap();
+    let done = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted; 1 unfinished output file(s) removed"),
+        "{err}"
+    );
+    assert_eq!(temporaries(), 0, "no temporary file is left");
+    assert!(!out.exists(), "no partial output");
+}

@@ -15,7 +15,8 @@ use std::path::PathBuf;
                   in parallel.\n\nExit codes: 0 everything was done and nothing failed; 1 done, with \
                   problems (a file with an error, an asset not ready, an input that could not be \
                   used, or a warning with --fail-on warning); 2 nothing could be done (a usage \
-                  error, or no file to work on)."
+                  error, or no file to work on); 130 interrupted (Ctrl-C: unfinished outputs are \
+                  removed)."
 )]
 pub struct Cli {
     /// Colour on standard output and standard error: auto (a terminal, and

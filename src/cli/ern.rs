@@ -127,6 +127,11 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
             }
         }
     }
+    for (i, (asset, _)) in described.iter().enumerate() {
+        for f in ern::version_findings(version, asset) {
+            findings.push((i, f));
+        }
+    }
     let items: Vec<catalog::Item<'_>> = described
         .iter()
         .map(|(asset, _)| catalog::Item {

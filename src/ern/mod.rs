@@ -424,6 +424,28 @@ pub fn write(
     }
 }
 
+/// What `version`'s schema refuses in an asset's values beyond the
+/// readiness rules: ERN 3.x takes a language of performance only as an
+/// ISO 639-1 two-letter code, where ERN 4.x takes BCP 47 tags (`zxx`,
+/// `pt-BR`). Checked before anything is written, like those rules.
+pub fn version_findings(version: Version, asset: &Asset) -> Vec<crate::readiness::InvalidField> {
+    let mut out = Vec::new();
+    if matches!(version, Version::Ern34 | Version::Ern341)
+        && let Some(lang) = asset.text("ddexMetadata.languageOfPerformance")
+        && let Err(why) = crate::metadata::identifiers::language(&lang)
+    {
+        out.push(crate::readiness::InvalidField {
+            field: "ddexMetadata.languageOfPerformance".to_string(),
+            issue: format!(
+                "{why}: ERN 3.4 takes ISO 639-1 two-letter codes only (write it with --ern 4.3, \
+                 which takes BCP 47 tags, or give the two-letter code)"
+            ),
+            current_value: serde_json::Value::from(lang),
+        });
+    }
+    out
+}
+
 /// The fixed `MessageHeader` of a test message.
 pub(crate) fn message_header(x: &mut Xml) -> Result<(), ErnError> {
     x.open("MessageHeader", &[])?;

@@ -34,9 +34,51 @@ use tempfile::NamedTempFile;
 const TEMP_PREFIX: &str = ".ddexprobe-";
 const TEMP_SUFFIX: &str = ".tmp";
 
+/// The temporary files this process has open, for [`remove_temporaries`].
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file's place in [`LIVE`], given up when dropped (after the
+/// file was moved into place or removed).
+struct Live(PathBuf);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Ok(mut live) = LIVE.lock()
+            && let Some(i) = live.iter().rposition(|p| p == &self.0)
+        {
+            live.swap_remove(i);
+        }
+    }
+}
+
+/// Remove every temporary file this process has open and return how many
+/// there were: for an interrupt handler (Ctrl-C), just before the process
+/// exits, so no hidden `.ddexprobe-*.tmp` file is left behind. Outputs
+/// already moved into place are complete and stay.
+pub fn remove_temporaries() -> usize {
+    let Ok(mut live) = LIVE.lock() else {
+        return 0;
+    };
+    let n = live.len();
+    for p in live.drain(..) {
+        let _ = fs::remove_file(p);
+    }
+    n
+}
+
+/// A new temporary file in `dir`, registered for [`remove_temporaries`].
+fn temp_in(dir: &Path) -> io::Result<(NamedTempFile, Live)> {
+    let temp = new_temp(dir)?;
+    let path = temp.path().to_path_buf();
+    if let Ok(mut live) = LIVE.lock() {
+        live.push(path.clone());
+    }
+    Ok((temp, Live(path)))
+}
+
 /// A new temporary file in `dir`: `.ddexprobe-PID-RANDOM.tmp`, created
 /// exclusively (an existing name or link fails and another name is tried).
-fn temp_in(dir: &Path) -> io::Result<NamedTempFile> {
+fn new_temp(dir: &Path) -> io::Result<NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     // Created as `File::create` would (0666 less the umask), not 0600, so
     // the finished file is as readable as any other the user writes.
@@ -198,7 +240,7 @@ impl Seen {
 /// Where a command's output goes, opened before any work starts.
 pub struct Output {
     /// The temporary file and the destination it is moved to at the end.
-    pending: Option<(NamedTempFile, PathBuf)>,
+    pending: Option<(NamedTempFile, PathBuf, Live)>,
 }
 
 /// The writer of an [`Output`].
@@ -250,7 +292,7 @@ impl Output {
     fn replacing(dest: PathBuf) -> Result<(Sink, Output), String> {
         let dir = folder_of(&dest);
         sweep(dir);
-        let temp = temp_in(dir)
+        let (temp, live) = temp_in(dir)
             .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
         let file = temp
             .as_file()
@@ -259,7 +301,7 @@ impl Output {
         Ok((
             Box::new(BufWriter::new(file)),
             Output {
-                pending: Some((temp, dest)),
+                pending: Some((temp, dest, live)),
             },
         ))
     }
@@ -271,9 +313,12 @@ impl Output {
         match failed {
             // Dropping the temporary file removes it.
             Some(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-            Some(e) => Err(format!("cannot write the output: {e}")),
+            Some(e) => Err(match &self.pending {
+                Some((_, dest, _)) => format!("cannot write {}: {e}", dest.display()),
+                None => format!("cannot write to standard output: {e}"),
+            }),
             None => match self.pending {
-                Some((temp, dest)) => temp.persist(&dest).map(drop).map_err(|e| {
+                Some((temp, dest, _live)) => temp.persist(&dest).map(drop).map_err(|e| {
                     format!(
                         "cannot move the output into {}: {}",
                         dest.display(),
@@ -309,7 +354,7 @@ pub enum WriteError {
 /// Write `bytes` to `dest` through a temporary file in the same folder.
 pub fn write_file(dest: &Path, bytes: &[u8], replace: Replace) -> Result<(), WriteError> {
     let dir = folder_of(dest);
-    let mut temp = temp_in(dir).map_err(|e| {
+    let (mut temp, live) = temp_in(dir).map_err(|e| {
         WriteError::Io(format!(
             "cannot create a temporary file in {}: {e}",
             dir.display()
@@ -317,7 +362,7 @@ pub fn write_file(dest: &Path, bytes: &[u8], replace: Replace) -> Result<(), Wri
     })?;
     temp.write_all(bytes)
         .and_then(|()| temp.flush())
-        .map_err(|e| WriteError::Io(format!("cannot write in {}: {e}", dir.display())))?;
+        .map_err(|e| WriteError::Io(format!("cannot write {}: {e}", dest.display())))?;
     match replace {
         Replace::Never => match temp.persist_noclobber(dest) {
             Ok(_) => Ok(()),
@@ -328,7 +373,7 @@ pub fn write_file(dest: &Path, bytes: &[u8], replace: Replace) -> Result<(), Wri
                 e.error
             ))),
         },
-        Replace::Only(seen) => replace_only(temp, dest, &seen),
+        Replace::Only(seen) => replace_only(temp, live, dest, &seen),
     }
 }
 
@@ -336,9 +381,17 @@ pub fn write_file(dest: &Path, bytes: &[u8], replace: Replace) -> Result<(), Wri
 /// On Linux the two are exchanged atomically and swapped back when the
 /// file that came out is not that one, so no file is ever lost; elsewhere
 /// the check comes just before the rename.
-fn replace_only(temp: NamedTempFile, dest: &Path, seen: &Seen) -> Result<(), WriteError> {
+fn replace_only(
+    temp: NamedTempFile,
+    live: Live,
+    dest: &Path,
+    seen: &Seen,
+) -> Result<(), WriteError> {
     let io_error =
         |e: io::Error| WriteError::Io(format!("cannot move {} into place: {e}", dest.display()));
+    // From the exchange on, the temporary name may hold the file that was
+    // at `dest`: an interrupt must never remove it.
+    drop(live);
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
@@ -454,8 +507,8 @@ mod tests {
     #[test]
     fn temporary_names_are_unpredictable_and_bounded() {
         let dir = tempfile::tempdir().unwrap();
-        let a = temp_in(dir.path()).unwrap();
-        let b = temp_in(dir.path()).unwrap();
+        let (a, _) = temp_in(dir.path()).unwrap();
+        let (b, _) = temp_in(dir.path()).unwrap();
         assert_ne!(a.path(), b.path());
         for t in [&a, &b] {
             let name = t.path().file_name().unwrap().to_str().unwrap();

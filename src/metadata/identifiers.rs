@@ -7,7 +7,9 @@
 //! - [`isrc`]: ISO 3901 recording codes, normalized to 12 characters.
 //! - [`iswc`]: ISO 15707 musical work codes, check digit verified, in the
 //!   canonical `T-123.456.789-C` form.
-//! - [`language`]: ISO 639-1 two-letter language codes, lower case.
+//! - [`language`]: ISO 639-1 two-letter language codes, lower case (ERN
+//!   3.x, and profiles that demand it); [`language_tag`]: BCP 47 tags as
+//!   ERN 4.x accepts them (`zxx`, `yue`, `pt-BR`, `zh-Hant`).
 //! - [`country`]: ISO 3166-1 alpha-2 country codes.
 //! - [`iso8601_duration`]: DDEX durations (`PT3M45S`) in milliseconds.
 //! - [`p_line_year`]: a plausible P-line year.
@@ -193,6 +195,62 @@ pub fn language(s: &str) -> Result<(), String> {
     Err(format!(
         "'{s}' is not an ISO 639-1 code (use a two-letter code such as 'en')"
     ))
+}
+
+/// Checks a language tag as ERN 4.x accepts it (IETF BCP 47, RFC 5646, in
+/// the schema's form `lang[-script][-region][-variant]`): `en`, `zxx` (no
+/// linguistic content, for instrumentals), `yue`, `pt-BR`, `zh-Hant`,
+/// `sr-Latn-RS`. A two-letter language must be an ISO 639-1 code; a
+/// three-letter one (ISO 639-2/3) is taken as written.
+pub fn language_tag(s: &str) -> Result<(), String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let letters = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphabetic());
+    let lang = parts[0];
+    if !(2..=3).contains(&lang.len()) || !letters(lang) {
+        return Err(if s.contains('_') {
+            format!("'{s}' is not a language tag (subtags are joined by '-', e.g. 'pt-BR')")
+        } else {
+            format!(
+                "'{s}' is not a language tag: it starts with a two- or three-letter \
+                 language code (e.g. 'en', 'pt-BR', 'zxx' for instrumentals)"
+            )
+        });
+    }
+    if lang.len() == 2
+        && ISO_639_1
+            .binary_search(&lang.to_ascii_lowercase().as_str())
+            .is_err()
+    {
+        return Err(format!("'{s}': '{lang}' is not an ISO 639-1 language code"));
+    }
+    // [-script][-region][-variant], each optional, in that order.
+    let mut rest = &parts[1..];
+    let take = |rest: &mut &[&str], ok: &dyn Fn(&str) -> bool| {
+        if let Some((first, tail)) = rest.split_first()
+            && ok(first)
+        {
+            *rest = tail;
+        }
+    };
+    take(&mut rest, &|p| letters(p) && p.len() != 2);
+    take(&mut rest, &|p| {
+        (p.len() == 2 && letters(p)) || (p.len() == 3 && p.bytes().all(|c| c.is_ascii_digit()))
+    });
+    take(&mut rest, &|p| {
+        p.len() >= 5
+            && p.as_bytes()[0].is_ascii_alphabetic()
+            && p.bytes().all(|c| c.is_ascii_alphanumeric())
+    });
+    // A region alone after the language (`pt-BR`) is also read by the
+    // schema as a script of two letters.
+    if rest.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{s}' is not a language tag of the form language[-script][-region][-variant] \
+             (e.g. 'en', 'pt-BR', 'zh-Hant', 'sr-Latn-RS')"
+        ))
+    }
 }
 
 /// Parses an ISO 8601 duration as DDEX uses it (`PT3M45S`, `PT1H2M3.5S`,
@@ -489,6 +547,26 @@ mod tests {
         assert!(iswc("T-034-524-680-1").is_err());
         assert!(iswc("T03452468").is_err());
         assert!(iswc("").is_err());
+    }
+
+    #[test]
+    fn language_tags_as_ern_4_accepts_them() {
+        for ok in [
+            "en",
+            "zxx",
+            "yue",
+            "pt-BR",
+            "zh-Hant",
+            "sr-Latn-RS",
+            "es-419",
+            "sl-rozaj",
+        ] {
+            assert!(language_tag(ok).is_ok(), "{ok}: {:?}", language_tag(ok));
+        }
+        for bad in ["english", "pt_BR", "xx", "", "en-", "e1", "en-US-x-y-z"] {
+            assert!(language_tag(bad).is_err(), "{bad}");
+        }
+        assert!(language_tag("pt_BR").unwrap_err().contains("'-'"));
     }
 
     #[test]

@@ -86,9 +86,16 @@ pub fn present(v: &Value) -> bool {
 
 /// A number, or a string holding one.
 fn number(v: &Value) -> Option<u64> {
+    // 44100, "44100", 44100.0 and "44100.0" are the same rate.
+    let whole = |f: f64| (f.fract() == 0.0 && (0.0..9.0e15).contains(&f)).then_some(f as u64);
     match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().and_then(whole)),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse()
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().and_then(whole))
+        }
         _ => None,
     }
 }
@@ -221,5 +228,35 @@ fn merge_tags(record: &Record, m: &mut Merged) {
                 from: from.clone(),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn whole_numbers_agree_in_any_spelling() {
+        for v in [
+            json!(44100),
+            json!("44100"),
+            json!(44100.0),
+            json!(" 44100.0 "),
+        ] {
+            assert_eq!(number(&v), Some(44_100), "{v}");
+        }
+        assert_eq!(number(&json!(44100.5)), None);
+        assert_eq!(number(&json!(-1.0)), None);
+        let mut record = crate::Record::failed(
+            "a.wav".into(),
+            1,
+            crate::record::Code::EmptyFile,
+            String::new(),
+        );
+        record.errors.clear();
+        record.sample_rate = Some(44_100);
+        let declared = BTreeMap::from([(SAMPLE_RATE.to_string(), json!(44100.0))]);
+        assert!(merge(&record, declared).contradictions.is_empty());
     }
 }

@@ -243,12 +243,39 @@ fn is_group(name: &str) -> bool {
 }
 
 pub(crate) fn unknown_key(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let leaf = |f: &str| f.rsplit('.').next().unwrap_or(f).to_lowercase();
+    let name_leaf = leaf(&lower);
+    // A known field at the wrong level (`title`, `ddexMetadata.isrc`):
+    // the fields whose last part it is.
+    let placed: Vec<&str> = FIELDS
+        .iter()
+        .copied()
+        .filter(|f| leaf(f) == name_leaf)
+        .collect();
+    if !placed.is_empty() {
+        let list: Vec<String> = placed.iter().map(|f| format!("'{f}'")).collect();
+        return format!(
+            "unknown key '{name}' is ignored (did you mean {}? the field belongs in its group)",
+            list.join(" or ")
+        );
+    }
     let closest = FIELDS
         .iter()
-        .map(|f| (edit_distance(&name.to_lowercase(), &f.to_lowercase()), *f))
+        .map(|f| (edit_distance(&lower, &f.to_lowercase()), *f))
         .min();
-    match closest {
-        Some((d, f)) if d <= 3 => {
+    if let Some((d, f)) = closest
+        && d <= 3
+    {
+        return format!("unknown key '{name}' is ignored (did you mean '{f}'?)");
+    }
+    // A misspelt field at the wrong level (`titel`).
+    let by_leaf = FIELDS
+        .iter()
+        .map(|f| (edit_distance(&name_leaf, &leaf(f)), *f))
+        .min();
+    match by_leaf {
+        Some((d, f)) if d <= 2 && name_leaf.len() > 3 => {
             format!("unknown key '{name}' is ignored (did you mean '{f}'?)")
         }
         _ => format!("unknown key '{name}' is ignored: it is not a field of the asset metadata"),
@@ -328,5 +355,31 @@ mod tests {
         assert_eq!(m.get("x.flac").unwrap().fields["ddexMetadata.title"], "T");
         assert!(m.get("y.wav").unwrap().error.is_some());
         assert!(Manifest::from_json("[1]", "m.json").is_err());
+    }
+
+    #[test]
+    fn flat_and_misplaced_keys_get_a_did_you_mean() {
+        let m = parse_sidecar(
+            r#"{"title": "Song", "ddexMetadata": {"isrc": "USRC17607839"}, "genere": "Pop",
+                "soundRecordingDetails": {"year": 2020}}"#,
+            "a.json",
+        );
+        let w = m.warnings.join("\n");
+        assert!(
+            w.contains("'title' is ignored (did you mean 'ddexMetadata.title'?"),
+            "{w}"
+        );
+        assert!(
+            w.contains(
+                "'ddexMetadata.isrc' is ignored (did you mean 'soundRecordingDetails.isrc'?"
+            ),
+            "{w}"
+        );
+        assert!(
+            w.contains("'genere' is ignored (did you mean 'soundRecordingDetails.genre'?"),
+            "{w}"
+        );
+        assert!(w.contains("'soundRecordingDetails.pLine.year'"), "{w}");
+        assert_eq!(m.warnings.len(), 4);
     }
 }

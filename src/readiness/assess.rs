@@ -25,7 +25,7 @@
 //! and intact. A report with anything missing or invalid scores at most
 //! 99, so `isReady` is exactly `readinessScore == 100`.
 
-use super::profile::{P_LINE, PARENTAL_WARNINGS, Profile};
+use super::profile::{LanguageCodes, P_LINE, PARENTAL_WARNINGS, Profile};
 use super::{CategoryScores, InvalidField, Report};
 use crate::metadata::Metadata;
 use crate::metadata::identifiers as codes;
@@ -149,7 +149,7 @@ fn add_suggestion(field: &str) -> String {
         }
         "soundRecordingDetails.genre" => "Add a genre from the standard list (e.g. Pop, Rock, Electronic)".to_string(),
         "ddexMetadata.languageOfPerformance" => {
-            "Add the language of performance as an ISO 639-1 code (e.g. en)".to_string()
+            "Add the language of performance (e.g. en; zxx for an instrumental)".to_string()
         }
         "soundRecordingDetails.pLine.year" | "soundRecordingDetails.pLine.pLineText" | P_LINE => {
             "Add the P-line: the year of first publication and the rights holder's text (soundRecordingDetails.pLine)".to_string()
@@ -444,20 +444,32 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
                 field,
                 "must be a non-empty string",
                 v,
-                add_suggestion(field),
+                format!("Give {field} as non-empty text"),
             );
         }
     }
+    let strict = profile.language_codes == LanguageCodes::Iso639_1;
+    let check_language = if strict {
+        codes::language
+    } else {
+        codes::language_tag
+    };
     if let Some(v) = get(b, "ddexMetadata.languageOfPerformance")
         && let Err(why) =
-            text(&v).map_or(Err("must be a string".to_string()), |s| codes::language(&s))
+            text(&v).map_or(Err("must be a string".to_string()), |s| check_language(&s))
     {
-        b.invalid(
-            "ddexMetadata.languageOfPerformance",
-            why,
-            v,
-            add_suggestion("ddexMetadata.languageOfPerformance"),
-        );
+        let fix = if strict {
+            format!(
+                "Write the language as an ISO 639-1 two-letter code (e.g. en); profile {} \
+                 accepts no other form",
+                profile.name
+            )
+        } else {
+            "Write the language as a BCP 47 tag (e.g. en, pt-BR, zh-Hant; zxx for an \
+             instrumental)"
+                .to_string()
+        };
+        b.invalid("ddexMetadata.languageOfPerformance", why, v, fix);
     }
     if let Some(v) = get(b, "ddexMetadata.parentalWarningType")
         && !text(&v).is_some_and(|s| PARENTAL_WARNINGS.contains(&s.as_str()))
@@ -466,7 +478,10 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
             "ddexMetadata.parentalWarningType",
             format!("Must be one of {}", PARENTAL_WARNINGS.join(", ")),
             v,
-            add_suggestion("ddexMetadata.parentalWarningType"),
+            format!(
+                "Replace the parental warning type with one of {} (spelt as here)",
+                PARENTAL_WARNINGS.join(", ")
+            ),
         );
     }
     if let Some(v) = get(b, "soundRecordingDetails.genre") {
@@ -483,7 +498,7 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
                 "soundRecordingDetails.genre",
                 "must be a string",
                 v,
-                add_suggestion("soundRecordingDetails.genre"),
+                "Write the genre as text from the standard list (e.g. Pop, Rock, Electronic)",
             ),
         }
     }
@@ -512,7 +527,7 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
             "soundRecordingDetails.pLine.pLineText",
             "must be a non-empty string",
             v,
-            add_suggestion(P_LINE),
+            "Write the P-line text as non-empty text (e.g. \"2024 Kiln Records\")",
         );
     }
     if let Some(v) = get(b, "ddexMetadata.resourceReference")

@@ -77,6 +77,22 @@ pub struct Profile {
     pub genres: Vec<String>,
     /// Whether a missing musical work reference is worth a warning.
     pub warn_missing_work: bool,
+    /// What a language of performance must be: `bcp47` (a BCP 47 tag as
+    /// ERN 4.x accepts: `zxx`, `pt-BR`, `zh-Hant`) or `iso639-1` (a
+    /// two-letter code, as ERN 3.x and feeds built on it demand).
+    pub language_codes: LanguageCodes,
+}
+
+/// The language codes a profile accepts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum LanguageCodes {
+    /// BCP 47 tags (ERN 4.x).
+    #[default]
+    #[serde(rename = "bcp47")]
+    Bcp47,
+    /// ISO 639-1 two-letter codes only (ERN 3.x).
+    #[serde(rename = "iso639-1")]
+    Iso639_1,
 }
 
 impl Profile {
@@ -107,6 +123,7 @@ impl Profile {
             min_duration: None,
             genres: Vec::new(),
             warn_missing_work: false,
+            language_codes: LanguageCodes::Bcp47,
         }
     }
 
@@ -198,6 +215,7 @@ struct ProfileFile {
     min_duration: Option<u32>,
     genres: Option<Vec<String>>,
     warn_missing_work: Option<bool>,
+    language_codes: Option<LanguageCodes>,
 }
 
 impl ProfileFile {
@@ -247,7 +265,8 @@ impl ProfileFile {
             wav_format_tags,
             audio_last,
             genres,
-            warn_missing_work
+            warn_missing_work,
+            language_codes
         );
         macro_rules! take_some {
             ($($field:ident),*) => {
