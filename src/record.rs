@@ -431,10 +431,18 @@ pub struct Verification {
 pub struct Record {
     /// Path as given, or relative to the scanned directory.
     pub path: String,
+    /// The bytes of that path in hex, when they are not UTF-8 (`path` then
+    /// shows them with U+FFFD and cannot be turned back into the name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<String>,
     /// File size in bytes.
     pub size_bytes: u64,
     /// Container format.
     pub file_format: Option<FileFormat>,
+    /// What the file is when it is clearly not audio (an image, a PDF,
+    /// text...): named, with no error, unless its name promises audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub non_audio: Option<crate::formats::nonaudio::NonAudio>,
     /// DDEX AudioCodecType word (`PCM`, `FLAC`, `ALaw`, `MuLaw`) or a plain name.
     pub audio_codec: Option<String>,
     /// `int` or `float`.
@@ -532,6 +540,12 @@ impl Record {
             errors: vec![Issue { code, message }],
             ..Record::default()
         }
+    }
+
+    /// Whether the file is audio (or was meant to be): every record but
+    /// those of files named as images, documents or text.
+    pub fn is_audio(&self) -> bool {
+        self.non_audio.is_none() || self.has_errors()
     }
 
     /// Whether the record carries an error.

@@ -208,12 +208,12 @@ fn csv_has_the_documented_header_and_a_row_per_file() {
     // errors, then warnings, then the lossy, tag, verification and ADM
     // columns (all empty here).
     assert!(
-        lines[2].ends_with(",empty_file,,,,,,,,,,,,,,"),
+        lines[2].ends_with(",empty_file,,,,,,,,,,,,,,,,"),
         "{}",
         lines[2]
     );
     assert!(lines[0].ends_with(
-        ",tags.isrc,tags.title,tags.artist,pcmMd5,verification.status,verification.decodedSamples,adm,admTracks,admBedChannels,admObjects"
+        ",tags.isrc,tags.title,tags.artist,pcmMd5,verification.status,verification.decodedSamples,adm,admTracks,admBedChannels,admObjects,pathBytes,nonAudio"
     ));
 }
 

@@ -279,3 +279,108 @@ fn jobs_beyond_reason_are_capped() {
     );
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+/// `--all` walks cover art, liner notes and contracts too: each is named
+/// for what it is (an image with its size), none is an error, and
+/// neither `check` nor `sidecar` treats them as recordings.
+#[test]
+fn all_names_images_and_documents_without_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(testdata(WAV), dir.path().join("01.wav")).unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    png.extend_from_slice(&3000u32.to_be_bytes());
+    png.extend_from_slice(&3000u32.to_be_bytes());
+    png.extend_from_slice(&[8, 2, 0, 0, 0]);
+    fs::write(dir.path().join("cover.png"), &png).unwrap();
+    fs::write(dir.path().join("contract.pdf"), b"%PDF-1.7\n").unwrap();
+    fs::write(
+        dir.path().join("notes.txt"),
+        "Recorded live at the Kilns.\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["scan", "--all", "--hash", "none", "--format", "ndjson"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<String> = records
+        .iter()
+        .map(|r| format!("{} {}", r["path"].as_str().unwrap(), r["nonAudio"]))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "01.wav null",
+            r#"contract.pdf {"format":"PDF","kind":"document"}"#,
+            r#"cover.png {"format":"PNG","height":3000,"kind":"image","width":3000}"#,
+            r#"notes.txt {"format":"text","kind":"text"}"#,
+        ]
+    );
+    assert!(records.iter().all(|r| r["errors"] == serde_json::json!([])));
+    // check: one asset; the others are left out and said so.
+    let out = bin()
+        .args(["check", "--all", "--format", "ndjson"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    assert!(
+        stderr_of(&out).contains("3 files that are not audio"),
+        "{}",
+        stderr_of(&out)
+    );
+    // sidecar: the audio gets one, the rest are left alone.
+    let out = bin()
+        .args(["sidecar", "--all"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("1 sidecars written, 0 unchanged, 0 failed, 3 not audio"));
+    // A PDF named as audio is an error: it is not the audio it claims.
+    fs::write(
+        dir.path().join("02.wav"),
+        [b"%PDF-1.7\n".as_slice(), &[b' '; 80]].concat(),
+    )
+    .unwrap();
+    let out = bin()
+        .args(["scan", "--hash", "none", "--format", "ndjson"])
+        .arg(dir.path().join("02.wav"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("the content is a PDF document, not audio, though the file is named .wav")
+    );
+}
+
+/// A name that is not UTF-8 is shown with U+FFFD and kept recoverable in
+/// `pathBytes` (hex), in JSON and CSV.
+#[test]
+#[cfg(target_os = "linux")]
+fn names_that_are_not_utf8_are_recoverable() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"bad\x9ename.wav");
+    fs::copy(testdata(WAV), dir.path().join(name)).unwrap();
+    let out = bin()
+        .args(["scan", "--hash", "none", "--format", "ndjson"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["path"], "bad\u{fffd}name.wav");
+    assert_eq!(r["pathBytes"], "6261649e6e616d652e776176");
+    let out = bin()
+        .args(["scan", "--hash", "none", "--format", "csv"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(",6261649e6e616d652e776176,"));
+}

@@ -66,6 +66,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     let bar = Bar::new(config::progress_wanted(a.quiet), total_bytes);
     let mut sink_error = writer.begin().err();
     let mut assessed = Vec::with_capacity(found.targets.len());
+    let mut not_audio = 0u64;
     if sink_error.is_none() {
         // Sidecars are read and assets assessed on the workers; the catalog
         // checks need every asset, so reports are written after the scan,
@@ -81,7 +82,12 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
             },
             |record, (report, fields, key)| {
                 matched.extend(key);
-                assessed.push((record.clone(), report, fields));
+                // Images, documents and text under --all are not assets.
+                if record.is_audio() {
+                    assessed.push((record.clone(), report, fields));
+                } else {
+                    not_audio += 1;
+                }
                 Ok(())
             },
             |p| bar.update(p),
@@ -163,6 +169,11 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     out.close(sink_error).map_err(anyhow::Error::msg)?;
 
     if !a.quiet {
+        if not_audio > 0 {
+            eprintln!(
+                "ddexprobe: {not_audio} files that are not audio (images, documents, text) left out"
+            );
+        }
         eprintln!(
             "ddexprobe: {} assets checked with profile {}: {} ready, {} not ready{}{}",
             summary.assets,

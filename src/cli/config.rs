@@ -102,6 +102,9 @@ pub fn for_people(output: Option<&Path>) -> bool {
 /// The terminal's width in columns on stdout (0 when not a terminal):
 /// `COLUMNS` first, as shells export it.
 pub fn terminal_width() -> usize {
+    if !io::stdout().is_terminal() {
+        return 0;
+    }
     if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
         return n;
     }

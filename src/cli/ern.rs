@@ -99,6 +99,8 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         },
         |record, (asset, report)| {
             match asset {
+                // Images, documents and text under --all: not recordings.
+                Ok(_) if !record.is_audio() => {}
                 Ok(_) if a.verify && damaged(record) => problems.push(format!(
                     "{}: the audio is damaged ({}): `ddexprobe scan --verify` says where",
                     record.path,

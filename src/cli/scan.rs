@@ -92,7 +92,12 @@ fn run(config: Config) -> Result<Exit> {
     };
     let (sink, out) =
         Output::open(config.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
-    let mut writer = output::writer(config.format, sink);
+    let width = if config.output.is_none() {
+        config::terminal_width()
+    } else {
+        0
+    };
+    let mut writer = output::writer(config.format, sink, width);
 
     let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config.progress, total_bytes);

@@ -4,6 +4,7 @@ use super::args::SidecarArgs;
 use super::config;
 use super::exit::Exit;
 use super::messages;
+use super::progress::Bar;
 use anyhow::{Result, bail};
 use ddexprobe::output::sidecar;
 
@@ -17,16 +18,25 @@ pub fn run(a: SidecarArgs) -> Result<Exit> {
         bail!("--out-dir {}: not a directory", dir.display());
     }
     let found = config::discover(&a.inputs)?;
-    let report = sidecar::write_all(&found.targets, opts, a.out_dir.as_deref());
+    let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
+    let bar = Bar::new(config::progress_wanted(a.common.quiet), total_bytes);
+    let report = sidecar::write_all(&found.targets, opts, a.out_dir.as_deref(), |p| {
+        bar.update(p)
+    });
+    bar.finish();
     for f in &report.failed {
         messages::error(&format!("{}: {}", f.path, f.reason));
     }
     if !a.common.quiet {
         eprintln!(
-            "ddexprobe: {} sidecars written, {} unchanged, {} failed",
+            "ddexprobe: {} sidecars written, {} unchanged, {} failed{}",
             report.written,
             report.unchanged,
-            report.failed.len()
+            report.failed.len(),
+            match report.not_audio {
+                0 => String::new(),
+                n => format!(", {n} not audio (left alone)"),
+            }
         );
         if let Some(line) = messages::problems_line(&found.problems) {
             eprintln!("{line}");

@@ -12,6 +12,7 @@ pub(crate) mod decode;
 pub mod flac;
 pub mod mp4;
 pub mod mpeg;
+pub mod nonaudio;
 pub mod ogg;
 pub mod pcm;
 mod probe;
@@ -45,6 +46,8 @@ pub enum Detected {
     Mp4,
     /// A known format that this version does not measure.
     Unsupported(&'static str),
+    /// Clearly not audio: an image, a PDF, an archive, text.
+    NonAudio(nonaudio::NonAudio),
     /// Nothing recognised.
     Unknown,
     /// Zero bytes.
@@ -60,6 +63,12 @@ const MPEG_JUNK: u64 = 64 << 10;
 
 /// Identify the content of a file.
 pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
+    detect_named(bytes, None)
+}
+
+/// Identify the content of a file whose name ends in `ext` (which only
+/// decides whether a short text is taken as text).
+pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detected {
     let bytes = bytes.into();
     if bytes.is_empty() {
         return Detected::Empty;
@@ -67,6 +76,9 @@ pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
     let buf = bytes.get_up_to(0, SNIFF);
     let head = |n: usize| buf.get(..n);
     let at = |from: usize, n: usize| buf.get(from..from + n);
+    if let Some(other) = nonaudio::detect(bytes) {
+        return Detected::NonAudio(other);
+    }
     match (head(4), at(8, 4)) {
         (Some(b"RIFF"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Riff),
         (Some(b"RIFX"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Rifx),
@@ -137,6 +149,9 @@ pub fn detect<'a>(bytes: impl Into<Bytes<'a>>) -> Detected {
     if let Some(at) = flac_frame_within(bytes, FLAC_JUNK) {
         return Detected::FlacFrames(at);
     }
+    if let Some(text) = nonaudio::text(bytes, ext) {
+        return Detected::NonAudio(text);
+    }
     Detected::Unknown
 }
 
@@ -198,7 +213,7 @@ fn is_adts(buf: &[u8]) -> bool {
 /// only: the content decides).
 pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
     let buf = bytes.into();
-    let detected = detect(buf);
+    let detected = detect_named(buf, ext);
     let mut p = match detected {
         Detected::Wave(form) => riff::wav::probe(buf, form),
         Detected::Aiff(aifc) => riff::aiff::probe(buf, aifc),
@@ -220,6 +235,26 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
                 format!("the content is {name}, which this version does not measure"),
             );
             p
+        }
+        Detected::NonAudio(other) => {
+            let mut p = Probe::default();
+            // Named for what it is; an error only when the name promises
+            // audio.
+            let promised = ext
+                .and_then(extension)
+                .filter(|e| !e.holds.is_empty() || e.walked)
+                .is_some();
+            if let Some(ext) = ext.filter(|_| promised) {
+                p.findings.error(
+                    Code::UnsupportedFormat,
+                    format!(
+                        "the content is {}, not audio, though the file is named .{ext}",
+                        other.describe()
+                    ),
+                );
+            }
+            p.non_audio = Some(other);
+            return p;
         }
         Detected::Unknown => {
             let mut p = Probe::default();
@@ -409,7 +444,11 @@ mod tests {
         assert_eq!(detect(b"fLaC\0"), Detected::Flac(0));
         assert_eq!(detect(b"OggS\0\x02"), Detected::Ogg);
         assert_eq!(detect(b"\0\0\0\x20ftypM4A "), Detected::Mp4);
+        assert_eq!(detect(b"\x01\x02\x03\x04 binary"), Detected::Unknown);
         assert_eq!(detect(b"hello world"), Detected::Unknown);
+        assert!(
+            matches!(detect_named(b"hello world", Some("txt")), Detected::NonAudio(t) if t.format == "text")
+        );
         let mut id3flac = vec![b'I', b'D', b'3', 4, 0, 0, 0, 0, 0, 2, 0, 0];
         id3flac.extend_from_slice(b"fLaC");
         assert_eq!(detect(&id3flac), Detected::Flac(12));
@@ -457,6 +496,22 @@ mod tests {
         let p = probe(b"just some text\n", Some("wav"));
         assert_eq!(p.findings.errors[0].code, Code::UnsupportedFormat);
         assert!(p.findings.errors[0].message.contains("looks like text"));
+        let long = [b'x'; 80];
+        let p = probe(&long[..], Some("wav"));
+        assert_eq!(
+            p.findings.errors[0].message,
+            "the content is plain text, not audio, though the file is named .wav"
+        );
+        // Not named as audio: named for what it is, without an error.
+        for (bytes, ext, what) in [
+            (&b"just some text\n"[..], Some("txt"), "text"),
+            (b"%PDF-1.4\n", Some("pdf"), "PDF"),
+            (b"%PDF-1.4\n", None, "PDF"),
+        ] {
+            let p = probe(bytes, ext);
+            assert!(p.findings.errors.is_empty(), "{ext:?}");
+            assert_eq!(p.non_audio.unwrap().format, what);
+        }
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct Probe {
     pub encoder_padding: Option<u64>,
     /// Descriptive tags the file carries.
     pub tags: Tags,
+    /// What the file is when it is clearly not audio.
+    pub non_audio: Option<super::nonaudio::NonAudio>,
     /// Problems found.
     pub findings: Findings,
     /// Where the audio lies, for verification.
@@ -103,6 +105,7 @@ impl Probe {
         };
         Record {
             path,
+            path_bytes: None,
             size_bytes,
             file_format: probe.file_format,
             audio_codec: probe.audio_codec,
@@ -130,6 +133,7 @@ impl Probe {
             encoder_delay: probe.encoder_delay,
             encoder_padding: probe.encoder_padding,
             tags: probe.tags,
+            non_audio: probe.non_audio,
             pcm_md5: None,
             verification: None,
             md5: None,

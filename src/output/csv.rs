@@ -1,4 +1,6 @@
-//! CSV: a header row and one row per record (RFC 4180 quoting).
+//! CSV: a header row and one row per record, written by the `csv` crate
+//! (RFC 4180 quoting), every text cell neutralised against formula
+//! injection first.
 //!
 //! Errors and warnings are given as `;`-separated codes; the messages are in
 //! the JSON formats.
@@ -43,34 +45,41 @@ pub const COLUMNS: &[&str] = &[
     "admTracks",
     "admBedChannels",
     "admObjects",
+    "pathBytes",
+    "nonAudio",
 ];
 
 /// CSV writer.
 pub struct CsvWriter<W: Write> {
-    out: W,
+    out: csv::Writer<W>,
 }
 
 impl<W: Write> CsvWriter<W> {
     /// A writer over `out`.
     pub fn new(out: W) -> Self {
-        CsvWriter { out }
+        CsvWriter {
+            out: csv::WriterBuilder::new().from_writer(out),
+        }
     }
 }
 
-/// One CSV cell. Text a spreadsheet would run as a formula (a cell
+/// One text cell. Text a spreadsheet would run as a formula (a cell
 /// beginning with `=`, `+`, `-`, `@`, TAB or CR that is not a number) is
-/// neutralised with a leading `'`, as OWASP recommends; numbers stay numbers.
+/// neutralised with a leading `'`, as OWASP recommends; numbers stay
+/// numbers. Quoting is the `csv` crate's.
 fn field(s: &str) -> String {
     let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
-    let s = if formula {
+    if formula {
         format!("'{s}")
     } else {
         s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+    }
+}
+
+fn csv_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
     }
 }
 
@@ -97,7 +106,7 @@ fn json_word<T: serde::Serialize>(v: &Option<T>) -> String {
 
 impl<W: Write> RecordWriter for CsvWriter<W> {
     fn begin(&mut self) -> io::Result<()> {
-        writeln!(self.out, "{}", COLUMNS.join(","))
+        self.out.write_record(COLUMNS).map_err(csv_error)
     }
     fn record(&mut self, r: &Record) -> io::Result<()> {
         let row = [
@@ -134,8 +143,10 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
             opt(r.adm_tracks),
             opt(r.adm_bed_channels),
             opt(r.adm_objects),
+            opt(r.path_bytes.clone()),
+            opt(r.non_audio.as_ref().map(|n| n.format)),
         ];
-        writeln!(self.out, "{}", row.join(","))
+        self.out.write_record(&row).map_err(csv_error)
     }
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.out.flush()
@@ -150,11 +161,24 @@ mod tests {
     fn quoting() {
         assert_eq!(field("plain"), "plain");
         // Formula injection is neutralised; numbers are left alone.
-        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("+1-2"), "'+1-2");
         assert_eq!(field("-3.5"), "-3.5");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        // Quoting by the csv crate, read back by it.
+        let mut w = CsvWriter::new(Vec::new());
+        let mut r = Record {
+            path: "a,\"b\"\n=c.wav".to_string(),
+            ..Record::default()
+        };
+        r.tags.title = Some("=cmd|' /C calc'!A0".to_string());
+        w.begin().unwrap();
+        w.record(&r).unwrap();
+        let out = w.out.into_inner().unwrap();
+        let mut rd = csv::Reader::from_reader(&out[..]);
+        let row = rd.records().next().unwrap().unwrap();
+        assert_eq!(&row[0], "a,\"b\"\n=c.wav");
+        assert_eq!(&row[24], "'=cmd|' /C calc'!A0");
+        assert_eq!(row.len(), COLUMNS.len());
     }
 }

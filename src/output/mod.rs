@@ -68,15 +68,17 @@ pub trait RecordWriter {
 
 /// A writer for `format` over `out`. Writers are `Send`: the scan's workers
 /// write records as they complete them.
+/// The table's lines are cut to `width` columns (0: never).
 pub fn writer<'a, W: Write + Send + 'a>(
     format: Format,
     out: W,
+    width: usize,
 ) -> Box<dyn RecordWriter + Send + 'a> {
     match format {
         Format::Ndjson => Box::new(NdjsonWriter::new(out)),
         Format::Json => Box::new(JsonWriter::new(out)),
         Format::Csv => Box::new(CsvWriter::new(out)),
-        Format::Table => Box::new(TableWriter::new(out)),
+        Format::Table => Box::new(TableWriter::new(out, width)),
         Format::Text => Box::new(TextWriter::new(out)),
     }
 }

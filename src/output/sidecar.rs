@@ -49,6 +49,8 @@ pub enum Outcome {
     Unchanged,
     /// No sidecar was written, for this reason.
     Failed(String),
+    /// Not audio (an image, a document, text): no sidecar, and no failure.
+    NotAudio,
 }
 
 /// One file that got no sidecar.
@@ -69,6 +71,8 @@ pub struct Report {
     pub unchanged: u64,
     /// Files without a sidecar, sorted by path.
     pub failed: Vec<Failure>,
+    /// Files that are not audio (images, documents, text), left alone.
+    pub not_audio: u64,
 }
 
 /// Where the audio file was when it was measured: the stamp that tells a
@@ -316,6 +320,9 @@ pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
     };
 
     let record = opts.measure(target);
+    if !record.is_audio() {
+        return Outcome::NotAudio;
+    }
     if let Some(e) = record.errors.first() {
         return Outcome::Failed(format!("{}: {}", e.code, e.message));
     }
@@ -385,7 +392,12 @@ fn plan_write(dest: &Path, stamp: &Stamp, hashes: Hashes) -> Result<Option<Repla
 /// Write the sidecars of `targets` on `opts.jobs` threads, beside the audio
 /// or under `out_dir`. A file given twice is handled once; two files whose
 /// sidecars would have the same path get one (the first) and a failure.
-pub fn write_all(targets: &[Target], opts: ScanOptions, out_dir: Option<&Path>) -> Report {
+pub fn write_all(
+    targets: &[Target],
+    opts: ScanOptions,
+    out_dir: Option<&Path>,
+    mut progress: impl FnMut(crate::scan::Progress) + Send,
+) -> Report {
     let mut first: HashMap<PathBuf, usize> = HashMap::new();
     // Per target: its sidecar path, or why it has none.
     let mut plan: Vec<Option<Result<PathBuf, String>>> = Vec::with_capacity(targets.len());
@@ -424,6 +436,7 @@ pub fn write_all(targets: &[Target], opts: ScanOptions, out_dir: Option<&Path>) 
     }
 
     let mut outcomes = Vec::with_capacity(targets.len());
+    let mut bytes = 0u64;
     // Collecting into memory cannot fail.
     let _ = crate::scan::map::ordered(
         targets.len(),
@@ -434,7 +447,14 @@ pub fn write_all(targets: &[Target], opts: ScanOptions, out_dir: Option<&Path>) 
             Some(Ok(dest)) => Some(write_one(&targets[i], dest, opts)),
         },
         |o| {
+            let done = outcomes.len();
+            bytes += targets[done].size;
             outcomes.push(o);
+            progress(crate::scan::Progress {
+                done: done + 1,
+                total: targets.len(),
+                bytes,
+            });
             Ok(())
         },
     );
@@ -445,6 +465,7 @@ pub fn write_all(targets: &[Target], opts: ScanOptions, out_dir: Option<&Path>) 
             None => {}
             Some(Outcome::Written) => report.written += 1,
             Some(Outcome::Unchanged) => report.unchanged += 1,
+            Some(Outcome::NotAudio) => report.not_audio += 1,
             Some(Outcome::Failed(reason)) => report.failed.push(Failure {
                 path: t.display.clone(),
                 reason,

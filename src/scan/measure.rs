@@ -37,6 +37,50 @@ pub(crate) fn measure_file(
     hashes: Hashes,
     verify: Option<Budget>,
 ) -> Record {
+    let bytes = display_bytes(path, &display);
+    let mut record = measure_inner(path, display, hashes, verify);
+    record.path_bytes = bytes;
+    record
+}
+
+/// The bytes of the name a record's `path` renders, in hex, when they are
+/// not UTF-8 (and `path` shows them with U+FFFD): `display` is the end of
+/// `path`, component for component.
+pub fn display_bytes(path: &Path, display: &str) -> Option<String> {
+    if path.to_str().is_some() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        raw_tail(path, display)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = display;
+        None
+    }
+}
+
+/// [`display_bytes`] where names are bytes.
+#[cfg(unix)]
+fn raw_tail(path: &Path, display: &str) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    let n = Path::new(display).components().count();
+    let comps: Vec<_> = path.components().collect();
+    let tail: std::path::PathBuf = comps[comps.len().saturating_sub(n)..].iter().collect();
+    if tail.to_str().is_some() {
+        return None;
+    }
+    let hex: String = tail
+        .as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Some(hex)
+}
+
+fn measure_inner(path: &Path, display: String, hashes: Hashes, verify: Option<Budget>) -> Record {
     let open = |whole: bool| {
         if whole {
             Source::open(path)

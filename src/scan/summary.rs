@@ -69,7 +69,11 @@ impl Summary {
     pub fn add(&mut self, r: &Record) {
         self.files += 1;
         self.bytes += r.size_bytes;
-        let fmt = r.file_format.map_or("unrecognised", |f| f.as_str());
+        let fmt = match (r.file_format, &r.non_audio) {
+            (Some(f), _) => f.as_str(),
+            (None, Some(other)) => other.format,
+            (None, None) => "unrecognised",
+        };
         *self.formats.entry(fmt.to_string()).or_default() += 1;
         if r.has_errors() {
             self.files_with_errors += 1;
@@ -97,9 +101,10 @@ impl Summary {
         }
         // Empty files (and empty audio) are all alike and no one's master:
         // they are reported as empty_file, never as duplicates.
-        let has_audio = r.total_samples != Some(0);
+        // Nor are images and documents masters.
+        let has_audio = r.total_samples != Some(0) && r.is_audio();
         for (key, digest) in [(Key::Sha256, &r.sha256), (Key::PcmMd5, &r.pcm_md5)] {
-            if r.size_bytes == 0 || (key == Key::PcmMd5 && !has_audio) {
+            if r.size_bytes == 0 || !r.is_audio() || (key == Key::PcmMd5 && !has_audio) {
                 continue;
             }
             if let Some(d) = digest {
