@@ -3,8 +3,8 @@
 
 mod cli;
 
-use clap::Parser;
-use cli::args::{Cli, Command};
+use clap::{CommandFactory, FromArgMatches};
+use cli::args::{Cli, ColorArg, Command};
 use cli::exit::Exit;
 use std::process::ExitCode;
 
@@ -24,12 +24,28 @@ fn main() -> ExitCode {
         eprintln!("ddexprobe: interrupted{what}");
         std::process::exit(130);
     });
-    let result = match Cli::parse().command {
+    // Colour is decided before parsing, so help and usage errors follow
+    // `--color` and NO_COLOR too.
+    let when = color_flag();
+    let stderr_color = cli::messages::set_color(when);
+    let clap_color = match (when, stderr_color) {
+        (ColorArg::Always, _) => clap::ColorChoice::Always,
+        (ColorArg::Never, _) | (ColorArg::Auto, false) => clap::ColorChoice::Never,
+        (ColorArg::Auto, true) => clap::ColorChoice::Auto,
+    };
+    let matches = Cli::command().color(clap_color).get_matches();
+    let parsed = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let result = match parsed.command {
         Command::Scan(a) => cli::scan::scan(a),
         Command::Inspect(a) => cli::scan::inspect(a),
         Command::Check(a) => cli::check::run(a),
         Command::Sidecar(a) => cli::sidecar::run(a),
         Command::Ern(a) => cli::ern::run(a),
+        Command::Completions(a) => cli::docs::completions(a.shell),
+        Command::Man => cli::docs::man(),
     };
     match result {
         Ok(exit) => exit.into(),
@@ -37,5 +53,27 @@ fn main() -> ExitCode {
             cli::messages::error(&format!("{e:#}"));
             Exit::NothingDone.into()
         }
+    }
+}
+
+/// `--color WHEN` (or `--color=WHEN`) from the raw arguments; `auto` when
+/// absent or not understood (clap then reports it).
+fn color_flag() -> ColorArg {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut when = None;
+    for (i, a) in args.iter().enumerate() {
+        if a == "--" {
+            break;
+        }
+        if let Some(v) = a.strip_prefix("--color=") {
+            when = Some(v.to_string());
+        } else if a == "--color" {
+            when = args.get(i + 1).cloned();
+        }
+    }
+    match when.as_deref() {
+        Some("always") => ColorArg::Always,
+        Some("never") => ColorArg::Never,
+        _ => ColorArg::Auto,
     }
 }

@@ -470,3 +470,50 @@ fn verify_json_lists_duplicate_masters() {
     );
     assert_eq!(doc["summary"]["verification"]["ok"], 2);
 }
+
+/// The conventions of the tools around it: a version that names its
+/// build, completions and a manual page from the same flag definitions,
+/// `--color` and `NO_COLOR`.
+#[test]
+fn version_completions_man_and_colour() {
+    let out = bin().arg("--version").output().unwrap();
+    let v = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        v.starts_with(&format!("ddexprobe {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{v}"
+    );
+    assert!(v.contains("features: cli"), "{v}");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = bin().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            script.contains("ddexprobe") && script.contains("verify-budget"),
+            "{shell}"
+        );
+    }
+    let out = bin().arg("man").output().unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH ddexprobe 1"), "{page}");
+    for section in [
+        "DDEXPROBE SCAN",
+        "DDEXPROBE CHECK",
+        "DDEXPROBE ERN",
+        "\\-\\-fail\\-on",
+    ] {
+        assert!(page.contains(section), "{section}");
+    }
+    // Colour: on when asked, never with --color never or NO_COLOR (auto).
+    let missing = "/no/such/file.wav";
+    let err = |args: &[&str], no_color: bool| {
+        let mut cmd = bin();
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        String::from_utf8(cmd.args(args).arg(missing).output().unwrap().stderr).unwrap()
+    };
+    assert!(err(&["--color", "always", "scan"], false).contains("\u{1b}[1;31merror:\u{1b}[0m"));
+    assert!(err(&["scan", "--color=always"], true).contains("\u{1b}["));
+    assert!(!err(&["--color", "never", "scan"], false).contains('\u{1b}'));
+    assert!(!err(&["scan"], true).contains('\u{1b}'));
+}

@@ -5,10 +5,19 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// `ddexprobe --version`: the version, then the build (commit, target,
+/// features).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("DDEXPROBE_BUILD"),
+    ")"
+);
+
 #[derive(Parser)]
 #[command(
     name = "ddexprobe",
-    version,
+    version = VERSION,
     about = "Exact technical metadata for music delivery",
     long_about = "Measures audio files exactly (container, codec, sample rate, bit depth, channels, \
                   sample count, ISO 8601 duration, checksums) from their content, for whole catalogs \
@@ -19,8 +28,8 @@ use std::path::PathBuf;
                   removed)."
 )]
 pub struct Cli {
-    /// Colour on standard output and standard error: auto (a terminal, and
-    /// NO_COLOR unset), always or never.
+    /// Colour in messages on standard error and in help: auto (a terminal,
+    /// NO_COLOR unset or empty, TERM not dumb), always or never.
     #[arg(
         long,
         global = true,
@@ -33,7 +42,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
     Auto,
     Always,
@@ -86,6 +95,17 @@ pub enum Command {
     /// Write DDEX ERN XML (technical details, sound recordings or a resource
     /// list) from the measured files and their sidecars.
     Ern(ErnArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `ddexprobe man > ddexprobe.1`.
+    Man,
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -2,25 +2,58 @@
 //! `ddexprobe:` prefix, control characters made visible (a hostile file
 //! name cannot drive the terminal), and the closing summary of a scan.
 
+use super::args::ColorArg;
 use ddexprobe::output::sanitize;
 use ddexprobe::record::InputProblem;
 use ddexprobe::scan::{Key, Summary};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// Whether standard error gets colour (`--color`, `NO_COLOR`).
+static COLOR: AtomicBool = AtomicBool::new(false);
+
+/// Decide once whether standard error gets colour: `always`, `never`, or
+/// (`auto`) when it is a terminal, `NO_COLOR` is unset or empty and `TERM`
+/// is not `dumb`.
+pub fn set_color(when: ColorArg) -> bool {
+    let on = match when {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    };
+    COLOR.store(on, Ordering::Relaxed);
+    on
+}
+
+/// `label:` in bold `colour` (an SGR code) when colour is on.
+fn label(text: &str, colour: &str) -> String {
+    if COLOR.load(Ordering::Relaxed) {
+        format!("\x1b[1;{colour}m{text}:\x1b[0m")
+    } else {
+        format!("{text}:")
+    }
+}
 
 /// Print a warning.
 pub fn warn(what: &str) {
-    eprintln!("ddexprobe: warning: {}", sanitize(what));
+    eprintln!("ddexprobe: {} {}", label("warning", "33"), sanitize(what));
 }
 
 /// Print an error.
 pub fn error(what: &str) {
-    eprintln!("ddexprobe: error: {}", sanitize(what));
+    eprintln!("ddexprobe: {} {}", label("error", "31"), sanitize(what));
 }
 
 /// Print an input problem: path, what was found and its code.
 pub fn problem(p: &InputProblem) {
     eprintln!(
-        "ddexprobe: error: {}: {} [{}]",
+        "ddexprobe: {} {}: {} [{}]",
+        label("error", "31"),
         sanitize(&p.path),
         sanitize(&p.message),
         p.code

@@ -7,6 +7,7 @@
 pub mod args;
 pub mod check;
 pub mod config;
+pub mod docs;
 pub mod ern;
 pub mod exit;
 pub mod messages;

@@ -114,15 +114,13 @@ impl Source {
         let file = File::open(path)?;
         let meta = file.metadata()?;
         let len = meta.len();
-        #[cfg(unix)]
         if meta.is_file() && len > HEAD_WINDOW + TAIL_WINDOW {
-            use std::os::unix::fs::FileExt;
             let mut head = vec![0u8; HEAD_WINDOW as usize];
             let mut tail = vec![0u8; TAIL_WINDOW as usize];
             // A file that shrank since the metadata was read fails here and
             // is opened whole instead, where the change is reported.
-            if file.read_exact_at(&mut head, 0).is_ok()
-                && file.read_exact_at(&mut tail, len - TAIL_WINDOW).is_ok()
+            if read_exact_at(&file, &mut head, 0).is_ok()
+                && read_exact_at(&file, &mut tail, len - TAIL_WINDOW).is_ok()
             {
                 return Ok(Source {
                     file,
@@ -333,12 +331,44 @@ fn read_bounded(file: &mut File, meta: &Metadata) -> io::Result<Vec<u8>> {
     Ok(data)
 }
 
+/// Fill `buf` from `file` at `offset`, without moving a cursor.
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, offset)
+}
+
+/// Fill `buf` from `file` at `offset` (Windows: `seek_read` until full).
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Elsewhere: no positioned reads, so files are read whole.
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
 /// How far a [`Source::walk`] has read: the digests and the release of
 /// mapped pages follow it.
 pub struct Behind<'a> {
     all: &'a [u8],
     hasher: Hasher,
     hashed: u64,
+    #[cfg(unix)]
     released: u64,
     #[cfg(unix)]
     map: Option<&'a guard::GuardedMap>,
@@ -362,7 +392,6 @@ impl<'a> Behind<'a> {
             all,
             hasher: Hasher::new(set),
             hashed: 0,
-            released: 0,
         }
     }
 
