@@ -59,7 +59,11 @@ fn main() -> ExitCode {
 /// `--color WHEN` (or `--color=WHEN`) from the raw arguments; `auto` when
 /// absent or not understood (clap then reports it).
 fn color_flag() -> ColorArg {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Arguments need not be UTF-8 (file names): only the flag is read.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let mut when = None;
     for (i, a) in args.iter().enumerate() {
         if a == "--" {
