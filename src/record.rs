@@ -42,6 +42,23 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
+    /// The format a record's `fileFormat` name stands for.
+    pub fn parse(name: &str) -> Option<FileFormat> {
+        [
+            FileFormat::Wav,
+            FileFormat::Rf64,
+            FileFormat::Bw64,
+            FileFormat::Aiff,
+            FileFormat::Aifc,
+            FileFormat::Flac,
+            FileFormat::Mp3,
+            FileFormat::Ogg,
+            FileFormat::Mp4,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == name)
+    }
+
     /// The name used in records and reports.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,7 +92,7 @@ pub enum SampleFormat {
 }
 
 /// How `totalSamples` (and so the duration) was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DurationSource {
     /// From a complete header (WAV data length, AIFF COMM, FLAC STREAMINFO).

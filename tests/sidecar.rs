@@ -104,7 +104,9 @@ fn writes_the_sidecar_beside_the_audio_with_measured_values() {
             "sampleRate": 44100,
             "bitDepth": 16,
             "numberOfChannels": 2,
-            "audioCodec": "PCM"
+            "audioCodec": "PCM",
+            "totalSamples": 1000,
+            "durationSource": "header"
         })
     );
     let size = fs::metadata(&audio).unwrap().len();
@@ -494,4 +496,57 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a directory"));
+}
+
+/// The technical sidecar keeps the sample count, and `check --technical`
+/// takes an up-to-date one as the measurement instead of reading the
+/// audio again; a file whose sidecar no longer matches it is measured.
+#[test]
+fn check_takes_up_to_date_technical_sidecars_as_the_measurement() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(dir.path(), &[(WAV, "a.wav")]);
+    bin().arg("sidecar").arg(dir.path()).assert().code(0);
+    let side: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("a.wav.technical.json")).unwrap())
+            .unwrap();
+    assert_eq!(side["technicalResourceDetails"]["totalSamples"], 1000);
+    assert_eq!(side["technicalResourceDetails"]["durationSource"], "header");
+    let reports = |technical: bool| {
+        let mut cmd = bin();
+        cmd.args(["check", "--format", "ndjson"]);
+        if technical {
+            cmd.arg("--technical");
+        }
+        let out = cmd.arg(dir.path().join("a.wav")).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let measured = reports(false);
+    assert_eq!(reports(true), measured);
+    // Same size, same modification time, other bytes: --technical judges
+    // the sidecar's figures (the audio is not read), a plain check the
+    // bytes.
+    let wav = dir.path().join("a.wav");
+    let reference = dir.path().join("stamp");
+    let touch = |from: &std::path::Path, to: &std::path::Path| {
+        let ok = std::process::Command::new("touch")
+            .arg("-r")
+            .arg(from)
+            .arg(to)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    fs::write(&reference, b"").unwrap();
+    touch(&wav, &reference);
+    let len = fs::metadata(&wav).unwrap().len() as usize;
+    fs::write(&wav, vec![0u8; len]).unwrap();
+    touch(&reference, &wav);
+    assert_eq!(reports(true), measured);
+    assert!(reports(false).contains("unsupported_format"));
+    // A file changed since (another modification time) is measured again.
+    fs::write(&wav, vec![0u8; len]).unwrap();
+    let changed = reports(true);
+    if changed != measured {
+        assert!(changed.contains("unsupported_format"), "{changed}");
+    }
 }

@@ -212,6 +212,13 @@ pub struct CheckArgs {
     /// Decode every frame: an asset whose audio is damaged is not ready.
     #[arg(long)]
     pub verify: bool,
+    /// Take each file's measurement from its technical sidecar
+    /// (`<file>.technical.json`, written by `ddexprobe sidecar`) when that
+    /// still matches the file (size and modification time), instead of
+    /// reading the audio again; files without one are measured. Not with
+    /// --verify.
+    #[arg(long, conflicts_with = "verify")]
+    pub technical: bool,
     /// With --verify: decoded bytes allowed per byte of coded audio before
     /// a file is reported not_verified (a number, or "unlimited").
     #[arg(long, default_value = "2048", value_name = "RATIO")]

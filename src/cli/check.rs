@@ -11,6 +11,7 @@ use ddexprobe::checksum::Hashes;
 use ddexprobe::io::atomic::Output;
 use ddexprobe::metadata::{self, Declarations};
 use ddexprobe::output::reports::{CatalogSummary, CheckFormat, ReportOptions, report_writer};
+use ddexprobe::output::sidecar;
 use ddexprobe::readiness::assess::{assess, merged};
 use ddexprobe::readiness::{Gate, catalog, profile::Profile};
 use ddexprobe::record::{InputCode, InputProblem};
@@ -71,9 +72,19 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         // Sidecars are read and assets assessed on the workers; the catalog
         // checks need every asset, so reports are written after the scan,
         // in input order.
-        let outcome = scan::scan_map(
+        // --technical: an up-to-date technical sidecar is the measurement;
+        // the audio is read only without one.
+        let technical = a.technical && !a.verify;
+        let measure = |t: &ddexprobe::scan::Target| {
+            technical
+                .then(|| sidecar::measurement(&t.path, &t.display))
+                .flatten()
+                .unwrap_or_else(|| opts.measure(t))
+        };
+        let outcome = scan::scan_map_with(
             &found.targets,
-            opts,
+            opts.jobs,
+            measure,
             |t, record| {
                 let (declared, key) = declarations.declare(&t.path, &record.path);
                 let mut report = assess(record, declared.as_ref(), &profile);

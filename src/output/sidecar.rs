@@ -186,6 +186,10 @@ struct Technical<'a> {
     number_of_channels: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     audio_codec: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_samples: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration_source: Option<crate::record::DurationSource>,
 }
 
 #[derive(Serialize)]
@@ -223,6 +227,8 @@ pub fn render(record: &Record, file_name: &str, stamp: &Stamp) -> String {
             bit_depth: record.bit_depth,
             number_of_channels: record.number_of_channels,
             audio_codec: record.audio_codec.as_deref(),
+            total_samples: record.total_samples,
+            duration_source: record.duration_source,
         },
         file: FileFacts {
             name: file_name,
@@ -240,6 +246,46 @@ pub fn render(record: &Record, file_name: &str, stamp: &Stamp) -> String {
     let mut text = serde_json::to_string_pretty(&doc).expect("plain structs serialize");
     text.push('\n');
     text
+}
+
+/// The measurement an up-to-date technical sidecar beside `audio` holds,
+/// as the record a scan would give (named `display`), or `None` when
+/// there is no sidecar of ours, or it no longer matches the file (size or
+/// modification time) or lacks a figure. `check --technical` uses it to
+/// judge a catalog without reading its audio again.
+pub fn measurement(audio: &Path, display: &str) -> Option<Record> {
+    let meta = fs::metadata(audio).ok()?;
+    let stamp = Stamp::of(&meta);
+    let mut name = audio.file_name()?.to_os_string();
+    name.push(SUFFIX);
+    let Ok(Existing::Ours(v, _)) = existing(&audio.with_file_name(name)) else {
+        return None;
+    };
+    if !up_to_date(&v, &stamp, Hashes::NONE) {
+        return None;
+    }
+    let t = &v["technicalResourceDetails"];
+    let number = |k: &str| t[k].as_u64().and_then(|n| u32::try_from(n).ok());
+    let mut probe = crate::formats::Probe {
+        file_format: t["fileFormat"]
+            .as_str()
+            .and_then(crate::record::FileFormat::parse),
+        audio_codec: t["audioCodec"].as_str().map(str::to_string),
+        sample_rate: number("sampleRate"),
+        bit_depth: number("bitDepth"),
+        channels: number("numberOfChannels"),
+        total_samples: t["totalSamples"].as_u64(),
+        duration_source: serde_json::from_value(t["durationSource"].clone()).ok(),
+        ..crate::formats::Probe::default()
+    };
+    probe.file_format?;
+    probe.sample_rate?;
+    // The bit rate is not kept: it is left out rather than guessed.
+    probe.audio_bytes = None;
+    let mut record = probe.into_record(display.to_string(), stamp.size);
+    record.md5 = v["file"]["md5"].as_str().map(str::to_string);
+    record.sha256 = v["file"]["sha256"].as_str().map(str::to_string);
+    Some(record)
 }
 
 /// What is at a sidecar's path.
@@ -296,6 +342,9 @@ fn up_to_date(sidecar: &serde_json::Value, stamp: &Stamp, hashes: Hashes) -> boo
     };
     by["sourceSizeBytes"].as_u64() == Some(stamp.size)
         && by["sourceModified"].as_str() == Some(modified.as_str())
+        // Sidecars of versions that did not keep the sample count are
+        // written again once.
+        && sidecar["technicalResourceDetails"]["totalSamples"].is_u64()
         && (!hashes.md5 || sidecar["file"]["md5"].is_string())
         && (!hashes.sha256 || sidecar["file"]["sha256"].is_string())
 }

@@ -94,10 +94,38 @@ pub fn scan_map<T, W, S, P>(
     targets: &[Target],
     opts: ScanOptions,
     work: W,
+    sink: S,
+    progress: P,
+) -> ScanOutcome
+where
+    T: Send,
+    W: Fn(&Target, &Record) -> T + Sync,
+    S: FnMut(&Record, T) -> io::Result<()> + Send,
+    P: FnMut(Progress) + Send,
+{
+    scan_map_with(
+        targets,
+        opts.jobs,
+        |t| opts.measure(t),
+        work,
+        sink,
+        progress,
+    )
+}
+
+/// [`scan_map`] with the measurement of each target given by `measure`
+/// (a command may take it from elsewhere, e.g. an up-to-date technical
+/// sidecar, and measure the file only when that fails).
+pub fn scan_map_with<M, T, W, S, P>(
+    targets: &[Target],
+    jobs: usize,
+    measure: M,
+    work: W,
     mut sink: S,
     mut progress: P,
 ) -> ScanOutcome
 where
+    M: Fn(&Target) -> Record + Sync,
     T: Send,
     W: Fn(&Target, &Record) -> T + Sync,
     S: FnMut(&Record, T) -> io::Result<()> + Send,
@@ -108,9 +136,9 @@ where
     let (mut done, mut bytes) = (0, 0);
     let sink_error = map::ordered(
         total,
-        opts.jobs,
+        jobs,
         |i| {
-            let record = opts.measure(&targets[i]);
+            let record = measure(&targets[i]);
             let made = work(&targets[i], &record);
             (record, made)
         },
