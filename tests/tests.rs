@@ -10,6 +10,7 @@ mod flacgen;
 mod fuzz;
 mod injection;
 mod inputs;
+mod schemas;
 mod sidecar;
 mod snapshots;
 mod util;
