@@ -29,10 +29,10 @@ fn validator() -> Option<PathBuf> {
             script.display()
         );
     }
-    eprintln!(
-        "skipped: xmllint or {} not found (set DDEXPROBE_REQUIRE_XSD=1 to require them)",
+    crate::util::skipped(&format!(
+        "xmllint or {} not found: the ERN schema validations test nothing here (set DDEXPROBE_REQUIRE_XSD=1 to require them)",
         script.display()
-    );
+    ));
     None
 }
 
@@ -127,7 +127,7 @@ fn technical_blocks_of_every_corpus_file_validate() {
                 corpora.display()
             );
         }
-        eprintln!("skipped: {} not found", corpora.display());
+        crate::util::skipped(&format!("{} not found", corpora.display()));
         return;
     }
     technical_blocks_validate(&corpora, 300);

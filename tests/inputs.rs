@@ -68,7 +68,9 @@ fn an_unreadable_folder_fails_the_run_and_is_named() {
         let mut args = vec![cmd];
         args.extend(extra);
         let Some(out) = run_unprivileged(&args, dir.path()) else {
-            eprintln!("skipped: cannot run as an unprivileged user here");
+            crate::util::skipped(
+                "cannot run as an unprivileged user here: the unreadable-folder test tests nothing",
+            );
             return;
         };
         let err = stderr_of(&out);

@@ -10,6 +10,7 @@ mod flacgen;
 mod fuzz;
 mod injection;
 mod inputs;
+mod readme;
 mod schemas;
 mod sidecar;
 mod snapshots;
