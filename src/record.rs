@@ -296,8 +296,6 @@ pub enum InputCode {
     /// Declared metadata (a manifest row, a sidecar) for an audio file that
     /// is not among the inputs.
     MetadataWithoutAudio,
-    /// An audio file a command could not use (`ern`: cannot be described).
-    NotDescribed,
 }
 
 impl InputCode {
@@ -310,7 +308,6 @@ impl InputCode {
             InputCode::NoAudioFiles => "no_audio_files",
             InputCode::NotARegularFile => "not_a_regular_file",
             InputCode::MetadataWithoutAudio => "metadata_without_audio",
-            InputCode::NotDescribed => "not_described",
         }
     }
 }
@@ -430,7 +427,7 @@ pub enum Method {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Verification {
-    /// `ok`, `warning`, `corrupt` or `truncated`.
+    /// `ok`, `warning`, `corrupt`, `truncated` or `unverified`.
     pub status: Status,
     /// `decoded`, `pcm` or `structure`.
     pub method: Method,
@@ -620,6 +617,8 @@ mod tests {
             Code::DataSizeUnset,
             Code::ContainerSizeMismatch,
             Code::TrailingData,
+            Code::ImplausibleCompression,
+            Code::NotVerified,
             Code::TruncatedChunk,
             Code::InconsistentHeader,
             Code::LeadingId3,
@@ -644,6 +643,18 @@ mod tests {
             Code::NotDecoded,
         ];
         for code in all {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+        let inputs = [
+            InputCode::NotFound,
+            InputCode::UnreadableDirectory,
+            InputCode::LinkLoop,
+            InputCode::NoAudioFiles,
+            InputCode::NotARegularFile,
+            InputCode::MetadataWithoutAudio,
+        ];
+        for code in inputs {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }

@@ -550,3 +550,39 @@ fn check_takes_up_to_date_technical_sidecars_as_the_measurement() {
         assert!(changed.contains("unsupported_format"), "{changed}");
     }
 }
+
+/// Under `--out-dir`, sidecars of names that are not UTF-8 keep the
+/// names' bytes: two names that render alike get two sidecars.
+#[test]
+#[cfg(target_os = "linux")]
+fn out_dir_sidecars_keep_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in");
+    let out = dir.path().join("out");
+    fs::create_dir(&src).unwrap();
+    for b in [0x9e_u8, 0x9f] {
+        let bytes = [b'c', b'a', b'f', b, b'.', b'w', b'a', b'v'];
+        let name = std::ffi::OsStr::from_bytes(&bytes);
+        fs::copy(testdata(WAV), src.join(name)).unwrap();
+    }
+    bin()
+        .arg("sidecar")
+        .arg("--out-dir")
+        .arg(&out)
+        .arg(&src)
+        .assert()
+        .code(0);
+    let mut written: Vec<Vec<u8>> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().as_bytes().to_vec())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            b"caf\x9e.wav.technical.json".to_vec(),
+            b"caf\x9f.wav.technical.json".to_vec()
+        ]
+    );
+}

@@ -111,11 +111,24 @@ pub fn sidecar_path(target: &Target, out_dir: Option<&Path>) -> PathBuf {
     let audio = match out_dir {
         None => target.path.clone(),
         Some(dir) => {
+            // The display path's parts, taken from the real path so a name
+            // that is not UTF-8 keeps its bytes (two such names never meet
+            // in one lossy rendering).
+            let wanted = Path::new(&target.display)
+                .components()
+                .filter(|c| matches!(c, Component::Normal(_)))
+                .count();
+            let parts: Vec<&std::ffi::OsStr> = target
+                .path
+                .components()
+                .filter_map(|c| match c {
+                    Component::Normal(part) => Some(part),
+                    _ => None,
+                })
+                .collect();
             let mut p = dir.to_path_buf();
-            for c in Path::new(&target.display).components() {
-                if let Component::Normal(part) = c {
-                    p.push(part);
-                }
+            for part in &parts[parts.len().saturating_sub(wanted)..] {
+                p.push(part);
             }
             if p == dir {
                 // Nothing usable in the display path: fall back to the name.
