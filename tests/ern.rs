@@ -831,3 +831,26 @@ fn language_tags_follow_each_schema_version() {
         );
     }
 }
+
+/// `ern --verify` decodes every frame first: audio damaged inside (a bit
+/// flipped in a FLAC frame, which the headers cannot show) is refused
+/// with the reason, and nothing is written.
+#[test]
+fn ern_verify_refuses_damaged_audio() {
+    let dir = tempfile::tempdir().unwrap();
+    let flac = dir.path().join("t.flac");
+    std::fs::copy(root().join("testdata/flac-bitflip-in-frame.flac"), &flac).unwrap();
+    std::fs::copy(verdict("complete.json"), dir.path().join("t.json")).unwrap();
+    let args = ["--ern", "4.3", "--fragment", "sound-recording"];
+    let (code, stdout, err) = ern_cli(&args, std::slice::from_ref(&flac));
+    assert_eq!(code, 0, "headers only, the damage is not seen: {err}");
+    assert!(!stdout.is_empty());
+    let (code, stdout, err) = ern_cli(&[&args[..], &["--verify"]].concat(), &[flac]);
+    assert_eq!(code, 1, "{err}");
+    assert!(stdout.is_empty());
+    assert!(
+        err.contains("the audio is damaged (frame_crc_mismatch"),
+        "{err}"
+    );
+    assert!(err.contains("no ERN written"), "{err}");
+}
