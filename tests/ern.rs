@@ -848,9 +848,6 @@ fn ern_verify_refuses_damaged_audio() {
     let (code, stdout, err) = ern_cli(&[&args[..], &["--verify"]].concat(), &[flac]);
     assert_eq!(code, 1, "{err}");
     assert!(stdout.is_empty());
-    assert!(
-        err.contains("the audio is damaged (frame_crc_mismatch"),
-        "{err}"
-    );
+    assert!(err.contains("frame_crc_mismatch"), "{err}");
     assert!(err.contains("no ERN written"), "{err}");
 }
