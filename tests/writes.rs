@@ -155,14 +155,17 @@ fn no_output_replaces_an_input() {
         vec!["check", "--metadata", m],
         vec!["ern", "--ern", "4.3", "--metadata", m],
     ] {
-        bin()
-            .args(&args)
-            .arg(&audio)
-            .arg("-o")
-            .arg(&manifest)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains("refusing to overwrite"));
+        // The manifest, and the sidecars read with it.
+        for out in [&manifest, &sidecar] {
+            bin()
+                .args(&args)
+                .arg(&audio)
+                .arg("-o")
+                .arg(out)
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains("refusing to overwrite"));
+        }
     }
     bin()
         .args(["check", "--profile"])

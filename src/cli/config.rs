@@ -117,8 +117,8 @@ pub fn progress_wanted(quiet: bool) -> bool {
 }
 
 /// What `-o` must never replace: every file the command reads. The audio
-/// files always; for commands that read declared metadata, the manifest or
-/// every sidecar a file may have, and a profile file. Files are known by
+/// files always; for commands that read declared metadata, every sidecar a
+/// file may have, the manifest, and a profile file. Files are known by
 /// identity (device and inode after resolving links), so a link or a hard
 /// link to an input is refused like the input itself. Only built when `-o`
 /// is given: it costs a `stat` per file.
@@ -126,7 +126,8 @@ pub fn inputs(targets: &[Target], metadata: Option<&Declarations>, extra: &[&Pat
     let mut inputs = Inputs::new();
     for t in targets {
         inputs.add(&t.path, &t.display);
-        if let Some(Declarations::Sidecars) = metadata {
+        // Sidecars are read with or without a manifest.
+        if metadata.is_some() {
             for c in ddexprobe::metadata::sidecar::candidates(&t.path) {
                 inputs.add(&c, &c.display().to_string());
             }
