@@ -386,3 +386,24 @@ fn names_that_are_not_utf8_are_recoverable() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(",6261649e6e616d652e776176,"));
 }
+
+/// A sidecar whose audio was left out with `--exclude` is not metadata
+/// without audio; a sidecar beside no audio at all still is.
+#[test]
+fn excluded_audio_does_not_orphan_its_sidecar() {
+    let out = bin()
+        .args(["check", "--format", "ndjson", "--exclude", "ready.wav"])
+        .arg(testdata("catalog"))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("orphan.json: a sidecar beside no audio file"),
+        "{err}"
+    );
+    assert!(!err.contains("ready.json"), "{err}");
+    assert!(
+        err.contains("1 input problem (metadata_without_audio 1)"),
+        "{err}"
+    );
+}

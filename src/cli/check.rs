@@ -136,7 +136,13 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         }
         Declarations::Sidecars => {
             let audio: Vec<PathBuf> = found.targets.iter().map(|t| t.path.clone()).collect();
-            for o in metadata::orphans(&found.roots, &audio) {
+            // A sidecar whose audio is there but was left out (--exclude,
+            // --include, no audio extension) is not missing its audio.
+            let orphans = metadata::orphans(&found.roots, &audio);
+            for o in orphans
+                .into_iter()
+                .filter(|o| !metadata::sidecar::has_audio_beside(o))
+            {
                 problems.push(InputProblem {
                     path: o.display().to_string(),
                     code: InputCode::MetadataWithoutAudio,

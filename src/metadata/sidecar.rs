@@ -46,6 +46,35 @@ pub fn candidates(audio: &Path) -> [PathBuf; 2] {
     [audio.with_extension("json"), PathBuf::from(long)]
 }
 
+/// Whether an audio file the sidecar at `sidecar` could describe exists
+/// beside it (`x.wav` for `x.wav.json`; any `x.*` but JSON for `x.json`),
+/// whether or not it was among a run's inputs (left out by `--exclude`,
+/// or without an audio extension).
+pub fn has_audio_beside(sidecar: &Path) -> bool {
+    let (Some(dir), Some(name)) = (sidecar.parent(), sidecar.file_name()) else {
+        return false;
+    };
+    let name = name.to_string_lossy();
+    let Some(stem) = name.strip_suffix(".json") else {
+        return false;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if dir.join(stem).is_file() {
+        return true;
+    }
+    let prefix = format!("{stem}.");
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(&prefix) && !n.ends_with(".json") && e.path().is_file()
+        })
+    })
+}
+
 /// Largest sidecar read (a sidecar is a few hundred bytes).
 const MAX_SIDECAR: u64 = 1 << 20;
 
