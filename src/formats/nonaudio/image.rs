@@ -159,4 +159,40 @@ mod tests {
         assert_eq!((p.format, p.width), ("JPEG", None));
         assert!(detect(Bytes::full(b"RIFF\0\0\0\0WAVEfmt ")).is_none());
     }
+
+    #[test]
+    fn every_truncation_and_hostile_size_is_safe() {
+        let mut jpeg = vec![0xFF, 0xD8];
+        // Segments of every length, then a start-of-frame.
+        for len in [2u16, 3, 0xFFFF] {
+            jpeg.extend_from_slice(&[0xFF, 0xE1]);
+            jpeg.extend_from_slice(&len.to_be_bytes());
+            jpeg.extend(std::iter::repeat_n(0u8, usize::from(len).min(64)));
+        }
+        jpeg.extend_from_slice(&[0xFF, 0xC2, 0x00, 0x11, 0x08, 0xFF, 0xFF, 0xFF, 0xFF]);
+        let mut webp_l = b"RIFF\0\0\0\0WEBPVP8L\0\0\0\0\x2f".to_vec();
+        webp_l.extend_from_slice(&[0xFF; 4]);
+        let mut bmp = b"BM".to_vec();
+        bmp.extend_from_slice(&[0; 12]);
+        bmp.extend_from_slice(&40u32.to_le_bytes());
+        bmp.extend_from_slice(&i32::MIN.to_le_bytes());
+        bmp.extend_from_slice(&i32::MIN.to_le_bytes());
+        let samples = [
+            png(u32::MAX, u32::MAX),
+            jpeg,
+            webp_l,
+            bmp,
+            b"GIF89a\xff\xff\xff\xff".to_vec(),
+            b"RIFF\0\0\0\0WEBPVP8X\0\0\0\0\0\0\0\0\xff\xff\xff\xff\xff\xff".to_vec(),
+        ];
+        for sample in &samples {
+            for cut in 0..=sample.len() {
+                let _ = detect(Bytes::full(&sample[..cut]));
+            }
+        }
+        let b = detect(Bytes::full(&samples[3])).unwrap();
+        assert_eq!(b.width, Some(1 << 31));
+        let w = detect(Bytes::full(&samples[5])).unwrap();
+        assert_eq!((w.width, w.height), (Some(1 << 24), Some(1 << 24)));
+    }
 }
