@@ -229,7 +229,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 /// The closing line for people and for the GitHub notice.
-pub fn summary_line(s: &CatalogSummary) -> String {
+fn summary_line(s: &CatalogSummary) -> String {
     let mut line = format!(
         "{}: {} ready, {} not ready, average score {}",
         plural(s.assets, "asset", "assets"),
