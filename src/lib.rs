@@ -43,6 +43,7 @@ pub mod formats;
 pub mod io;
 pub mod metadata;
 pub mod output;
+pub mod qc;
 pub mod readiness;
 pub mod record;
 pub mod scan;

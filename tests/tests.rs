@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod corpora;
+mod ebu;
 mod ern;
 mod fixtures;
 mod flacgen;
