@@ -64,7 +64,8 @@ pub fn probe_path(path: &Path, options: &Options) -> Record {
         path,
         path.to_string_lossy().into_owned(),
         options.hashes,
-        options.verify.then_some(options.budget),
+        (options.verify || options.qc.is_some()).then_some(options.budget),
+        options.qc,
     )
 }
 

@@ -535,6 +535,9 @@ pub struct Record {
     /// What `--verify` found by reading every frame.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
+    /// What `--qc` measured in the decoded audio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qc: Option<crate::qc::Qc>,
     /// MD5 of the whole file, lowercase hex.
     pub md5: Option<String>,
     /// SHA-256 of the whole file, lowercase hex.

@@ -219,19 +219,25 @@ fn scan_records_match_the_record_schema() {
         1,
     );
     let verified = run(
-        &[
-            "scan",
-            "--format",
-            "ndjson",
-            "--hash",
-            "md5,sha256",
-            "--verify",
-        ],
+        &["scan", "--format", "ndjson", "--hash", "md5,sha256", "--qc"],
         &[&dir],
         1,
     );
     let plain = ndjson(&plain);
     let verified = ndjson(&verified);
+    // --qc implies --verify: every audio record has both objects, analysed
+    // or saying why not.
+    assert!(
+        verified
+            .iter()
+            .all(|(_, r)| r["fileFormat"].is_null() || r["qc"].is_object())
+    );
+    assert!(verified.iter().any(|(_, r)| r["qc"]["analysed"] == false));
+    assert!(
+        verified
+            .iter()
+            .any(|(_, r)| r["qc"]["integratedLoudness"].is_number())
+    );
     // The runs cover what the optional parts of the schema describe.
     assert!(plain.iter().any(|(_, r)| r.get("nonAudio").is_some()));
     assert!(plain.iter().any(|(_, r)| r.get("tags").is_some()));

@@ -212,11 +212,16 @@ pub struct CheckArgs {
     /// Decode every frame: an asset whose audio is damaged is not ready.
     #[arg(long)]
     pub verify: bool,
+    /// Delivery QC from the audio (implies --verify, same pass), judged by
+    /// the profile's QC rules (loudness, true peak, clipping, silence,
+    /// bit depth, upsampling, lossy source).
+    #[arg(long, conflicts_with = "technical")]
+    pub qc: bool,
     /// Take each file's measurement from its technical sidecar
     /// (`<file>.technical.json`, written by `ddexprobe sidecar`) when that
     /// still matches the file (size and modification time), instead of
     /// reading the audio again; files without one are measured. Not with
-    /// --verify.
+    /// --verify or --qc.
     #[arg(long, conflicts_with = "verify")]
     pub technical: bool,
     /// With --verify: decoded bytes allowed per byte of coded audio before
@@ -259,6 +264,11 @@ pub struct Common {
     /// Decode and check every frame of every file (slower: reads all the audio).
     #[arg(long)]
     pub verify: bool,
+    /// Delivery QC from the audio (implies --verify, same pass): loudness,
+    /// true peak, clipping, silence, DC offset, dual mono, effective bit
+    /// depth, upsampling and lossy-source detection, in a `qc` object.
+    #[arg(long)]
+    pub qc: bool,
     /// With --verify: decoded bytes allowed per byte of coded audio before
     /// a file is reported not_verified (a number, or "unlimited").
     #[arg(long, default_value = "2048", value_name = "RATIO")]

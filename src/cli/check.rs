@@ -62,6 +62,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         jobs,
         verify: a.verify,
         budget,
+        qc: a.qc.then(|| profile.qc_settings()),
     };
     let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config::progress_wanted(a.quiet), total_bytes);
@@ -74,7 +75,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         // in input order.
         // --technical: an up-to-date technical sidecar is the measurement;
         // the audio is read only without one.
-        let technical = a.technical && !a.verify;
+        let technical = a.technical && !a.verify && !a.qc;
         let measure = |t: &ddexprobe::scan::Target| {
             technical
                 .then(|| sidecar::measurement(&t.path, &t.display))

@@ -75,6 +75,7 @@ pub fn scan_options(c: &Common) -> Result<ScanOptions> {
         jobs: jobs(c.jobs)?,
         verify: c.verify,
         budget: budget(&c.verify_budget)?,
+        qc: c.qc.then(ddexprobe::qc::Settings::default),
     })
 }
 

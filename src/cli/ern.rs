@@ -89,6 +89,7 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
             hashes,
             jobs,
             verify: a.verify,
+            qc: None,
             budget,
         },
         |t, record| {

@@ -79,6 +79,94 @@ impl Decoder {
     }
 }
 
+/// Which decoded samples belong to the stream: gapless trimming removes
+/// the encoder's priming samples at the start and its padding at the end.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Trim {
+    /// Decoded samples to drop at the start.
+    pub(crate) skip: u64,
+    /// Samples to keep after them (all when unknown).
+    pub(crate) keep: Option<u64>,
+    /// Samples decoded so far.
+    pub(crate) decoded: u64,
+}
+
+impl Trim {
+    /// Trimming from the probe's figures.
+    pub(crate) fn of(probe: &crate::formats::Probe) -> Trim {
+        Trim {
+            skip: probe.encoder_delay.unwrap_or(0),
+            keep: probe.total_samples,
+            decoded: 0,
+        }
+    }
+
+    /// The frames `from..from + take` of a packet of `n` that are kept,
+    /// and count the packet.
+    pub(crate) fn next(&mut self, n: u64) -> (usize, usize) {
+        let from = self.skip.saturating_sub(self.decoded);
+        let end = self.keep.map_or(u64::MAX, |k| self.skip.saturating_add(k));
+        let take = end
+            .saturating_sub(self.decoded.max(self.skip))
+            .min(n.saturating_sub(from));
+        self.decoded += n;
+        if from >= n {
+            return (0, 0);
+        }
+        (from as usize, take as usize)
+    }
+}
+
+impl Decoder {
+    /// Hand the kept part of the last decoded packet (`from..from + take`)
+    /// to a QC analysis: integers of `bits` bits when the decoder gives
+    /// left-justified 32-bit integers (ALAC), floats otherwise.
+    pub(crate) fn analyse(
+        &self,
+        qc: &mut crate::qc::Analysis,
+        bits: Option<u32>,
+        (from, take): (usize, usize),
+        scratch: &mut QcScratch,
+    ) {
+        use symphonia::core::audio::{Audio, GenericAudioBufferRef};
+        if take == 0 {
+            return;
+        }
+        let buf = self.inner.last_decoded();
+        if let (GenericAudioBufferRef::S32(b), Some(bits)) = (&buf, bits) {
+            let shift = 32 - bits.clamp(1, 32);
+            scratch.ints.resize(b.num_planes(), Vec::new());
+            for (i, out) in scratch.ints.iter_mut().enumerate() {
+                out.clear();
+                if let Some(p) = b.plane(i) {
+                    let end = (from + take).min(p.len());
+                    out.extend(p[from.min(end)..end].iter().map(|v| v >> shift));
+                }
+            }
+            let planes: Vec<&[i32]> = scratch.ints.iter().map(Vec::as_slice).collect();
+            qc.push_int(&planes, bits);
+            return;
+        }
+        buf.copy_to_vecs_planar::<f32>(&mut scratch.floats);
+        let planes: Vec<&[f32]> = scratch
+            .floats
+            .iter()
+            .map(|p| {
+                let end = (from + take).min(p.len());
+                &p[from.min(end)..end]
+            })
+            .collect();
+        qc.push_float(&planes);
+    }
+}
+
+/// Buffers reused from packet to packet for [`Decoder::analyse`].
+#[derive(Debug, Default)]
+pub(crate) struct QcScratch {
+    ints: Vec<Vec<i32>>,
+    floats: Vec<Vec<f32>>,
+}
+
 /// A Symphonia decoder constructor.
 pub(crate) type MakeDecoder = fn(
     &AudioCodecParameters,

@@ -20,6 +20,7 @@
 use crate::checksum::{Digests, Hashes, hex};
 use crate::formats::Outcome;
 use crate::io::source::Source;
+use crate::qc::Analysis;
 use crate::record::Method;
 use crate::record::{Code, Findings};
 use md5::{Digest, Md5};
@@ -38,7 +39,10 @@ pub enum Encoding {
     Signed,
     /// Offset-binary integers (8-bit WAV, AIFC `raw `).
     Unsigned,
-    /// IEEE floats, A-law, mu-law: read and counted, no `pcmMd5`.
+    /// IEEE floats (4 or 8 bytes): read, counted and analysed, no
+    /// `pcmMd5`.
+    Float,
+    /// A-law, mu-law: read and counted, no `pcmMd5`.
     Other,
 }
 
@@ -71,18 +75,30 @@ pub struct PcmLayout {
 }
 
 /// Read the data of a PCM source once, computing the file digests, the
-/// decoded-audio MD5 and the BWF MD5 check in the same pass.
-pub fn verify(source: &Source, layout: &PcmLayout, hashes: Hashes) -> (Outcome, Option<Digests>) {
+/// decoded-audio MD5, the BWF MD5 check and the QC analysis in the same
+/// pass.
+pub fn verify(
+    source: &Source,
+    layout: &PcmLayout,
+    hashes: Hashes,
+    qc: Option<&mut Analysis>,
+) -> (Outcome, Option<Digests>) {
     let mut pass = Pass::new(layout);
+    pass.qc = qc;
     let range = layout.offset..layout.offset.saturating_add(layout.len);
     match source.digest_with(hashes, range, &mut |bytes| pass.feed(bytes)) {
         Some(digests) => (pass.finish(), Some(digests)),
         // Only the head and tail of the file were read: no single pass.
         None => {
             let bytes = source.bytes();
-            let outcome = bytes
-                .get(0, bytes.len())
-                .map_or_else(Outcome::unverified, |all| verify_bytes(all, layout));
+            let outcome = match bytes.get(0, bytes.len()) {
+                Some(all) => {
+                    let data = data_of(all, layout);
+                    pass.feed(data);
+                    pass.finish()
+                }
+                None => Outcome::unverified(),
+            };
             (outcome, None)
         }
     }
@@ -90,12 +106,17 @@ pub fn verify(source: &Source, layout: &PcmLayout, hashes: Hashes) -> (Outcome, 
 
 /// [`verify`] for the whole file in memory, without the file digests.
 pub fn verify_bytes(bytes: &[u8], layout: &PcmLayout) -> Outcome {
+    let mut pass = Pass::new(layout);
+    pass.feed(data_of(bytes, layout));
+    pass.finish()
+}
+
+/// The sample data of a whole file in memory.
+fn data_of<'a>(bytes: &'a [u8], layout: &PcmLayout) -> &'a [u8] {
     let start = usize::try_from(layout.offset).unwrap_or(usize::MAX);
     let data = bytes.get(start..).unwrap_or_default();
     let len = usize::try_from(layout.len).unwrap_or(usize::MAX);
-    let mut pass = Pass::new(layout);
-    pass.feed(&data[..len.min(data.len())]);
-    pass.finish()
+    &data[..len.min(data.len())]
 }
 
 /// How stored samples become FLAC's MD5 form.
@@ -121,7 +142,7 @@ impl Conv {
         let unsigned = match l.encoding {
             Encoding::Signed => false,
             Encoding::Unsigned => true,
-            Encoding::Other => return None,
+            Encoding::Float | Encoding::Other => return None,
         };
         let container = l.sample_bytes * 8;
         if !(1..=8).contains(&l.sample_bytes)
@@ -236,6 +257,10 @@ fn convert_n<const IN: usize, const OUT: usize, const BIG: bool>(
 /// One pass over the data chunk, fed in pieces of any size.
 struct Pass<'a> {
     layout: &'a PcmLayout,
+    /// The QC analysis the samples go to.
+    qc: Option<&'a mut Analysis>,
+    /// Its per-channel buffers.
+    planes: Planes,
     /// Bytes per sample frame.
     frame: usize,
     conv: Option<Conv>,
@@ -271,6 +296,8 @@ impl<'a> Pass<'a> {
         });
         Pass {
             layout,
+            qc: None,
+            planes: Planes::default(),
             frame,
             conv,
             pcm: conv.map(|_| Md5::new()),
@@ -288,7 +315,7 @@ impl<'a> Pass<'a> {
         if let Some(h) = self.data.as_mut() {
             h.update(bytes);
         }
-        if self.pcm.is_none() {
+        if self.pcm.is_none() && self.qc.is_none() || self.frame == 0 {
             return;
         }
         if !self.carry.is_empty() {
@@ -308,8 +335,14 @@ impl<'a> Pass<'a> {
         self.carry.extend_from_slice(&bytes[whole..]);
     }
 
-    /// Hash whole sample frames.
+    /// Hash and analyse whole sample frames.
     fn frames(&mut self, bytes: &[u8]) {
+        if let Some(qc) = self.qc.as_deref_mut() {
+            // Batches of at most 4096 frames: bounded buffers.
+            for batch in bytes.chunks(self.frame * 4096) {
+                self.planes.analyse(self.layout, batch, qc);
+            }
+        }
         let (Some(conv), Some(pcm)) = (self.conv, self.pcm.as_mut()) else {
             return;
         };
@@ -374,6 +407,94 @@ impl<'a> Pass<'a> {
             pcm_md5,
             exact: false,
             findings,
+            qc: None,
+        }
+    }
+}
+
+/// Stored sample frames made into one slice of samples per channel, for
+/// the QC analysis.
+#[derive(Debug, Default)]
+struct Planes {
+    ints: Vec<Vec<i32>>,
+    floats: Vec<Vec<f32>>,
+}
+
+impl Planes {
+    /// Decode the whole frames of `bytes` and hand them to `qc`.
+    fn analyse(&mut self, l: &PcmLayout, bytes: &[u8], qc: &mut Analysis) {
+        let channels = l.channels as usize;
+        let width = l.sample_bytes as usize;
+        if channels == 0 || !(1..=8).contains(&width) || l.frame_bytes as usize != channels * width
+        {
+            qc.stop("the sample frames are not interleaved samples of one width; not analysed");
+            return;
+        }
+        let frames = bytes.len() / (channels * width);
+        let big = l.big_endian;
+        let read = |s: &[u8]| -> u64 {
+            let mut v = 0u64;
+            for i in 0..s.len() {
+                v = (v << 8) | u64::from(if big { s[i] } else { s[s.len() - 1 - i] });
+            }
+            v
+        };
+        match l.encoding {
+            Encoding::Signed | Encoding::Unsigned => {
+                let container = 8 * width as u32;
+                let valid = l.valid_bits.clamp(1, container.min(32));
+                let shift = container - valid;
+                let top = 64 - container;
+                let flip = if l.encoding == Encoding::Unsigned {
+                    1u64 << (container - 1)
+                } else {
+                    0
+                };
+                self.ints.resize(channels, Vec::new());
+                for (c, out) in self.ints.iter_mut().enumerate() {
+                    out.clear();
+                    out.reserve(frames);
+                    let samples = bytes
+                        .chunks_exact(channels * width)
+                        .map(|f| &f[c * width..(c + 1) * width]);
+                    match (width, big, flip) {
+                        (2, false, 0) => out.extend(
+                            samples.map(|s| i32::from(i16::from_le_bytes([s[0], s[1]])) >> shift),
+                        ),
+                        (3, false, 0) => out
+                            .extend(samples.map(|s| {
+                                (i32::from_le_bytes([0, s[0], s[1], s[2]]) >> 8) >> shift
+                            })),
+                        (4, false, 0) => out.extend(
+                            samples.map(|s| i32::from_le_bytes([s[0], s[1], s[2], s[3]]) >> shift),
+                        ),
+                        _ => {
+                            out.extend(samples.map(|s| {
+                                ((((read(s) ^ flip) << top) as i64 >> top) >> shift) as i32
+                            }))
+                        }
+                    }
+                }
+                let planes: Vec<&[i32]> = self.ints.iter().map(Vec::as_slice).collect();
+                qc.push_int(&planes, valid);
+            }
+            Encoding::Float if width == 4 || width == 8 => {
+                self.floats.resize(channels, Vec::new());
+                for (c, out) in self.floats.iter_mut().enumerate() {
+                    out.clear();
+                    let samples = bytes
+                        .chunks_exact(channels * width)
+                        .map(|f| &f[c * width..(c + 1) * width]);
+                    if width == 4 {
+                        out.extend(samples.map(|s| f32::from_bits(read(s) as u32)));
+                    } else {
+                        out.extend(samples.map(|s| f64::from_bits(read(s)) as f32));
+                    }
+                }
+                let planes: Vec<&[f32]> = self.floats.iter().map(Vec::as_slice).collect();
+                qc.push_float(&planes);
+            }
+            _ => qc.stop("these samples are not linear PCM; not analysed"),
         }
     }
 }
@@ -663,12 +784,12 @@ mod tests {
             md5_chunk: Some([3; 16]),
             ..layout(3, 24, 2, true, Encoding::Signed)
         };
-        let (outcome, digests) = verify(&source, &l, Hashes::BOTH);
+        let (outcome, digests) = verify(&source, &l, Hashes::BOTH, None);
         assert_eq!(outcome, verify_bytes(&bytes, &l));
         assert_eq!(digests, Some(crate::checksum::digest(&bytes, Hashes::BOTH)));
         assert_eq!(outcome.decoded_samples, Some(l.len / 6));
         assert_eq!(outcome.findings.errors[0].code, Code::Md5Mismatch);
-        let (_, none) = verify(&source, &l, Hashes::NONE);
+        let (_, none) = verify(&source, &l, Hashes::NONE, None);
         assert_eq!(none, Some(Digests::default()));
     }
 

@@ -136,6 +136,7 @@ impl Probe {
             non_audio: probe.non_audio,
             pcm_md5: None,
             verification: None,
+            qc: None,
             md5: None,
             sha256: None,
             errors: probe.findings.errors,
@@ -162,6 +163,8 @@ pub struct Outcome {
     pub exact: bool,
     /// Problems found.
     pub findings: Findings,
+    /// What `--qc` found in the decoded audio.
+    pub qc: Option<crate::qc::Qc>,
 }
 
 impl Outcome {

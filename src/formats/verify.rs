@@ -26,52 +26,97 @@
 //! FLAC or ALAC.
 
 use crate::checksum::{Digests, Hashes, hex};
+use crate::formats::pcm::Encoding;
 use crate::formats::{Budget, Layout, Outcome, Probe};
 use crate::io::source::Source;
+use crate::qc::{Analysis, Qc, Settings, Source as QcSource};
 use crate::record::{Code, DurationSource, Record, Status, Verification};
 
 /// Verify the audio of `source`, already probed into `probe`, and compute
-/// the file digests in `hashes` (in the same pass for PCM).
+/// the file digests in `hashes` (in the same pass for PCM). With `qc`,
+/// every decoded block is also analysed ([`crate::qc`]) and the outcome
+/// carries the record's `qc` object.
 pub fn verify_source(
     source: &Source,
     probe: &Probe,
     hashes: Hashes,
     budget: Budget,
+    qc: Option<Settings>,
 ) -> (Outcome, Option<Digests>) {
-    if let Some(Layout::Pcm(layout)) = &probe.layout {
-        return crate::formats::pcm::verify(source, layout, hashes);
-    }
-    if source.bytes().get(0, source.len()).is_none() {
+    let mut analysis = qc.map(|settings| start(probe, settings));
+    let live = analysis.as_mut().and_then(|a| a.as_mut().ok());
+    let (mut outcome, digests) = if let Some(Layout::Pcm(layout)) = &probe.layout {
+        crate::formats::pcm::verify(source, layout, hashes, live)
+    } else if source.bytes().get(0, source.len()).is_none() {
         // A windowed source: nothing to verify, nothing to hash.
-        return (Outcome::unverified(), None);
-    }
-    // One pass: the digests follow the verifier through the file.
-    source.walk(hashes, |all, behind| {
-        verify_walk(all, probe, budget, &mut |offset| behind.reached(offset))
-    })
+        (Outcome::unverified(), None)
+    } else {
+        // One pass: the digests follow the verifier through the file.
+        source.walk(hashes, |all, behind| {
+            verify_walk(
+                all,
+                probe,
+                budget,
+                &mut |offset| behind.reached(offset),
+                live,
+            )
+        })
+    };
+    outcome.qc = analysis.map(|a| a.map_or_else(|not| *not, Analysis::finish));
+    (outcome, digests)
+}
+
+/// An analysis for the stream `probe` describes, or the record saying why
+/// there can be none.
+fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
+    let not = |why: &str| Box::new(Qc::not_analysed(why, &settings));
+    let (Some(rate), Some(channels)) = (probe.sample_rate, probe.channels) else {
+        return Err(not("the stream's sample rate or channel count is unknown"));
+    };
+    let source = match &probe.layout {
+        Some(Layout::Pcm(l)) => match l.encoding {
+            Encoding::Signed | Encoding::Unsigned => QcSource::Integer(l.valid_bits),
+            Encoding::Float => QcSource::Float(l.sample_bytes * 8),
+            Encoding::Other => {
+                return Err(not(
+                    "A-law and mu-law samples are not analysed: convert to linear PCM to check them",
+                ));
+            }
+        },
+        Some(Layout::Flac(_)) => QcSource::Integer(probe.bit_depth.unwrap_or(16)),
+        Some(Layout::Mp4(_)) => match probe.bit_depth {
+            Some(bits) => QcSource::Integer(bits),
+            None => QcSource::Lossy,
+        },
+        Some(Layout::Mpeg(_) | Layout::Ogg(_)) => QcSource::Lossy,
+        None => return Err(not("no audio stream was found to analyse")),
+    };
+    Analysis::new(rate, channels, probe.channel_mask, source, settings).map_err(|why| not(&why))
 }
 
 /// Verify `bytes`, telling `reached` how far the walk has gone (the
-/// digests and the release of mapped pages follow it).
+/// digests and the release of mapped pages follow it), and handing each
+/// decoded block to `qc`.
 fn verify_walk(
     bytes: &[u8],
     probe: &Probe,
     budget: Budget,
     reached: &mut dyn FnMut(u64),
+    qc: Option<&mut Analysis>,
 ) -> Outcome {
     match &probe.layout {
         Some(Layout::Flac(layout)) => {
-            crate::formats::flac::verify::verify_with(bytes, layout, budget, reached)
+            crate::formats::flac::verify::verify_with(bytes, layout, budget, reached, qc)
         }
         Some(Layout::Pcm(layout)) => crate::formats::pcm::verify_bytes(bytes, layout),
         Some(Layout::Mp4(track)) => {
-            crate::formats::mp4::verify::verify_with(bytes, track, probe, reached)
+            crate::formats::mp4::verify::verify_with(bytes, track, probe, reached, qc)
         }
         Some(Layout::Mpeg(located)) => {
-            crate::formats::mpeg::verify::verify_with(bytes, located, probe, reached)
+            crate::formats::mpeg::verify::verify_with(bytes, located, probe, reached, qc)
         }
         Some(Layout::Ogg(layout)) => {
-            crate::formats::ogg::verify::verify_with(bytes, layout, probe, reached)
+            crate::formats::ogg::verify::verify_with(bytes, layout, probe, reached, qc)
         }
         _ => Outcome::unverified(),
     }
@@ -85,7 +130,7 @@ pub fn verify_bytes(bytes: &[u8], probe: &Probe) -> Outcome {
 
 /// Verify audio held in memory, decoding at most what `budget` allows.
 pub fn verify_bytes_within(bytes: &[u8], probe: &Probe, budget: Budget) -> Outcome {
-    verify_walk(bytes, probe, budget, &mut |_| {})
+    verify_walk(bytes, probe, budget, &mut |_| {}, None)
 }
 
 /// Put what verification found into the record: the `verification` object,
@@ -123,6 +168,7 @@ pub fn apply(record: &mut Record, outcome: Outcome) {
         record.duration_source = Some(DurationSource::Decoded);
     }
     record.pcm_md5 = outcome.pcm_md5.map(|d| hex(&d));
+    record.qc = outcome.qc;
     let status = if record.errors.iter().any(|i| i.code == Code::TruncatedData) {
         Status::Truncated
     } else if record.errors.iter().any(|i| i.code != Code::NotVerified) {

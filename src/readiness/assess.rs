@@ -25,13 +25,14 @@
 //! and intact. A report with anything missing or invalid scores at most
 //! 99, so `isReady` is exactly `readinessScore == 100`.
 
-use super::profile::{LanguageCodes, P_LINE, PARENTAL_WARNINGS, Profile};
+use super::profile::{LanguageCodes, Level, Measure, P_LINE, PARENTAL_WARNINGS, Profile, QcRule};
 use super::{CategoryScores, InvalidField, Report};
 use crate::metadata::Metadata;
 use crate::metadata::identifiers as codes;
 use crate::metadata::merge::{
     self, BIT_DEPTH, Conflict, DURATION, FILE_FORMAT, Merged, SAMPLE_RATE, present,
 };
+use crate::qc::Qc;
 use crate::record::Record;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -566,6 +567,189 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
     }
 
     technical(record, profile, b);
+    quality(record, profile, b);
+}
+
+/// The profile's QC rules on what `--qc` measured in the audio: a broken
+/// error rule is a [`Kind::Rule`] invalid field `qc.<measure>`, a broken
+/// warning rule a warning; each says the threshold, its source and what to
+/// do. Rules that could not be checked are said too: an error rule left
+/// unchecked keeps the asset from being ready.
+fn quality(record: &Record, profile: &Profile, b: &mut Builder) {
+    if profile.require_adm && record.is_audio() && record.adm != Some(true) {
+        b.invalid_of(
+            Kind::Rule,
+            "technicalResourceDetails.adm",
+            format!(
+                "{} requires an ADM master (BW64 with chna and axml chunks)",
+                profile.name
+            ),
+            Value::Bool(false),
+            "Export the Dolby Atmos master as an ADM BWF file from the renderer",
+        );
+    }
+    if profile.qc_rules.is_empty() || !record.is_audio() {
+        return;
+    }
+    let errors = profile.qc_rules.iter().any(|r| r.level == Level::Error);
+    let qc = match &record.qc {
+        Some(qc) if qc.analysed => qc,
+        other => {
+            let why = match other {
+                Some(qc) => qc.reason.clone().unwrap_or_default(),
+                None => "the audio was not analysed (run with --qc)".to_string(),
+            };
+            let what = format!("{}'s QC rules were not checked: {why}", profile.name);
+            if errors {
+                b.invalid_of(
+                    Kind::Rule,
+                    "qc",
+                    what,
+                    Value::Null,
+                    "Run check with --qc on a format whose audio ddexprobe decodes (WAV, AIFF, FLAC, ALAC, MP3, AAC, Vorbis)",
+                );
+            } else if other.is_some() {
+                b.warn(what, "Check loudness and peaks with another meter");
+            }
+            return;
+        }
+    };
+    if let (Some(reference), Some(i)) = (profile.loudness_reference, qc.integrated_loudness) {
+        let gain = reference - i;
+        if gain.abs() >= 0.05 {
+            b.suggest(format!(
+                "Integrated loudness {i:.1} LUFS: {} normalises playback to {reference:.0} LUFS, {} it by {:.1} dB",
+                profile.name,
+                if gain < 0.0 { "turning it down" } else { "turning it up" },
+                gain.abs()
+            ));
+        }
+    }
+    let value = serde_json::to_value(qc).unwrap_or(Value::Null);
+    for rule in &profile.qc_rules {
+        if let Some(louder) = rule.when_louder_than
+            && qc.integrated_loudness.is_none_or(|i| i <= louder)
+        {
+            continue;
+        }
+        let field = rule.measure.field();
+        let current = value.get(field).cloned().unwrap_or(Value::Null);
+        let Some((what, fix)) = broken(rule, qc, &current) else {
+            continue;
+        };
+        let when = rule
+            .when_louder_than
+            .map(|l| format!(" when louder than {l} LUFS"))
+            .unwrap_or_default();
+        let what = format!("{what}{when} ({}: {})", profile.name, rule.source);
+        match rule.level {
+            Level::Error => b.invalid_of(Kind::Rule, &format!("qc.{field}"), what, current, fix),
+            Level::Warning => b.warn(what, fix),
+        }
+    }
+}
+
+/// What is wrong when `rule` is broken by `qc`, and what to do.
+fn broken(rule: &QcRule, qc: &Qc, current: &Value) -> Option<(String, String)> {
+    let field = rule.measure.field();
+    if rule.measure.is_flag() {
+        let set = match current {
+            Value::Bool(b) => *b,
+            Value::Null => false,
+            _ => true,
+        };
+        if !set {
+            return None;
+        }
+        let (what, fix) = match rule.measure {
+            Measure::Silent => (
+                format!(
+                    "The audio stays below {} dBFS: silent",
+                    qc.silence_threshold
+                ),
+                "Deliver the mastered audio: this file holds silence".to_string(),
+            ),
+            Measure::DualMono => (
+                "The channels are identical (dual mono)".to_string(),
+                "Deliver a mono file, or the stereo master".to_string(),
+            ),
+            Measure::Upsampled => (
+                format!(
+                    "Upsampled: nothing above {} Hz, the Nyquist frequency of {} Hz",
+                    qc.upsampled_from.unwrap_or(0) / 2,
+                    qc.upsampled_from.unwrap_or(0)
+                ),
+                format!(
+                    "Deliver the master at its original rate ({} Hz)",
+                    qc.upsampled_from.unwrap_or(0)
+                ),
+            ),
+            _ => (
+                format!(
+                    "Lossy source: the spectrum stops at {} Hz like a lossy encoder's lowpass",
+                    qc.bandwidth_hz.unwrap_or(0)
+                ),
+                "Deliver audio made from the lossless master, not from an MP3 or AAC".to_string(),
+            ),
+        };
+        return Some((what, fix));
+    }
+    let v = current.as_f64()?;
+    let unit = match rule.measure {
+        Measure::IntegratedLoudness => " LUFS",
+        Measure::LoudnessRange => " LU",
+        Measure::TruePeak => " dBTP",
+        Measure::SamplePeak => " dBFS",
+        Measure::LeadingSilence | Measure::TrailingSilence => " s",
+        Measure::EffectiveBitDepth => " bits",
+        _ => "",
+    };
+    let show = |x: f64| {
+        if x.fract() == 0.0 && x.abs() < 1e15 {
+            format!("{x:.0}{unit}")
+        } else {
+            format!("{x}{unit}")
+        }
+    };
+    let (limit, over) = match (rule.max, rule.min) {
+        (Some(max), _) if v > max => (max, true),
+        (_, Some(min)) if v < min => (min, false),
+        _ => return None,
+    };
+    let what = format!(
+        "{field} {} is {} the {} of {}",
+        show(v),
+        if over { "above" } else { "below" },
+        if over { "maximum" } else { "minimum" },
+        show(limit)
+    );
+    let fix = match rule.measure {
+        Measure::IntegratedLoudness => {
+            format!("Lower the master's loudness to {} or less", show(limit))
+        }
+        Measure::TruePeak | Measure::SamplePeak => {
+            format!(
+                "Limit the master's peaks to {} (a true-peak limiter)",
+                show(limit)
+            )
+        }
+        Measure::ClippedSamples | Measure::ClipEvents => {
+            "Re-export the master from before the clipping, or with lower gain".to_string()
+        }
+        Measure::LeadingSilence | Measure::TrailingSilence => format!(
+            "Trim the silence to at most {} (it is measured below {} dBFS)",
+            show(limit),
+            qc.silence_threshold
+        ),
+        Measure::EffectiveBitDepth => format!(
+            "Deliver a true {}-bit master: this file uses {}",
+            24,
+            show(v)
+        ),
+        Measure::DcOffset => "Remove the DC offset (a high-pass filter) and re-export".to_string(),
+        _ => format!("Bring {field} within {}", show(limit)),
+    };
+    Some((what, fix))
 }
 
 /// The profile's rules on the measured values: each refusal a

@@ -21,6 +21,14 @@ const BUILT_IN: &[(&str, &str)] = &[
         "distributor",
         include_str!("../../profiles/distributor.toml"),
     ),
+    (
+        "apple-digital-masters",
+        include_str!("../../profiles/apple-digital-masters.toml"),
+    ),
+    (
+        "apple-spatial",
+        include_str!("../../profiles/apple-spatial.toml"),
+    ),
 ];
 
 /// The names of the built-in profiles.
@@ -41,7 +49,7 @@ pub const PARENTAL_WARNINGS: &[&str] = &[
 pub const P_LINE: &str = "soundRecordingDetails.pLine";
 
 /// A delivery profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     /// The name reports carry.
     pub name: String,
@@ -81,6 +89,111 @@ pub struct Profile {
     /// ERN 4.x accepts: `zxx`, `pt-BR`, `zh-Hant`) or `iso639-1` (a
     /// two-letter code, as ERN 3.x and feeds built on it demand).
     pub language_codes: LanguageCodes,
+    /// Whether the file must be an ADM master (BW64 with `chna` and
+    /// `axml`).
+    pub require_adm: bool,
+    /// Rules on what `--qc` measures in the audio.
+    pub qc_rules: Vec<QcRule>,
+    /// Samples at or below this level (dBFS) are silence for `--qc`.
+    pub silence_threshold: f64,
+    /// The loudness the target normalises playback to (LUFS), which
+    /// reports compare the integrated loudness with.
+    pub loudness_reference: Option<f64>,
+}
+
+/// What a QC rule looks at: a field of the record's `qc` object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Measure {
+    /// `integratedLoudness`, LUFS.
+    IntegratedLoudness,
+    /// `loudnessRange`, LU.
+    LoudnessRange,
+    /// `truePeak`, dBTP.
+    TruePeak,
+    /// `samplePeak`, dBFS.
+    SamplePeak,
+    /// `clippedSamples`.
+    ClippedSamples,
+    /// `clipEvents`.
+    ClipEvents,
+    /// `leadingSilence`, seconds.
+    LeadingSilence,
+    /// `trailingSilence`, seconds.
+    TrailingSilence,
+    /// `dcOffset`, fraction of full scale.
+    DcOffset,
+    /// `effectiveBitDepth`, bits.
+    EffectiveBitDepth,
+    /// `silent`: the rule fails when true.
+    Silent,
+    /// `dualMono`: the rule fails when true.
+    DualMono,
+    /// `upsampledFrom`: the rule fails when set.
+    Upsampled,
+    /// `lossySource`: the rule fails when true.
+    LossySource,
+}
+
+impl Measure {
+    /// The field's name in the `qc` object.
+    pub fn field(self) -> &'static str {
+        match self {
+            Measure::IntegratedLoudness => "integratedLoudness",
+            Measure::LoudnessRange => "loudnessRange",
+            Measure::TruePeak => "truePeak",
+            Measure::SamplePeak => "samplePeak",
+            Measure::ClippedSamples => "clippedSamples",
+            Measure::ClipEvents => "clipEvents",
+            Measure::LeadingSilence => "leadingSilence",
+            Measure::TrailingSilence => "trailingSilence",
+            Measure::DcOffset => "dcOffset",
+            Measure::EffectiveBitDepth => "effectiveBitDepth",
+            Measure::Silent => "silent",
+            Measure::DualMono => "dualMono",
+            Measure::Upsampled => "upsampledFrom",
+            Measure::LossySource => "lossySource",
+        }
+    }
+
+    /// Whether the measure is a flag (the rule fails when it is set).
+    pub fn is_flag(self) -> bool {
+        matches!(
+            self,
+            Measure::Silent | Measure::DualMono | Measure::Upsampled | Measure::LossySource
+        )
+    }
+}
+
+/// How much a broken rule weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Level {
+    /// Not ready.
+    Error,
+    /// Ready, but said.
+    Warning,
+}
+
+/// A rule on what `--qc` measured.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QcRule {
+    /// What is measured.
+    pub measure: Measure,
+    /// The largest value accepted.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// The smallest value accepted.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// The rule applies only to files louder than this (LUFS).
+    #[serde(default)]
+    pub when_louder_than: Option<f64>,
+    /// Error or warning.
+    pub level: Level,
+    /// Where the threshold is published.
+    pub source: String,
 }
 
 /// The language codes a profile accepts.
@@ -124,6 +237,17 @@ impl Profile {
             genres: Vec::new(),
             warn_missing_work: false,
             language_codes: LanguageCodes::Bcp47,
+            require_adm: false,
+            qc_rules: Vec::new(),
+            silence_threshold: -60.0,
+            loudness_reference: None,
+        }
+    }
+
+    /// The QC settings this profile measures with.
+    pub fn qc_settings(&self) -> crate::qc::Settings {
+        crate::qc::Settings {
+            silence_threshold: self.silence_threshold,
         }
     }
 
@@ -216,6 +340,10 @@ struct ProfileFile {
     genres: Option<Vec<String>>,
     warn_missing_work: Option<bool>,
     language_codes: Option<LanguageCodes>,
+    require_adm: Option<bool>,
+    qc_rules: Option<Vec<QcRule>>,
+    silence_threshold: Option<f64>,
+    loudness_reference: Option<f64>,
 }
 
 impl ProfileFile {
@@ -266,14 +394,42 @@ impl ProfileFile {
             audio_last,
             genres,
             warn_missing_work,
-            language_codes
+            language_codes,
+            require_adm,
+            qc_rules,
+            silence_threshold
         );
+        if !(-200.0..=0.0).contains(&p.silence_threshold) {
+            return Err(format!(
+                "silenceThreshold: {} dBFS is not a level between -200 and 0",
+                p.silence_threshold
+            ));
+        }
+        for rule in &p.qc_rules {
+            let bounded = rule.max.is_some() || rule.min.is_some();
+            if rule.measure.is_flag() == bounded {
+                return Err(format!(
+                    "qcRules: {} {}",
+                    rule.measure.field(),
+                    if bounded {
+                        "is a flag: the rule fails when it is set, without max or min"
+                    } else {
+                        "needs a max or a min"
+                    }
+                ));
+            }
+        }
         macro_rules! take_some {
             ($($field:ident),*) => {
                 $(if self.$field.is_some() { p.$field = self.$field; })*
             };
         }
-        take_some!(min_sample_rate, min_bit_depth, min_duration);
+        take_some!(
+            min_sample_rate,
+            min_bit_depth,
+            min_duration,
+            loudness_reference
+        );
         Ok(p)
     }
 }

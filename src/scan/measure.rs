@@ -6,6 +6,7 @@
 use crate::checksum::Hashes;
 use crate::formats::{self, Budget, Probe};
 use crate::io::source::Source;
+use crate::qc::Settings;
 use crate::record::{Code, Issue, Record};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -20,25 +21,28 @@ fn run_probe(source: &Source, ext: Option<&str>) -> Option<Probe> {
 /// Without digests only the file's first and last KiB are read; when the
 /// parser needs more, the file is opened whole and probed again.
 pub fn probe_file(path: &Path, display: String, hashes: Hashes) -> Record {
-    measure_file(path, display, hashes, None)
+    measure_file(path, display, hashes, None, None)
 }
 
 /// Measure one file and verify its audio: every frame is read and checked
 /// ([`crate::formats::verify`]) within the default [`Budget`], and the
 /// digests are computed in the same pass.
 pub fn verify_file(path: &Path, display: String, hashes: Hashes) -> Record {
-    measure_file(path, display, hashes, Some(Budget::default()))
+    measure_file(path, display, hashes, Some(Budget::default()), None)
 }
 
-/// Measure one file, and verify its audio within `verify` when given.
+/// Measure one file, verify its audio within `verify` when given, and
+/// analyse it for delivery QC with `qc` (which implies verification).
 pub(crate) fn measure_file(
     path: &Path,
     display: String,
     hashes: Hashes,
     verify: Option<Budget>,
+    qc: Option<Settings>,
 ) -> Record {
     let bytes = display_bytes(path, &display);
-    let mut record = measure_inner(path, display, hashes, verify);
+    let verify = verify.or(qc.map(|_| Budget::default()));
+    let mut record = measure_inner(path, display, hashes, verify, qc);
     record.path_bytes = bytes;
     record
 }
@@ -80,7 +84,13 @@ fn raw_tail(path: &Path, display: &str) -> Option<String> {
     Some(hex)
 }
 
-fn measure_inner(path: &Path, display: String, hashes: Hashes, verify: Option<Budget>) -> Record {
+fn measure_inner(
+    path: &Path,
+    display: String,
+    hashes: Hashes,
+    verify: Option<Budget>,
+    qc: Option<Settings>,
+) -> Record {
     let open = |whole: bool| {
         if whole {
             Source::open(path)
@@ -114,7 +124,7 @@ fn measure_inner(path: &Path, display: String, hashes: Hashes, verify: Option<Bu
         Some(probe) if verify.is_some() && probe.file_format.is_some() => {
             let budget = verify.unwrap_or_default();
             let checked = catch_unwind(AssertUnwindSafe(|| {
-                crate::formats::verify::verify_source(&source, &probe, hashes, budget)
+                crate::formats::verify::verify_source(&source, &probe, hashes, budget, qc)
             }));
             let mut record = probe.into_record(display, source.len());
             match checked {

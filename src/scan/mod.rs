@@ -30,6 +30,9 @@ pub struct ScanOptions {
     pub verify: bool,
     /// How much decoding `verify` may do per file (`--verify-budget`).
     pub budget: Budget,
+    /// Analyse the decoded audio for delivery QC (`--qc`; implies
+    /// `verify`).
+    pub qc: Option<crate::qc::Settings>,
 }
 
 /// Progress after each record, for a progress bar.
@@ -60,6 +63,7 @@ impl Default for ScanOptions {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             verify: false,
             budget: Budget::default(),
+            qc: None,
         }
     }
 }
@@ -71,7 +75,8 @@ impl ScanOptions {
             &target.path,
             target.display.clone(),
             self.hashes,
-            self.verify.then_some(self.budget),
+            (self.verify || self.qc.is_some()).then_some(self.budget),
+            self.qc,
         )
     }
 }
@@ -198,6 +203,7 @@ mod tests {
                 jobs: 4,
                 verify: false,
                 budget: Budget::default(),
+                qc: None,
             },
             |r| {
                 seen.push((r.path.clone(), r.errors[0].code));
@@ -242,6 +248,7 @@ mod tests {
                 jobs: 2,
                 verify: false,
                 budget: Budget::default(),
+                qc: None,
             },
             |_| {
                 n += 1;

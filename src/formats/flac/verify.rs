@@ -22,6 +22,7 @@ use crate::formats::flac::decoder::{Decoder, Frame, FrameError, Sample, Samples}
 use crate::formats::flac::{FrameHeader, StreamInfo, StreamLayout, parse_frame_header};
 use crate::formats::{Budget, Outcome};
 use crate::io::reader::Bytes;
+use crate::qc::Analysis;
 use crate::record::Code;
 use crate::record::Method;
 use md5::{Digest, Md5};
@@ -297,17 +298,19 @@ impl Checks {
 /// Decode and check every frame of the FLAC stream in `bytes`, within the
 /// default [`Budget`].
 pub fn verify(bytes: &[u8], layout: &StreamLayout) -> Outcome {
-    verify_with(bytes, layout, Budget::default(), &mut |_| {})
+    verify_with(bytes, layout, Budget::default(), &mut |_| {}, None)
 }
 
 /// Decode and check every frame of the FLAC stream in `bytes`, decoding at
 /// most what `budget` allows, and tell `reached` after each frame how far
-/// the walk has gone (so the file digests follow it in the same pass).
+/// the walk has gone (so the file digests follow it in the same pass);
+/// each decoded frame goes to `qc` as well.
 pub fn verify_with(
     bytes: &[u8],
     layout: &StreamLayout,
     budget: Budget,
     reached: &mut dyn FnMut(u64),
+    mut qc: Option<&mut Analysis>,
 ) -> Outcome {
     let end = (layout.end as usize).min(bytes.len());
     let stream = &bytes[..end];
@@ -377,6 +380,13 @@ pub fn verify_with(
                 }
                 c.frame(pos, &h, &frame, info, by_sample);
                 feed(&decoder, &mut md5, &mut pcm);
+                // A frame that fails its CRC decoded to values nobody
+                // wrote: it is not analysed.
+                if frame.crc_ok
+                    && let Some(qc) = qc.as_deref_mut()
+                {
+                    analyse(&decoder, qc);
+                }
                 if frame.crc_ok
                     || parse_frame_header(Bytes::full(stream), (pos + frame.len) as u64).is_some()
                 {
@@ -520,6 +530,21 @@ fn feed(d: &Decoder, md5: &mut Md5, buf: &mut Vec<u8>) {
     md5.update(&buf[..]);
 }
 
+/// Hand the last frame's samples to a QC analysis, one slice per channel.
+fn analyse(d: &Decoder, qc: &mut Analysis) {
+    let block = d.block().max(1);
+    match d.samples() {
+        Samples::Narrow(s) => {
+            let planes: Vec<&[i32]> = s.chunks_exact(block).take(d.channels()).collect();
+            qc.push_int(&planes, d.bits());
+        }
+        Samples::Wide(s) => {
+            let planes: Vec<&[i64]> = s.chunks_exact(block).take(d.channels()).collect();
+            qc.push_wide(&planes, d.bits());
+        }
+    }
+}
+
 fn bytes_of<S: Sample>(s: &[S], block: usize, channels: usize, bits: u32, buf: &mut Vec<u8>) {
     match bits.div_ceil(8) {
         1 => interleave::<S, 1>(s, block, channels, buf),
@@ -582,7 +607,7 @@ mod tests {
         let Some(Layout::Flac(layout)) = &p.layout else {
             panic!("not probed as FLAC: {:?}", p.findings);
         };
-        verify_with(bytes, layout, budget, &mut |_| {})
+        verify_with(bytes, layout, budget, &mut |_| {}, None)
     }
 
     fn codes(out: &Outcome) -> Vec<&'static str> {

@@ -5,9 +5,12 @@
 //! audio hashed over the samples the edit list or `iTunSMPB` keeps.
 
 use super::{DecoderConfig, Span, TrackLayout};
-use crate::formats::decode::{Decoded, Decoder, Failures, hash_left_justified, structure};
+use crate::formats::decode::{
+    Decoded, Decoder, Failures, QcScratch, Trim, hash_left_justified, structure,
+};
 use crate::formats::{Outcome, Probe};
 use crate::io::reader::{Bytes, Endian, Reader};
+use crate::qc::Analysis;
 use crate::record::{Code, Method};
 use md5::Digest;
 use symphonia::core::codecs::audio::AudioCodecParameters;
@@ -84,7 +87,7 @@ fn audio_track<'a>(bytes: Bytes<'a>, layout: &TrackLayout) -> Track<'a> {
 /// every sample.
 #[cfg(test)]
 pub(crate) fn verify(bytes: &[u8], layout: &TrackLayout, probe: &Probe) -> Outcome {
-    verify_with(bytes, layout, probe, &mut |_| {})
+    verify_with(bytes, layout, probe, &mut |_| {}, None)
 }
 
 /// Walk and decode the audio track's samples, telling `reached` where each
@@ -95,6 +98,7 @@ pub(crate) fn verify_with(
     layout: &TrackLayout,
     probe: &Probe,
     reached: &mut dyn FnMut(u64),
+    mut qc: Option<&mut Analysis>,
 ) -> Outcome {
     let track = audio_track(Bytes::full(bytes), layout);
     let mut out = structure();
@@ -191,7 +195,7 @@ pub(crate) fn verify_with(
         out.frames += 1;
         reached(offset);
         let data = &bytes[offset as usize..end as usize];
-        dec.packet(data, offset);
+        dec.packet(data, offset, qc.as_deref_mut());
         true
     });
     let f = &mut out.findings;
@@ -308,6 +312,7 @@ struct Decoding {
     decoded: u64,
     failures: Failures,
     packets: u64,
+    qc_scratch: QcScratch,
 }
 
 impl Decoding {
@@ -349,24 +354,36 @@ impl Decoding {
             decoded: 0,
             failures: Failures::default(),
             packets: 0,
+            qc_scratch: QcScratch::default(),
         }
     }
 
-    fn packet(&mut self, data: &[u8], offset: u64) {
+    fn packet(&mut self, data: &[u8], offset: u64, qc: Option<&mut Analysis>) {
         let Some(d) = self.decoder.as_mut() else {
+            if let Some(qc) = qc {
+                qc.stop(
+                    "this MP4 audio is checked for structure only (no decoder here for its \
+                     codec or profile): the audio is not analysed",
+                );
+            }
             return;
         };
         self.packets += 1;
         match d.decode(data) {
             Decoded::Frames(n) => {
                 let n = n as u64;
+                // The part of this packet inside skip..skip + keep.
+                let (from, take) = Trim {
+                    skip: self.skip,
+                    keep: self.keep,
+                    decoded: self.decoded,
+                }
+                .next(n);
+                if let Some(qc) = qc {
+                    d.analyse(qc, self.bits, (from, take), &mut self.qc_scratch);
+                }
                 if let Some(bits) = self.bits {
-                    // The part of this packet inside skip..skip + keep.
-                    let from = self.skip.saturating_sub(self.decoded);
-                    let end = self.keep.map_or(u64::MAX, |k| self.skip.saturating_add(k));
-                    let take = end
-                        .saturating_sub(self.decoded.max(self.skip))
-                        .min(n.saturating_sub(from));
+                    let (from, take) = (from as u64, take as u64);
                     if from < n && take > 0 {
                         let (md5, scratch) = (&mut self.md5, &mut self.scratch);
                         d.with_i32_planes(|planes| {

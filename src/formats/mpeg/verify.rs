@@ -4,9 +4,10 @@
 use crate::formats::Outcome;
 use crate::formats::Probe;
 use crate::formats::crc::crc16_bits;
-use crate::formats::decode::{Decoded, Decoder, Failures};
+use crate::formats::decode::{Decoded, Decoder, Failures, QcScratch, Trim};
 use crate::formats::mpeg::{FrameHeader, Frames, Located, Step, Version};
 use crate::io::reader::Bytes;
+use crate::qc::Analysis;
 use crate::record::Code;
 use crate::record::Method;
 use symphonia::core::codecs::audio::AudioCodecParameters;
@@ -21,13 +22,18 @@ struct Current {
 }
 
 /// Decode every frame of the MPEG audio the probe located in `bytes`,
-/// telling `reached` where each frame starts (the digests follow).
+/// telling `reached` where each frame starts (the digests follow) and
+/// handing the decoded audio, without the encoder's delay and padding, to
+/// `qc`.
 pub(crate) fn verify_with(
     bytes: &[u8],
     loc: &Located,
     probe: &Probe,
     reached: &mut dyn FnMut(u64),
+    mut qc: Option<&mut Analysis>,
 ) -> Outcome {
+    let mut trim = Trim::of(probe);
+    let mut scratch = QcScratch::default();
     let all = Bytes::full(bytes);
     let mut out = Outcome::default();
     let mut current: Option<Current> = None;
@@ -118,6 +124,10 @@ pub(crate) fn verify_with(
             Decoded::Frames(n) => {
                 decoded += n as u64;
                 out.frames += 1;
+                let kept = trim.next(n as u64);
+                if let Some(qc) = qc.as_deref_mut() {
+                    decoder.analyse(qc, None, kept, &mut scratch);
+                }
             }
             Decoded::Failed(why) | Decoded::Unsupported(why) => {
                 if !bad {

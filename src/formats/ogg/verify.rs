@@ -10,9 +10,10 @@
 use super::codecs::{self, Codec};
 use super::page::{NoPage, Packets, Page, Piece, read_page, resync};
 use super::{Measured, OggLayout};
-use crate::formats::decode::{Decoded, Decoder, Failures};
+use crate::formats::decode::{Decoded, Decoder, Failures, QcScratch};
 use crate::formats::{Outcome, Probe};
 use crate::io::reader::Bytes;
+use crate::qc::Analysis;
 use crate::record::{Code, Method};
 use symphonia::core::codecs::audio::AudioCodecParameters;
 use symphonia::core::codecs::audio::well_known::CODEC_ID_VORBIS;
@@ -36,6 +37,8 @@ struct Stream {
     eos: bool,
     vorbis_ident: Option<Vec<u8>>,
     decoder: Option<Decoder>,
+    /// Buffers for handing decoded Vorbis audio to a QC analysis.
+    qc_scratch: QcScratch,
     /// Why the stream is not decoded, when it is Vorbis.
     no_decoder: Option<String>,
     /// Samples of the audio packets completed so far.
@@ -76,6 +79,7 @@ impl Stream {
             eos: false,
             vorbis_ident: None,
             decoder: None,
+            qc_scratch: QcScratch::default(),
             no_decoder: None,
             cum: 0,
             counted: true,
@@ -99,7 +103,7 @@ impl Stream {
 
     /// One completed packet, whose last segment is on the page at `at`;
     /// `true` when it is an audio packet.
-    fn packet(&mut self, data: &[u8], at: u64) -> bool {
+    fn packet(&mut self, data: &[u8], at: u64, qc: Option<&mut Analysis>) -> bool {
         let index = self.packets;
         if index == 0 {
             self.packets = 1;
@@ -117,7 +121,7 @@ impl Stream {
             }
         }
         self.packets += 1;
-        self.audio(data, at);
+        self.audio(data, at, qc);
         true
     }
 
@@ -165,13 +169,27 @@ impl Stream {
     }
 
     /// An audio packet: decode or check it and count its samples.
-    fn audio(&mut self, data: &[u8], at: u64) {
+    fn audio(&mut self, data: &[u8], at: u64, mut qc: Option<&mut Analysis>) {
         self.audio_packets += 1;
+        if !matches!(self.codec, Codec::Vorbis { .. })
+            && let Some(qc) = qc.take()
+        {
+            qc.stop(match self.codec {
+                Codec::Opus { .. } => {
+                    "Opus packets are checked, not decoded (ddexprobe has no Opus decoder): \
+                     the audio is not analysed"
+                }
+                _ => "this Ogg codec is checked for structure only: the audio is not analysed",
+            });
+        }
         let samples = match self.codec {
             Codec::Vorbis { .. } => match self.decoder.as_mut() {
                 Some(d) => match d.decode(data) {
                     Decoded::Frames(n) => {
                         self.decoded_packets += 1;
+                        if let Some(qc) = qc {
+                            d.analyse(qc, None, (0, n), &mut self.qc_scratch);
+                        }
                         Some(n as u64)
                     }
                     Decoded::Failed(why) | Decoded::Unsupported(why) => {
@@ -307,7 +325,7 @@ struct Walk {
 /// Read every page of `bytes`, which the probe laid out as `layout`.
 #[cfg(test)]
 pub(crate) fn verify(bytes: &[u8], layout: &OggLayout, probe: &Probe) -> Outcome {
-    verify_with(bytes, layout, probe, &mut |_| {})
+    verify_with(bytes, layout, probe, &mut |_| {}, None)
 }
 
 /// Read every page of `bytes`, which the probe laid out as `layout`,
@@ -317,6 +335,7 @@ pub(crate) fn verify_with(
     layout: &OggLayout,
     probe: &Probe,
     reached: &mut dyn FnMut(u64),
+    mut qc: Option<&mut Analysis>,
 ) -> Outcome {
     let all = Bytes::full(bytes);
     let mut w = Walk::default();
@@ -328,7 +347,7 @@ pub(crate) fn verify_with(
             Ok(page) => {
                 pos += page.len();
                 w.pages += 1;
-                feed(&mut w, &page);
+                feed(&mut w, &page, qc.as_deref_mut());
             }
             Err(NoPage::NotAPage) => match resync(all, pos + 1) {
                 Some(next) if !w.streams.is_empty() => {
@@ -344,10 +363,15 @@ pub(crate) fn verify_with(
             }
         }
     }
+    if w.multiplexed
+        && let Some(qc) = qc
+    {
+        qc.stop("the file plays several Ogg streams at once: they are not analysed as one signal");
+    }
     finish(w, layout, probe)
 }
 
-fn feed(w: &mut Walk, page: &Page<'_>) {
+fn feed(w: &mut Walk, page: &Page<'_>, mut qc: Option<&mut Analysis>) {
     if !page.crc_ok {
         w.bad_crc.add(page.pos, String::new);
     }
@@ -375,6 +399,7 @@ fn feed(w: &mut Walk, page: &Page<'_>) {
             w.streams.len() - 1
         }
     };
+    let multiplexed = w.multiplexed;
     let s = &mut w.streams[idx];
     if let Some(next) = s.next_seq
         && page.seq != next
@@ -425,7 +450,9 @@ fn feed(w: &mut Walk, page: &Page<'_>) {
                 asm.recycle(data);
             }
             Some(Piece::Packet(data, false)) => {
-                ended_audio |= s.packet(&data, page.pos);
+                // Streams played at the same time are not one signal.
+                let qc = qc.as_deref_mut().filter(|_| !multiplexed);
+                ended_audio |= s.packet(&data, page.pos, qc);
                 asm.recycle(data);
             }
         }

@@ -245,6 +245,9 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
                 valid_bits: bit_depth,
                 big_endian: !matches!(&comm.compression, b"sowt" | b"42ni" | b"23ni"),
                 encoding: match (&comm.compression, sample_format) {
+                    (_, SampleFormat::Float) if matches!(bytes_per_sample, 4 | 8) => {
+                        Encoding::Float
+                    }
                     (_, SampleFormat::Float) => Encoding::Other,
                     _ if codec != "PCM" => Encoding::Other,
                     // QuickTime's `raw `: 8-bit offset binary.

@@ -638,6 +638,7 @@ fn measure(
         _ if codec.companded => Encoding::Other,
         Some(SampleFormat::Int) if container_bytes == 1 => Encoding::Unsigned,
         Some(SampleFormat::Int) => Encoding::Signed,
+        Some(SampleFormat::Float) if matches!(container_bytes, 4 | 8) => Encoding::Float,
         _ => Encoding::Other,
     };
     p.layout = Some(Layout::Pcm(PcmLayout {
@@ -973,7 +974,7 @@ mod tests {
         assert_eq!(l.encoding, Encoding::Unsigned);
         // Float and G.711 are counted, not hashed; ADPCM has no layout.
         let l = pcm_layout(&probe(&wav(3, 1, 8000, 32, 10, &[]), RiffForm::Riff));
-        assert_eq!(l.encoding, Encoding::Other);
+        assert_eq!(l.encoding, Encoding::Float);
         let l = pcm_layout(&probe(&wav(6, 1, 8000, 8, 10, &[]), RiffForm::Riff));
         assert_eq!(l.encoding, Encoding::Other);
         let p = probe(&wav(0x11, 1, 8000, 4, 10, &[]), RiffForm::Riff);
