@@ -11,6 +11,7 @@ mod flacgen;
 mod fuzz;
 mod injection;
 mod inputs;
+mod qc;
 mod readme;
 mod schemas;
 mod sidecar;
