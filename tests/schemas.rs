@@ -269,7 +269,7 @@ fn a_record_with_path_bytes_matches_the_record_schema() {
 fn scan_documents_match_the_scan_schema() {
     let all = run(&["scan", "--format", "json"], &[&testdata("")], 1);
     let verified = run(
-        &["inspect", "--format", "json", "--verify"],
+        &["inspect", "--format", "json", "--qc"],
         &[&testdata("pair-master.wav"), &testdata("pair-master.flac")],
         0,
     );
@@ -282,7 +282,7 @@ fn scan_documents_match_the_scan_schema() {
     );
     let docs = [
         document("scan testdata", &all),
-        document("inspect --verify", &verified),
+        document("inspect --qc", &verified),
         document("scan of an empty folder", &problems),
     ];
     assert!(
@@ -291,6 +291,7 @@ fn scan_documents_match_the_scan_schema() {
             .is_some_and(|d| !d.is_empty())
     );
     assert!(docs[1].1["summary"]["verification"].is_object());
+    assert_eq!(docs[1].1["summary"]["qc"]["analysed"], 2);
     assert_eq!(
         docs[2].1["summary"]["inputProblems"][0]["code"],
         "no_audio_files"
@@ -303,10 +304,16 @@ fn check_outputs_match_the_report_and_check_schemas() {
     let catalog = testdata("catalog");
     let lines = run(&["check", "--format", "ndjson"], &[&catalog], 1);
     let whole = run(&["check", "--format", "json"], &[&catalog], 1);
+    let qc = run(&["check", "--qc", "--format", "json"], &[&catalog], 1);
     let reports = ndjson(&lines);
     assert!(reports.iter().any(|(_, r)| r.get("isrc").is_some()));
     assert_valid("report.schema.json", &reports);
-    assert_valid("check.schema.json", &[document("check catalog", &whole)]);
+    let qc = document("check --qc catalog", &qc);
+    assert!(qc.1["summary"]["qc"]["analysed"].as_u64() > Some(0));
+    assert_valid(
+        "check.schema.json",
+        &[document("check catalog", &whole), qc],
+    );
 }
 
 #[test]

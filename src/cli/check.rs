@@ -173,6 +173,9 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         for (i, (_, mut report, _)) in assessed.into_iter().enumerate() {
             catalog::apply(&mut report, findings.iter().filter(|f| f.index == i));
             summary.add(&report, &gate);
+            if let Some(qc) = &records[i].qc {
+                summary.qc.add(qc, records[i].bit_depth);
+            }
             sink_error = writer.report(&report).err();
             if sink_error.is_some() {
                 break;
@@ -207,6 +210,9 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
                 None => String::new(),
             }
         );
+        if !summary.qc.is_empty() {
+            eprintln!("ddexprobe: {}", summary.qc.line());
+        }
         if let Some(line) = messages::problems_line(&summary.input_problems) {
             eprintln!("{line}");
         }

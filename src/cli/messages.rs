@@ -112,6 +112,9 @@ pub fn summary_line(s: &Summary, elapsed: Duration) -> String {
             .collect();
         line.push_str(&format!("\nddexprobe: verified: {}", counts.join(", ")));
     }
+    if !s.qc.is_empty() {
+        line.push_str(&format!("\nddexprobe: {}", s.qc.line()));
+    }
     if !s.duplicates.is_empty() {
         const SHOWN: usize = 5;
         line.push_str(&format!(

@@ -97,7 +97,7 @@ fn run(config: Config) -> Result<Exit> {
     } else {
         0
     };
-    let mut writer = output::writer(config.format, sink, width);
+    let mut writer = output::writer(config.format, sink, width, config.opts.qc.is_some());
 
     let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config.progress, total_bytes);

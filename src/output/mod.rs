@@ -68,17 +68,19 @@ pub trait RecordWriter {
 
 /// A writer for `format` over `out`. Writers are `Send`: the scan's workers
 /// write records as they complete them.
-/// The table's lines are cut to `width` columns (0: never).
+/// The table's lines are cut to `width` columns (0: never); with `qc`
+/// (`--qc`) the table gains loudness and true-peak columns.
 pub fn writer<'a, W: Write + Send + 'a>(
     format: Format,
     out: W,
     width: usize,
+    qc: bool,
 ) -> Box<dyn RecordWriter + Send + 'a> {
     match format {
         Format::Ndjson => Box::new(NdjsonWriter::new(out)),
         Format::Json => Box::new(JsonWriter::new(out)),
         Format::Csv => Box::new(CsvWriter::new(out)),
-        Format::Table => Box::new(TableWriter::new(out, width)),
+        Format::Table => Box::new(TableWriter::new(out, width).with_qc(qc)),
         Format::Text => Box::new(TextWriter::new(out)),
     }
 }

@@ -159,6 +159,9 @@ pub struct CatalogSummary {
     /// The [`TOP_FIELDS`] fields invalid in the most assets, by count
     /// (descending) then name. An asset counts once per field.
     pub top_invalid_fields: Vec<FieldCount>,
+    /// What `--qc` found over the assets.
+    #[serde(skip_serializing_if = "crate::qc::summary::QcSummary::is_empty")]
+    pub qc: crate::qc::summary::QcSummary,
     /// Inputs that could not be used: unreadable directories, metadata
     /// for no audio file... Each fails the run.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -1,6 +1,7 @@
 //! A table for people: fixed columns so it can stream, path last (cut
 //! from the left to the terminal's width), float samples marked (`32f`),
-//! and how many findings there are beyond the first.
+//! and how many findings there are beyond the first. With `--qc`, the
+//! integrated loudness (LUFS) and true peak (dBTP) follow the duration.
 
 use super::{RecordWriter, sanitize, status};
 use crate::record::{Record, SampleFormat};
@@ -11,13 +12,41 @@ use std::io::{self, Write};
 pub struct TableWriter<W: Write> {
     out: W,
     width: usize,
+    qc: bool,
 }
 
 impl<W: Write> TableWriter<W> {
     /// A writer over `out`, its lines cut to `width` columns (0: never).
     pub fn new(out: W, width: usize) -> Self {
-        TableWriter { out, width }
+        TableWriter {
+            out,
+            width,
+            qc: false,
+        }
     }
+
+    /// With the loudness and true-peak columns of `--qc`.
+    pub fn with_qc(mut self, qc: bool) -> Self {
+        self.qc = qc;
+        self
+    }
+}
+
+/// The LUFS and dBTP columns of a record (`-` where not measured).
+fn qc_columns(r: &Record) -> String {
+    let (lufs, dbtp) = match &r.qc {
+        Some(q) if q.analysed => (
+            q.integrated_loudness.map(|v| format!("{v:.1}")),
+            q.true_peak.map(|v| format!("{v:.1}")),
+        ),
+        _ => (None, None),
+    };
+    let dash = || "-".to_string();
+    format!(
+        "{:>6} {:>6} ",
+        lufs.unwrap_or_else(dash),
+        dbtp.unwrap_or_else(dash)
+    )
 }
 
 /// `path` cut from the left to `room` characters (`…` and its end: the
@@ -49,9 +78,14 @@ fn table_status(r: &Record) -> String {
 
 impl<W: Write> RecordWriter for TableWriter<W> {
     fn begin(&mut self) -> io::Result<()> {
+        let qc = if self.qc {
+            format!("{:>6} {:>6} ", "LUFS", "DBTP")
+        } else {
+            String::new()
+        };
         writeln!(
             self.out,
-            "{:<6} {:<6} {:>7} {:>4} {:>3} {:>13} {:<33} PATH",
+            "{:<6} {:<6} {:>7} {:>4} {:>3} {:>13} {qc}{:<33} PATH",
             "FORMAT", "CODEC", "RATE", "BITS", "CH", "DURATION", "STATUS"
         )
     }
@@ -68,8 +102,13 @@ impl<W: Write> RecordWriter for TableWriter<W> {
             (Some(b), _) => b.to_string(),
             (None, _) => dash(),
         };
+        let qc = if self.qc {
+            qc_columns(r)
+        } else {
+            String::new()
+        };
         let line = format!(
-            "{:<6} {:<6} {:>7} {:>4} {:>3} {:>13} {:<33} ",
+            "{:<6} {:<6} {:>7} {:>4} {:>3} {:>13} {qc}{:<33} ",
             format,
             sanitize(r.audio_codec.as_deref().unwrap_or("-")),
             r.sample_rate.map_or_else(dash, |v| v.to_string()),

@@ -140,6 +140,9 @@ impl<W: Write> RecordWriter for TextWriter<W> {
             what.push(')');
             line(o, "verification", Some(what))?;
         }
+        if let Some(q) = &r.qc {
+            qc_lines(o, q, r.sample_rate)?;
+        }
         line(o, "PCM MD5", r.pcm_md5.clone())?;
         line(o, "md5", r.md5.clone())?;
         line(o, "sha256", r.sha256.clone())?;
@@ -154,4 +157,89 @@ impl<W: Write> RecordWriter for TextWriter<W> {
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// The `qc` object as lines: the measures people read first.
+fn qc_lines(o: &mut dyn Write, q: &crate::qc::Qc, rate: Option<u32>) -> io::Result<()> {
+    let put = |o: &mut dyn Write, k: &str, v: Option<String>| match v {
+        Some(v) => writeln!(o, "  {k:<18} {}", sanitize(&v)),
+        None => Ok(()),
+    };
+    if !q.analysed {
+        return put(
+            o,
+            "qc",
+            Some(format!(
+                "not analysed: {}",
+                q.reason.clone().unwrap_or_default()
+            )),
+        );
+    }
+    let num = |v: Option<f64>, unit: &str| v.map(|v| format!("{v:.1} {unit}"));
+    let loud = match (q.integrated_loudness, q.loudness_range) {
+        (Some(i), Some(lra)) => Some(format!("{i:.1} LUFS (range {lra:.1} LU)")),
+        (Some(i), None) => Some(format!("{i:.1} LUFS")),
+        _ if rate.is_some_and(|r| q.analysed_samples * 10 < u64::from(r) * 4) => {
+            Some("not measured: shorter than one 400 ms block".to_string())
+        }
+        _ => Some("below -70 LUFS (nothing above the absolute gate)".to_string()),
+    };
+    put(o, "loudness", loud)?;
+    put(o, "max momentary", num(q.max_momentary_loudness, "LUFS"))?;
+    put(o, "max short-term", num(q.max_short_term_loudness, "LUFS"))?;
+    put(o, "true peak", num(q.true_peak, "dBTP"))?;
+    put(o, "sample peak", num(q.sample_peak, "dBFS"))?;
+    put(
+        o,
+        "clipping",
+        q.clipped_samples
+            .zip(q.clip_events)
+            .map(|(s, e)| format!("{s} samples, {e} events")),
+    )?;
+    put(
+        o,
+        "silence",
+        Some(match q.silent {
+            Some(true) => format!("silent (nothing above {} dBFS)", q.silence_threshold),
+            _ => format!(
+                "{} s leading, {} s trailing (below {} dBFS)",
+                q.leading_silence.unwrap_or(0.0),
+                q.trailing_silence.unwrap_or(0.0),
+                q.silence_threshold
+            ),
+        }),
+    )?;
+    put(o, "DC offset", q.dc_offset.map(|v| format!("{v}")))?;
+    put(
+        o,
+        "dual mono",
+        q.dual_mono
+            .map(|v| if v { "yes" } else { "no" }.to_string()),
+    )?;
+    put(
+        o,
+        "correlation",
+        q.stereo_correlation.map(|v| format!("{v}")),
+    )?;
+    put(
+        o,
+        "effective bits",
+        q.effective_bit_depth.map(|v| v.to_string()),
+    )?;
+    put(o, "bandwidth", q.bandwidth_hz.map(|v| format!("{v} Hz")))?;
+    put(
+        o,
+        "upsampled from",
+        q.upsampled_from.map(|v| format!("{v} Hz")),
+    )?;
+    put(
+        o,
+        "lossy source",
+        q.lossy_source
+            .map(|v| if v { "yes" } else { "no" }.to_string()),
+    )?;
+    if let Some(why) = &q.reason {
+        put(o, "qc note", Some(why.clone()))?;
+    }
+    Ok(())
 }

@@ -15,7 +15,8 @@
 //! * [`peak`]: true peak, four times oversampled (BS.1770-4 Annex 2);
 //! * [`levels`]: sample peak, clipping, silence, DC, dual mono,
 //!   correlation, effective bit depth;
-//! * [`spectrum`]: bandwidth, upsampling and lossy-source detection.
+//! * [`spectrum`]: bandwidth, upsampling and lossy-source detection;
+//! * [`summary`]: the loudness spread and finding counts of a catalog.
 //!
 //! Every figure is derived from the decoded samples; counts and silences
 //! are exact sample counts. The loudness core is ddexprobe's own rather
@@ -29,6 +30,7 @@ pub mod levels;
 pub mod loudness;
 pub mod peak;
 pub mod spectrum;
+pub mod summary;
 
 use serde::{Deserialize, Serialize};
 

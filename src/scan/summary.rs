@@ -34,6 +34,9 @@ pub struct Summary {
     /// `sha256`), or the same decoded audio in different files (same
     /// `pcmMd5`). Distributors reject duplicate masters.
     pub duplicates: Vec<DuplicateGroup>,
+    /// What `--qc` found over the files.
+    #[serde(skip_serializing_if = "crate::qc::summary::QcSummary::is_empty")]
+    pub qc: crate::qc::summary::QcSummary,
     /// Inputs that could not be used (set by the caller after discovery).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub input_problems: Vec<InputProblem>,
@@ -98,6 +101,9 @@ impl Summary {
             && let Ok(serde_json::Value::String(status)) = serde_json::to_value(v.status)
         {
             *self.verification.entry(status).or_default() += 1;
+        }
+        if let Some(qc) = &r.qc {
+            self.qc.add(qc, r.bit_depth);
         }
         // Empty files (and empty audio) are all alike and no one's master:
         // they are reported as empty_file, never as duplicates.
