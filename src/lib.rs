@@ -74,8 +74,8 @@ pub fn probe_path(path: &Path, options: &Options) -> Record {
 pub fn probe_bytes(bytes: &[u8], name: &str, options: &Options) -> Record {
     let ext = Path::new(name).extension().and_then(|e| e.to_str());
     let probe = formats::probe(bytes, ext);
-    let outcome = (options.verify && probe.file_format.is_some())
-        .then(|| formats::verify::verify_bytes_within(bytes, &probe, options.budget));
+    let outcome = ((options.verify || options.qc.is_some()) && probe.file_format.is_some())
+        .then(|| formats::verify::verify_bytes_with(bytes, &probe, options.budget, options.qc));
     let mut record = probe.into_record(name.to_string(), bytes.len() as u64);
     let digests = checksum::digest(bytes, options.hashes);
     record.md5 = digests.md5;

@@ -1,7 +1,7 @@
 //! The fuzz targets, one per format ddexprobe parses: each names the
 //! fixtures in `testdata/` it starts from and runs an input through
-//! everything a file of that format meets (probe, verification, the
-//! record) in memory. Metadata targets run the sidecar and manifest
+//! everything a file of that format meets (probe, verification, the QC
+//! analysis, the record) in memory. Metadata targets run the sidecar and manifest
 //! readers.
 
 /// One fuzz target.
@@ -17,6 +17,7 @@ pub struct Target {
 fn audio(bytes: &[u8], name: &str) {
     let options = ddexprobe::Options {
         verify: true,
+        qc: Some(ddexprobe::qc::Settings::default()),
         ..ddexprobe::Options::default()
     };
     let record = ddexprobe::probe_bytes(bytes, name, &options);

@@ -111,6 +111,14 @@ pub fn verify_bytes(bytes: &[u8], layout: &PcmLayout) -> Outcome {
     pass.finish()
 }
 
+/// [`verify_bytes`], handing the samples to a QC analysis as well.
+pub fn verify_bytes_with(bytes: &[u8], layout: &PcmLayout, qc: Option<&mut Analysis>) -> Outcome {
+    let mut pass = Pass::new(layout);
+    pass.qc = qc;
+    pass.feed(data_of(bytes, layout));
+    pass.finish()
+}
+
 /// The sample data of a whole file in memory.
 fn data_of<'a>(bytes: &'a [u8], layout: &PcmLayout) -> &'a [u8] {
     let start = usize::try_from(layout.offset).unwrap_or(usize::MAX);

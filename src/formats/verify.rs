@@ -133,6 +133,24 @@ pub fn verify_bytes_within(bytes: &[u8], probe: &Probe, budget: Budget) -> Outco
     verify_walk(bytes, probe, budget, &mut |_| {}, None)
 }
 
+/// Verify audio held in memory within `budget` and, with `qc`, analyse it
+/// in the same walk (PCM included: [`verify_source`] without the digests).
+pub fn verify_bytes_with(
+    bytes: &[u8],
+    probe: &Probe,
+    budget: Budget,
+    qc: Option<Settings>,
+) -> Outcome {
+    let mut analysis = qc.map(|settings| start(probe, settings));
+    let live = analysis.as_mut().and_then(|a| a.as_mut().ok());
+    let mut outcome = match &probe.layout {
+        Some(Layout::Pcm(layout)) => crate::formats::pcm::verify_bytes_with(bytes, layout, live),
+        _ => verify_walk(bytes, probe, budget, &mut |_| {}, live),
+    };
+    outcome.qc = analysis.map(|a| a.map_or_else(|not| *not, Analysis::finish));
+    outcome
+}
+
 /// Put what verification found into the record: the `verification` object,
 /// `pcmMd5`, the decoded count, and findings whose code the probe did not
 /// already report (the probe's message is kept: it came first and says the
