@@ -49,21 +49,16 @@ fn band_limited(n: usize, rate: u32, cutoff: f64, peak: f64, seed: u64) -> Vec<f
 
 /// Write `channels` (equal lengths, full scale 1.0) as integer PCM.
 fn write_wav(path: &Path, rate: u32, bits: u16, channels: &[Vec<f64>]) {
-    let spec = hound::WavSpec {
-        channels: channels.len() as u16,
-        sample_rate: rate,
-        bits_per_sample: bits,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
     let full = f64::from(1u32 << (bits - 1));
-    for i in 0..channels[0].len() {
-        for c in channels {
-            let v = (c[i] * full).round().clamp(-full, full - 1.0);
-            w.write_sample(v as i32).unwrap();
-        }
-    }
-    w.finalize().unwrap();
+    let ints: Vec<Vec<i32>> = channels
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|v| (v * full).round().clamp(-full, full - 1.0) as i32)
+                .collect()
+        })
+        .collect();
+    write_ints(path, rate, bits, &ints);
 }
 
 /// Write samples given as integers of `bits` bits.
