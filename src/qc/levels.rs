@@ -11,6 +11,9 @@
 /// Consecutive clipped samples in one channel that make a clip event.
 const EVENT_RUN: u32 = 3;
 
+/// Channels that differ by less than this (−90 dBFS) are the same.
+const DUAL_MONO: f64 = 3.162_277_660_168_379_5e-5;
+
 /// The statistics gathered so far.
 #[derive(Debug, Clone)]
 pub struct Levels {
@@ -159,7 +162,12 @@ impl Levels {
     pub fn push_normalised(&mut self, planes: &[&[f32]]) {
         let n = planes.iter().map(|p| p.len()).min().unwrap_or(0);
         if let Some((first, rest)) = planes.split_first() {
+            // Once the channels are known to differ, they need no more
+            // comparing.
             for other in rest {
+                if self.max_diff >= DUAL_MONO {
+                    break;
+                }
                 let d = first[..n]
                     .iter()
                     .zip(&other[..n])

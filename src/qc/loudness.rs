@@ -119,9 +119,11 @@ impl KFilter {
         let mut sum = 0.0;
         for &s in samples {
             let x0 = f64::from(s);
-            let y0 = b1[0] * x0 + b1[1] * x1 + b1[2] * x2 - a1[0] * y1 - a1[1] * y2;
+            // The term of the previous output last: the recursion then
+            // waits on one multiply and one subtraction per sample.
+            let y0 = (b1[0] * x0 + b1[1] * x1 + b1[2] * x2 - a1[1] * y2) - a1[0] * y1;
             // Stage 2's numerator is 1, -2, 1.
-            let z0 = b2[0] * (y0 - 2.0 * y1 + y2) - a2[0] * z1 - a2[1] * z2;
+            let z0 = (b2[0] * (y0 - 2.0 * y1 + y2) - a2[1] * z2) - a2[0] * z1;
             x2 = x1;
             x1 = x0;
             y2 = y1;
@@ -152,10 +154,10 @@ impl KFilter {
         let (mut sa, mut sb) = (0.0, 0.0);
         for (&va, &vb) in a.iter().zip(b) {
             let (x0a, x0b) = (f64::from(va), f64::from(vb));
-            let y0a = b1[0] * x0a + b1[1] * xa[0] + b1[2] * xa[1] - a1[0] * ya[0] - a1[1] * ya[1];
-            let y0b = b1[0] * x0b + b1[1] * xb[0] + b1[2] * xb[1] - a1[0] * yb[0] - a1[1] * yb[1];
-            let z0a = b2[0] * (y0a - 2.0 * ya[0] + ya[1]) - a2[0] * za[0] - a2[1] * za[1];
-            let z0b = b2[0] * (y0b - 2.0 * yb[0] + yb[1]) - a2[0] * zb[0] - a2[1] * zb[1];
+            let y0a = (b1[0] * x0a + b1[1] * xa[0] + b1[2] * xa[1] - a1[1] * ya[1]) - a1[0] * ya[0];
+            let y0b = (b1[0] * x0b + b1[1] * xb[0] + b1[2] * xb[1] - a1[1] * yb[1]) - a1[0] * yb[0];
+            let z0a = (b2[0] * (y0a - 2.0 * ya[0] + ya[1]) - a2[1] * za[1]) - a2[0] * za[0];
+            let z0b = (b2[0] * (y0b - 2.0 * yb[0] + yb[1]) - a2[1] * zb[1]) - a2[0] * zb[0];
             xa = [x0a, xa[0]];
             xb = [x0b, xb[0]];
             ya = [y0a, ya[0]];

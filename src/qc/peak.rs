@@ -22,7 +22,7 @@ const FACTOR: usize = 4;
 /// Input samples each output depends on.
 const SPAN: usize = TAPS.div_ceil(FACTOR);
 /// Input samples per bound check.
-const CHUNK: usize = 256;
+const CHUNK: usize = 64;
 
 /// Coefficients by input delay, four phases each.
 fn coefficients() -> [[f32; FACTOR]; SPAN] {
