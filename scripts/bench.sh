@@ -3,41 +3,54 @@
 # openssl, md5sum/sha256sum) on the same generated corpus, in one run, and print a
 # Markdown report (machine, tool versions, results table, target checks).
 #
-# Usage: scripts/bench.sh [--quick] [--no-build] [--regen] [--runs N] [-h|--help]
+# Usage: scripts/bench.sh [--quick] [--no-build] [--regen] [--runs N] [--only LIST] [-h|--help]
 #
 #   --quick      small corpus (200 catalog files, ~200 MB of long files, 1,000 tiny
 #                files, 200 lossy catalog files, 40 headerless MP3s) and fewer runs:
 #                a smoke test taking a few minutes
 #   --no-build   do not run `cargo build --release` when the binary is missing;
 #                ddexprobe rows are then skipped (peers are still measured)
-#   --regen      delete and regenerate the corpus of the selected mode
+#   --regen      delete and regenerate the corpus of the selected mode (with --only:
+#                the parts the selected sections use)
 #   --runs N     override the number of hyperfine runs of every command
+#   --only LIST  run only these sections (comma-separated): catalog, long, tiny,
+#                lossy (lossy catalog, headerless MP3, lossy accuracy), verify, qc.
+#                Only the corpus parts they use are generated; raw results and the
+#                report go to results-LIST/ and report-LIST.md, so the full report
+#                is kept
 #
 # Environment:
 #   DDEXPROBE    binary to measure (default target/release/ddexprobe, relative to
 #                the repository root; built with `cargo build --release` if missing)
 #   BENCH_DIR    work directory (default /tmp/ddexprobe-bench): corpus (generated
-#                once, reused while complete; the lossy part has its own marker and is
-#                added to an existing corpus), raw hyperfine JSON/Markdown, report
+#                once, reused while complete; the lossy and QC parts have their own
+#                markers and are added to an existing corpus), raw hyperfine
+#                JSON/Markdown, report
 #   BENCH_WAIT_IDLE  seconds to wait before each measurement for the machine to be
 #                idle (< 25 % CPU busy); default 30, 0 = do not wait. Rows measured
 #                while other processes used >= 0.15 CPU (and >= 0.5 CPU-s in all) are
 #                flagged in the notes.
 #
-# The report goes to stdout and to $BENCH_DIR/<mode>/report.md; progress goes to
-# stderr. Needs: bash, python3, ffmpeg, flac, metaflac (corpus generation),
+# The report goes to stdout and to $BENCH_DIR/<mode>/report.md (report-LIST.md with
+# --only); progress goes to stderr. Needs: bash, python3, ffmpeg, flac, metaflac (corpus generation),
 # hyperfine and /usr/bin/time (measurement). Peer tools are optional: a missing
 # one is reported as skipped. The lossy section (full: 1,000-file lossy catalog of
 # MP3/AAC/ALAC/Vorbis/Opus and 200 headerless MP3s of 30-60 s) also uses lame, oggenc
 # and opusenc; formats whose encoder is missing are left out (noted in the report).
 # ddexprobe builds that do not parse lossy formats yet report unsupported_format and
 # exit 1: those rows are still measured, and the report flags them as provisional.
+# The QC section (--qc) times ddexprobe scan --qc against ffmpeg's ebur128 filter
+# (peak=true), one core each, on the same three files: a 5-minute 16-bit 44.1 kHz
+# stereo programme as WAV, FLAC and 320k MP3 (lame, or ffmpeg's libmp3lame), and
+# what MD5+SHA-256 add to --qc; binaries without --qc are reported as skipped.
 set -euo pipefail
 
 QUICK=0
 NO_BUILD=0
 REGEN=0
 RUNS_OVERRIDE=""
+ONLY=""
+SECTIONS="catalog long tiny lossy verify qc"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -49,6 +62,12 @@ while [[ $# -gt 0 ]]; do
         --runs)
             [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs needs a positive integer" >&2; exit 2; }
             RUNS_OVERRIDE="$2"; shift ;;
+        --only)
+            [[ $# -ge 2 && -n "$2" ]] || { echo "bench.sh: --only needs a list of sections ($SECTIONS)" >&2; exit 2; }
+            for s in ${2//,/ }; do
+                [[ " $SECTIONS " == *" $s "* ]] || { echo "bench.sh: unknown section for --only: $s (sections: $SECTIONS)" >&2; exit 2; }
+            done
+            ONLY="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -76,7 +95,8 @@ if [[ $QUICK -eq 1 ]]; then
     FFPROBE_SUBSET=50
     LOSSY_ARTISTS=4; LOSSY_ALBUMS=5; LOSSY_TRACKS=10   # 200 lossy catalog files
     HL_FILES=40; HL_SOURCES=4; HL_FFPROBE_SUBSET=20     # headerless MP3s, 30-60 s
-    RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2
+    QC_SECONDS=300                           # QC programme: WAV 16/44.1 stereo, FLAC, MP3
+    RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2; RUNS_QC=3
 else
     MODE=full
     ARTISTS=40; ALBUMS=5; TRACKS=10          # 2,000 catalog files (~1 GB)
@@ -86,11 +106,14 @@ else
     FFPROBE_SUBSET=200
     LOSSY_ARTISTS=20; LOSSY_ALBUMS=5; LOSSY_TRACKS=10  # 1,000 lossy catalog files
     HL_FILES=200; HL_SOURCES=10; HL_FFPROBE_SUBSET=100  # headerless MP3s, 30-60 s
-    RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5
+    QC_SECONDS=300                           # QC programme: WAV 16/44.1 stereo, FLAC, MP3
+    RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5; RUNS_QC=5
 fi
 if [[ -n "$RUNS_OVERRIDE" ]]; then
-    RUNS_FAST=$RUNS_OVERRIDE; RUNS_SLOW=$RUNS_OVERRIDE; RUNS_LONG=$RUNS_OVERRIDE
+    RUNS_FAST=$RUNS_OVERRIDE; RUNS_SLOW=$RUNS_OVERRIDE; RUNS_LONG=$RUNS_OVERRIDE; RUNS_QC=$RUNS_OVERRIDE
 fi
+# section NAME: whether NAME is measured in this run (all of them without --only)
+section() { [[ -z "$ONLY" || ",$ONLY," == *",$1,"* ]]; }
 
 WORK="$BENCH_DIR/$MODE"
 CORPUS="$WORK/corpus"
@@ -100,9 +123,11 @@ TINY="$CORPUS/tiny"
 LOSSY="$CORPUS/lossy"            # lossy catalog (MP3, Ogg Vorbis, Opus, AAC/ALAC M4A)
 HEADERLESS="$CORPUS/headerless"  # MP3 without Xing/LAME tag (frame walk)
 LOSSY_MANIFEST="$CORPUS/.lossy-manifest.tsv"
-RESULTS="$WORK/results"
+QCDIR="$CORPUS/qc"               # QC programme: qc.wav, qc.flac, qc.mp3
+ONLY_TAG="${ONLY:+-${ONLY//,/-}}"
+RESULTS="$WORK/results$ONLY_TAG"
 ROWS="$RESULTS/rows.tsv"
-REPORT="$WORK/report.md"
+REPORT="$WORK/report$ONLY_TAG.md"
 
 for t in python3 hyperfine; do have "$t" || die "$t is required"; done
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is required"
@@ -272,7 +297,14 @@ PY
     log "corpus ready"
 }
 
-if [[ $REGEN -eq 1 || ! -f "$CORPUS/.complete" ]]; then
+# corpus parts the selected sections use (everything without --only)
+NEED_PCM=0; NEED_LOSSY=0
+for s in catalog long tiny verify; do section $s && NEED_PCM=1; done
+for s in lossy verify; do section $s && NEED_LOSSY=1; done
+
+if [[ $NEED_PCM -eq 0 ]]; then
+    log "PCM corpus not used by the selected sections ($ONLY)"
+elif [[ $REGEN -eq 1 || ! -f "$CORPUS/.complete" ]]; then
     generate_corpus
 else
     log "reusing corpus $CORPUS (use --regen to rebuild)"
@@ -437,31 +469,72 @@ PY
     log "lossy corpus ready"
 }
 
-if [[ ! -f "$CORPUS/.lossy-complete" ]]; then
+if [[ $NEED_LOSSY -eq 0 ]]; then
+    log "lossy corpus not used by the selected sections ($ONLY)"
+elif [[ $REGEN -eq 1 || ! -f "$CORPUS/.lossy-complete" ]]; then
     generate_lossy_corpus
 else
     log "reusing lossy corpus $LOSSY (use --regen to rebuild)"
 fi
-LOSSY_KINDS_SKIPPED=$(sed -n 's/.* skipped=//p' "$CORPUS/.lossy-complete")
+if [[ $NEED_LOSSY -eq 1 ]]; then
+    LOSSY_KINDS_SKIPPED=$(sed -n 's/.* skipped=//p' "$CORPUS/.lossy-complete")
+fi
+
+# ---------------------------------------------------------------- QC corpus
+# One programme of QC_SECONDS s, WAV 16-bit 44.1 kHz stereo, and the same audio as FLAC
+# (flac -5) and MP3 320k (lame -b 320, or ffmpeg's libmp3lame): the QC section measures
+# ddexprobe --qc and ffmpeg's ebur128 filter on these same files. Own marker
+# (.qc-complete), like the lossy corpus. The signal is the corpus's synthetic "music"
+# (tones with a tremolo and low-level noise) with two more partials and a slow 4 dB swell
+# (37 s period), so the loudness range is not zero (about 4 LU); peaks about -5 dBFS.
+QC_MP3_NOTE=""
+generate_qc_corpus() {
+    for t in ffmpeg flac; do have "$t" || die "$t is required to generate the corpus"; done
+    log "generating QC corpus in $QCDIR ($QC_SECONDS s)"
+    rm -rf "$QCDIR" "$CORPUS/.qc-complete"
+    mkdir -p "$QCDIR"
+    local env='(0.8+0.2*sin(2*PI*t/37))'
+    ffmpeg -nostdin -v error -y -f lavfi \
+        -i "aevalsrc=exprs='$env*(0.3*sin(2*PI*147*t)*(0.7+0.3*sin(2*PI*0.7*t))+0.12*sin(2*PI*294*t+0.5)+0.08*sin(2*PI*442.3*t)+0.05*(2*random(0)-1))|$env*(0.3*sin(2*PI*220*t+1)*(0.7+0.3*sin(2*PI*0.9*t))+0.12*sin(2*PI*440*t+0.2)+0.08*sin(2*PI*661.7*t)+0.05*(2*random(1)-1))':s=44100:d=$QC_SECONDS" \
+        -c:a pcm_s16le -bitexact -f wav "$QCDIR/qc.wav"
+    flac -s -f -5 -o "$QCDIR/qc.flac" "$QCDIR/qc.wav"
+    local mp3="none"
+    if have lame; then
+        lame --quiet -b 320 "$QCDIR/qc.wav" "$QCDIR/qc.mp3" && mp3="lame -b 320"
+    elif ffmpeg -nostdin -v error -y -i "$QCDIR/qc.wav" -c:a libmp3lame -b:a 320k "$QCDIR/qc.mp3"; then
+        mp3="ffmpeg libmp3lame 320k"
+    else
+        rm -f "$QCDIR/qc.mp3"
+    fi
+    printf 'mode=%s seconds=%s mp3=%s\n' "$MODE" "$QC_SECONDS" "$mp3" > "$CORPUS/.qc-complete"
+    log "QC corpus ready"
+}
+if ! section qc; then
+    :
+elif [[ $REGEN -eq 1 || ! -f "$CORPUS/.qc-complete" ]] \
+        || ! grep -q "seconds=$QC_SECONDS " "$CORPUS/.qc-complete"; then
+    generate_qc_corpus
+else
+    log "reusing QC corpus $QCDIR (use --regen to rebuild)"
+fi
+if section qc; then
+    QC_MP3_ENC=$(sed -n 's/.* mp3=//p' "$CORPUS/.qc-complete")
+    [[ "$QC_MP3_ENC" != none ]] || QC_MP3_NOTE="no MP3 encoder (lame, or ffmpeg with libmp3lame)"
+fi
 
 count_files() { find "$1" -type f | wc -l; }
 sum_bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}'; }
 warm() { log "warming page cache: $1"; find "$1" -type f -exec cat {} + > /dev/null; }
 
-CAT_FILES=$(count_files "$CATALOG");  CAT_BYTES=$(sum_bytes "$CATALOG")
-LONG_FILES=$(count_files "$LONG");    LONG_BYTES=$(sum_bytes "$LONG")
-TINY_FILES_N=$(count_files "$TINY");  TINY_BYTES=$(sum_bytes "$TINY")
+CAT_FILES=0; CAT_BYTES=0; LONG_FILES=0; LONG_BYTES=0; TINY_FILES_N=0; TINY_BYTES=0
+if [[ $NEED_PCM -eq 1 ]]; then
+    CAT_FILES=$(count_files "$CATALOG");  CAT_BYTES=$(sum_bytes "$CATALOG")
+    LONG_FILES=$(count_files "$LONG");    LONG_BYTES=$(sum_bytes "$LONG")
+    TINY_FILES_N=$(count_files "$TINY");  TINY_BYTES=$(sum_bytes "$TINY")
+fi
 
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/*.json "$RESULTS"/*.md "$RESULTS"/*.time "$ROWS"
-
-# ffprobe subset: every k-th catalog file (same format mix), NUL-separated list
-SUBSET_LIST="$RESULTS/ffprobe-subset.list0"
-find "$CATALOG" -type f -print0 | sort -z \
-    | python3 -c 'import sys; n=int(sys.argv[1]); p=[x for x in sys.stdin.buffer.read().split(b"\0") if x]; k=max(1,len(p)//n); sys.stdout.buffer.write(b"".join(x+b"\0" for x in p[::k][:n]))' \
-      "$FFPROBE_SUBSET" > "$SUBSET_LIST"
-SUBSET_FILES=$(tr -cd '\0' < "$SUBSET_LIST" | wc -c)
-SUBSET_BYTES=$(xargs -0 stat -c %s < "$SUBSET_LIST" | awk '{s += $1} END {printf "%d", s}')
+rm -f "$RESULTS"/*.json "$RESULTS"/*.md "$RESULTS"/*.time "$RESULTS"/*.stderr "$ROWS"
 
 # ---------------------------------------------------------------- measurement
 # share of CPU time busy (all CPUs; iowait counts as idle) during one second: other load skews wall times
@@ -523,103 +596,6 @@ skip() { # ID TOOL WORKLOAD NOTE
     log "[$1] skipped: $4"
 }
 
-D="$DDEXPROBE"
-NPROC=$(nproc)
-LOAD_BEFORE=$(cpu_busy)
-log "CPU busy before the measurements: $LOAD_BEFORE"
-
-# ---- catalog
-warm "$CATALOG"
-W="catalog"
-if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
-    bench ddx_cat_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
-        "$D scan $CATALOG --hash none --format ndjson -o /dev/null"
-    bench ddx_cat_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
-        "$D scan $CATALOG --hash none --jobs 1 --format ndjson -o /dev/null"
-    bench ddx_cat_hash ddexprobe "$W, md5+sha256 (default), --jobs default ($NPROC)" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
-        "$D scan $CATALOG --format ndjson -o /dev/null"
-else
-    skip ddx_cat ddexprobe "$W" "$DDEX_NOTE"
-fi
-if have ffprobe; then
-    bench ffprobe_cat ffprobe "$W, one process per file (subset)" "$SUBSET_FILES" "$SUBSET_BYTES" "$RUNS_SLOW" both \
-        "xargs -0 -n1 over a $SUBSET_FILES-file subset (every k-th file, same format mix); files/s extrapolated to $CAT_FILES files" "$CAT_FILES" \
-        "xargs -0 -n1 ffprobe -v error -show_format -show_streams < $SUBSET_LIST > /dev/null"
-else
-    skip ffprobe_cat ffprobe "$W" "ffprobe not installed"
-fi
-if have mediainfo; then
-    bench mediainfo_cat mediainfo "$W, directory, JSON" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both "one process" 0 \
-        "mediainfo --Output=JSON $CATALOG > /dev/null"
-else
-    skip mediainfo_cat mediainfo "$W" "mediainfo not installed"
-fi
-if have soxi; then
-    NPROCS_SOXI=$(find "$CATALOG" -type f -print0 | sort -z | xargs -0 -s 1048576 sh -c 'echo x' sh | wc -l)
-    bench soxi_cat soxi "$W, -D, all paths as arguments" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both \
-        "$NPROCS_SOXI soxi process(es) via xargs -s 1048576; duration only" 0 \
-        "find $CATALOG -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null"
-else
-    skip soxi_cat soxi "$W" "soxi not installed"
-fi
-if have exiftool; then
-    bench exiftool_cat exiftool "$W, -json -r directory" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both "one process" 0 \
-        "exiftool -json -r -q $CATALOG > /dev/null"
-else
-    skip exiftool_cat exiftool "$W" "exiftool not installed"
-fi
-
-# ---- long files
-LONG_GLOB="$LONG/*"
-warm "$LONG"
-W="long files"
-if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
-    bench ddx_long_both_j1 ddexprobe "$W, md5+sha256, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
-        "$D scan $LONG --hash md5,sha256 --jobs 1 --format ndjson -o /dev/null"
-    bench ddx_long_both_j2 ddexprobe "$W, md5+sha256, --jobs 2" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
-        "$D scan $LONG --hash md5,sha256 --jobs 2 --format ndjson -o /dev/null"
-    bench ddx_long_md5 ddexprobe "$W, md5, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
-        "$D scan $LONG --hash md5 --jobs 1 --format ndjson -o /dev/null"
-    bench ddx_long_sha256 ddexprobe "$W, sha256, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
-        "$D scan $LONG --hash sha256 --jobs 1 --format ndjson -o /dev/null"
-    bench ddx_long_nohash ddexprobe "$W, --hash none, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb \
-        "probe only, no hashing" 0 \
-        "$D scan $LONG --hash none --jobs 1 --format ndjson -o /dev/null"
-else
-    skip ddx_long ddexprobe "$W" "$DDEX_NOTE"
-fi
-if have openssl; then
-    bench openssl_md5 openssl "$W, dgst -md5" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "openssl dgst -md5 $LONG_GLOB > /dev/null"
-    bench openssl_sha256 openssl "$W, dgst -sha256" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "openssl dgst -sha256 $LONG_GLOB > /dev/null"
-else
-    skip openssl_long openssl "$W" "openssl not installed"
-fi
-if have md5sum; then
-    bench md5sum md5sum "$W" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "md5sum $LONG_GLOB > /dev/null"
-else
-    skip md5sum md5sum "$W" "md5sum not installed"
-fi
-if have sha256sum; then
-    bench sha256sum sha256sum "$W" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "sha256sum $LONG_GLOB > /dev/null"
-else
-    skip sha256sum sha256sum "$W" "sha256sum not installed"
-fi
-
-# ---- tiny files (peak memory)
-warm "$TINY"
-W="$TINY_FILES_N tiny files, one directory"
-if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
-    bench ddx_tiny ddexprobe "$W, md5+sha256 (default)" "$TINY_FILES_N" "$TINY_BYTES" "$RUNS_SLOW" files "peak RSS is the memory target" 0 \
-        "$D scan $TINY --format ndjson -o /dev/null"
-else
-    skip ddx_tiny ddexprobe "$W" "$DDEX_NOTE"
-fi
-if have mediainfo; then
-    bench mediainfo_tiny mediainfo "$W, JSON" "$TINY_FILES_N" "$TINY_BYTES" 1 files "for comparison" 0 \
-        "mediainfo --Output=JSON $TINY > /dev/null"
-fi
-
-# ---- lossy formats: header probing (catalog) and the frame walk (headerless MP3)
 # every k-th file of DIR (sorted), at most N, NUL-separated, to OUT
 make_subset() { # DIR N OUT [find predicates...]
     local dir=$1 n=$2 out=$3; shift 3
@@ -630,10 +606,117 @@ make_subset() { # DIR N OUT [find predicates...]
 list_files() { tr -cd '\0' < "$1" | wc -c; }
 list_bytes() { xargs -0 -r stat -c %s < "$1" | awk '{s += $1} END {printf "%d", s}'; }
 
+D="$DDEXPROBE"
+NPROC=$(nproc)
+LOAD_BEFORE=$(cpu_busy)
+log "CPU busy before the measurements: $LOAD_BEFORE"
+
+# ---- catalog
+if section catalog; then
+    # ffprobe subset: every k-th catalog file (same format mix), NUL-separated list
+    SUBSET_LIST="$RESULTS/ffprobe-subset.list0"
+    make_subset "$CATALOG" "$FFPROBE_SUBSET" "$SUBSET_LIST"
+    SUBSET_FILES=$(list_files "$SUBSET_LIST"); SUBSET_BYTES=$(list_bytes "$SUBSET_LIST")
+    warm "$CATALOG"
+    W="catalog"
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        bench ddx_cat_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D scan $CATALOG --hash none --format ndjson -o /dev/null"
+        bench ddx_cat_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D scan $CATALOG --hash none --jobs 1 --format ndjson -o /dev/null"
+        bench ddx_cat_hash ddexprobe "$W, md5+sha256 (default), --jobs default ($NPROC)" "$CAT_FILES" "$CAT_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D scan $CATALOG --format ndjson -o /dev/null"
+    else
+        skip ddx_cat ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    if have ffprobe; then
+        bench ffprobe_cat ffprobe "$W, one process per file (subset)" "$SUBSET_FILES" "$SUBSET_BYTES" "$RUNS_SLOW" both \
+            "xargs -0 -n1 over a $SUBSET_FILES-file subset (every k-th file, same format mix); files/s extrapolated to $CAT_FILES files" "$CAT_FILES" \
+            "xargs -0 -n1 ffprobe -v error -show_format -show_streams < $SUBSET_LIST > /dev/null"
+    else
+        skip ffprobe_cat ffprobe "$W" "ffprobe not installed"
+    fi
+    if have mediainfo; then
+        bench mediainfo_cat mediainfo "$W, directory, JSON" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both "one process" 0 \
+            "mediainfo --Output=JSON $CATALOG > /dev/null"
+    else
+        skip mediainfo_cat mediainfo "$W" "mediainfo not installed"
+    fi
+    if have soxi; then
+        NPROCS_SOXI=$(find "$CATALOG" -type f -print0 | sort -z | xargs -0 -s 1048576 sh -c 'echo x' sh | wc -l)
+        bench soxi_cat soxi "$W, -D, all paths as arguments" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both \
+            "$NPROCS_SOXI soxi process(es) via xargs -s 1048576; duration only" 0 \
+            "find $CATALOG -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null"
+    else
+        skip soxi_cat soxi "$W" "soxi not installed"
+    fi
+    if have exiftool; then
+        bench exiftool_cat exiftool "$W, -json -r directory" "$CAT_FILES" "$CAT_BYTES" "$RUNS_SLOW" both "one process" 0 \
+            "exiftool -json -r -q $CATALOG > /dev/null"
+    else
+        skip exiftool_cat exiftool "$W" "exiftool not installed"
+    fi
+fi
+
+# ---- long files
+if section long; then
+    LONG_GLOB="$LONG/*"
+    warm "$LONG"
+    W="long files"
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        bench ddx_long_both_j1 ddexprobe "$W, md5+sha256, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
+            "$D scan $LONG --hash md5,sha256 --jobs 1 --format ndjson -o /dev/null"
+        bench ddx_long_both_j2 ddexprobe "$W, md5+sha256, --jobs 2" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
+            "$D scan $LONG --hash md5,sha256 --jobs 2 --format ndjson -o /dev/null"
+        bench ddx_long_md5 ddexprobe "$W, md5, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
+            "$D scan $LONG --hash md5 --jobs 1 --format ndjson -o /dev/null"
+        bench ddx_long_sha256 ddexprobe "$W, sha256, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 \
+            "$D scan $LONG --hash sha256 --jobs 1 --format ndjson -o /dev/null"
+        bench ddx_long_nohash ddexprobe "$W, --hash none, --jobs 1" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb \
+            "probe only, no hashing" 0 \
+            "$D scan $LONG --hash none --jobs 1 --format ndjson -o /dev/null"
+    else
+        skip ddx_long ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    if have openssl; then
+        bench openssl_md5 openssl "$W, dgst -md5" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "openssl dgst -md5 $LONG_GLOB > /dev/null"
+        bench openssl_sha256 openssl "$W, dgst -sha256" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "openssl dgst -sha256 $LONG_GLOB > /dev/null"
+    else
+        skip openssl_long openssl "$W" "openssl not installed"
+    fi
+    if have md5sum; then
+        bench md5sum md5sum "$W" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "md5sum $LONG_GLOB > /dev/null"
+    else
+        skip md5sum md5sum "$W" "md5sum not installed"
+    fi
+    if have sha256sum; then
+        bench sha256sum sha256sum "$W" "$LONG_FILES" "$LONG_BYTES" "$RUNS_LONG" mb "" 0 "sha256sum $LONG_GLOB > /dev/null"
+    else
+        skip sha256sum sha256sum "$W" "sha256sum not installed"
+    fi
+fi
+
+# ---- tiny files (peak memory)
+if section tiny; then
+    warm "$TINY"
+    W="$TINY_FILES_N tiny files, one directory"
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        bench ddx_tiny ddexprobe "$W, md5+sha256 (default)" "$TINY_FILES_N" "$TINY_BYTES" "$RUNS_SLOW" files "peak RSS is the memory target" 0 \
+            "$D scan $TINY --format ndjson -o /dev/null"
+    else
+        skip ddx_tiny ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    if have mediainfo; then
+        bench mediainfo_tiny mediainfo "$W, JSON" "$TINY_FILES_N" "$TINY_BYTES" 1 files "for comparison" 0 \
+            "mediainfo --Output=JSON $TINY > /dev/null"
+    fi
+fi
+
+# ---- lossy formats: header probing (catalog) and the frame walk (headerless MP3)
 LOSSY_FILES=0; LOSSY_BYTES=0; HL_FILES_N=0; HL_BYTES=0
 rm -f "$RESULTS"/ddx-lossy.ndjson "$RESULTS"/ddx-headerless.ndjson "$RESULTS"/lossy-accuracy.txt
-[[ -d "$LOSSY" ]] && { LOSSY_FILES=$(count_files "$LOSSY"); LOSSY_BYTES=$(sum_bytes "$LOSSY"); }
-[[ -d "$HEADERLESS" ]] && { HL_FILES_N=$(count_files "$HEADERLESS"); HL_BYTES=$(sum_bytes "$HEADERLESS"); }
+[[ $NEED_LOSSY -eq 1 && -d "$LOSSY" ]] && { LOSSY_FILES=$(count_files "$LOSSY"); LOSSY_BYTES=$(sum_bytes "$LOSSY"); }
+[[ $NEED_LOSSY -eq 1 && -d "$HEADERLESS" ]] && { HL_FILES_N=$(count_files "$HEADERLESS"); HL_BYTES=$(sum_bytes "$HEADERLESS"); }
 # the current binary may not parse these formats yet: it then reports unsupported_format
 # and exits 1. That is not a failure of the benchmark (the rows are still measured), but
 # the report says how many files it actually measured.
@@ -662,102 +745,103 @@ ddx_unsupported_note() { # "recognised unsupported errors" total
     fi
 }
 
-if [[ $LOSSY_FILES -gt 0 ]]; then
-    warm "$LOSSY"
-    W="lossy catalog"
-    LOSSY_SUBSET="$RESULTS/ffprobe-lossy-subset.list0"
-    make_subset "$LOSSY" "$FFPROBE_SUBSET" "$LOSSY_SUBSET"
-    LS_FILES=$(list_files "$LOSSY_SUBSET"); LS_BYTES=$(list_bytes "$LOSSY_SUBSET")
-    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
-        DDX_LOSSY_STATE=$(ddx_lossy_summary "$LOSSY" "$RESULTS/ddx-lossy.ndjson")
-        N=$(ddx_unsupported_note "$DDX_LOSSY_STATE" "$LOSSY_FILES")
-        bench ddx_lossy_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_FAST" both "$N" 0 \
-            "$D scan $LOSSY --hash none --format ndjson -o /dev/null"
-        bench ddx_lossy_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_FAST" both "$N" 0 \
-            "$D scan $LOSSY --hash none --jobs 1 --format ndjson -o /dev/null"
-    else
-        skip ddx_lossy ddexprobe "$W" "$DDEX_NOTE"
-    fi
-    if have soxi; then
-        # soxi reads MP3 and Ogg Vorbis here; it fails (quickly) on Opus and M4A, which flatters its rate
-        SOXI_FAILS=$(find "$LOSSY" -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D 2>&1 >/dev/null | grep -c 'soxi FAIL' || true)
-        bench soxi_lossy soxi "$W, -D, all paths as arguments" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both \
-            "duration only; fails on $SOXI_FAILS of $LOSSY_FILES files (no handler: Opus, M4A), counted as read" 0 \
-            "find $LOSSY -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null 2>&1 || true"
-        SOXI_READ_LIST="$RESULTS/soxi-lossy-readable.list0"
-        find "$LOSSY" -type f \( -name '*.mp3' -o -name '*.ogg' \) -print0 | sort -z > "$SOXI_READ_LIST"
-        SR_FILES=$(list_files "$SOXI_READ_LIST"); SR_BYTES=$(list_bytes "$SOXI_READ_LIST")
-        if [[ $SR_FILES -gt 0 ]]; then
-            bench soxi_lossy_readable soxi "$W, -D, only the MP3 + Ogg Vorbis files it reads" "$SR_FILES" "$SR_BYTES" "$RUNS_SLOW" both \
-                "for comparison; duration only (wrong for MP3, see accuracy below)" 0 \
-                "xargs -0 -s 1048576 soxi -D < $SOXI_READ_LIST > /dev/null"
+if section lossy; then
+    if [[ $LOSSY_FILES -gt 0 ]]; then
+        warm "$LOSSY"
+        W="lossy catalog"
+        LOSSY_SUBSET="$RESULTS/ffprobe-lossy-subset.list0"
+        make_subset "$LOSSY" "$FFPROBE_SUBSET" "$LOSSY_SUBSET"
+        LS_FILES=$(list_files "$LOSSY_SUBSET"); LS_BYTES=$(list_bytes "$LOSSY_SUBSET")
+        if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+            DDX_LOSSY_STATE=$(ddx_lossy_summary "$LOSSY" "$RESULTS/ddx-lossy.ndjson")
+            N=$(ddx_unsupported_note "$DDX_LOSSY_STATE" "$LOSSY_FILES")
+            bench ddx_lossy_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_FAST" both "$N" 0 \
+                "$D scan $LOSSY --hash none --format ndjson -o /dev/null"
+            bench ddx_lossy_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_FAST" both "$N" 0 \
+                "$D scan $LOSSY --hash none --jobs 1 --format ndjson -o /dev/null"
+        else
+            skip ddx_lossy ddexprobe "$W" "$DDEX_NOTE"
+        fi
+        if have soxi; then
+            # soxi reads MP3 and Ogg Vorbis here; it fails (quickly) on Opus and M4A, which flatters its rate
+            SOXI_FAILS=$(find "$LOSSY" -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D 2>&1 >/dev/null | grep -c 'soxi FAIL' || true)
+            bench soxi_lossy soxi "$W, -D, all paths as arguments" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both \
+                "duration only; fails on $SOXI_FAILS of $LOSSY_FILES files (no handler: Opus, M4A), counted as read" 0 \
+                "find $LOSSY -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null 2>&1 || true"
+            SOXI_READ_LIST="$RESULTS/soxi-lossy-readable.list0"
+            find "$LOSSY" -type f \( -name '*.mp3' -o -name '*.ogg' \) -print0 | sort -z > "$SOXI_READ_LIST"
+            SR_FILES=$(list_files "$SOXI_READ_LIST"); SR_BYTES=$(list_bytes "$SOXI_READ_LIST")
+            if [[ $SR_FILES -gt 0 ]]; then
+                bench soxi_lossy_readable soxi "$W, -D, only the MP3 + Ogg Vorbis files it reads" "$SR_FILES" "$SR_BYTES" "$RUNS_SLOW" both \
+                    "for comparison; duration only (wrong for MP3, see accuracy below)" 0 \
+                    "xargs -0 -s 1048576 soxi -D < $SOXI_READ_LIST > /dev/null"
+            fi
+        else
+            skip soxi_lossy soxi "$W" "soxi not installed"
+        fi
+        if have ffprobe; then
+            bench ffprobe_lossy ffprobe "$W, one process per file (subset)" "$LS_FILES" "$LS_BYTES" "$RUNS_SLOW" both \
+                "xargs -0 -n1 over a $LS_FILES-file subset (every k-th file, same format mix); files/s extrapolated to $LOSSY_FILES files" "$LOSSY_FILES" \
+                "xargs -0 -n1 ffprobe -v error -show_format -show_streams < $LOSSY_SUBSET > /dev/null"
+        else
+            skip ffprobe_lossy ffprobe "$W" "ffprobe not installed"
+        fi
+        if have mediainfo; then
+            bench mediainfo_lossy mediainfo "$W, directory, JSON" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both "one process" 0 \
+                "mediainfo --Output=JSON $LOSSY > /dev/null"
+        else
+            skip mediainfo_lossy mediainfo "$W" "mediainfo not installed"
+        fi
+        if have exiftool; then
+            bench exiftool_lossy exiftool "$W, -json -r directory" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both "one process" 0 \
+                "exiftool -json -r -q $LOSSY > /dev/null"
+        else
+            skip exiftool_lossy exiftool "$W" "exiftool not installed"
         fi
     else
-        skip soxi_lossy soxi "$W" "soxi not installed"
+        skip lossy_catalog "-" "lossy catalog" "no lossy catalog generated"
     fi
-    if have ffprobe; then
-        bench ffprobe_lossy ffprobe "$W, one process per file (subset)" "$LS_FILES" "$LS_BYTES" "$RUNS_SLOW" both \
-            "xargs -0 -n1 over a $LS_FILES-file subset (every k-th file, same format mix); files/s extrapolated to $LOSSY_FILES files" "$LOSSY_FILES" \
-            "xargs -0 -n1 ffprobe -v error -show_format -show_streams < $LOSSY_SUBSET > /dev/null"
-    else
-        skip ffprobe_lossy ffprobe "$W" "ffprobe not installed"
-    fi
-    if have mediainfo; then
-        bench mediainfo_lossy mediainfo "$W, directory, JSON" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both "one process" 0 \
-            "mediainfo --Output=JSON $LOSSY > /dev/null"
-    else
-        skip mediainfo_lossy mediainfo "$W" "mediainfo not installed"
-    fi
-    if have exiftool; then
-        bench exiftool_lossy exiftool "$W, -json -r directory" "$LOSSY_FILES" "$LOSSY_BYTES" "$RUNS_SLOW" both "one process" 0 \
-            "exiftool -json -r -q $LOSSY > /dev/null"
-    else
-        skip exiftool_lossy exiftool "$W" "exiftool not installed"
-    fi
-else
-    skip lossy_catalog "-" "lossy catalog" "no lossy catalog generated"
-fi
 
-if [[ $HL_FILES_N -gt 0 ]]; then
-    warm "$HEADERLESS"
-    W="headerless MP3 (no Xing/LAME tag), 30-60 s"
-    HL_SUBSET="$RESULTS/ffprobe-headerless-subset.list0"
-    make_subset "$HEADERLESS" "$HL_FFPROBE_SUBSET" "$HL_SUBSET"
-    HS_FILES=$(list_files "$HL_SUBSET"); HS_BYTES=$(list_bytes "$HL_SUBSET")
-    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
-        DDX_HL_STATE=$(ddx_lossy_summary "$HEADERLESS" "$RESULTS/ddx-headerless.ndjson")
-        N=$(ddx_unsupported_note "$DDX_HL_STATE" "$HL_FILES_N")
-        bench ddx_hl_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$HL_FILES_N" "$HL_BYTES" "$RUNS_FAST" both "$N" 0 \
-            "$D scan $HEADERLESS --hash none --format ndjson -o /dev/null"
-        bench ddx_hl_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$HL_FILES_N" "$HL_BYTES" "$RUNS_FAST" both "$N" 0 \
-            "$D scan $HEADERLESS --hash none --jobs 1 --format ndjson -o /dev/null"
+    if [[ $HL_FILES_N -gt 0 ]]; then
+        warm "$HEADERLESS"
+        W="headerless MP3 (no Xing/LAME tag), 30-60 s"
+        HL_SUBSET="$RESULTS/ffprobe-headerless-subset.list0"
+        make_subset "$HEADERLESS" "$HL_FFPROBE_SUBSET" "$HL_SUBSET"
+        HS_FILES=$(list_files "$HL_SUBSET"); HS_BYTES=$(list_bytes "$HL_SUBSET")
+        if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+            DDX_HL_STATE=$(ddx_lossy_summary "$HEADERLESS" "$RESULTS/ddx-headerless.ndjson")
+            N=$(ddx_unsupported_note "$DDX_HL_STATE" "$HL_FILES_N")
+            bench ddx_hl_nohash ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$HL_FILES_N" "$HL_BYTES" "$RUNS_FAST" both "$N" 0 \
+                "$D scan $HEADERLESS --hash none --format ndjson -o /dev/null"
+            bench ddx_hl_nohash_j1 ddexprobe "$W, --hash none, --jobs 1" "$HL_FILES_N" "$HL_BYTES" "$RUNS_FAST" both "$N" 0 \
+                "$D scan $HEADERLESS --hash none --jobs 1 --format ndjson -o /dev/null"
+        else
+            skip ddx_hl ddexprobe "$W" "$DDEX_NOTE"
+        fi
+        if have ffprobe; then
+            bench ffprobe_hl ffprobe "$W, -count_packets, one process per file (subset)" "$HS_FILES" "$HS_BYTES" "$RUNS_SLOW" both \
+                "ffprobe -v error -count_packets -show_entries stream=nb_read_packets; xargs -0 -n1 over a $HS_FILES-file subset (every k-th file); files/s extrapolated to $HL_FILES_N files" "$HL_FILES_N" \
+                "xargs -0 -n1 ffprobe -v error -count_packets -show_entries stream=nb_read_packets < $HL_SUBSET > /dev/null"
+        else
+            skip ffprobe_hl ffprobe "$W" "ffprobe not installed"
+        fi
+        if have soxi; then
+            bench soxi_hl soxi "$W, -D, all paths as arguments" "$HL_FILES_N" "$HL_BYTES" "$RUNS_SLOW" both \
+                "duration only, estimated (wrong, see accuracy below)" 0 \
+                "find $HEADERLESS -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null"
+        else
+            skip soxi_hl soxi "$W" "soxi not installed"
+        fi
     else
-        skip ddx_hl ddexprobe "$W" "$DDEX_NOTE"
+        skip headerless "-" "headerless MP3" "no headerless MP3 set generated${LOSSY_KINDS_SKIPPED:+ ($LOSSY_KINDS_SKIPPED)}"
     fi
-    if have ffprobe; then
-        bench ffprobe_hl ffprobe "$W, -count_packets, one process per file (subset)" "$HS_FILES" "$HS_BYTES" "$RUNS_SLOW" both \
-            "ffprobe -v error -count_packets -show_entries stream=nb_read_packets; xargs -0 -n1 over a $HS_FILES-file subset (every k-th file); files/s extrapolated to $HL_FILES_N files" "$HL_FILES_N" \
-            "xargs -0 -n1 ffprobe -v error -count_packets -show_entries stream=nb_read_packets < $HL_SUBSET > /dev/null"
-    else
-        skip ffprobe_hl ffprobe "$W" "ffprobe not installed"
-    fi
-    if have soxi; then
-        bench soxi_hl soxi "$W, -D, all paths as arguments" "$HL_FILES_N" "$HL_BYTES" "$RUNS_SLOW" both \
-            "duration only, estimated (wrong, see accuracy below)" 0 \
-            "find $HEADERLESS -type f -print0 | sort -z | xargs -0 -s 1048576 soxi -D > /dev/null"
-    else
-        skip soxi_hl soxi "$W" "soxi not installed"
-    fi
-else
-    skip headerless "-" "headerless MP3" "no headerless MP3 set generated${LOSSY_KINDS_SKIPPED:+ ($LOSSY_KINDS_SKIPPED)}"
-fi
 
-# ---- lossy accuracy: total samples reported vs the generation parameters (informational)
-LOSSY_ACCURACY="$RESULTS/lossy-accuracy.txt"
-if [[ -s "$LOSSY_MANIFEST" ]]; then
-    log "checking lossy total samples (ddexprobe, soxi) against $LOSSY_MANIFEST"
-    python3 - "$LOSSY_MANIFEST" "$CORPUS" "$RESULTS/ddx-lossy.ndjson" "$RESULTS/ddx-headerless.ndjson" \
-        "$(have soxi && echo 1 || echo 0)" "$NPROC" > "$LOSSY_ACCURACY" <<'PY'
+    # ---- lossy accuracy: total samples reported vs the generation parameters (informational)
+    LOSSY_ACCURACY="$RESULTS/lossy-accuracy.txt"
+    if [[ -s "$LOSSY_MANIFEST" ]]; then
+        log "checking lossy total samples (ddexprobe, soxi) against $LOSSY_MANIFEST"
+        python3 - "$LOSSY_MANIFEST" "$CORPUS" "$RESULTS/ddx-lossy.ndjson" "$RESULTS/ddx-headerless.ndjson" \
+            "$(have soxi && echo 1 || echo 0)" "$NPROC" > "$LOSSY_ACCURACY" <<'PY'
 import json, os, subprocess, sys
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -815,51 +899,107 @@ if ddx:
 if sox:
     summary('soxi -s', sox)
 PY
+    fi
 fi
 
 # ---- verification (--verify): every frame decoded, against flac -t and an ffmpeg decode
 # The same files for every tool: FLAC and WAV files of the catalog, and the lossy catalog.
-VERIFY_N=$([[ $MODE == quick ]] && echo 100 || echo 400)
-for kind in flac wav; do
-    VLIST="$RESULTS/verify-$kind.list0"
-    make_subset "$CATALOG" "$VERIFY_N" "$VLIST" -name "*.$kind"
-    VF=$(list_files "$VLIST"); VB=$(list_bytes "$VLIST")
-    [[ $VF -gt 0 ]] || continue
-    W="catalog $kind files, verify"
-    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
-        bench "ddx_verify_${kind}_j1" ddexprobe "$W, --verify --hash none, --jobs 1" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
-            "xargs -0 $D scan --verify --hash none --jobs 1 -q --format ndjson -o /dev/null < $VLIST"
-        bench "ddx_verify_${kind}" ddexprobe "$W, --verify (md5+sha256 too), --jobs default ($NPROC)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
-            "xargs -0 $D scan --verify -q --format ndjson -o /dev/null < $VLIST"
+if section verify; then
+    VERIFY_N=$([[ $MODE == quick ]] && echo 100 || echo 400)
+    for kind in flac wav; do
+        VLIST="$RESULTS/verify-$kind.list0"
+        make_subset "$CATALOG" "$VERIFY_N" "$VLIST" -name "*.$kind"
+        VF=$(list_files "$VLIST"); VB=$(list_bytes "$VLIST")
+        [[ $VF -gt 0 ]] || continue
+        W="catalog $kind files, verify"
+        if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+            bench "ddx_verify_${kind}_j1" ddexprobe "$W, --verify --hash none, --jobs 1" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+                "xargs -0 $D scan --verify --hash none --jobs 1 -q --format ndjson -o /dev/null < $VLIST"
+            bench "ddx_verify_${kind}" ddexprobe "$W, --verify (md5+sha256 too), --jobs default ($NPROC)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+                "xargs -0 $D scan --verify -q --format ndjson -o /dev/null < $VLIST"
+        fi
+        if [[ $kind == flac ]] && have flac; then
+            bench flac_t flac "$W, flac -t (one process, all files)" "$VF" "$VB" "$RUNS_FAST" both "decode + MD5 check, one core" 0 \
+                "xargs -0 flac -t -s < $VLIST"
+        fi
+        if [[ $kind == wav ]] && have openssl; then
+            bench openssl_md5_verify openssl "$W, openssl dgst -md5 (the file hash alone)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+                "xargs -0 openssl dgst -md5 < $VLIST > /dev/null"
+        fi
+        if have ffmpeg; then
+            bench "ffmpeg_null_${kind}" ffmpeg "$W, ffmpeg -v error -i F -f null - (one process per file)" "$VF" "$VB" "$RUNS_SLOW" both "full decode, no checks of MD5 or frame CRCs" 0 \
+                "xargs -0 -I{} ffmpeg -nostdin -v error -i {} -f null - < $VLIST"
+        fi
+    done
+    if [[ $LOSSY_FILES -gt 0 ]]; then
+        VLIST="$RESULTS/verify-lossy.list0"
+        make_subset "$LOSSY" "$VERIFY_N" "$VLIST"
+        VF=$(list_files "$VLIST"); VB=$(list_bytes "$VLIST")
+        W="lossy catalog, verify"
+        if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+            bench ddx_verify_lossy_j1 ddexprobe "$W, --verify --hash none, --jobs 1" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+                "xargs -0 $D scan --verify --hash none --jobs 1 -q --format ndjson -o /dev/null < $VLIST"
+            bench ddx_verify_lossy ddexprobe "$W, --verify --hash none, --jobs default ($NPROC)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
+                "xargs -0 $D scan --verify --hash none -q --format ndjson -o /dev/null < $VLIST"
+        fi
+        if have ffmpeg; then
+            bench ffmpeg_null_lossy ffmpeg "$W, ffmpeg -v error -i F -f null - (one process per file)" "$VF" "$VB" "$RUNS_SLOW" both "full decode" 0 \
+                "xargs -0 -I{} ffmpeg -nostdin -v error -i {} -f null - < $VLIST"
+        fi
     fi
-    if [[ $kind == flac ]] && have flac; then
-        bench flac_t flac "$W, flac -t (one process, all files)" "$VF" "$VB" "$RUNS_FAST" both "decode + MD5 check, one core" 0 \
-            "xargs -0 flac -t -s < $VLIST"
+fi
+
+# ---- QC (--qc): loudness (BS.1770-4 / EBU R 128), loudness range and true peak of one
+# programme, ddexprobe against ffmpeg's ebur128 filter, one core each, on the same files:
+# WAV 16/44.1 stereo, its FLAC and a 320k MP3 (one file per command; ffmpeg takes one
+# input per process anyway). Then what MD5+SHA-256 add to --qc (WAV, FLAC): the target
+# is --qc --hash md5,sha256 <= 1.3x --qc --hash none.
+QC_FILES_LIST=""
+rm -f "$RESULTS"/ddx-qc.ndjson
+if section qc; then
+    W="QC, one ${QC_SECONDS} s programme"
+    DDX_QC_NOTE=""
+    if [[ $HAVE_DDEXPROBE -eq 1 ]] && ! "$D" scan --help 2>/dev/null | grep -q -- '--qc'; then
+        DDX_QC_NOTE="this binary has no --qc option"
     fi
-    if [[ $kind == wav ]] && have openssl; then
-        bench openssl_md5_verify openssl "$W, openssl dgst -md5 (the file hash alone)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
-            "xargs -0 openssl dgst -md5 < $VLIST > /dev/null"
+    warm "$QCDIR"
+    if [[ $HAVE_DDEXPROBE -eq 1 && -z "$DDX_QC_NOTE" ]]; then
+        # the readings themselves, once, for the report (the timed runs write to /dev/null)
+        "$D" scan --qc --hash none -j1 -q --format ndjson -o "$RESULTS/ddx-qc.ndjson" "$QCDIR" || true
     fi
-    if have ffmpeg; then
-        bench "ffmpeg_null_${kind}" ffmpeg "$W, ffmpeg -v error -i F -f null - (one process per file)" "$VF" "$VB" "$RUNS_SLOW" both "full decode, no checks of MD5 or frame CRCs" 0 \
-            "xargs -0 -I{} ffmpeg -nostdin -v error -i {} -f null - < $VLIST"
-    fi
-done
-if [[ $LOSSY_FILES -gt 0 ]]; then
-    VLIST="$RESULTS/verify-lossy.list0"
-    make_subset "$LOSSY" "$VERIFY_N" "$VLIST"
-    VF=$(list_files "$VLIST"); VB=$(list_bytes "$VLIST")
-    W="lossy catalog, verify"
-    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
-        bench ddx_verify_lossy_j1 ddexprobe "$W, --verify --hash none, --jobs 1" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
-            "xargs -0 $D scan --verify --hash none --jobs 1 -q --format ndjson -o /dev/null < $VLIST"
-        bench ddx_verify_lossy ddexprobe "$W, --verify --hash none, --jobs default ($NPROC)" "$VF" "$VB" "$RUNS_FAST" both "" 0 \
-            "xargs -0 $D scan --verify --hash none -q --format ndjson -o /dev/null < $VLIST"
-    fi
-    if have ffmpeg; then
-        bench ffmpeg_null_lossy ffmpeg "$W, ffmpeg -v error -i F -f null - (one process per file)" "$VF" "$VB" "$RUNS_SLOW" both "full decode" 0 \
-            "xargs -0 -I{} ffmpeg -nostdin -v error -i {} -f null - < $VLIST"
-    fi
+    for kind in wav flac mp3; do
+        F="$QCDIR/qc.$kind"
+        case $kind in
+            wav) label="WAV 16/44.1 stereo" ;;
+            flac) label="FLAC 16/44.1 stereo (flac -5)" ;;
+            mp3) label="MP3 320k (${QC_MP3_ENC:-none})" ;;
+        esac
+        if [[ ! -f "$F" ]]; then
+            skip "qc_$kind" "-" "$W, $label" "${QC_MP3_NOTE:-$F not generated}"
+            continue
+        fi
+        QC_FILES_LIST+="$kind "
+        FB=$(stat -c %s "$F")
+        if [[ $HAVE_DDEXPROBE -eq 0 ]]; then
+            skip "ddx_qc_$kind" ddexprobe "$W, $label" "$DDEX_NOTE"
+        elif [[ -n "$DDX_QC_NOTE" ]]; then
+            skip "ddx_qc_$kind" ddexprobe "$W, $label" "$DDX_QC_NOTE"
+        else
+            bench "ddx_qc_$kind" ddexprobe "$W, $label: scan --qc --hash none, --jobs 1" 1 "$FB" "$RUNS_QC" mb "" 0 \
+                "$D scan --qc --hash none -j1 -q --format ndjson -o /dev/null $F"
+        fi
+        if have ffmpeg; then
+            bench "ffmpeg_qc_$kind" ffmpeg "$W, $label: -af ebur128=peak=true, -threads 1 -filter_threads 1" 1 "$FB" "$RUNS_QC" mb \
+                "decode + EBU R 128 meter with true peak" 0 \
+                "ffmpeg -nostdin -threads 1 -filter_threads 1 -i $F -af ebur128=peak=true -f null -"
+        else
+            skip "ffmpeg_qc_$kind" ffmpeg "$W, $label" "ffmpeg not installed"
+        fi
+        if [[ $kind != mp3 && $HAVE_DDEXPROBE -eq 1 && -z "$DDX_QC_NOTE" ]]; then
+            bench "ddx_qc_hash_$kind" ddexprobe "$W, $label: scan --qc --hash md5,sha256, --jobs 1" 1 "$FB" "$RUNS_QC" mb "" 0 \
+                "$D scan --qc --hash md5,sha256 -j1 -q --format ndjson -o /dev/null $F"
+        fi
+    done
 fi
 
 # ---------------------------------------------------------------- report
@@ -872,6 +1012,7 @@ VERSIONS_FILE="$RESULTS/versions.tsv"
         printf 'ddexprobe\tnot available\n'
     fi
     printf 'ffprobe\t%s\n' "$(first_line ffprobe -version)"
+    printf 'ffmpeg\t%s\n' "$(first_line ffmpeg -version)"
     printf 'mediainfo\t%s\n' "$(if have mediainfo; then mediainfo --version | tr '\n' ' ' | sed 's/  */ /g; s/ $//'; else echo 'not installed'; fi)"
     printf 'sox\t%s\n' "$(first_line sox --version)"
     printf 'exiftool\t%s\n' "$(if have exiftool; then echo "exiftool $(exiftool -ver)"; else echo 'not installed'; fi)"
@@ -894,14 +1035,18 @@ FS_TYPE=$(df -PT "$BENCH_DIR" | awk 'NR == 2 {print $2}')
 export RECLAIM_NOTE LOAD_BEFORE LOAD_AFTER MODE NPROC CPU_MODEL MEM_TOTAL FS_TYPE BENCH_DIR RESULTS CAT_FILES CAT_BYTES LONG_FILES LONG_BYTES \
     TINY_FILES_N LONG_WAVS LONG_WAV_SECONDS LONG_FLAC_SECONDS RUNS_FAST RUNS_SLOW RUNS_LONG \
     LOSSY_FILES LOSSY_BYTES HL_FILES_N HL_BYTES HL_SOURCES LOSSY_KINDS_SKIPPED LOSSY_ACCURACY
+export ONLY QC_SECONDS RUNS_QC QCDIR QC_FILES_LIST="${QC_FILES_LIST:-}" QC_MP3_ENC="${QC_MP3_ENC:-}"
 export DDX_LOSSY_STATE="${DDX_LOSSY_STATE:-}" DDX_HL_STATE="${DDX_HL_STATE:-}"
 BENCH_DATE=$(date -u +%Y-%m-%dT%H:%MZ) KERNEL=$(uname -r) python3 - "$ROWS" "$VERSIONS_FILE" "$REPORT" <<'PY'
-import json, os, sys
+import json, os, re, sys
 E = os.environ
 rows_path, versions_path, report_path = sys.argv[1:4]
 out = []
 p = out.append
-p(f"## ddexprobe benchmark ({E['MODE']} corpus, {E['BENCH_DATE']})")
+only = [x for x in E.get("ONLY", "").split(",") if x]
+def ran(section):  # whether the section was measured (all of them without --only)
+    return not only or section in only
+p(f"## ddexprobe benchmark ({E['MODE']} corpus, {E['BENCH_DATE']})" + (f", sections: {', '.join(only)}" if only else ""))
 p("")
 p(f"Machine: {E['NPROC']} CPUs (nproc), {E['CPU_MODEL']}, {E['MEM_TOTAL']} RAM, kernel {E['KERNEL']}, "
   f"work dir on {E['FS_TYPE']} ({E['BENCH_DIR']}); CPU busy (all CPUs, 1 s sample) just before/after the "
@@ -915,13 +1060,16 @@ for line in open(versions_path):
 p("")
 p("Corpus (generated once by scripts/bench.sh; synthetic sine+noise audio):")
 p("")
-p(f"- catalog: {E['CAT_FILES']} files, {int(E['CAT_BYTES'])/1e6:.0f} MB, artist_NN/album_N/NN-track.ext; format per album: "
-  "WAV 16/44.1 (45 %), WAV 24/48 (15 %), FLAC 16/44.1 (20 %), FLAC 24/48 (10 %), AIFF 16/44.1 (10 %); 2-4 s each. "
-  "Built from 25 distinct sources, but every file is byte-unique (WAV: LIST/INFO chunk, AIFF: NAME chunk, "
-  "FLAC: Vorbis comments with artist/album/track)")
-p(f"- long files: {E['LONG_FILES']} files, {int(E['LONG_BYTES'])/1e6:.0f} MB: {E['LONG_WAVS']} WAV 24/48 stereo of "
-  f"{E['LONG_WAV_SECONDS']} s and one FLAC 16/44.1 of {E['LONG_FLAC_SECONDS']} s")
-p(f"- tiny files: {E['TINY_FILES_N']} files of 0.1 s in one directory (hard links of 4 sources: WAV 16, WAV 24, FLAC, AIFF)")
+if ran("catalog") or ran("verify"):
+    p(f"- catalog: {E['CAT_FILES']} files, {int(E['CAT_BYTES'])/1e6:.0f} MB, artist_NN/album_N/NN-track.ext; format per album: "
+      "WAV 16/44.1 (45 %), WAV 24/48 (15 %), FLAC 16/44.1 (20 %), FLAC 24/48 (10 %), AIFF 16/44.1 (10 %); 2-4 s each. "
+      "Built from 25 distinct sources, but every file is byte-unique (WAV: LIST/INFO chunk, AIFF: NAME chunk, "
+      "FLAC: Vorbis comments with artist/album/track)")
+if ran("long"):
+    p(f"- long files: {E['LONG_FILES']} files, {int(E['LONG_BYTES'])/1e6:.0f} MB: {E['LONG_WAVS']} WAV 24/48 stereo of "
+      f"{E['LONG_WAV_SECONDS']} s and one FLAC 16/44.1 of {E['LONG_FLAC_SECONDS']} s")
+if ran("tiny"):
+    p(f"- tiny files: {E['TINY_FILES_N']} files of 0.1 s in one directory (hard links of 4 sources: WAV 16, WAV 24, FLAC, AIFF)")
 if int(E['LOSSY_FILES']):
     p(f"- lossy catalog: {E['LOSSY_FILES']} files, {int(E['LOSSY_BYTES'])/1e6:.0f} MB, artist_NN/album_N/NN-track.ext; format per album: "
       "MP3 VBR lame -V2 with Xing+LAME tag (25 %), MP3 CBR lame -b 192 with Info+LAME tag (15 %), AAC 256k M4A (25 %), "
@@ -934,10 +1082,18 @@ if int(E['HL_FILES_N']):
       "so the duration needs a walk over every frame header")
 if E.get('LOSSY_KINDS_SKIPPED'):
     p(f"- not generated: {E['LOSSY_KINDS_SKIPPED']}")
+if ran("qc"):
+    qdir = E["QCDIR"]
+    sizes = {k: os.path.getsize(os.path.join(qdir, f"qc.{k}")) for k in ("wav", "flac", "mp3")
+             if os.path.exists(os.path.join(qdir, f"qc.{k}"))}
+    p(f"- QC programme: one {E['QC_SECONDS']} s programme, 16-bit 44.1 kHz stereo (tones with tremolo, two more partials, "
+      "low-level noise, a slow 4 dB swell; peaks about -5 dBFS): "
+      + ", ".join(f"{k.upper()} {b / 1e6:.1f} MB" for k, b in sizes.items())
+      + f" (FLAC: flac -5; MP3: 320k, {E.get('QC_MP3_ENC') or 'not generated'})")
 p("")
 p("Method: warm page cache (every file read once before each section, plus one hyperfine warm-up run); wall time is "
   f"the hyperfine mean ± σ over {E['RUNS_FAST']} (fast commands) / {E['RUNS_SLOW']} (slow peers, tiny files) / "
-  f"{E['RUNS_LONG']} (long files) runs; CPU = mean user+sys; peak RSS = maximum resident set of the largest process "
+  f"{E['RUNS_LONG']} (long files) / {E['RUNS_QC']} (QC) runs; CPU = mean user+sys; peak RSS = maximum resident set of the largest process "
   "in one extra run under /usr/bin/time -v (it includes file pages mapped with mmap). files/s = files / mean wall; MB/s = 10^6 bytes / mean wall. "
   "ddexprobe writes NDJSON to /dev/null, peers write to /dev/null. " + E.get("RECLAIM_NOTE", ""))
 p("")
@@ -984,26 +1140,27 @@ for line in open(rows_path):
     p(f"| {tool} | {workload} | {fcol} | {mean:.3f} s ± {sd:.3f} | {thr} | {cpu:.2f} s | {rss_col} | {'; '.join(notes)} |")
 p("")
 
-p("Target checks (long files):")
-p("")
 d1, om, osha, d2 = (res.get(k) for k in ("ddx_long_both_j1", "openssl_md5", "openssl_sha256", "ddx_long_both_j2"))
-if d1 and om and osha:
-    a = d1["cpu"] / d1["bytes"] * 1e9
-    m, s = om["cpu"] / om["bytes"] * 1e9, osha["cpu"] / osha["bytes"] * 1e9
-    ok = a <= 1.2 * (m + s) and d1["rc"] == 0
-    p(f"    {'PASS' if ok else 'FAIL'} cpu/byte: ddexprobe md5+sha256 --jobs 1 = {a:.3f} ns/B; openssl md5 + openssl sha256 = "
-      f"{m + s:.3f} ns/B ({m:.3f} + {s:.3f}); ratio {a / (m + s):.2f}x (target <= 1.20x)")
-else:
-    p("    SKIP cpu/byte: needs ddexprobe and openssl results")
-if d2 and om:
-    ok = d2["mean"] < om["mean"] and d2["rc"] == 0
-    loaded = [n for n, x in (("ddexprobe --jobs 2", d2), ("openssl md5", om)) if x.get("other", 0) >= 0.15]
-    p(f"    {'PASS' if ok else 'FAIL'} wall: ddexprobe md5+sha256 --jobs 2 = {d2['mean']:.3f} s; openssl dgst -md5 = "
-      f"{om['mean']:.3f} s (ratio {d2['mean'] / om['mean']:.2f}x, target < 1.00x)"
-      + (f" [unreliable: other load during {', '.join(loaded)}]" if loaded else ""))
-else:
-    p("    SKIP wall: needs ddexprobe and openssl results")
-p("")
+if ran("long"):
+    p("Target checks (long files):")
+    p("")
+    if d1 and om and osha:
+        a = d1["cpu"] / d1["bytes"] * 1e9
+        m, s = om["cpu"] / om["bytes"] * 1e9, osha["cpu"] / osha["bytes"] * 1e9
+        ok = a <= 1.2 * (m + s) and d1["rc"] == 0
+        p(f"    {'PASS' if ok else 'FAIL'} cpu/byte: ddexprobe md5+sha256 --jobs 1 = {a:.3f} ns/B; openssl md5 + openssl sha256 = "
+          f"{m + s:.3f} ns/B ({m:.3f} + {s:.3f}); ratio {a / (m + s):.2f}x (target <= 1.20x)")
+    else:
+        p("    SKIP cpu/byte: needs ddexprobe and openssl results")
+    if d2 and om:
+        ok = d2["mean"] < om["mean"] and d2["rc"] == 0
+        loaded = [n for n, x in (("ddexprobe --jobs 2", d2), ("openssl md5", om)) if x.get("other", 0) >= 0.15]
+        p(f"    {'PASS' if ok else 'FAIL'} wall: ddexprobe md5+sha256 --jobs 2 = {d2['mean']:.3f} s; openssl dgst -md5 = "
+          f"{om['mean']:.3f} s (ratio {d2['mean'] / om['mean']:.2f}x, target < 1.00x)"
+          + (f" [unreliable: other load during {', '.join(loaded)}]" if loaded else ""))
+    else:
+        p("    SKIP wall: needs ddexprobe and openssl results")
+    p("")
 
 def ddx_state(key):  # "recognised unsupported errors" from one ndjson run of the binary
     v = E.get(key, "").split()
@@ -1013,7 +1170,7 @@ def flags(*pairs):
     loaded = [n for n, x in pairs if x.get("other", 0) >= 0.15]
     return f" [unreliable: other load during {', '.join(loaded)}]" if loaded else ""
 
-if int(E['LOSSY_FILES']) or int(E['HL_FILES_N']):
+if ran("lossy") and (int(E['LOSSY_FILES']) or int(E['HL_FILES_N'])):
     p("Target checks (lossy formats):")
     p("")
     dl, dl1, sl = (res.get(k) for k in ("ddx_lossy_nohash", "ddx_lossy_nohash_j1", "soxi_lossy"))
@@ -1051,6 +1208,79 @@ if int(E['LOSSY_FILES']) or int(E['HL_FILES_N']):
         p("")
         for line in open(acc):
             p(line.rstrip("\n"))
+    p("")
+
+def summary_of_ffmpeg(path):  # I, LRA, true peak from the Summary ebur128 prints at the end
+    try:
+        text = open(path, errors="replace").read()
+    except OSError:
+        return None
+    text = text[text.rfind("Summary:"):] if "Summary:" in text else ""
+    num = r"(-?inf|nan|-?[0-9]+(?:\.[0-9]+)?)"
+    got = {}
+    for key, pat in (("I", r"\bI:\s+" + num + r" LUFS"), ("LRA", r"\bLRA:\s+" + num + r" LU\b"),
+                     ("TP", r"\bPeak:\s+" + num + r" dBFS")):
+        m = re.search(pat, text)
+        got[key] = float(m.group(1)) if m else None
+    return got if any(v is not None for v in got.values()) else None
+
+if ran("qc"):
+    qc_kinds = E.get("QC_FILES_LIST", "").split()
+    labels = {"wav": "WAV 16/44.1", "flac": "FLAC 16/44.1", "mp3": "MP3 320k"}
+    secs = float(E["QC_SECONDS"])
+    p(f"QC (--qc): ffmpeg -af ebur128=peak=true against ddexprobe scan --qc, one core each (ddexprobe --jobs 1; "
+      f"ffmpeg -threads 1 -filter_threads 1), on the same {E['QC_SECONDS']} s files; ratio = ffmpeg time / ddexprobe time "
+      "(above 1: ddexprobe is faster):")
+    p("")
+    for kind in ("wav", "flac", "mp3"):
+        d, f = res.get(f"ddx_qc_{kind}"), res.get(f"ffmpeg_qc_{kind}")
+        if kind not in qc_kinds:
+            p(f"    SKIP {labels[kind]}: file not generated")
+        elif d and f:
+            p(f"    RATIO {labels[kind]}: ffmpeg = {f['mean']:.3f} s wall, {f['cpu']:.2f} s CPU; ddexprobe --qc --hash none = "
+              f"{d['mean']:.3f} s wall, {d['cpu']:.2f} s CPU ({secs / d['mean']:,.0f}x real time); "
+              f"ffmpeg / ddexprobe = {f['mean'] / d['mean']:.2f}x wall, {f['cpu'] / d['cpu']:.2f}x CPU"
+              + ("" if d["rc"] == 0 and f["rc"] == 0 else f" [exit status: ddexprobe {d['rc']}, ffmpeg {f['rc']}]")
+              + flags(("ddexprobe", d), ("ffmpeg", f)))
+        else:
+            p(f"    SKIP {labels[kind]}: needs ddexprobe (with --qc) and ffmpeg results")
+    for kind in ("wav", "flac"):
+        h, d = res.get(f"ddx_qc_hash_{kind}"), res.get(f"ddx_qc_{kind}")
+        if kind not in qc_kinds:
+            continue
+        if h and d:
+            r, rc = h["mean"] / d["mean"], h["cpu"] / d["cpu"]
+            ok = r <= 1.3 and rc <= 1.3 and h["rc"] == 0 and d["rc"] == 0
+            p(f"    {'PASS' if ok else 'FAIL'} {labels[kind]} --qc --hash md5,sha256 <= 1.3x --qc --hash none (--jobs 1): "
+              f"{h['mean']:.3f} s vs {d['mean']:.3f} s wall ({r:.2f}x), {h['cpu']:.2f} s vs {d['cpu']:.2f} s CPU ({rc:.2f}x); "
+              "target <= 1.30x for both" + flags(("md5+sha256", h), ("--hash none", d)))
+        else:
+            p(f"    SKIP {labels[kind]} --qc with md5+sha256 <= 1.3x --qc alone: needs ddexprobe (with --qc) results")
+    # what each tool read from the files: the two runs measured the same thing
+    readings = {}
+    qc_nd = os.path.join(E["RESULTS"], "ddx-qc.ndjson")
+    if os.path.exists(qc_nd):
+        for line in open(qc_nd):
+            r = json.loads(line)
+            readings[os.path.splitext(r["path"])[1].lstrip(".")] = r.get("qc") or {}
+    table = []
+    fmt = lambda v, unit="": "n/a" if v is None else f"{v:.2f}{unit}" if isinstance(v, float) else f"{v}{unit}"
+    for kind in qc_kinds:
+        q = readings.get(kind, {})
+        ff = summary_of_ffmpeg(os.path.join(E["RESULTS"], f"ffmpeg_qc_{kind}.stderr")) or {}
+        if q or ff:
+            table.append(f"| {labels[kind]} | {fmt(q.get('integratedLoudness'))} / {fmt(ff.get('I'))} | "
+                         f"{fmt(q.get('loudnessRange'))} / {fmt(ff.get('LRA'))} | {fmt(q.get('truePeak'))} / {fmt(ff.get('TP'))} | "
+                         f"{fmt(q.get('samplePeak'))} |")
+    if table:
+        p("")
+        p("QC readings of these files, ddexprobe / ffmpeg (ffmpeg prints one decimal; its true peak is measured at 192 kHz, "
+          "ddexprobe's four times oversampled; scripts/qc-crosscheck.sh compares whole directories):")
+        p("")
+        p("| File | Integrated (LUFS) | Loudness range (LU) | True peak (dBTP) | Sample peak, ddexprobe (dBFS) |")
+        p("|---|---:|---:|---:|---:|")
+        for row in table:
+            p(row)
     p("")
 p(f"Raw hyperfine JSON/Markdown: {E['RESULTS']}/")
 text = "\n".join(out) + "\n"
