@@ -135,9 +135,9 @@ impl Levels {
             let mut beyond = 0usize;
             for &v in plane.iter() {
                 sum += f64::from(v);
-                max = max.max(v.abs());
                 beyond += usize::from(v.abs() > 1.0);
             }
+            max = max.max(super::abs_max(plane));
             self.float_sums[c] += sum;
             self.peak = self.peak.max(f64::from(max));
             if beyond > 0 {
@@ -168,10 +168,12 @@ impl Levels {
                 if self.max_diff >= DUAL_MONO {
                     break;
                 }
-                let d = first[..n]
-                    .iter()
-                    .zip(&other[..n])
-                    .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+                let d = super::lanes_max(
+                    first[..n]
+                        .iter()
+                        .zip(&other[..n])
+                        .map(|(a, b)| (a - b).abs()),
+                );
                 self.max_diff = self.max_diff.max(f64::from(d));
             }
             if let Some(second) = rest.first() {

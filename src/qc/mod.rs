@@ -339,6 +339,42 @@ impl Analysis {
     }
 }
 
+/// The largest of `values` (0 when empty), in eight lanes the compiler
+/// keeps in vector registers. `f32::max` would be one value at a time: it
+/// must pass NaN by, and there is none here (samples that are not finite
+/// are zero before they arrive).
+#[inline]
+pub(crate) fn lanes_max(values: impl Iterator<Item = f32>) -> f32 {
+    let mut lanes = [0f32; 8];
+    let mut values = values.peekable();
+    while values.peek().is_some() {
+        for lane in lanes.iter_mut() {
+            let Some(v) = values.next() else { break };
+            *lane = if v > *lane { v } else { *lane };
+        }
+    }
+    lanes.iter().fold(0f32, |m, &l| if l > m { l } else { m })
+}
+
+/// The largest magnitude in `values` (0 when empty).
+#[inline]
+pub(crate) fn abs_max(values: &[f32]) -> f32 {
+    let mut lanes = [0f32; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (lane, v) in lanes.iter_mut().zip(chunk) {
+            let a = v.abs();
+            *lane = if a > *lane { a } else { *lane };
+        }
+    }
+    for v in rest {
+        let a = v.abs();
+        lanes[0] = if a > lanes[0] { a } else { lanes[0] };
+    }
+    lanes.iter().fold(0f32, |m, &l| if l > m { l } else { m })
+}
+
 /// `v` rounded to `places` decimals.
 fn round(v: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);

@@ -46,7 +46,7 @@ fn coefficients() -> [[f32; FACTOR]; SPAN] {
 /// The true-peak meter of one stream.
 #[derive(Debug, Clone)]
 pub struct TruePeak {
-    coef: [[f32; FACTOR]; SPAN],
+    folded: Folded,
     /// The largest sum of the absolute coefficients of phases 1 to 3.
     gain: f32,
     /// Per channel: the last `SPAN - 1` inputs, then room for a block.
@@ -62,7 +62,7 @@ impl TruePeak {
             .map(|p| coef.iter().map(|c| c[p].abs()).sum::<f32>())
             .fold(0.0, f32::max);
         TruePeak {
-            coef,
+            folded: Folded::new(&coef),
             gain,
             history: vec![vec![0.0; SPAN - 1]; channels],
             max: 0.0,
@@ -74,7 +74,7 @@ impl TruePeak {
         for (plane, work) in planes.iter().zip(self.history.iter_mut()) {
             work.truncate(SPAN - 1);
             work.extend_from_slice(plane);
-            self.max = scan(work, &self.coef, self.gain, self.max);
+            self.max = scan(work, &self.folded, self.gain, self.max);
             let keep = work.len() - (SPAN - 1);
             work.copy_within(keep.., 0);
             work.truncate(SPAN - 1);
@@ -91,37 +91,81 @@ impl TruePeak {
     }
 }
 
+/// Taps of phases 1 to 3.
+const PHASE_TAPS: usize = SPAN - 1;
+/// Half of them: the filter is symmetric, so phase 2 is a palindrome and
+/// phase 3 is phase 1 reversed.
+const HALF: usize = PHASE_TAPS / 2;
+
+/// Phases 1 to 3 folded on the filter's symmetry: with `u = X_k +
+/// X_(11-k)` and `v = X_k - X_(11-k)` over k < 6 (`X_k` the input k
+/// samples back), phase 2 is `sum(half[k] u)`, and phases 1 and 3 are
+/// `(P + M) / 2` and `(P - M) / 2` with `P = sum(plus[k] u)`, `M =
+/// sum(minus[k] v)`: 18 multiplies per input sample instead of 36.
+#[derive(Debug, Clone, Copy)]
+struct Folded {
+    half: [f32; HALF],
+    plus: [f32; HALF],
+    minus: [f32; HALF],
+}
+
+impl Folded {
+    fn new(c: &[[f32; FACTOR]; SPAN]) -> Folded {
+        let mut f = Folded {
+            half: [0.0; HALF],
+            plus: [0.0; HALF],
+            minus: [0.0; HALF],
+        };
+        for k in 0..HALF {
+            let m = PHASE_TAPS - 1 - k;
+            f.half[k] = c[k][2];
+            f.plus[k] = c[k][1] + c[m][1];
+            f.minus[k] = c[k][1] - c[m][1];
+        }
+        f
+    }
+}
+
 /// The largest interpolated value of `x` (whose first `SPAN - 1` values
 /// are history), or `max` if none is larger. Phase 0 reproduces the input
 /// (its only non-zero tap is the centre), so only phases 1 to 3 are
 /// computed; the sample peak covers phase 0.
-fn scan(x: &[f32], coef: &[[f32; FACTOR]; SPAN], gain: f32, mut max: f32) -> f32 {
+fn scan(x: &[f32], folded: &Folded, gain: f32, mut max: f32) -> f32 {
     let outputs = x.len().saturating_sub(SPAN - 1);
-    let mut y = [0f32; CHUNK];
+    let (mut h, mut p, mut m) = ([0f32; CHUNK], [0f32; CHUNK], [0f32; CHUNK]);
     let mut start = 0;
     while start < outputs {
         let end = (start + CHUNK).min(outputs);
         // Inputs that outputs start..end depend on.
-        let bound = x[start..end + SPAN - 1]
-            .iter()
-            .fold(0f32, |m, v| m.max(v.abs()));
+        let bound = super::abs_max(&x[start..end + SPAN - 1]);
         if bound * gain > max {
             let len = end - start;
-            for p in 1..FACTOR {
-                let y = &mut y[..len];
-                y.fill(0.0);
-                // One tap at a time over the whole chunk: a multiply-add
-                // per output that vectorises without shuffles. Delay k of
-                // output n is x[n + SPAN - 1 - k].
-                for (k, c) in coef.iter().enumerate().take(SPAN - 1) {
-                    let from = start + SPAN - 1 - k;
-                    let cp = c[p];
-                    for (out, v) in y.iter_mut().zip(&x[from..from + len]) {
-                        *out += cp * v;
-                    }
+            let (h, p, m) = (&mut h[..len], &mut p[..len], &mut m[..len]);
+            h.fill(0.0);
+            p.fill(0.0);
+            m.fill(0.0);
+            // One pair of taps at a time over the whole chunk: multiply-
+            // adds per output that vectorise without shuffles. Delay k of
+            // output n is x[n + SPAN - 1 - k].
+            for k in 0..HALF {
+                let a = start + SPAN - 1 - k;
+                let b = start + SPAN - 1 - (PHASE_TAPS - 1 - k);
+                let (fh, fp, fm) = (folded.half[k], folded.plus[k], folded.minus[k]);
+                let lanes = h.iter_mut().zip(p.iter_mut()).zip(m.iter_mut());
+                for (((h, p), m), (xa, xb)) in lanes.zip(x[a..a + len].iter().zip(&x[b..b + len])) {
+                    let (u, v) = (xa + xb, xa - xb);
+                    *h += fh * u;
+                    *p += fp * u;
+                    *m += fm * v;
                 }
-                max = y.iter().fold(max, |m, v| m.max(v.abs()));
             }
+            // max(|P + M|, |P - M|) / 2 = (|P| + |M|) / 2.
+            for ((h, p), m) in h.iter_mut().zip(p.iter()).zip(m.iter()) {
+                let side = 0.5 * (p.abs() + m.abs());
+                let a = h.abs();
+                *h = if a > side { a } else { side };
+            }
+            max = max.max(super::abs_max(h));
         }
         start = end;
     }
@@ -144,6 +188,29 @@ mod tests {
                 (amp * (2.0 * std::f64::consts::PI * freq * i as f64 / rate + ph).sin()) as f32
             })
             .collect()
+    }
+
+    #[test]
+    fn the_phases_are_symmetric_as_the_folding_assumes() {
+        let c = coefficients();
+        for k in 0..PHASE_TAPS {
+            let m = PHASE_TAPS - 1 - k;
+            assert!((c[k][2] - c[m][2]).abs() < 1e-7, "phase 2 tap {k}");
+            assert!((c[k][3] - c[m][1]).abs() < 1e-7, "phase 3 tap {k}");
+        }
+        // The folded sums give what the taps give, on any input.
+        let x: Vec<f32> = (0..SPAN)
+            .map(|i| ((i * 7919) % 13) as f32 / 13.0 - 0.5)
+            .collect();
+        let direct = |p: usize| -> f32 {
+            (0..PHASE_TAPS)
+                .map(|k| c[k][p] * x[SPAN - 1 - k])
+                .sum::<f32>()
+                .abs()
+        };
+        let want = direct(1).max(direct(2)).max(direct(3));
+        let got = scan(&x, &Folded::new(&c), f32::INFINITY, 0.0);
+        assert!((got - want).abs() < 1e-6, "{got} {want}");
     }
 
     #[test]
@@ -180,8 +247,8 @@ mod tests {
         let mut padded = vec![0.0; SPAN - 1];
         padded.extend_from_slice(&x);
         padded.extend(vec![0.0; SPAN]);
-        let fast = scan(&padded, &meter.coef, meter.gain, 0.0);
-        let full = scan(&padded, &meter.coef, f32::INFINITY, 0.0);
+        let fast = scan(&padded, &meter.folded, meter.gain, 0.0);
+        let full = scan(&padded, &meter.folded, f32::INFINITY, 0.0);
         assert_eq!(fast, full);
         let mut tp = TruePeak::new(1);
         tp.push(&[&x]);
