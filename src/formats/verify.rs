@@ -89,7 +89,14 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
             None => QcSource::Lossy,
         },
         Some(Layout::Mpeg(_) | Layout::Ogg(_)) => QcSource::Lossy,
-        None => return Err(not("no audio stream was found to analyse")),
+        None => {
+            return Err(not(&match &probe.audio_codec {
+                Some(codec) => format!(
+                    "{codec} audio is checked for structure only (no decoder here): not analysed"
+                ),
+                None => "no audio stream was found to analyse".to_string(),
+            }));
+        }
     };
     Analysis::new(rate, channels, probe.channel_mask, source, settings).map_err(|why| not(&why))
 }
