@@ -183,6 +183,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         }
     }
     summary.input_problems = problems;
+    summary.qc.close();
     if sink_error.is_none() {
         sink_error = writer.finish(&summary).err();
     }

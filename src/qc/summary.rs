@@ -27,7 +27,8 @@ pub struct Loudness {
     pub files: u64,
     /// The quietest, LUFS.
     pub min: Option<f64>,
-    /// The median, LUFS (the lower middle value for an even count).
+    /// The median, LUFS (the lower middle value for an even count), once
+    /// the summary is closed.
     pub median: Option<f64>,
     /// The loudest, LUFS.
     pub max: Option<f64>,
@@ -71,12 +72,10 @@ impl QcSummary {
                 .find(|(edge, _)| i < *edge)
                 .map_or(LOUDEST, |(_, name)| name);
             *self.loudness.bands.entry(band.to_string()).or_default() += 1;
-            self.values.sort_by(f64::total_cmp);
             let l = &mut self.loudness;
             l.files = self.values.len() as u64;
-            l.min = self.values.first().copied();
-            l.max = self.values.last().copied();
-            l.median = self.values.get((self.values.len() - 1) / 2).copied();
+            l.min = Some(l.min.map_or(i, |m| m.min(i)));
+            l.max = Some(l.max.map_or(i, |m| m.max(i)));
         }
         let found = [
             ("clipped", qc.clip_events.is_some_and(|n| n > 0)),
@@ -108,6 +107,17 @@ impl QcSummary {
                 *self.findings.entry(name.to_string()).or_default() += 1;
             }
         }
+    }
+
+    /// Work out the median once every file is in (kept out of
+    /// [`QcSummary::add`], which would otherwise sort the catalog per file).
+    pub fn close(&mut self) {
+        if self.values.is_empty() {
+            return;
+        }
+        let mid = (self.values.len() - 1) / 2;
+        let (_, median, _) = self.values.select_nth_unstable_by(mid, f64::total_cmp);
+        self.loudness.median = Some(*median);
     }
 
     /// Whether anything was counted.
@@ -162,6 +172,7 @@ mod tests {
         s.add(&qc(Some(-30.0), -20.0), Some(16));
         s.add(&qc(None, -90.0), Some(16));
         s.add(&Qc::not_analysed("opus", &Settings::default()), None);
+        s.close();
         assert_eq!((s.analysed, s.not_analysed), (4, 1));
         assert_eq!(s.loudness.files, 3);
         assert_eq!(

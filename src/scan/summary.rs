@@ -126,6 +126,7 @@ impl Summary {
     /// are one `sha256` group; a `pcmMd5` group is listed only when its
     /// files are not all one identical set.
     pub fn close(&mut self) {
+        self.qc.close();
         self.total_duration = crate::duration::format_millis(u128::from(self.total_duration_ms));
         let by_digest = std::mem::take(&mut self.by_digest);
         let mut groups: Vec<DuplicateGroup> = by_digest
