@@ -74,24 +74,16 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
         return Detected::Empty;
     }
     let buf = bytes.get_up_to(0, SNIFF);
-    let head = |n: usize| buf.get(..n);
-    let at = |from: usize, n: usize| buf.get(from..from + n);
     if let Some(other) = nonaudio::detect(bytes) {
         return Detected::NonAudio(other);
     }
-    match (head(4), at(8, 4)) {
-        (Some(b"RIFF"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Riff),
-        (Some(b"RIFX"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Rifx),
-        (Some(b"RF64"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Rf64),
-        (Some(b"BW64"), Some(b"WAVE")) => return Detected::Wave(RiffForm::Bw64),
-        (Some(b"FORM"), Some(b"AIFF")) => return Detected::Aiff(false),
-        (Some(b"FORM"), Some(b"AIFC")) => return Detected::Aiff(true),
-        (Some(b"fLaC"), _) => return Detected::Flac(0),
-        (Some(b"RIFF"), Some(_)) => return Detected::Unsupported("RIFF (not WAVE)"),
-        (Some(b"FORM"), Some(_)) => return Detected::Unsupported("IFF (not AIFF)"),
-        _ => {}
+    if let Some(found) = sniff(bytes, 0) {
+        return found;
     }
-    // Skip ID3v2 tags (there may be several) to find FLAC or MPEG audio.
+    // Skip ID3v2 tags (there may be several), then the zero padding some
+    // taggers leave after them, and look again for every known format:
+    // Monkey's Audio, TTA, Musepack and FLAC files carry ID3v2 as often as
+    // MP3 does.
     let mut pos = 0u64;
     let mut tags = 0;
     while let Some(len) = crate::tags::id3v2::tag_len(bytes, pos) {
@@ -102,38 +94,14 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
         }
     }
     if tags > 0 {
-        if bytes.get(pos, 4) == Some(b"fLaC") {
-            return Detected::Flac(pos);
+        let after = pos + zero_run(bytes, pos, SNIFF);
+        if let Some(found) = sniff(bytes, after) {
+            return found;
         }
         return Detected::Mpeg(pos);
     }
     if flac::parse_frame_header(bytes, 0).is_some() {
         return Detected::FlacFrames(0);
-    }
-    if head(4) == Some(b"OggS") {
-        return Detected::Ogg;
-    }
-    if matches!(
-        at(4, 4),
-        Some(b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free" | b"skip")
-    ) {
-        return Detected::Mp4;
-    }
-    let magic: [(&[u8], &'static str); 9] = [
-        (b".snd", "AU (Sun/NeXT audio)"),
-        (b"caff", "CAF (Core Audio Format)"),
-        (b"wvpk", "WavPack"),
-        (b"MAC ", "Monkey's Audio"),
-        (b"TTA1", "TTA"),
-        (b"MThd", "MIDI"),
-        (b"#!AMR", "AMR"),
-        (&[0x30, 0x26, 0xB2, 0x75], "ASF/WMA"),
-        (b"DSD ", "DSF (DSD audio)"),
-    ];
-    for (m, name) in magic {
-        if buf.starts_with(m) {
-            return Detected::Unsupported(name);
-        }
     }
     if is_mpeg_audio(buf) {
         return Detected::Mpeg(0);
@@ -153,6 +121,66 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
         return Detected::NonAudio(text);
     }
     Detected::Unknown
+}
+
+/// The formats recognised by magic bytes at `pos` (the start of the file,
+/// or the end of its ID3v2 tags).
+fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
+    let buf = bytes.get_up_to(pos, 64);
+    let at = |from: usize, n: usize| buf.get(from..from + n);
+    let tag = (at(0, 4), at(8, 4));
+    if pos == 0 {
+        match tag {
+            (Some(b"RIFF"), Some(b"WAVE")) => return Some(Detected::Wave(RiffForm::Riff)),
+            (Some(b"RIFX"), Some(b"WAVE")) => return Some(Detected::Wave(RiffForm::Rifx)),
+            (Some(b"RF64"), Some(b"WAVE")) => return Some(Detected::Wave(RiffForm::Rf64)),
+            (Some(b"BW64"), Some(b"WAVE")) => return Some(Detected::Wave(RiffForm::Bw64)),
+            (Some(b"FORM"), Some(b"AIFF")) => return Some(Detected::Aiff(false)),
+            (Some(b"FORM"), Some(b"AIFC")) => return Some(Detected::Aiff(true)),
+            (Some(b"RIFF"), Some(_)) => {
+                return Some(Detected::Unsupported("RIFF (not WAVE)"));
+            }
+            (Some(b"FORM"), Some(_)) => return Some(Detected::Unsupported("IFF (not AIFF)")),
+            _ => {}
+        }
+    }
+    if at(0, 4) == Some(b"fLaC") {
+        return Some(Detected::Flac(pos));
+    }
+    if pos == 0 && at(0, 4) == Some(b"OggS") {
+        return Some(Detected::Ogg);
+    }
+    if pos == 0
+        && matches!(
+            at(4, 4),
+            Some(b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free" | b"skip")
+        )
+    {
+        return Some(Detected::Mp4);
+    }
+    let magic: [(&[u8], &'static str); 9] = [
+        (b".snd", "AU (Sun/NeXT audio)"),
+        (b"caff", "CAF (Core Audio Format)"),
+        (b"wvpk", "WavPack"),
+        (b"MAC ", "Monkey's Audio"),
+        (b"TTA1", "TTA"),
+        (b"MThd", "MIDI"),
+        (b"#!AMR", "AMR"),
+        (&[0x30, 0x26, 0xB2, 0x75], "ASF/WMA"),
+        (b"DSD ", "DSF (DSD audio)"),
+    ];
+    for (m, name) in magic {
+        if buf.starts_with(m) {
+            return Some(Detected::Unsupported(name));
+        }
+    }
+    None
+}
+
+/// How many zero bytes start at `pos`, looking at most `limit` bytes.
+fn zero_run(bytes: Bytes<'_>, pos: u64, limit: u64) -> u64 {
+    let buf = bytes.get_up_to(pos, limit);
+    buf.iter().take_while(|&&b| b == 0).count() as u64
 }
 
 /// How far into a file junk before a FLAC frame is searched for.
