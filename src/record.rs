@@ -39,6 +39,60 @@ pub enum FileFormat {
     /// ISO base media / MP4 / M4A / M4B.
     #[serde(rename = "MP4")]
     Mp4,
+    /// Sony Wave64 (PCM in GUID-keyed chunks).
+    #[serde(rename = "W64")]
+    W64,
+    /// Apple Core Audio Format (PCM, ALAC, AAC...).
+    #[serde(rename = "CAF")]
+    Caf,
+    /// Sun/NeXT AU (`.snd`).
+    #[serde(rename = "AU")]
+    Au,
+    /// Sony DSD Stream File (1-bit DSD).
+    #[serde(rename = "DSF")]
+    Dsf,
+    /// Philips DSD Interchange File Format (DFF; DSD or DST).
+    #[serde(rename = "DSDIFF")]
+    Dsdiff,
+    /// WavPack (lossless, hybrid or DSD) blocks.
+    #[serde(rename = "WavPack")]
+    WavPack,
+    /// Monkey's Audio.
+    #[serde(rename = "APE")]
+    Ape,
+    /// True Audio (TTA1).
+    #[serde(rename = "TTA")]
+    Tta,
+    /// Tom's lossless Audio Kompressor.
+    #[serde(rename = "TAK")]
+    Tak,
+    /// OptimFROG (lossless or DualStream).
+    #[serde(rename = "OptimFROG")]
+    OptimFrog,
+    /// Shorten (`ajkg`).
+    #[serde(rename = "Shorten")]
+    Shorten,
+    /// Raw AAC: ADTS frames or an ADIF header.
+    #[serde(rename = "AAC")]
+    Aac,
+    /// Dolby AC-3 or E-AC-3 elementary stream.
+    #[serde(rename = "AC3")]
+    Ac3,
+    /// Musepack SV4-SV8.
+    #[serde(rename = "Musepack")]
+    Musepack,
+    /// Advanced Systems Format (WMA).
+    #[serde(rename = "ASF")]
+    Asf,
+    /// Matroska (MKA/MKV) audio.
+    #[serde(rename = "Matroska")]
+    Matroska,
+    /// WebM (the Matroska subset) audio.
+    #[serde(rename = "WebM")]
+    WebM,
+    /// A tracker module (MOD, S3M, XM, IT...).
+    #[serde(rename = "Module")]
+    Module,
 }
 
 impl FileFormat {
@@ -54,6 +108,24 @@ impl FileFormat {
             FileFormat::Mp3,
             FileFormat::Ogg,
             FileFormat::Mp4,
+            FileFormat::W64,
+            FileFormat::Caf,
+            FileFormat::Au,
+            FileFormat::Dsf,
+            FileFormat::Dsdiff,
+            FileFormat::WavPack,
+            FileFormat::Ape,
+            FileFormat::Tta,
+            FileFormat::Tak,
+            FileFormat::OptimFrog,
+            FileFormat::Shorten,
+            FileFormat::Aac,
+            FileFormat::Ac3,
+            FileFormat::Musepack,
+            FileFormat::Asf,
+            FileFormat::Matroska,
+            FileFormat::WebM,
+            FileFormat::Module,
         ]
         .into_iter()
         .find(|f| f.as_str() == name)
@@ -71,6 +143,24 @@ impl FileFormat {
             FileFormat::Mp3 => "MP3",
             FileFormat::Ogg => "OGG",
             FileFormat::Mp4 => "MP4",
+            FileFormat::W64 => "W64",
+            FileFormat::Caf => "CAF",
+            FileFormat::Au => "AU",
+            FileFormat::Dsf => "DSF",
+            FileFormat::Dsdiff => "DSDIFF",
+            FileFormat::WavPack => "WavPack",
+            FileFormat::Ape => "APE",
+            FileFormat::Tta => "TTA",
+            FileFormat::Tak => "TAK",
+            FileFormat::OptimFrog => "OptimFROG",
+            FileFormat::Shorten => "Shorten",
+            FileFormat::Aac => "AAC",
+            FileFormat::Ac3 => "AC3",
+            FileFormat::Musepack => "Musepack",
+            FileFormat::Asf => "ASF",
+            FileFormat::Matroska => "Matroska",
+            FileFormat::WebM => "WebM",
+            FileFormat::Module => "Module",
         }
     }
 }
