@@ -17,8 +17,21 @@ fn corpus_files_match_their_documented_values() {
     let rows = util::read_tsv(&util::root().join("tests/corpora/expected.tsv"));
     assert!(rows.len() > 300, "expected.tsv has {} rows", rows.len());
     let mut failures = Vec::new();
+    let mut external = std::collections::HashMap::new();
     for row in &rows {
-        let path = root.join(&row["corpus"]).join(&row["path"]);
+        let corpus = row["corpus"].as_str();
+        let base = if root.join(corpus).is_dir() {
+            root.join(corpus)
+        } else {
+            match external
+                .entry(corpus.to_string())
+                .or_insert_with(|| util::external_corpus(corpus))
+            {
+                Some(dir) => dir.clone(),
+                None => continue,
+            }
+        };
+        let path = base.join(&row["path"]);
         if !path.exists() {
             failures.push(format!("{}: missing from the corpus", path.display()));
             continue;
@@ -36,11 +49,20 @@ fn corpus_files_match_their_documented_values() {
     );
 }
 
+/// Every file of `../shared/corpora` and of the external corpora present.
+fn every_corpus_file(root: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    util::all_files(root, &mut files);
+    if let Some(dir) = util::external_corpus("mutagen") {
+        util::all_files(&dir, &mut files);
+    }
+    files
+}
+
 #[test]
 fn no_corpus_file_makes_the_parsers_panic() {
     let Some(root) = corpora() else { return };
-    let mut files = Vec::new();
-    util::all_files(&root, &mut files);
+    let files = every_corpus_file(&root);
     assert!(files.len() > 500);
     let mut panics = Vec::new();
     for path in &files {
@@ -75,8 +97,7 @@ fn no_corpus_file_makes_the_parsers_panic() {
 #[test]
 fn no_damaged_corpus_file_makes_verification_panic() {
     let Some(root) = corpora() else { return };
-    let mut files = Vec::new();
-    util::all_files(&root, &mut files);
+    let files = every_corpus_file(&root);
     let mut panics = Vec::new();
     let mut verified = 0;
     for path in &files {

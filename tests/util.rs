@@ -41,6 +41,35 @@ pub fn corpora() -> Option<PathBuf> {
     None
 }
 
+/// The folder of an external corpus that is not in `../shared/corpora`:
+/// `mutagen` is the test data of the mutagen tag library's source release
+/// (WavPack, Monkey's Audio, TAK, TTA, OptimFROG, Musepack, DSF, DSDIFF,
+/// AC-3, ADTS/ADIF, ASF files), which `scripts/fetch-corpora.sh` unpacks
+/// into `target/corpora/` (or `DDEXPROBE_MUTAGEN_DATA` names). Skipped with
+/// a message when absent, required when `DDEXPROBE_REQUIRE_CORPORA=1`.
+pub fn external_corpus(name: &str) -> Option<PathBuf> {
+    let dir = match name {
+        "mutagen" => std::env::var_os("DDEXPROBE_MUTAGEN_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("target/corpora/mutagen/tests/data")),
+        _ => return None,
+    };
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("DDEXPROBE_REQUIRE_CORPORA").is_ok_and(|v| v == "1") {
+        panic!(
+            "DDEXPROBE_REQUIRE_CORPORA=1 but the {name} corpus ({}) is missing: run scripts/fetch-corpora.sh",
+            dir.display()
+        );
+    }
+    skipped(&format!(
+        "the {name} corpus ({}) is not there: its rows test nothing here (scripts/fetch-corpora.sh fetches it)",
+        dir.display()
+    ));
+    None
+}
+
 /// One row of an expectations table, keyed by column name.
 pub type Row = HashMap<String, String>;
 
