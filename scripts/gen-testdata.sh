@@ -322,8 +322,8 @@ fx_wav_data_before_fmt() {
   local f=wav-data-before-fmt.wav r=44100 n=1000 c=2
   tone "$OUT/$f" $r $n $c -c:a pcm_s16le
   py movechunk "$OUT/$f" data "fmt "
-  expect $f WAV PCM int $r 16 - $c - $n - header - -
-  note $f "data chunk before fmt chunk; ffmpeg, chunks reordered by python"
+  expect $f WAV PCM int $r 16 - $c - $n - header - chunk_order
+  note $f "data chunk before fmt chunk, chunk_order; ffmpeg, chunks reordered by python"
 }
 
 fx_wav_list_before_fmt() {
@@ -1220,6 +1220,53 @@ fx_unsupported() {
 }
 
 # ---------------------------------------------------------------------------
+# defects found in other projects' test files, each reproduced here
+
+fx_wav_real_world() {
+  # Malformed but measurable WAVs: the figures stay right, each
+  # malformation is a warning with its own code.
+  local r=44100 n=1000 c=2 f kind code
+  for kind in chunkid:invalid_chunk_id stray:stray_bytes fmtextra:fmt_extra_bytes; do
+    code=${kind#*:}; kind=${kind%%:*}
+    f=wav-malformed-$kind.wav
+    tone "$OUT/$f" $r $n $c -c:a pcm_s16le
+    py wavdefect "$OUT/$f" $kind
+    expect $f WAV PCM int $r 16 - $c - $n - header - $code
+    vexpect $f warning pcm $n "$(pcm_md5 $f)" - $code
+    note $f "ffmpeg PCM, then python: $kind ($code); the figures and the audio are intact"
+  done
+  f=wav-malformed-bextversion.wav
+  tone "$OUT/$f" $r $n $c -c:a pcm_s16le -write_bext 1 -metadata originator=ddexprobe
+  py wavdefect "$OUT/$f" bextversion
+  expect $f WAV PCM int $r 16 - $c - $n - header - unknown_bext_version
+  note $f "ffmpeg -write_bext 1, its bext version patched to 7: unknown_bext_version; python"
+}
+
+fx_mp3_real_world() {
+  local r=44100 n=10000 c=2 f
+  # Zero padding after an ID3v2 tag, then a second tag: not junk.
+  f=mp3-id3-zero-padding.mp3
+  cp "$OUT/mp3-lame-cbr128-44k-stereo.mp3" "$OUT/$f"
+  py id3pad "$OUT/$f" 600 1
+  expect $f MP3 MP3 - $r - - $c - $n - header - none
+  note $f "an ID3v2.3 tag, 600 zero bytes of padding outside its size, a second tag, then mp3-lame-cbr128-44k-stereo.mp3: no warning (padding is not junk); python"
+  # A LAME tag whose delay and padding remove every sample of its frames.
+  f=mp3-lame-impossible-gapless.mp3
+  tone "$WORK/imp-src.wav" $r 5000 $c -c:a pcm_s16le
+  lame_enc "$WORK/imp-src.wav" "$OUT/$f" -b 128
+  py mpegcut "$OUT/$f" 2
+  py lamegapless "$OUT/$f" 2 1152 1152
+  expect $f MP3 MP3 - $r - - $c - 2304 - frames - vbr_header_mismatch
+  note $f "lame -b 128 cut to 2 audio frames, its LAME tag rewritten to 2 frames with delay 1152 and padding 1152 (1152 + 529 + 1152 - 529 = 2304 samples removed, all the frames hold): vbr_header_mismatch, the 2 x 1152 frames counted; python"
+  # 6,000 zero bytes after the last frame, as a stopped copy leaves.
+  f=mp3-trailing-zeros.mp3
+  cp "$OUT/mp3-lame-cbr128-44k-stereo.mp3" "$OUT/$f"
+  python3 -c 'import sys; open(sys.argv[1], "ab").write(bytes(6000))' "$OUT/$f"
+  expect $f MP3 MP3 - $r - - $c - $n - header - trailing_data
+  note $f "mp3-lame-cbr128-44k-stereo.mp3 followed by 6000 zero bytes: trailing_data naming them as zeros; python"
+}
+
+# ---------------------------------------------------------------------------
 
 # write_readme: testdata/README.md = this header + one note line per fixture
 write_readme() {
@@ -1230,7 +1277,7 @@ write_readme() {
 Tiny audio files (a few KB each), one per variant the inspector has to handle,
 and `expected.tsv` with the record values each one must produce (empty cell =
 null/absent; `errors` must match exactly, every listed warning must be
-present; `duration` is the ISO 8601 form rounded to the nearest millisecond).
+present, `none` in `warnings`: no warning at all; `duration` is the ISO 8601 form rounded to the nearest millisecond).
 Rows for unreadable files fill only `file` and `errors`, plus `fileFormat`
 when the container was recognised (invalid_header cases); truncated files
 keep every column.
@@ -1337,6 +1384,9 @@ main() {
   fx_mp3_damaged
   fx_ogg_bad_page
   fx_lossy_verify
+  # defects found in other projects' test files
+  fx_mp3_real_world
+  fx_wav_real_world
 
   py writetsv "$ROWS" "$OUT/expected.tsv"
   { printf 'file\tstatus\tmethod\tdecodedSamples\tpcmMd5\terrors\twarnings\n'; cat "$VROWS"; } >"$OUT/verify.tsv"
@@ -1498,6 +1548,32 @@ def cmd_addchunk(path, cid, kind, before):
             r.chunks.append(c)
         else:
             r.chunks.insert(r.index(before), c)
+    riff_edit(path, fn)
+
+
+def cmd_wavdefect(path, kind):
+    """A malformation that leaves the figures measurable, as JHOVE's WAVE
+    module reports them: chunkid (a chunk 'j k' + 0xE9 before data), stray
+    (3 bytes after the last chunk, inside the RIFF size), fmtextra (a PCM
+    fmt with cbSize 4 and 4 extension bytes), bextversion (bext version 7)."""
+    if kind == "stray":
+        b = bytearray(rd(path)) + b"\x01\x02\x03"
+        struct.pack_into("<I", b, 4, len(b) - 8)
+        wr(path, bytes(b))
+        return
+    def fn(r):
+        if kind == "chunkid":
+            r.chunks.insert(r.index("data"), [b"j k\xe9", b"abcd"])
+        elif kind == "fmtextra":
+            i = r.index("fmt ")
+            r.chunks[i][1] = r.chunks[i][1][:16] + struct.pack("<H", 4) + b"\0" * 4
+        elif kind == "bextversion":
+            i = r.index("bext")
+            p = bytearray(r.chunks[i][1])
+            struct.pack_into("<H", p, 346, 7)
+            r.chunks[i][1] = bytes(p)
+        else:
+            raise SystemExit("unknown defect " + kind)
     riff_edit(path, fn)
 
 
@@ -1901,7 +1977,8 @@ def mpeg_info(b):
          "end": end, "spf": h0["spf"],
          "lost": sum(f[0] - (p[0] + p[1]["size"]) for p, f in zip(frames, frames[1:]))}
     o["frame_total"] = len(audio) * h0["spf"]
-    if x and "frames" in x and "delay" in x:
+    # A LAME tag removing as much as its frames hold is ignored (frames counted).
+    if x and "frames" in x and "delay" in x and x["delay"] + x["padding"] < x["frames"] * h0["spf"]:
         o["declared"] = x["frames"] * h0["spf"] - x["delay"] - x["padding"]
         # a stream cut short: the frames present minus the encoder delay and
         # the decoder delay of 529 (ffmpeg/LAME convention) that the end
@@ -2111,6 +2188,37 @@ def cmd_mpegcut(path, keep):
     _, frames, _ = mpeg_walk(b)
     assert xing(b, *frames[0]) and len(frames) > int(keep) + 2
     wr(path, b[:frames[int(keep) + 1][0]])
+
+
+def cmd_lamegapless(path, frames, delay, padding):
+    """Rewrite the Info/Xing tag of an MPEG file: frame count `frames`, the
+    stream byte count to match the file, and the LAME delay/padding."""
+    b = bytearray(rd(path))
+    _, fr, _ = mpeg_walk(b)
+    at = b.find(b"Info")
+    if at < 0:
+        at = b.find(b"Xing")
+    flags = struct.unpack(">I", b[at + 4:at + 8])[0]
+    assert flags & 3 == 3
+    struct.pack_into(">II", b, at + 8, int(frames), len(b) - fr[0][0])
+    lame = b.find(b"LAME", at)
+    d = (int(delay) << 12) | int(padding)
+    b[lame + 21:lame + 24] = d.to_bytes(3, "big")
+    wr(path, bytes(b))
+
+
+def cmd_id3pad(path, zeros, second):
+    """Prepend an ID3v2.3 tag followed by `zeros` zero bytes (padding written
+    outside the tag's declared size) and, when `second` is 1, another tag."""
+    def tag(title):
+        frame = b"TIT2" + struct.pack(">I", len(title) + 1) + b"\0\0\0" + title
+        n = len(frame)
+        size = bytes([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127])
+        return b"ID3\x03\0\0" + size + frame
+    head = tag(b"Padded") + bytes(int(zeros))
+    if second == "1":
+        head += tag(b"Second")
+    wr(path, head + rd(path))
 
 
 def cmd_freeform(path, name, text, drop_edts="keep"):
@@ -2423,6 +2531,9 @@ KNOWN = {
     ("m4a-aac-itunsmpb.m4a", "ff.duration_ts"): "ffprobe ignores iTunSMPB: without an edit list it gives the stts total 6024",
     ("m4a-aac-elst-ms.m4a", "ff.duration_ts"): "ffprobe follows the edit list rounded to 113 ms (4983); stts - priming = 5000 = input frames",
     ("mp3-garbage-between-frames.mp3", "ff.decoded"): "ffmpeg's parser hands the junk and the frame after it to the decoder as one packet (Header missing): one frame lost; every frame is intact",
+    ("mp3-id3-zero-padding.mp3", "ff.decoded"): "ffmpeg 5.1 does not find the Info/LAME frame after the zero padding and the second tag: no gapless trimming, 11 x 1152",
+    ("mp3-trailing-zeros.mp3", "ff.decoded"): "ffmpeg 5.1 ignores the LAME tag when its byte count is not the file's and decodes the zeros' share of a frame: 10415",
+    ("mp3-lame-impossible-gapless.mp3", "ff.decoded"): "ffmpeg 5.1 applies the impossible tag and outputs only the 529 decoder-delay samples it cannot trim",
     ("mp3-corrupt-frame.mp3", "ff.decoded"): "ffmpeg drops the corrupt frame (big_values too big): 1152 fewer; the headers say 10000",
 }
 

@@ -275,6 +275,16 @@ pub enum Code {
     FragmentedMp4,
     /// Bytes inside an MPEG audio stream that are not frames (sync lost).
     CorruptFrames,
+    /// A RIFF chunk id that is not four printable ASCII characters (spaces only as trailing padding).
+    InvalidChunkId,
+    /// A WAV `data` chunk before its `fmt ` chunk.
+    ChunkOrder,
+    /// Bytes inside the container, after its last chunk, that are no chunk.
+    StrayBytes,
+    /// A `fmt ` chunk with bytes its format does not define.
+    FmtExtraBytes,
+    /// A `bext` chunk whose version is not 0, 1 or 2.
+    UnknownBextVersion,
     // Verification (`--verify`).
     /// A frame or packet that does not decode.
     DecodeError,
@@ -329,6 +339,11 @@ impl Code {
             Code::VbrHeaderMismatch => "vbr_header_mismatch",
             Code::FragmentedMp4 => "fragmented_mp4",
             Code::CorruptFrames => "corrupt_frames",
+            Code::InvalidChunkId => "invalid_chunk_id",
+            Code::ChunkOrder => "chunk_order",
+            Code::StrayBytes => "stray_bytes",
+            Code::FmtExtraBytes => "fmt_extra_bytes",
+            Code::UnknownBextVersion => "unknown_bext_version",
             Code::DecodeError => "decode_error",
             Code::FrameCrcMismatch => "frame_crc_mismatch",
             Code::Md5Mismatch => "md5_mismatch",
@@ -729,6 +744,11 @@ mod tests {
             Code::VbrHeaderMismatch,
             Code::FragmentedMp4,
             Code::CorruptFrames,
+            Code::InvalidChunkId,
+            Code::ChunkOrder,
+            Code::StrayBytes,
+            Code::FmtExtraBytes,
+            Code::UnknownBextVersion,
             Code::DecodeError,
             Code::FrameCrcMismatch,
             Code::Md5Mismatch,

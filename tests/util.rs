@@ -117,7 +117,8 @@ fn split_codes(s: &str) -> BTreeSet<String> {
 /// the differences as sentences (empty when the record matches).
 ///
 /// `errors`: the exact set of error codes (`*`: at least one error, any
-/// code; empty: no error). `warnings`: each listed code must be present.
+/// code; empty: no error). `warnings`: each listed code must be present
+/// (`none`: no warning at all).
 pub fn compare(record: &Record, row: &Row) -> Vec<String> {
     let json = serde_json::to_value(record).expect("record serializes");
     let mut diffs = Vec::new();
@@ -141,6 +142,12 @@ pub fn compare(record: &Record, row: &Row) -> Vec<String> {
             }
             "warnings" => {
                 let got = codes(&record.warnings);
+                if want == "none" {
+                    if !got.is_empty() {
+                        diffs.push(format!("warnings: expected none, got {got:?}"));
+                    }
+                    continue;
+                }
                 for w in split_codes(want) {
                     if !got.contains(&w) {
                         diffs.push(format!("warnings: expected {w}, got {got:?}"));

@@ -84,17 +84,8 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
     // taggers leave after them, and look again for every known format:
     // Monkey's Audio, TTA, Musepack and FLAC files carry ID3v2 as often as
     // MP3 does.
-    let mut pos = 0u64;
-    let mut tags = 0;
-    while let Some(len) = crate::tags::id3v2::tag_len(bytes, pos) {
-        pos += len;
-        tags += 1;
-        if tags > 8 {
-            break;
-        }
-    }
-    if tags > 0 {
-        let after = pos + zero_run(bytes, pos, SNIFF);
+    if let Some(pos) = crate::tags::id3v2::leading_end(bytes) {
+        let after = pos + crate::tags::id3v2::zeros_at(bytes, pos, SNIFF);
         if let Some(found) = sniff(bytes, after) {
             return found;
         }
@@ -175,12 +166,6 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
         }
     }
     None
-}
-
-/// How many zero bytes start at `pos`, looking at most `limit` bytes.
-fn zero_run(bytes: Bytes<'_>, pos: u64, limit: u64) -> u64 {
-    let buf = bytes.get_up_to(pos, limit);
-    buf.iter().take_while(|&&b| b == 0).count() as u64
 }
 
 /// How far into a file junk before a FLAC frame is searched for.

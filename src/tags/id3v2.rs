@@ -256,6 +256,34 @@ pub fn tag_len(bytes: Bytes<'_>, pos: u64) -> Option<u64> {
     Some(10 + size + footer)
 }
 
+/// Where the ID3v2 tags at the start of a file end, past the zero padding
+/// some taggers write after a tag (outside its declared size) when another
+/// tag follows it; `None` when the file does not start with a tag. At most
+/// eight tags are followed.
+pub fn leading_end(bytes: Bytes<'_>) -> Option<u64> {
+    let mut pos = 0u64;
+    let mut tags = 0;
+    while tags < 8 {
+        if let Some(len) = tag_len(bytes, pos) {
+            pos = pos.saturating_add(len);
+            tags += 1;
+            continue;
+        }
+        let zeros = zeros_at(bytes, pos, 64 << 10);
+        if tags == 0 || zeros == 0 || tag_len(bytes, pos + zeros).is_none() {
+            break;
+        }
+        pos += zeros;
+    }
+    (tags > 0).then_some(pos)
+}
+
+/// How many zero bytes start at `pos`, looking at most `limit` bytes.
+pub fn zeros_at(bytes: Bytes<'_>, pos: u64, limit: u64) -> u64 {
+    let buf = bytes.get_up_to(pos, limit);
+    buf.iter().take_while(|&&b| b == 0).count() as u64
+}
+
 fn synchsafe(b: &[u8]) -> Option<u64> {
     if b.iter().any(|x| x & 0x80 != 0) {
         return None;

@@ -230,7 +230,11 @@ pub fn probe(bytes: Bytes<'_>, start: u64) -> Probe {
                 push_unique(&mut p.metadata_chunks, "ID3v2");
                 pos = pos.saturating_add(len);
             }
-            None => break,
+            // Zero padding between two tags.
+            None => match id3v2::zeros_at(bytes, pos, start - pos) {
+                0 => break,
+                n => pos += n,
+            },
         }
     }
     let start = start.min(bytes.len());
@@ -256,12 +260,18 @@ pub fn probe(bytes: Bytes<'_>, start: u64) -> Probe {
         );
         return p;
     };
-    if first_pos > start {
+    // Zero bytes after the tags are the padding taggers leave, not junk.
+    let padding = if start > 0 {
+        id3v2::zeros_at(bytes, start, first_pos - start)
+    } else {
+        0
+    };
+    if first_pos > start + padding {
         p.findings.warn(
             Code::LeadingData,
             format!(
                 "{} bytes before the first MPEG frame (offset {first_pos}) are neither a tag nor audio",
-                first_pos - start
+                first_pos - start - padding
             ),
         );
     }
@@ -270,7 +280,26 @@ pub fn probe(bytes: Bytes<'_>, start: u64) -> Probe {
     p.sample_rate = Some(h.sample_rate);
     p.channels = Some(h.channels());
     let spf = u64::from(h.samples());
-    let vbr = read_vbr_header(bytes, first_pos, &h);
+    let mut vbr = read_vbr_header(bytes, first_pos, &h);
+    // A LAME tag whose delay and padding leave nothing of the frames it
+    // declares cannot be right: the frames are counted instead.
+    if let Some(v) = &mut vbr
+        && let (Some(frames), Some((delay, padding))) = (v.frames, v.gapless)
+    {
+        let (d, pad) = removed(delay, padding);
+        if frames > 0 && d + pad >= frames * spf {
+            p.findings.warn(
+                Code::VbrHeaderMismatch,
+                format!(
+                    "the LAME tag (in the {} header) declares delay {delay} and padding {padding}: with the {DECODER_DELAY}-sample decoder delay a gapless decoder would remove {} samples, as many as or more than its {frames} frames hold ({}); the tag is ignored and the frames are counted",
+                    v.kind,
+                    d + pad,
+                    frames * spf
+                ),
+            );
+            v.gapless = None;
+        }
+    }
     let audio_start = if vbr.is_some() {
         first_pos + first.len
     } else {
@@ -308,7 +337,7 @@ pub fn probe(bytes: Bytes<'_>, start: u64) -> Probe {
 
     // The frame walk.
     let w = walk(bytes, audio_start, end, &h, first.free);
-    report_walk(&mut p, &w, &h);
+    report_walk(&mut p, &w, &h, bytes, end);
     p.audio_bytes = Some(w.audio_bytes);
     p.duration_source = Some(DurationSource::Frames);
     let declared = vbr.as_ref().and_then(|v| v.frames);
@@ -404,15 +433,21 @@ fn removed(delay: u64, padding: u64) -> (u64, u64) {
     (delay + DECODER_DELAY, padding.saturating_sub(DECODER_DELAY))
 }
 
-fn report_walk(p: &mut Probe, w: &Walk, first: &FrameHeader) {
+fn report_walk(p: &mut Probe, w: &Walk, first: &FrameHeader, bytes: Bytes<'_>, end: u64) {
     if w.trailing > 0 {
-        p.findings.warn(
-            Code::TrailingData,
+        let from = end - w.trailing;
+        let message = if id3v2::zeros_at(bytes, from, w.trailing) == w.trailing {
             format!(
-                "{} bytes after the last MPEG frame are neither a frame nor a known tag",
+                "{} zero bytes after the last MPEG frame (from offset {from}): no audio, and the mark of a copy or download that stopped before the end; compare the file with its source",
                 w.trailing
-            ),
-        );
+            )
+        } else {
+            format!(
+                "{} bytes after the last MPEG frame (from offset {from}) are neither a frame nor a known tag",
+                w.trailing
+            )
+        };
+        p.findings.warn(Code::TrailingData, message);
     }
     if w.lost.0 > 0 {
         p.findings.warn(

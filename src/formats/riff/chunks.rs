@@ -131,8 +131,45 @@ pub fn report_truncated(findings: &mut Findings, h: &Header, size: u64, partial:
     );
 }
 
+/// Whether `id` is a valid chunk id: four printable ASCII characters, with
+/// spaces only as padding at the end.
+pub fn valid_id(id: &[u8; 4]) -> bool {
+    let printable = id.iter().all(|&b| (0x20..=0x7E).contains(&b));
+    let text_len = id.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
+    printable && text_len > 0 && !id[..text_len].contains(&b' ')
+}
+
+/// A chunk id for a message: quoted when printable, in hex otherwise.
+pub fn describe_id(id: &[u8; 4]) -> String {
+    if id.iter().all(|&b| (0x20..=0x7E).contains(&b)) {
+        format!("'{}'", String::from_utf8_lossy(id))
+    } else {
+        format!("{:02x} {:02x} {:02x} {:02x}", id[0], id[1], id[2], id[3])
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn chunk_ids_are_printable_ascii_padded_at_the_end() {
+        for ok in [b"fmt ", b"data", b"LIST", b"id3 ", b"a   "] {
+            assert!(valid_id(ok), "{ok:?}");
+        }
+        for bad in [
+            b"    ",
+            b" fmt",
+            b"j k.",
+            b"da\x01a",
+            b"\x9fIST",
+            b"\0\0\0\0",
+        ] {
+            assert!(!valid_id(bad), "{bad:?}");
+        }
+        assert_eq!(describe_id(b"j k "), "'j k '");
+        assert_eq!(describe_id(b"\x9fIST"), "9f 49 53 54");
+    }
+
     use super::*;
 
     #[test]

@@ -176,6 +176,8 @@ struct Walked {
     broken: bool,
     /// The ADM chunks (the first of each).
     adm: AdmChunks,
+    /// (offset, count) of bytes after the last chunk, too few for a chunk.
+    stray: Option<(u64, u64)>,
 }
 
 /// The first `chna` and `axml` chunks, read.
@@ -227,9 +229,26 @@ fn walk(
     let mut walk_broken = false;
     let mut adm_chunks = AdmChunks::default();
     let mut chunks = Chunks::new(bytes, 12, endian);
+    let mut bad_ids = 0u32;
+    let mut data_before_fmt = None;
     while let Some(h) = chunks.next(&mut p.findings) {
         let start = h.start;
         let mut size = u64::from(h.size32);
+        if !chunks::valid_id(&h.id) {
+            if bad_ids == 0 {
+                p.findings.warn(
+                    Code::InvalidChunkId,
+                    format!(
+                        "the chunk at offset {start} has the id {}, which is not four printable ASCII characters (spaces only at the end)",
+                        chunks::describe_id(&h.id)
+                    ),
+                );
+            }
+            bad_ids += 1;
+        }
+        if &h.id == b"data" && fmt.is_none() && data.is_none() {
+            data_before_fmt = Some(start);
+        }
         if data.is_some() && p.after_data.len() < 64 {
             p.after_data.push(fourcc_str(&h.id).trim_end().to_string());
         }
@@ -308,6 +327,20 @@ fn walk(
                         format!("a second fmt chunk at offset {start} is ignored"),
                     );
                 } else {
+                    if let Some(extra) = fmt_extra(&mut body.clone(), endian, size) {
+                        p.findings.warn(
+                            Code::FmtExtraBytes,
+                            format!("the fmt chunk at offset {start} {extra}"),
+                        );
+                    }
+                    if let Some(at) = data_before_fmt {
+                        p.findings.warn(
+                            Code::ChunkOrder,
+                            format!(
+                                "the data chunk (offset {at}) comes before the fmt chunk (offset {start}): a reader that streams the file meets audio it cannot interpret"
+                            ),
+                        );
+                    }
                     fmt = parse_fmt(&mut body, endian);
                     if fmt.is_none() {
                         p.findings.error(
@@ -334,6 +367,18 @@ fn walk(
             }
             b"bext" => {
                 push_unique(&mut p.metadata_chunks, "bext");
+                let mut at_version = body.clone();
+                if at_version.skip(346).is_ok()
+                    && let Ok(version) = at_version.u16(endian)
+                    && version > 2
+                {
+                    p.findings.warn(
+                        Code::UnknownBextVersion,
+                        format!(
+                            "the bext chunk at offset {start} declares version {version}; EBU Tech 3285 defines 0, 1 and 2, so its later fields may mean something else"
+                        ),
+                    );
+                }
                 riff::read_bext(&mut body, &mut p.tags);
             }
             id => {
@@ -353,7 +398,18 @@ fn walk(
         }
     }
 
+    if bad_ids > 1 {
+        p.findings.warn(
+            Code::InvalidChunkId,
+            format!("{} more chunks have invalid ids", bad_ids - 1),
+        );
+    }
+    // A walk that ended with a few bytes left that make no chunk header;
+    // a single byte is the pad of an odd-sized last chunk.
+    let left = chunks.remaining();
+    let stray = (!walk_broken && left > 1 && left < 8).then(|| (chunks.pos(), left));
     Some(Walked {
+        stray,
         fmt,
         ds64,
         fact,
@@ -419,6 +475,17 @@ fn check_container(
                     "{format} file without a ds64 chunk: sizes taken from the 32-bit fields"
                 ),
             },
+        );
+    }
+    if let (Some((at, n)), Some(end)) = (w.stray, riff_end)
+        && at + n <= end
+    {
+        p.findings.warn(
+            Code::StrayBytes,
+            format!(
+                "{n} bytes at offset {at}, inside the {} chunk after its last chunk, are no chunk (a chunk header needs 8)",
+                form_name(form)
+            ),
         );
     }
     let truncated = w.data.is_some_and(|(declared, present)| present < declared);
@@ -763,6 +830,35 @@ fn parse_fmt(r: &mut Reader<'_>, e: Endian) -> Option<Fmt> {
         }
     }
     Some(fmt)
+}
+
+/// What is wrong with the length of a `fmt ` chunk of `size` bytes, if
+/// anything: PCM and float define no extension, and any other format's
+/// `cbSize` must account for every byte after the first 18.
+fn fmt_extra(r: &mut Reader<'_>, e: Endian, size: u64) -> Option<String> {
+    let tag = r.u16(e).ok()?;
+    if size <= 16 || r.skip(14).is_err() {
+        return None;
+    }
+    let Ok(cb) = r.u16(e) else {
+        return Some(format!(
+            "is {size} bytes: one byte more than the 16 of its fields, too few for a cbSize"
+        ));
+    };
+    let cb = u64::from(cb);
+    let after = size - 18;
+    if matches!(tag, 1 | 3) && (cb > 0 || after > 0) {
+        return Some(format!(
+            "is {size} bytes with cbSize {cb}: format {tag} ({}) defines no extension",
+            if tag == 1 { "PCM" } else { "IEEE float" }
+        ));
+    }
+    if cb != after {
+        return Some(format!(
+            "is {size} bytes, but its cbSize says {cb} bytes follow the first 18 ({after} do)"
+        ));
+    }
+    None
 }
 
 /// In RIFX the GUID's 16-bit Data2 and Data3 fields are big-endian too.
