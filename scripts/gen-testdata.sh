@@ -1235,6 +1235,14 @@ fx_wav_real_world() {
     vexpect $f warning pcm $n "$(pcm_md5 $f)" - $code
     note $f "ffmpeg PCM, then python: $kind ($code); the figures and the audio are intact"
   done
+  # A BWF cut inside its metadata, before the fmt or the data chunk.
+  for kind in before-fmt:1 before-data:0; do
+    f=wav-bwf-cut-${kind%%:*}.wav
+    tone "$OUT/$f" $r $n $c -c:a pcm_s16le -write_bext 1 -metadata originator=ddexprobe
+    py bwfcut "$OUT/$f" ${kind#*:}
+    expect $f WAV - - - - - - - - - - truncated_data -
+    note $f "ffmpeg -write_bext 1 with 4 KB of coding history$([ "${kind#*:}" = 1 ] && echo ", bext moved before fmt"), cut 2000 bytes into the bext chunk: truncated_data (the file is incomplete, not malformed); python"
+  done
   f=wav-malformed-bextversion.wav
   tone "$OUT/$f" $r $n $c -c:a pcm_s16le -write_bext 1 -metadata originator=ddexprobe
   py wavdefect "$OUT/$f" bextversion
@@ -1575,6 +1583,21 @@ def cmd_wavdefect(path, kind):
         else:
             raise SystemExit("unknown defect " + kind)
     riff_edit(path, fn)
+
+
+def cmd_bwfcut(path, first):
+    """Grow the bext chunk's coding history to 4 KB (bext first when `first`
+    is 1), then cut the file 2,000 bytes into the bext chunk: a BWF copy
+    that stopped inside its metadata, before the audio."""
+    def fn(r):
+        i = r.index("bext")
+        history = b"A=PCM,F=44100,W=16,M=stereo,T=ddexprobe fixture\r\n" * 80
+        r.chunks[i][1] = r.chunks[i][1] + history
+        if first == "1":
+            r.chunks.insert(0, r.chunks.pop(i))
+    riff_edit(path, fn)
+    b = rd(path)
+    wr(path, b[:chunk_offset(b, b"bext") + 2000])
 
 
 def cmd_pokedata(path, at):

@@ -479,6 +479,7 @@ fn check_container(
     }
     if let (Some((at, n)), Some(end)) = (w.stray, riff_end)
         && at + n <= end
+        && end <= file_len
     {
         p.findings.warn(
             Code::StrayBytes,
@@ -544,10 +545,21 @@ fn measure(
         ..
     } = w;
     let Some(fmt) = fmt else {
-        p.findings.error(
-            Code::InvalidHeader,
-            "no fmt chunk: the audio format is not declared",
-        );
+        match riff_end {
+            // Cut inside the chunks before the fmt chunk: the file is
+            // incomplete, not malformed.
+            Some(end) if end > file_len && data.is_none() => p.findings.error(
+                Code::TruncatedData,
+                format!(
+                    "the file ends at {file_len} bytes before its fmt and data chunks; the {} chunk declares {end}: the file is incomplete",
+                    form_name(form)
+                ),
+            ),
+            _ => p.findings.error(
+                Code::InvalidHeader,
+                "no fmt chunk: the audio format is not declared",
+            ),
+        }
         return p;
     };
     if fmt.channels == 0 {
