@@ -7,6 +7,7 @@
 //! version does not measure (MP3, Ogg, MP4, AU...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
+pub mod ape;
 pub mod crc;
 pub(crate) mod decode;
 pub mod flac;
@@ -18,6 +19,7 @@ pub mod pcm;
 mod probe;
 pub mod riff;
 pub mod verify;
+pub mod wavpack;
 
 pub use probe::{Budget, Layout, Outcome, Probe};
 pub use riff::RiffForm;
@@ -44,6 +46,10 @@ pub enum Detected {
     Ogg,
     /// An ISO base media file (MP4, M4A, M4B, QuickTime).
     Mp4,
+    /// WavPack blocks, the first at this offset (after ID3v2).
+    WavPack(u64),
+    /// Monkey's Audio, its `MAC ` at this offset (after ID3v2).
+    Ape(u64),
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -158,11 +164,15 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     {
         return Some(Detected::Mp4);
     }
-    let magic: [(&[u8], &'static str); 9] = [
+    if at(0, 4) == Some(b"wvpk") {
+        return Some(Detected::WavPack(pos));
+    }
+    if at(0, 4) == Some(b"MAC ") {
+        return Some(Detected::Ape(pos));
+    }
+    let magic: [(&[u8], &'static str); 7] = [
         (b".snd", "AU (Sun/NeXT audio)"),
         (b"caff", "CAF (Core Audio Format)"),
-        (b"wvpk", "WavPack"),
-        (b"MAC ", "Monkey's Audio"),
         (b"TTA1", "TTA"),
         (b"MThd", "MIDI"),
         (b"#!AMR", "AMR"),
@@ -250,6 +260,8 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Mpeg(start) => mpeg::probe(buf, start),
         Detected::Ogg => ogg::probe(buf),
         Detected::Mp4 => mp4::probe(buf),
+        Detected::WavPack(start) => wavpack::probe(buf, start),
+        Detected::Ape(start) => ape::probe(buf, start),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings

@@ -79,6 +79,10 @@ pub enum Layout {
     Mp4(crate::formats::mp4::TrackLayout),
     /// The logical streams of an Ogg file that the figures describe.
     Ogg(crate::formats::ogg::OggLayout),
+    /// WavPack blocks.
+    WavPack(crate::formats::wavpack::WavPackLayout),
+    /// Monkey's Audio frames, from the seek table.
+    Ape(crate::formats::ape::ApeLayout),
 }
 
 impl Probe {

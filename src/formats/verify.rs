@@ -89,7 +89,7 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
             None => QcSource::Lossy,
         },
         Some(Layout::Mpeg(_) | Layout::Ogg(_)) => QcSource::Lossy,
-        None => {
+        Some(Layout::WavPack(_) | Layout::Ape(_)) | None => {
             return Err(not(&match &probe.audio_codec {
                 Some(codec) => format!(
                     "{codec} audio is checked for structure only (no decoder here): not analysed"
@@ -124,6 +124,12 @@ fn verify_walk(
         }
         Some(Layout::Ogg(layout)) => {
             crate::formats::ogg::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::WavPack(layout)) => {
+            crate::formats::wavpack::verify::verify_with(bytes, layout, reached)
+        }
+        Some(Layout::Ape(layout)) => {
+            crate::formats::ape::verify::verify_with(bytes, layout, reached)
         }
         _ => Outcome::unverified(),
     }
