@@ -15,9 +15,11 @@ pub mod mp4;
 pub mod mpeg;
 pub mod nonaudio;
 pub mod ogg;
+pub mod optimfrog;
 pub mod pcm;
 mod probe;
 pub mod riff;
+pub mod tta;
 pub mod verify;
 pub mod wavpack;
 
@@ -50,6 +52,10 @@ pub enum Detected {
     WavPack(u64),
     /// Monkey's Audio, its `MAC ` at this offset (after ID3v2).
     Ape(u64),
+    /// TTA, its `TTA1` at this offset (after ID3v2).
+    Tta(u64),
+    /// OptimFROG, its `OFR ` at this offset (after ID3v2).
+    OptimFrog(u64),
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -170,10 +176,15 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"MAC ") {
         return Some(Detected::Ape(pos));
     }
-    let magic: [(&[u8], &'static str); 7] = [
+    if at(0, 4) == Some(b"OFR ") {
+        return Some(Detected::OptimFrog(pos));
+    }
+    if at(0, 4) == Some(b"TTA1") {
+        return Some(Detected::Tta(pos));
+    }
+    let magic: [(&[u8], &'static str); 6] = [
         (b".snd", "AU (Sun/NeXT audio)"),
         (b"caff", "CAF (Core Audio Format)"),
-        (b"TTA1", "TTA"),
         (b"MThd", "MIDI"),
         (b"#!AMR", "AMR"),
         (&[0x30, 0x26, 0xB2, 0x75], "ASF/WMA"),
@@ -262,6 +273,8 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Mp4 => mp4::probe(buf),
         Detected::WavPack(start) => wavpack::probe(buf, start),
         Detected::Ape(start) => ape::probe(buf, start),
+        Detected::Tta(start) => tta::probe(buf, start),
+        Detected::OptimFrog(start) => optimfrog::probe(buf, start),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings

@@ -83,6 +83,10 @@ pub enum Layout {
     WavPack(crate::formats::wavpack::WavPackLayout),
     /// Monkey's Audio frames, from the seek table.
     Ape(crate::formats::ape::ApeLayout),
+    /// TTA frames, from the seek table.
+    Tta(crate::formats::tta::TtaLayout),
+    /// OptimFROG `COMP` blocks.
+    OptimFrog(crate::formats::optimfrog::OfrLayout),
 }
 
 impl Probe {
