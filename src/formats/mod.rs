@@ -19,6 +19,7 @@ pub mod optimfrog;
 pub mod pcm;
 mod probe;
 pub mod riff;
+pub mod tak;
 pub mod tta;
 pub mod verify;
 pub mod wavpack;
@@ -56,6 +57,8 @@ pub enum Detected {
     Tta(u64),
     /// OptimFROG, its `OFR ` at this offset (after ID3v2).
     OptimFrog(u64),
+    /// TAK, its `tBaK` at this offset (after ID3v2).
+    Tak(u64),
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -179,6 +182,9 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"OFR ") {
         return Some(Detected::OptimFrog(pos));
     }
+    if at(0, 4) == Some(b"tBaK") {
+        return Some(Detected::Tak(pos));
+    }
     if at(0, 4) == Some(b"TTA1") {
         return Some(Detected::Tta(pos));
     }
@@ -275,6 +281,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Ape(start) => ape::probe(buf, start),
         Detected::Tta(start) => tta::probe(buf, start),
         Detected::OptimFrog(start) => optimfrog::probe(buf, start),
+        Detected::Tak(start) => tak::probe(buf, start),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
