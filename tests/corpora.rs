@@ -17,8 +17,13 @@ fn corpus_files_match_their_documented_values() {
     let rows = util::read_tsv(&util::root().join("tests/corpora/expected.tsv"));
     assert!(rows.len() > 300, "expected.tsv has {} rows", rows.len());
     let mut failures = Vec::new();
+    let mut unresolved = 0;
     for row in &rows {
-        let path = root.join(&row["corpus"]).join(&row["path"]);
+        let Some(dir) = corpus_dir(&root, &row["corpus"]) else {
+            unresolved += 1;
+            continue;
+        };
+        let path = dir.join(&row["path"]);
         if !path.exists() {
             failures.push(format!("{}: missing from the corpus", path.display()));
             continue;
@@ -28,12 +33,27 @@ fn corpus_files_match_their_documented_values() {
             failures.push(format!("{}/{}: {d}", row["corpus"], row["path"]));
         }
     }
+    if unresolved > 0 {
+        util::skipped(&format!(
+            "{unresolved} rows of corpus `mutagen` not checked: set DDEXPROBE_MUTAGEN_DATA to mutagen's tests/data"
+        ));
+    }
     assert!(
         failures.is_empty(),
         "{} mismatches:\n{}",
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The folder of a corpus: `../shared/corpora/NAME`, except `mutagen`, the
+/// test data of mutagen's source release (GPL, so never copied here),
+/// found through `DDEXPROBE_MUTAGEN_DATA` (`None` when it is unset).
+fn corpus_dir(root: &Path, corpus: &str) -> Option<PathBuf> {
+    if corpus == "mutagen" {
+        return std::env::var_os("DDEXPROBE_MUTAGEN_DATA").map(PathBuf::from);
+    }
+    Some(root.join(corpus))
 }
 
 #[test]
