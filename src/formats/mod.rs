@@ -4,7 +4,7 @@
 //! ID3v2 tag and frame sync codes) and never looks at the file name. The
 //! extension is only a hint: when it names another format than the content,
 //! the record gets an `extension_mismatch` warning. Content of a format this
-//! version does not measure (MP3, Ogg, MP4, AU...) is named in an
+//! version does not measure (AU, CAF, Shorten...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
 pub mod ape;
@@ -421,7 +421,32 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: true,
     },
     Extension {
-        names: &["caf", "wv", "ape", "wma", "dsf"],
+        names: &["wv"],
+        holds: &["WavPack"],
+        walked: true,
+    },
+    Extension {
+        names: &["ape"],
+        holds: &["APE"],
+        walked: true,
+    },
+    Extension {
+        names: &["tta"],
+        holds: &["TTA"],
+        walked: true,
+    },
+    Extension {
+        names: &["tak"],
+        holds: &["TAK"],
+        walked: true,
+    },
+    Extension {
+        names: &["ofr", "ofs"],
+        holds: &["OptimFROG"],
+        walked: true,
+    },
+    Extension {
+        names: &["caf", "wma", "dsf"],
         holds: &[],
         walked: true,
     },
