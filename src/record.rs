@@ -297,6 +297,9 @@ pub enum Code {
     GranuleDiscontinuity,
     /// The codec has no decoder here: only the stream's structure was verified.
     NotDecoded,
+    /// A hybrid stream (WavPack hybrid, OptimFROG DualStream): lossy alone,
+    /// lossless only with its correction file.
+    LossyHybrid,
 }
 
 impl Code {
@@ -349,6 +352,7 @@ impl Code {
             Code::Md5Mismatch => "md5_mismatch",
             Code::GranuleDiscontinuity => "granule_discontinuity",
             Code::NotDecoded => "not_decoded",
+            Code::LossyHybrid => "lossy_hybrid",
         }
     }
 }
@@ -754,6 +758,7 @@ mod tests {
             Code::Md5Mismatch,
             Code::GranuleDiscontinuity,
             Code::NotDecoded,
+            Code::LossyHybrid,
         ];
         for code in all {
             let json = serde_json::to_string(&code).unwrap();

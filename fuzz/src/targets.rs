@@ -58,6 +58,11 @@ pub const TARGETS: &[Target] = &[
         run: |b| audio(b, "x.m4a"),
     },
     Target {
+        name: "lossless",
+        seeds: &["wv", "ape", "tta", "tak", "ofr"],
+        run: |b| audio(b, "x.wv"),
+    },
+    Target {
         name: "sidecar",
         seeds: &["json"],
         run: |b| {

@@ -2,7 +2,8 @@
 //! CRC-8 (poly 0x07) of FLAC frame headers, CRC-16 (poly 0x8005,
 //! unreflected) of FLAC frames and of protected MPEG audio frames (which
 //! start from 0xFFFF and cover a bit count, not a byte count), and Ogg's
-//! page CRC-32 (poly 0x04C11DB7, unreflected). Tables are built at compile
+//! page CRC-32 (poly 0x04C11DB7, unreflected), zlib's reflected CRC-32 (TTA,
+//! OptimFROG) and OpenPGP's CRC-24 (TAK metadata). Tables are built at compile
 //! time; the byte-wise CRC-16 and the CRC-32 run eight bytes at a time.
 
 const fn crc8_table() -> [u8; 256] {
@@ -192,6 +193,66 @@ pub fn crc32_ogg(crc: u32, data: &[u8]) -> u32 {
     })
 }
 
+const fn crc32_reflected_table() -> [u32; 256] {
+    let mut t = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0xEDB8_8320
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+}
+
+static CRC32_REFLECTED: [u32; 256] = crc32_reflected_table();
+
+/// The CRC-32 of zlib, PNG and Ethernet (poly 0x04C11DB7 reflected, initial
+/// value and final XOR 0xFFFFFFFF), as TTA frames and headers and
+/// OptimFROG `COMP` blocks carry it.
+pub fn crc32(data: &[u8]) -> u32 {
+    !data.iter().fold(!0u32, |c, &b| {
+        (c >> 8) ^ CRC32_REFLECTED[usize::from(c as u8 ^ b)]
+    })
+}
+
+const fn crc24_table() -> [u32; 256] {
+    let mut t = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = (i as u32) << 16;
+        let mut k = 0;
+        while k < 8 {
+            c <<= 1;
+            if c & 0x0100_0000 != 0 {
+                c ^= 0x0186_4CFB;
+            }
+            k += 1;
+        }
+        t[i] = c & 0x00FF_FFFF;
+        i += 1;
+    }
+    t
+}
+
+static CRC24: [u32; 256] = crc24_table();
+
+/// CRC-24 (poly 0x864CFB, initial value 0xB704CE, unreflected: OpenPGP's),
+/// as TAK metadata objects end with it.
+pub fn crc24(data: &[u8]) -> u32 {
+    data.iter().fold(0x00B7_04CE, |c, &b| {
+        ((c << 8) & 0x00FF_FFFF) ^ CRC24[usize::from((c >> 16) as u8 ^ b)]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +264,9 @@ mod tests {
         assert_eq!(crc16(b"123456789"), 0xFEE8);
         // CRC-32/MPEG-2 without its initial value and final XOR: Ogg's.
         assert_eq!(crc32_ogg(0, b"123456789"), 0x89A1_897F);
+        // CRC-32/ISO-HDLC (zlib) and CRC-24/OPENPGP.
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc24(b"123456789"), 0x21CF02);
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! ID3v2 tag and frame sync codes) and never looks at the file name. The
 //! extension is only a hint: when it names another format than the content,
 //! the record gets an `extension_mismatch` warning. Content of a format this
-//! version does not measure (MP3, Ogg, MP4, AU...) is named in an
+//! version does not measure (AU, CAF, Shorten...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
+pub mod ape;
 pub mod crc;
 pub(crate) mod decode;
 pub mod flac;
@@ -14,10 +15,14 @@ pub mod mp4;
 pub mod mpeg;
 pub mod nonaudio;
 pub mod ogg;
+pub mod optimfrog;
 pub mod pcm;
 mod probe;
 pub mod riff;
+pub mod tak;
+pub mod tta;
 pub mod verify;
+pub mod wavpack;
 
 pub use probe::{Budget, Layout, Outcome, Probe};
 pub use riff::RiffForm;
@@ -44,6 +49,16 @@ pub enum Detected {
     Ogg,
     /// An ISO base media file (MP4, M4A, M4B, QuickTime).
     Mp4,
+    /// WavPack blocks, the first at this offset (after ID3v2).
+    WavPack(u64),
+    /// Monkey's Audio, its `MAC ` at this offset (after ID3v2).
+    Ape(u64),
+    /// TTA, its `TTA1` at this offset (after ID3v2).
+    Tta(u64),
+    /// OptimFROG, its `OFR ` at this offset (after ID3v2).
+    OptimFrog(u64),
+    /// TAK, its `tBaK` at this offset (after ID3v2).
+    Tak(u64),
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -149,12 +164,24 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     {
         return Some(Detected::Mp4);
     }
-    let magic: [(&[u8], &'static str); 9] = [
+    if at(0, 4) == Some(b"wvpk") {
+        return Some(Detected::WavPack(pos));
+    }
+    if at(0, 4) == Some(b"MAC ") {
+        return Some(Detected::Ape(pos));
+    }
+    if at(0, 4) == Some(b"OFR ") {
+        return Some(Detected::OptimFrog(pos));
+    }
+    if at(0, 4) == Some(b"tBaK") {
+        return Some(Detected::Tak(pos));
+    }
+    if at(0, 4) == Some(b"TTA1") {
+        return Some(Detected::Tta(pos));
+    }
+    let magic: [(&[u8], &'static str); 6] = [
         (b".snd", "AU (Sun/NeXT audio)"),
         (b"caff", "CAF (Core Audio Format)"),
-        (b"wvpk", "WavPack"),
-        (b"MAC ", "Monkey's Audio"),
-        (b"TTA1", "TTA"),
         (b"MThd", "MIDI"),
         (b"#!AMR", "AMR"),
         (&[0x30, 0x26, 0xB2, 0x75], "ASF/WMA"),
@@ -235,6 +262,11 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Mpeg(start) => mpeg::probe(buf, start),
         Detected::Ogg => ogg::probe(buf),
         Detected::Mp4 => mp4::probe(buf),
+        Detected::WavPack(start) => wavpack::probe(buf, start),
+        Detected::Ape(start) => ape::probe(buf, start),
+        Detected::Tta(start) => tta::probe(buf, start),
+        Detected::OptimFrog(start) => optimfrog::probe(buf, start),
+        Detected::Tak(start) => tak::probe(buf, start),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -374,7 +406,32 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: true,
     },
     Extension {
-        names: &["caf", "wv", "ape", "wma", "dsf"],
+        names: &["wv"],
+        holds: &["WavPack"],
+        walked: true,
+    },
+    Extension {
+        names: &["ape"],
+        holds: &["APE"],
+        walked: true,
+    },
+    Extension {
+        names: &["tta"],
+        holds: &["TTA"],
+        walked: true,
+    },
+    Extension {
+        names: &["tak"],
+        holds: &["TAK"],
+        walked: true,
+    },
+    Extension {
+        names: &["ofr", "ofs"],
+        holds: &["OptimFROG"],
+        walked: true,
+    },
+    Extension {
+        names: &["caf", "wma", "dsf"],
         holds: &[],
         walked: true,
     },

@@ -79,6 +79,14 @@ pub enum Layout {
     Mp4(crate::formats::mp4::TrackLayout),
     /// The logical streams of an Ogg file that the figures describe.
     Ogg(crate::formats::ogg::OggLayout),
+    /// WavPack blocks.
+    WavPack(crate::formats::wavpack::WavPackLayout),
+    /// Monkey's Audio frames, from the seek table.
+    Ape(crate::formats::ape::ApeLayout),
+    /// TTA frames, from the seek table.
+    Tta(crate::formats::tta::TtaLayout),
+    /// OptimFROG `COMP` blocks.
+    OptimFrog(crate::formats::optimfrog::OfrLayout),
 }
 
 impl Probe {

@@ -89,7 +89,8 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
             None => QcSource::Lossy,
         },
         Some(Layout::Mpeg(_) | Layout::Ogg(_)) => QcSource::Lossy,
-        None => {
+        Some(Layout::WavPack(_) | Layout::Ape(_) | Layout::Tta(_) | Layout::OptimFrog(_))
+        | None => {
             return Err(not(&match &probe.audio_codec {
                 Some(codec) => format!(
                     "{codec} audio is checked for structure only (no decoder here): not analysed"
@@ -124,6 +125,18 @@ fn verify_walk(
         }
         Some(Layout::Ogg(layout)) => {
             crate::formats::ogg::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::WavPack(layout)) => {
+            crate::formats::wavpack::verify::verify_with(bytes, layout, reached)
+        }
+        Some(Layout::OptimFrog(layout)) => {
+            crate::formats::optimfrog::verify::verify_with(bytes, layout, reached)
+        }
+        Some(Layout::Tta(layout)) => {
+            crate::formats::tta::verify::verify_with(bytes, layout, reached)
+        }
+        Some(Layout::Ape(layout)) => {
+            crate::formats::ape::verify::verify_with(bytes, layout, reached)
         }
         _ => Outcome::unverified(),
     }
