@@ -7,8 +7,10 @@
 //! version does not measure (MP3, Ogg, MP4, AU...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
+pub mod aac;
 pub mod crc;
 pub(crate) mod decode;
+pub(crate) mod elementary;
 pub mod flac;
 pub mod mp4;
 pub mod mpeg;
@@ -44,6 +46,9 @@ pub enum Detected {
     Ogg,
     /// An ISO base media file (MP4, M4A, M4B, QuickTime).
     Mp4,
+    /// Raw AAC (ADTS frames or an ADIF header) after any ID3v2 tags, which
+    /// end at this offset.
+    Aac(u64),
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -98,6 +103,13 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
         if let Some(found) = sniff(bytes, after) {
             return found;
         }
+        // ADTS frames, perhaps behind a few bytes of junk (MPEG audio,
+        // whose layer is never 0, cannot be read as ADTS).
+        if !is_mpeg_audio(bytes.get_up_to(after, SNIFF))
+            && aac::adts_within(bytes, after, aac::ADTS_JUNK).is_some()
+        {
+            return Detected::Aac(pos);
+        }
         return Detected::Mpeg(pos);
     }
     if flac::parse_frame_header(bytes, 0).is_some() {
@@ -106,8 +118,8 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
     if is_mpeg_audio(buf) {
         return Detected::Mpeg(0);
     }
-    if is_adts(buf) {
-        return Detected::Unsupported("AAC (ADTS)");
+    if aac::adts_at(bytes, 0) {
+        return Detected::Aac(0);
     }
     // Last: MPEG audio behind a few bytes of junk.
     if mpeg::sync_within(bytes, MPEG_JUNK) {
@@ -146,6 +158,9 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     }
     if at(0, 4) == Some(b"fLaC") {
         return Some(Detected::Flac(pos));
+    }
+    if at(0, 4) == Some(b"ADIF") {
+        return Some(Detected::Aac(pos));
     }
     if pos == 0 && at(0, 4) == Some(b"OggS") {
         return Some(Detected::Ogg);
@@ -232,10 +247,6 @@ fn is_mpeg_audio(buf: &[u8]) -> bool {
     }
 }
 
-fn is_adts(buf: &[u8]) -> bool {
-    buf.len() >= 7 && buf[0] == 0xFF && buf[1] & 0xF6 == 0xF0 && (buf[2] >> 2) & 0xF < 13
-}
-
 /// Probe a file seen through `bytes` (its whole content, or head and tail
 /// windows: see [`Bytes`]); `ext` is the file name's extension (a hint
 /// only: the content decides).
@@ -250,6 +261,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Mpeg(start) => mpeg::probe(buf, start),
         Detected::Ogg => ogg::probe(buf),
         Detected::Mp4 => mp4::probe(buf),
+        Detected::Aac(start) => aac::probe(buf, start),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -384,8 +396,8 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: true,
     },
     Extension {
-        names: &["aac"],
-        holds: &["AAC (ADTS)"],
+        names: &["aac", "adts"],
+        holds: &["AAC"],
         walked: true,
     },
     Extension {

@@ -79,6 +79,8 @@ pub enum Layout {
     Mp4(crate::formats::mp4::TrackLayout),
     /// The logical streams of an Ogg file that the figures describe.
     Ogg(crate::formats::ogg::OggLayout),
+    /// Raw AAC in ADTS frames.
+    Adts(crate::formats::aac::AdtsLayout),
 }
 
 impl Probe {

@@ -88,7 +88,7 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
             Some(bits) => QcSource::Integer(bits),
             None => QcSource::Lossy,
         },
-        Some(Layout::Mpeg(_) | Layout::Ogg(_)) => QcSource::Lossy,
+        Some(Layout::Mpeg(_) | Layout::Ogg(_) | Layout::Adts(_)) => QcSource::Lossy,
         None => {
             return Err(not(&match &probe.audio_codec {
                 Some(codec) => format!(
@@ -124,6 +124,9 @@ fn verify_walk(
         }
         Some(Layout::Ogg(layout)) => {
             crate::formats::ogg::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::Adts(layout)) => {
+            crate::formats::aac::verify::verify_with(bytes, layout, probe, reached, qc)
         }
         _ => Outcome::unverified(),
     }

@@ -121,7 +121,7 @@ fn read_vbr_header(bytes: Bytes<'_>, pos: u64, h: &FrameHeader) -> Option<VbrHea
 /// Strip the tags at the end of the audio (ID3v1, APEv2, Lyrics3, appended
 /// ID3v2, in any order) and return where the audio ends. An ID3v1 tag is
 /// read as a fallback for the fields ID3v2 did not set.
-fn audio_end(bytes: Bytes<'_>, start: u64, p: &mut Probe) -> u64 {
+pub(crate) fn audio_end(bytes: Bytes<'_>, start: u64, p: &mut Probe) -> u64 {
     let mut end = bytes.len();
     let mut id3v1_at = None;
     for _ in 0..8 {
