@@ -163,19 +163,19 @@ pub(crate) struct Summary {
 
 impl Summary {
     /// Count one step.
-    pub(crate) fn add<K>(&mut self, step: &Step<K>) {
-        match step {
-            &Step::Frame { ref head, .. } => {
+    pub(crate) fn add<K: Copy>(&mut self, step: &Step<K>) {
+        match *step {
+            Step::Frame { head, .. } => {
                 self.frames += 1;
                 self.frame_bytes += head.len;
             }
-            &Step::Lost { pos, len } => {
+            Step::Lost { pos, len } => {
                 self.lost += 1;
                 self.lost_bytes += len;
                 self.first_lost.get_or_insert(pos);
             }
-            &Step::Partial { pos, have, need } => self.partial = Some((pos, have, need)),
-            &Step::Trailing { pos, len } => self.trailing = Some((pos, len)),
+            Step::Partial { pos, have, need } => self.partial = Some((pos, have, need)),
+            Step::Trailing { pos, len } => self.trailing = Some((pos, len)),
         }
     }
 

@@ -8,6 +8,8 @@
 //! `unsupported_format` error rather than "unknown".
 
 pub mod aac;
+pub mod ac3;
+pub mod asf;
 pub mod crc;
 pub(crate) mod decode;
 pub(crate) mod elementary;
@@ -49,6 +51,11 @@ pub enum Detected {
     /// Raw AAC (ADTS frames or an ADIF header) after any ID3v2 tags, which
     /// end at this offset.
     Aac(u64),
+    /// An AC-3 or E-AC-3 elementary stream whose first frame is at this
+    /// offset (after any ID3v2 tags).
+    Ac3(u64),
+    /// An ASF file (WMA).
+    Asf,
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -162,6 +169,13 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"ADIF") {
         return Some(Detected::Aac(pos));
     }
+    if at(0, 2) == Some(&[0x0B, 0x77]) && ac3::ac3_at(bytes, pos) {
+        return Some(Detected::Ac3(pos));
+    }
+    if pos == 0 && at(0, 4) == Some(&asf::HEADER[..4]) && at(0, 16).is_none_or(|g| g == asf::HEADER)
+    {
+        return Some(Detected::Asf);
+    }
     if pos == 0 && at(0, 4) == Some(b"OggS") {
         return Some(Detected::Ogg);
     }
@@ -173,7 +187,7 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     {
         return Some(Detected::Mp4);
     }
-    let magic: [(&[u8], &'static str); 9] = [
+    let magic: [(&[u8], &'static str); 8] = [
         (b".snd", "AU (Sun/NeXT audio)"),
         (b"caff", "CAF (Core Audio Format)"),
         (b"wvpk", "WavPack"),
@@ -181,7 +195,6 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
         (b"TTA1", "TTA"),
         (b"MThd", "MIDI"),
         (b"#!AMR", "AMR"),
-        (&[0x30, 0x26, 0xB2, 0x75], "ASF/WMA"),
         (b"DSD ", "DSF (DSD audio)"),
     ];
     for (m, name) in magic {
@@ -262,6 +275,8 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Ogg => ogg::probe(buf),
         Detected::Mp4 => mp4::probe(buf),
         Detected::Aac(start) => aac::probe(buf, start),
+        Detected::Ac3(start) => ac3::probe(buf, start),
+        Detected::Asf => asf::probe(buf),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -391,6 +406,11 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: false,
     },
     Extension {
+        names: &["ac3", "eac3", "ec3"],
+        holds: &["AC3"],
+        walked: true,
+    },
+    Extension {
         names: &["au", "snd"],
         holds: &["AU (Sun/NeXT audio)"],
         walked: true,
@@ -401,7 +421,12 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: true,
     },
     Extension {
-        names: &["caf", "wv", "ape", "wma", "dsf"],
+        names: &["wma", "asf"],
+        holds: &["ASF"],
+        walked: true,
+    },
+    Extension {
+        names: &["caf", "wv", "ape", "dsf"],
         holds: &[],
         walked: true,
     },

@@ -81,6 +81,10 @@ pub enum Layout {
     Ogg(crate::formats::ogg::OggLayout),
     /// Raw AAC in ADTS frames.
     Adts(crate::formats::aac::AdtsLayout),
+    /// AC-3 or E-AC-3 frames.
+    Ac3(crate::formats::ac3::Ac3Layout),
+    /// The Data Object of an ASF file.
+    Asf(crate::formats::asf::AsfLayout),
 }
 
 impl Probe {

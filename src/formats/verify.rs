@@ -88,7 +88,9 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
             Some(bits) => QcSource::Integer(bits),
             None => QcSource::Lossy,
         },
-        Some(Layout::Mpeg(_) | Layout::Ogg(_) | Layout::Adts(_)) => QcSource::Lossy,
+        Some(
+            Layout::Mpeg(_) | Layout::Ogg(_) | Layout::Adts(_) | Layout::Ac3(_) | Layout::Asf(_),
+        ) => QcSource::Lossy,
         None => {
             return Err(not(&match &probe.audio_codec {
                 Some(codec) => format!(
@@ -127,6 +129,12 @@ fn verify_walk(
         }
         Some(Layout::Adts(layout)) => {
             crate::formats::aac::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::Ac3(layout)) => {
+            crate::formats::ac3::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::Asf(layout)) => {
+            crate::formats::asf::verify::verify_with(bytes, layout, probe, reached, qc)
         }
         _ => Outcome::unverified(),
     }
