@@ -1275,10 +1275,10 @@ fx_ac3() {
   vexpect $f ok structure - - - -
   note $f "ffmpeg ac3 -b:a 96k, 48 kHz stereo, $n input frames: $(( total / 1536 )) frames of 1536 = $total (256 samples of priming); --verify checks crc1 and crc2 of every frame"
   f=ac3-44k-5.1.ac3
-  tone "$OUT/$f" 44100 $n 6 -c:a ac3 -b:a 384k
-  expect $f AC3 AC-3 - 44100 - - 6 - $total - frames - -
+  tone "$OUT/$f" 44100 5000 6 -c:a ac3 -b:a 192k
+  expect $f AC3 AC-3 - 44100 - - 6 - 6144 - frames - -
   vexpect $f ok structure - - - -
-  note $f "ffmpeg ac3 -b:a 384k, 44.1 kHz 5.1 (acmod 7 + LFE; 44.1 kHz frames alternate padding), $n input frames: $(( total / 1536 )) frames = $total"
+  note $f "ffmpeg ac3 -b:a 192k, 44.1 kHz 5.1 (acmod 7 + LFE; 44.1 kHz frames alternate padding), 5000 input frames: 4 frames = 6144"
   f=eac3-48k-stereo.eac3
   tone "$OUT/$f" $r $n 2 -c:a eac3 -b:a 96k
   expect $f AC3 E-AC-3 - $r - - 2 - $total - frames - -
@@ -1307,6 +1307,43 @@ fx_ac3() {
   py syncjunk "$OUT/$f" 2 33
   expect $f AC3 AC-3 - $r - - 2 - $total - frames - corrupt_frames
   note $f "ac3-48k-stereo.ac3 with 33 junk bytes between frames 3 and 4: corrupt_frames, every frame found again; python"
+}
+
+# ---------------------------------------------------------------------------
+# ASF (WMA): the record's totalSamples is an estimate from the declared play
+# duration minus preroll (ffmpeg's muxer writes whole milliseconds), read
+# from the header by tool.py (asf_info); ffmpeg decodes whole codec frames.
+
+fx_asf() {
+  local r=44100 n=10000 f est
+  f=wma-v2-44k-stereo.wma
+  tone "$OUT/$f" $r $n 2 -c:a wmav2 -b:a 64k -f asf
+  est=$(python3 -c "import sys; sys.path.insert(0, '$WORK'); import tool; print(tool.asf_info(tool.rd('$OUT/$f'))['totalSamples'])")
+  expect $f ASF WMA - $r - - 2 - "$est" - estimated - unknown_duration
+  vexpect $f warning structure - - - unknown_duration
+  note $f "ffmpeg wmav2 -b:a 64k -f asf, 44.1 kHz stereo, $n input frames: totalSamples $est estimated from the play duration minus preroll (ffmpeg writes whole ms), unknown_duration warning; --verify checks the data packets (structure)"
+  f=wma-v1-44k-stereo.wma
+  tone "$OUT/$f" $r $n 2 -c:a wmav1 -b:a 64k -f asf
+  est=$(python3 -c "import sys; sys.path.insert(0, '$WORK'); import tool; print(tool.asf_info(tool.rd('$OUT/$f'))['totalSamples'])")
+  expect $f ASF WMA - $r - - 2 - "$est" - estimated - unknown_duration
+  note $f "ffmpeg wmav1 -f asf (format tag 0x0160), 44.1 kHz stereo: totalSamples $est estimated from the play duration minus preroll"
+  f=asf-mp3-44k-stereo.asf
+  tone "$OUT/$f" $r $n 2 -c:a libmp3lame -b:a 64k -f asf
+  est=$(python3 -c "import sys; sys.path.insert(0, '$WORK'); import tool; print(tool.asf_info(tool.rd('$OUT/$f'))['totalSamples'])")
+  expect $f ASF MP3 - $r - - 2 - "$est" - estimated - unknown_duration
+  note $f "ffmpeg libmp3lame -f asf: MP3 in ASF (format tag 0x0055), named MP3; totalSamples $est estimated from the play duration minus preroll"
+  f=wma-v2-broadcast.wma
+  cp "$OUT/wma-v2-44k-stereo.wma" "$OUT/$f"
+  py asfbroadcast "$OUT/$f"
+  expect $f ASF WMA - $r - - 2 - - - - unknown_duration -
+  note $f "wma-v2-44k-stereo.wma with the File Properties broadcast flag set: the play duration is not valid, unknown_duration (error), no totalSamples; python"
+  f=wma-v2-truncated.wma
+  cp "$OUT/wma-v2-44k-stereo.wma" "$OUT/$f"
+  py cutend "$OUT/$f" 1000
+  est=$(python3 -c "import sys; sys.path.insert(0, '$WORK'); import tool; print(tool.asf_info(tool.rd('$OUT/$f'))['totalSamples'])")
+  expect $f ASF WMA - $r - - 2 - "$est" - estimated truncated_data unknown_duration
+  vexpect $f truncated structure - - truncated_data -
+  note $f "wma-v2-44k-stereo.wma without its last 1000 bytes: the Data Object's packets run past the end, truncated_data; python"
 }
 
 # ---------------------------------------------------------------------------
@@ -1430,6 +1467,8 @@ main() {
   # raw AAC, AC-3, E-AC-3
   fx_aac_adts
   fx_ac3
+  # ASF (WMA)
+  fx_asf
 
   py writetsv "$ROWS" "$OUT/expected.tsv"
   { printf 'file\tstatus\tmethod\tdecodedSamples\tpcmMd5\terrors\twarnings\n'; cat "$VROWS"; } >"$OUT/verify.tsv"
@@ -2352,6 +2391,9 @@ def own_parse(path):
         parse, fmt = sync_parser(path)
         o.update(sync_info(b, parse, fmt))
         return o
+    if b[:16] == ASF_HEADER:
+        o.update(asf_info(b))
+        return o
     if b[4:8] == b"ftyp":
         m = mp4_info(b)
         alac = m["fourcc"] == "alac"
@@ -2522,6 +2564,7 @@ KNOWN = {
     ("m4a-aac-elst-ms.m4a", "ff.duration_ts"): "ffprobe follows the edit list rounded to 113 ms (4983); stts - priming = 5000 = input frames",
     ("mp3-garbage-between-frames.mp3", "ff.decoded"): "ffmpeg's parser hands the junk and the frame after it to the decoder as one packet (Header missing): one frame lost; every frame is intact",
     ("ac3-junk-between-frames.ac3", "ff.decoded"): "ffmpeg's parser hands the junk and the frame after it to the decoder as one packet: one frame lost; every frame is intact",
+    ("asf-mp3-44k-stereo.asf", "ff.decoded"): "ASF declares a duration (ms granularity from ffmpeg's muxer), not a sample count: the estimate is play duration - preroll; ffmpeg decodes whole MP3 frames (10 x 1152)",
     ("mp3-corrupt-frame.mp3", "ff.decoded"): "ffmpeg drops the corrupt frame (big_values too big): 1152 fewer; the headers say 10000",
 }
 
@@ -2540,9 +2583,10 @@ for _f, _why in DECODE_ONLY.items():
 # Known by codec: where ffmpeg 5.1's decode is not the gapless count.
 KNOWN_CODEC = {
     ("Vorbis", "ff.decoded"): "ffmpeg 5.1 does not trim Vorbis to the last granule position; the granule is the truth",
+    ("WMA", "ff.decoded"): "ASF declares a duration (ms granularity from ffmpeg's muxer), not a sample count: the estimate is play duration - preroll; ffmpeg's WMA decoder outputs whole frames of 2048 less its first",
     ("AAC", "ff.decoded"): "ffmpeg 5.1 skips the edit list's priming but decodes the last AAC frame whole; the edit list (= ffprobe duration_ts = input frames) is the truth",
 }
-LOSSY = ("MP3", "OGG", "MP4", "AAC", "AC3")
+LOSSY = ("MP3", "OGG", "MP4", "AAC", "AC3", "ASF")
 
 
 def cmd_verify(outdir):
@@ -2787,6 +2831,51 @@ def cmd_syncxor(path, frame, at, mask):
     parse, _ = sync_parser(path)
     frames, _, _ = sync_walk(bytes(b), parse)
     b[frames[int(frame)][0] + int(at)] ^= int(mask, 0)
+    wr(path, bytes(b))
+
+
+# ------------------------------------------------------------------ ASF
+
+ASF_HEADER = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+ASF_FILE_PROPS = bytes.fromhex("a1dcab8c47a9cf118ee400c00c205365")
+ASF_STREAM_PROPS = bytes.fromhex("9107dcb7b7a9cf118ee600c00c205365")
+ASF_AUDIO = bytes.fromhex("409e69f84d5bcf11a8fd00805f5c442b")
+
+
+def asf_objects(b):
+    """-> {guid: (offset, size)} of the Header Object's children (the first of each)."""
+    hsize, count = struct.unpack("<QI", b[16:28])
+    out, i = {}, 30
+    for _ in range(count):
+        g, size = b[i:i + 16], struct.unpack("<Q", b[i + 16:i + 24])[0]
+        out.setdefault(g, (i, size))
+        i += size
+    return out, hsize
+
+
+def asf_info(b):
+    """ASF spec 3.2 (File Properties) and 3.3 (Stream Properties, WAVEFORMATEX)."""
+    objs, hsize = asf_objects(b)
+    fp = objs[ASF_FILE_PROPS][0] + 24
+    play, _send, preroll, flags = struct.unpack("<QQQI", b[fp + 40:fp + 68])
+    sp = objs[ASF_STREAM_PROPS][0] + 24
+    assert b[sp:sp + 16] == ASF_AUDIO
+    tag, ch, rate = struct.unpack("<HHI", b[sp + 54:sp + 62])
+    bits = struct.unpack("<H", b[sp + 68:sp + 70])[0]
+    codec = {0x160: "WMA", 0x161: "WMA", 0x162: "WMA", 0x163: "WMA", 0x55: "MP3"}.get(tag)
+    total = None if flags & 1 else ((play - preroll * 10000) * rate + 5000000) // 10000000
+    return {"fileFormat": "ASF", "audioCodec": codec, "sampleRate": rate,
+            "numberOfChannels": ch, "bitDepth": bits if tag == 0x163 else None,
+            "totalSamples": total,
+            "_frames": "play duration %d x 100 ns, preroll %d ms, flags %d" % (play, preroll, flags)}
+
+
+def cmd_asfbroadcast(path):
+    """Set the File Properties Object's broadcast flag."""
+    b = bytearray(rd(path))
+    objs, _ = asf_objects(bytes(b))
+    at = objs[ASF_FILE_PROPS][0] + 24 + 64
+    struct.pack_into("<I", b, at, struct.unpack("<I", b[at:at + 4])[0] | 1)
     wr(path, bytes(b))
 
 

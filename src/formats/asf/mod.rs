@@ -182,7 +182,7 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
     };
     let (codec, lossless) = codec_name(a.tag);
     p.format_tag = Some(a.tag);
-    p.audio_codec = Some(codec.to_string());
+    p.audio_codec = Some(codec.to_string()).filter(|_| codec != "unknown");
     p.sample_rate = Some(a.rate).filter(|&r| r > 0);
     p.channels = Some(u32::from(a.channels)).filter(|&c| c > 0);
     if lossless && a.bits > 0 {
