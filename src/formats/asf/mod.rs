@@ -188,6 +188,15 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
     if lossless && a.bits > 0 {
         p.bit_depth = Some(u32::from(a.bits));
     }
+    if a.rate == 0 || a.channels == 0 {
+        p.findings.error(
+            Code::InvalidHeader,
+            format!(
+                "the audio stream declares {} Hz and {} channels",
+                a.rate, a.channels
+            ),
+        );
+    }
     if codec == "unknown" {
         p.findings.warn(
             Code::UnsupportedCodec,
@@ -223,9 +232,21 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
                 0
             },
         }));
+        if size > 0 && data_at.saturating_add(size) > bytes.len() {
+            p.findings.error(
+                Code::TruncatedData,
+                format!(
+                    "the Data Object declares {size} bytes, {} are present",
+                    bytes.len() - data_at
+                ),
+            );
+        }
         let declared = packets.saturating_mul(u64::from(f.max_packet));
         let present = bytes.len().saturating_sub(data_at.saturating_add(50));
-        if f.min_packet == f.max_packet && declared > present {
+        if f.min_packet == f.max_packet
+            && declared > present
+            && !p.findings.has_error(Code::TruncatedData)
+        {
             p.findings.error(
                 Code::TruncatedData,
                 format!(
