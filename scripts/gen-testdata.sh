@@ -1411,6 +1411,133 @@ fx_ofr_tak() {
 }
 
 # ---------------------------------------------------------------------------
+# raw AAC (ADTS), AC-3 and E-AC-3 elementary streams
+#
+# Sample counts are frames x samples per frame: ffmpeg's AAC encoder writes
+# ceil(n / 1024) + 1 frames of 1024 (one frame of priming), its AC-3 and
+# E-AC-3 encoders ceil((n + 256) / 1536) frames of 1536 (256 samples of
+# priming); raw streams carry no gapless information, so the count is
+# what a decoder outputs (= ffmpeg's decode).
+
+fx_aac_adts() {
+  local r=44100 n=10000 c=2 f total
+  total=$(( ((n + 1023) / 1024 + 1) * 1024 ))
+  f=aac-adts-lc-44k-stereo.aac
+  tone "$OUT/$f" $r $n $c -c:a aac -b:a 64k -f adts
+  expect $f AAC AAC - $r - - $c - $total - frames - -
+  vexpect $f ok decoded $total - - -
+  note $f "ffmpeg aac -b:a 64k -f adts, AAC-LC 44.1 kHz stereo, $n input frames: $(( total / 1024 )) ADTS frames of 1024 = $total (one frame of priming; raw ADTS has no gapless information)"
+  f=aac-adts-lc-48k-mono.aac
+  tone "$OUT/$f" 48000 5000 1 -c:a aac -b:a 48k -f adts
+  expect $f AAC AAC - 48000 - - 1 - 6144 - frames - -
+  note $f "ffmpeg aac -f adts, 48 kHz mono, 5000 input frames: 6 ADTS frames = 6144"
+  # damaged copies of the stereo file
+  f=aac-adts-truncated.aac
+  cp "$OUT/aac-adts-lc-44k-stereo.aac" "$OUT/$f"
+  py synccut "$OUT/$f" -1 20
+  expect $f AAC AAC - $r - - $c - $(( total - 1024 )) - frames truncated_data -
+  vexpect $f truncated decoded $(( total - 1024 )) - truncated_data -
+  note $f "aac-adts-lc-44k-stereo.aac cut 20 bytes into its last frame: truncated_data, the $(( total / 1024 - 1 )) whole frames counted; python"
+  f=aac-adts-junk-between-frames.aac
+  cp "$OUT/aac-adts-lc-44k-stereo.aac" "$OUT/$f"
+  py syncjunk "$OUT/$f" 3 50
+  expect $f AAC AAC - $r - - $c - $total - frames - corrupt_frames
+  vexpect $f warning decoded $total - - corrupt_frames
+  note $f "aac-adts-lc-44k-stereo.aac with 50 junk bytes (printable ASCII) between frames 4 and 5: corrupt_frames, every frame found again; python"
+  f=aac-adts-trailing.aac
+  cp "$OUT/aac-adts-lc-44k-stereo.aac" "$OUT/$f"
+  py append "$OUT/$f" 100
+  expect $f AAC AAC - $r - - $c - $total - frames - trailing_data
+  note $f "aac-adts-lc-44k-stereo.aac with 100 junk bytes appended: trailing_data; python"
+  f=aac-adts-id3-junk.aac
+  cp "$OUT/aac-adts-lc-48k-mono.aac" "$OUT/$f"
+  py prepend "$OUT/$f" 7
+  py id3prepend "$OUT/$f"
+  expect $f AAC AAC - 48000 - - 1 - 6144 - frames - leading_data
+  note $f "aac-adts-lc-48k-mono.aac behind 7 junk bytes behind an ID3v2 tag: leading_data, the frames found after the junk; python"
+}
+
+fx_ac3() {
+  local r=48000 n=10000 f total
+  total=$(( (n + 256 + 1535) / 1536 * 1536 ))
+  f=ac3-48k-stereo.ac3
+  tone "$OUT/$f" $r $n 2 -c:a ac3 -b:a 96k
+  expect $f AC3 AC-3 - $r - - 2 - $total - frames - -
+  vexpect $f ok structure - - - -
+  note $f "ffmpeg ac3 -b:a 96k, 48 kHz stereo, $n input frames: $(( total / 1536 )) frames of 1536 = $total (256 samples of priming); --verify checks crc1 and crc2 of every frame"
+  f=ac3-44k-5.1.ac3
+  tone "$OUT/$f" 44100 5000 6 -c:a ac3 -b:a 192k
+  expect $f AC3 AC-3 - 44100 - - 6 - 6144 - frames - -
+  vexpect $f ok structure - - - -
+  note $f "ffmpeg ac3 -b:a 192k, 44.1 kHz 5.1 (acmod 7 + LFE; 44.1 kHz frames alternate padding), 5000 input frames: 4 frames = 6144"
+  f=eac3-48k-stereo.eac3
+  tone "$OUT/$f" $r $n 2 -c:a eac3 -b:a 96k
+  expect $f AC3 E-AC-3 - $r - - 2 - $total - frames - -
+  vexpect $f ok structure - - - -
+  note $f "ffmpeg eac3 -b:a 96k, 48 kHz stereo, $n input frames: $(( total / 1536 )) frames of 6 blocks = $total; --verify checks crc2 of every frame"
+  f=ac3-crc-mismatch.ac3
+  cp "$OUT/ac3-48k-stereo.ac3" "$OUT/$f"
+  py syncxor "$OUT/$f" 2 100 0x10
+  expect $f AC3 AC-3 - $r - - 2 - $total - frames - -
+  vexpect $f corrupt structure - - frame_crc_mismatch -
+  note $f "ac3-48k-stereo.ac3 with one bit of frame 3 flipped (byte 100, inside the first 5/8): headers intact, --verify: frame_crc_mismatch (crc1); python"
+  f=eac3-crc-mismatch.eac3
+  cp "$OUT/eac3-48k-stereo.eac3" "$OUT/$f"
+  py syncxor "$OUT/$f" 1 300 0x01
+  expect $f AC3 E-AC-3 - $r - - 2 - $total - frames - -
+  vexpect $f corrupt structure - - frame_crc_mismatch -
+  note $f "eac3-48k-stereo.eac3 with one bit of frame 2 flipped: --verify: frame_crc_mismatch (crc2); python"
+  f=ac3-truncated.ac3
+  cp "$OUT/ac3-48k-stereo.ac3" "$OUT/$f"
+  py synccut "$OUT/$f" -1 100
+  expect $f AC3 AC-3 - $r - - 2 - $(( total - 1536 )) - frames truncated_data -
+  vexpect $f truncated structure - - truncated_data -
+  note $f "ac3-48k-stereo.ac3 cut 100 bytes into its last frame: truncated_data, the whole frames counted; python"
+  f=ac3-junk-between-frames.ac3
+  cp "$OUT/ac3-48k-stereo.ac3" "$OUT/$f"
+  py syncjunk "$OUT/$f" 2 33
+  expect $f AC3 AC-3 - $r - - 2 - $total - frames - corrupt_frames
+  note $f "ac3-48k-stereo.ac3 with 33 junk bytes between frames 3 and 4: corrupt_frames, every frame found again; python"
+}
+
+# ---------------------------------------------------------------------------
+# ASF (WMA): the record's totalSamples is an estimate from the declared play
+# duration minus preroll (ffmpeg's muxer writes whole milliseconds), read
+# from the header by tool.py (asf_info); ffmpeg decodes whole codec frames.
+
+fx_asf() {
+  local r=44100 n=10000 f est
+  f=wma-v2-44k-stereo.wma
+  tone "$OUT/$f" $r $n 2 -c:a wmav2 -b:a 64k -f asf
+  est=$(python3 -c "import sys; sys.path.insert(0, '$WORK'); import tool; print(tool.asf_info(tool.rd('$OUT/$f'))['totalSamples'])")
+  expect $f ASF WMA - $r - - 2 - "$est" - estimated - unknown_duration
+  vexpect $f warning structure - - - unknown_duration
+  note $f "ffmpeg wmav2 -b:a 64k -f asf, 44.1 kHz stereo, $n input frames: totalSamples $est estimated from the play duration minus preroll (ffmpeg writes whole ms), unknown_duration warning; --verify checks the data packets (structure)"
+  f=wma-v1-44k-stereo.wma
+  tone "$OUT/$f" $r $n 2 -c:a wmav1 -b:a 64k -f asf
+  est=$(python3 -c "import sys; sys.path.insert(0, '$WORK'); import tool; print(tool.asf_info(tool.rd('$OUT/$f'))['totalSamples'])")
+  expect $f ASF WMA - $r - - 2 - "$est" - estimated - unknown_duration
+  note $f "ffmpeg wmav1 -f asf (format tag 0x0160), 44.1 kHz stereo: totalSamples $est estimated from the play duration minus preroll"
+  f=asf-mp3-44k-stereo.asf
+  tone "$OUT/$f" $r $n 2 -c:a libmp3lame -b:a 64k -f asf
+  est=$(python3 -c "import sys; sys.path.insert(0, '$WORK'); import tool; print(tool.asf_info(tool.rd('$OUT/$f'))['totalSamples'])")
+  expect $f ASF MP3 - $r - - 2 - "$est" - estimated - unknown_duration
+  note $f "ffmpeg libmp3lame -f asf: MP3 in ASF (format tag 0x0055), named MP3; totalSamples $est estimated from the play duration minus preroll"
+  f=wma-v2-broadcast.wma
+  cp "$OUT/wma-v2-44k-stereo.wma" "$OUT/$f"
+  py asfbroadcast "$OUT/$f"
+  expect $f ASF WMA - $r - - 2 - - - - unknown_duration -
+  note $f "wma-v2-44k-stereo.wma with the File Properties broadcast flag set: the play duration is not valid, unknown_duration (error), no totalSamples; python"
+  f=wma-v2-truncated.wma
+  cp "$OUT/wma-v2-44k-stereo.wma" "$OUT/$f"
+  py cutend "$OUT/$f" 1000
+  est=$(python3 -c "import sys; sys.path.insert(0, '$WORK'); import tool; print(tool.asf_info(tool.rd('$OUT/$f'))['totalSamples'])")
+  expect $f ASF WMA - $r - - 2 - "$est" - estimated truncated_data unknown_duration
+  vexpect $f truncated structure - - truncated_data -
+  note $f "wma-v2-44k-stereo.wma without its last 1000 bytes: the Data Object's packets run past the end, truncated_data; python"
+}
+
+# ---------------------------------------------------------------------------
 
 # write_readme: testdata/README.md = this header + one note line per fixture
 write_readme() {
@@ -1536,6 +1663,11 @@ main() {
   fx_tta
   fx_ape
   fx_ofr_tak
+  # raw AAC, AC-3, E-AC-3
+  fx_aac_adts
+  fx_ac3
+  # ASF (WMA)
+  fx_asf
 
   py writetsv "$ROWS" "$OUT/expected.tsv"
   { printf 'file\tstatus\tmethod\tdecodedSamples\tpcmMd5\terrors\twarnings\n'; cat "$VROWS"; } >"$OUT/verify.tsv"
@@ -2739,6 +2871,14 @@ def own_parse(path):
             ", pre-skip %d, input rate %d" % (g["preskip"], g["input_rate"]) if "preskip" in g else "",
             "" if g["complete"] else ", last page incomplete")
         return o
+    if b[:2] == b"\x0b\x77" or (b[:1] == b"\xff" and b[1] & 0xF6 == 0xF0) or (
+            b[:3] == b"ID3" and sync_walk(b, adts_header)[0]):
+        parse, fmt = sync_parser(path)
+        o.update(sync_info(b, parse, fmt))
+        return o
+    if b[:16] == ASF_HEADER:
+        o.update(asf_info(b))
+        return o
     if b[4:8] == b"ftyp":
         m = mp4_info(b)
         alac = m["fourcc"] == "alac"
@@ -2911,6 +3051,8 @@ KNOWN = {
     ("mp3-id3-zero-padding.mp3", "ff.decoded"): "ffmpeg 5.1 does not find the Info/LAME frame after the zero padding and the second tag: no gapless trimming, 11 x 1152",
     ("mp3-trailing-zeros.mp3", "ff.decoded"): "ffmpeg 5.1 ignores the LAME tag when its byte count is not the file's and decodes the zeros' share of a frame: 10415",
     ("mp3-lame-impossible-gapless.mp3", "ff.decoded"): "ffmpeg 5.1 applies the impossible tag and outputs only the 529 decoder-delay samples it cannot trim",
+    ("ac3-junk-between-frames.ac3", "ff.decoded"): "ffmpeg's parser hands the junk and the frame after it to the decoder as one packet: one frame lost; every frame is intact",
+    ("asf-mp3-44k-stereo.asf", "ff.decoded"): "ASF declares a duration (ms granularity from ffmpeg's muxer), not a sample count: the estimate is play duration - preroll; ffmpeg decodes whole MP3 frames (10 x 1152)",
     ("mp3-corrupt-frame.mp3", "ff.decoded"): "ffmpeg drops the corrupt frame (big_values too big): 1152 fewer; the headers say 10000",
 }
 
@@ -2932,9 +3074,10 @@ for _f, _why in DECODE_ONLY.items():
 # Known by codec: where ffmpeg 5.1's decode is not the gapless count.
 KNOWN_CODEC = {
     ("Vorbis", "ff.decoded"): "ffmpeg 5.1 does not trim Vorbis to the last granule position; the granule is the truth",
+    ("WMA", "ff.decoded"): "ASF declares a duration (ms granularity from ffmpeg's muxer), not a sample count: the estimate is play duration - preroll; ffmpeg's WMA decoder outputs whole frames of 2048 less its first",
     ("AAC", "ff.decoded"): "ffmpeg 5.1 skips the edit list's priming but decodes the last AAC frame whole; the edit list (= ffprobe duration_ts = input frames) is the truth",
 }
-LOSSY = ("MP3", "OGG", "MP4")
+LOSSY = ("MP3", "OGG", "MP4", "AAC", "AC3", "ASF")
 
 
 def cmd_verify(outdir):
@@ -3059,6 +3202,173 @@ def cmd_adm(path, variant):
     frames = len(data) // struct.unpack("<H", fmt[12:14])[0]
     ds64 = ck(b"ds64", struct.pack("<QQQI", riff_size, len(data), frames, 0))
     wr(path, b"BW64" + struct.pack("<I", 0xFFFFFFFF) + b"WAVE" + ds64 + rest)
+
+# ------------------------------------------------------------------ AAC (ADTS), AC-3, E-AC-3
+
+AAC_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350]
+AC3_KBPS = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 576, 640]
+ACMOD_CH = [2, 1, 2, 3, 3, 4, 4, 5]
+
+
+def adts_header(b, i):
+    """ISO 14496-3 1.A.2.2: the ADTS fixed and variable header at i."""
+    if i + 7 > len(b) or b[i] != 0xFF or b[i + 1] & 0xF6 != 0xF0:
+        return None
+    sfi = (b[i + 2] >> 2) & 15
+    if sfi >= 13:
+        return None
+    size = ((b[i + 3] & 3) << 11) | (b[i + 4] << 3) | (b[i + 5] >> 5)
+    ch = ((b[i + 2] & 1) << 2) | (b[i + 3] >> 6)
+    return {"size": size, "rate": AAC_RATES[sfi], "channels": 8 if ch == 7 else ch,
+            "samples": 1024 * ((b[i + 6] & 3) + 1), "counts": True, "codec": "AAC"}
+
+
+def ac3_header(b, i):
+    """A/52 5.3.1-5.3.2 (AC-3 syncinfo, bsi) and E.1.2.1-E.1.2.2 (E-AC-3)."""
+    if i + 8 > len(b) or b[i:i + 2] != b"\x0b\x77":
+        return None
+    bsid = b[i + 5] >> 3
+    if bsid <= 10:
+        fscod, code = b[i + 4] >> 6, b[i + 4] & 63
+        if fscod == 3 or code >= 38:
+            return None
+        kbps = AC3_KBPS[code >> 1]
+        words = [kbps * 2, kbps * 1000 * 1536 // (44100 * 16) + (code & 1), kbps * 3][fscod]
+        acmod = b[i + 6] >> 5
+        bit = 3 + (2 if acmod & 1 and acmod != 1 else 0) + (2 if acmod & 4 else 0) + (2 if acmod == 2 else 0)
+        lfe = ((b[i + 6] << 8 | b[i + 7]) >> (15 - bit)) & 1
+        return {"size": words * 2, "rate": [48000, 44100, 32000][fscod] >> max(0, bsid - 8),
+                "channels": ACMOD_CH[acmod] + lfe, "samples": 1536, "counts": True, "codec": "AC-3"}
+    if bsid <= 16:
+        strmtyp, subid = b[i + 2] >> 6, (b[i + 2] >> 3) & 7
+        size = (((b[i + 2] & 7) << 8) | b[i + 3]) * 2 + 2
+        fscod = b[i + 4] >> 6
+        if fscod == 3:
+            rate, blocks = [24000, 22050, 16000][(b[i + 4] >> 4) & 3], 6
+        else:
+            rate, blocks = [48000, 44100, 32000][fscod], [1, 2, 3, 6][(b[i + 4] >> 4) & 3]
+        ch = ACMOD_CH[(b[i + 4] >> 1) & 7] + (b[i + 4] & 1)
+        return {"size": size, "rate": rate, "channels": ch, "samples": 256 * blocks,
+                "counts": strmtyp != 1 and subid == 0, "codec": "E-AC-3"}
+    return None
+
+
+def sync_walk(b, parse):
+    """-> ([(offset, header)], bytes lost between frames, complete): every
+    frame from the first header after any ID3v2 tag, resynchronising on the
+    next header followed by another (or by the end)."""
+    i = id3v2_end(b)
+    while i < len(b) and b[i] == 0:
+        i += 1
+    def good(j):
+        h = parse(b, j)
+        return h and h["size"] > 0 and (j + h["size"] == len(b) or parse(b, j + h["size"]))
+    while i < len(b) and not good(i):
+        i += 1
+    frames, lost, complete = [], 0, True
+    while i < len(b):
+        h = parse(b, i)
+        if h and i + h["size"] <= len(b):
+            frames.append((i, h))
+            i += h["size"]
+            continue
+        if h:
+            complete = False
+            break
+        j = i + 1
+        while j < len(b) and not good(j):
+            j += 1
+        lost += j - i
+        i = j
+    return frames, lost, complete
+
+
+def sync_info(b, parse, fmt):
+    frames, lost, complete = sync_walk(b, parse)
+    h = frames[0][1]
+    return {"fileFormat": fmt, "audioCodec": h["codec"], "sampleRate": h["rate"],
+            "numberOfChannels": h["channels"],
+            "totalSamples": sum(f[1]["samples"] for f in frames if f[1]["counts"]),
+            "_frames": "%d frames%s%s" % (len(frames), ", %d bytes lost" % lost if lost else "",
+                                          "" if complete else ", last frame cut")}
+
+
+def sync_parser(path):
+    b = rd(path)
+    return (ac3_header, "AC3") if b.find(b"\x0b\x77") >= 0 and sync_walk(b, ac3_header)[0] else (adts_header, "AAC")
+
+
+def cmd_syncjunk(path, after, n):
+    """Insert n junk bytes (no 0xFF, no 0x0B) after frame `after`."""
+    b = rd(path)
+    parse, _ = sync_parser(path)
+    frames, _, _ = sync_walk(b, parse)
+    at = frames[int(after) + 1][0]
+    junk = bytes(0x20 + (i * 11 + 5) % 0x5F for i in range(int(n)))
+    wr(path, b[:at] + junk + b[at:])
+
+
+def cmd_synccut(path, frame, keep):
+    """Cut the file `keep` bytes into frame `frame` (negative: from the last)."""
+    b = rd(path)
+    parse, _ = sync_parser(path)
+    frames, _, _ = sync_walk(b, parse)
+    wr(path, b[:frames[int(frame)][0] + int(keep)])
+
+
+def cmd_syncxor(path, frame, at, mask):
+    """XOR `mask` into byte `at` of frame `frame`."""
+    b = bytearray(rd(path))
+    parse, _ = sync_parser(path)
+    frames, _, _ = sync_walk(bytes(b), parse)
+    b[frames[int(frame)][0] + int(at)] ^= int(mask, 0)
+    wr(path, bytes(b))
+
+
+# ------------------------------------------------------------------ ASF
+
+ASF_HEADER = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+ASF_FILE_PROPS = bytes.fromhex("a1dcab8c47a9cf118ee400c00c205365")
+ASF_STREAM_PROPS = bytes.fromhex("9107dcb7b7a9cf118ee600c00c205365")
+ASF_AUDIO = bytes.fromhex("409e69f84d5bcf11a8fd00805f5c442b")
+
+
+def asf_objects(b):
+    """-> {guid: (offset, size)} of the Header Object's children (the first of each)."""
+    hsize, count = struct.unpack("<QI", b[16:28])
+    out, i = {}, 30
+    for _ in range(count):
+        g, size = b[i:i + 16], struct.unpack("<Q", b[i + 16:i + 24])[0]
+        out.setdefault(g, (i, size))
+        i += size
+    return out, hsize
+
+
+def asf_info(b):
+    """ASF spec 3.2 (File Properties) and 3.3 (Stream Properties, WAVEFORMATEX)."""
+    objs, hsize = asf_objects(b)
+    fp = objs[ASF_FILE_PROPS][0] + 24
+    play, _send, preroll, flags = struct.unpack("<QQQI", b[fp + 40:fp + 68])
+    sp = objs[ASF_STREAM_PROPS][0] + 24
+    assert b[sp:sp + 16] == ASF_AUDIO
+    tag, ch, rate = struct.unpack("<HHI", b[sp + 54:sp + 62])
+    bits = struct.unpack("<H", b[sp + 68:sp + 70])[0]
+    codec = {0x160: "WMA", 0x161: "WMA", 0x162: "WMA", 0x163: "WMA", 0x55: "MP3"}.get(tag)
+    total = None if flags & 1 else ((play - preroll * 10000) * rate + 5000000) // 10000000
+    return {"fileFormat": "ASF", "audioCodec": codec, "sampleRate": rate,
+            "numberOfChannels": ch, "bitDepth": bits if tag == 0x163 else None,
+            "totalSamples": total,
+            "_frames": "play duration %d x 100 ns, preroll %d ms, flags %d" % (play, preroll, flags)}
+
+
+def cmd_asfbroadcast(path):
+    """Set the File Properties Object's broadcast flag."""
+    b = bytearray(rd(path))
+    objs, _ = asf_objects(bytes(b))
+    at = objs[ASF_FILE_PROPS][0] + 24 + 64
+    struct.pack_into("<I", b, at, struct.unpack("<I", b[at:at + 4])[0] | 1)
+    wr(path, bytes(b))
+
 
 
 if __name__ == "__main__":

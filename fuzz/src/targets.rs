@@ -63,6 +63,21 @@ pub const TARGETS: &[Target] = &[
         run: |b| audio(b, "x.wv"),
     },
     Target {
+        name: "aac",
+        seeds: &["aac"],
+        run: |b| audio(b, "x.aac"),
+    },
+    Target {
+        name: "ac3",
+        seeds: &["ac3", "eac3"],
+        run: |b| audio(b, "x.ac3"),
+    },
+    Target {
+        name: "asf",
+        seeds: &["wma", "asf"],
+        run: |b| audio(b, "x.wma"),
+    },
+    Target {
         name: "sidecar",
         seeds: &["json"],
         run: |b| {

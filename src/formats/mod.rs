@@ -8,8 +8,12 @@
 //! `unsupported_format` error rather than "unknown".
 
 pub mod ape;
+pub mod aac;
+pub mod ac3;
+pub mod asf;
 pub mod crc;
 pub(crate) mod decode;
+pub(crate) mod elementary;
 pub mod flac;
 pub mod mp4;
 pub mod mpeg;
@@ -59,6 +63,14 @@ pub enum Detected {
     OptimFrog(u64),
     /// TAK, its `tBaK` at this offset (after ID3v2).
     Tak(u64),
+    /// Raw AAC (ADTS frames or an ADIF header) after any ID3v2 tags, which
+    /// end at this offset.
+    Aac(u64),
+    /// An AC-3 or E-AC-3 elementary stream whose first frame is at this
+    /// offset (after any ID3v2 tags).
+    Ac3(u64),
+    /// An ASF file (WMA).
+    Asf,
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -104,6 +116,13 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
         if let Some(found) = sniff(bytes, after) {
             return found;
         }
+        // ADTS frames, perhaps behind a few bytes of junk (MPEG audio,
+        // whose layer is never 0, cannot be read as ADTS).
+        if !is_mpeg_audio(bytes.get_up_to(after, SNIFF))
+            && aac::adts_within(bytes, after, aac::ADTS_JUNK).is_some()
+        {
+            return Detected::Aac(pos);
+        }
         return Detected::Mpeg(pos);
     }
     if flac::parse_frame_header(bytes, 0).is_some() {
@@ -112,8 +131,8 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
     if is_mpeg_audio(buf) {
         return Detected::Mpeg(0);
     }
-    if is_adts(buf) {
-        return Detected::Unsupported("AAC (ADTS)");
+    if aac::adts_at(bytes, 0) {
+        return Detected::Aac(0);
     }
     // Last: MPEG audio behind a few bytes of junk.
     if mpeg::sync_within(bytes, MPEG_JUNK) {
@@ -153,6 +172,16 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"fLaC") {
         return Some(Detected::Flac(pos));
     }
+    if at(0, 4) == Some(b"ADIF") {
+        return Some(Detected::Aac(pos));
+    }
+    if at(0, 2) == Some(&[0x0B, 0x77]) && ac3::ac3_at(bytes, pos) {
+        return Some(Detected::Ac3(pos));
+    }
+    if pos == 0 && at(0, 4) == Some(&asf::HEADER[..4]) && at(0, 16).is_none_or(|g| g == asf::HEADER)
+    {
+        return Some(Detected::Asf);
+    }
     if pos == 0 && at(0, 4) == Some(b"OggS") {
         return Some(Detected::Ogg);
     }
@@ -179,12 +208,11 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"TTA1") {
         return Some(Detected::Tta(pos));
     }
-    let magic: [(&[u8], &'static str); 6] = [
+    let magic: [(&[u8], &'static str); 5] = [
         (b".snd", "AU (Sun/NeXT audio)"),
         (b"caff", "CAF (Core Audio Format)"),
         (b"MThd", "MIDI"),
         (b"#!AMR", "AMR"),
-        (&[0x30, 0x26, 0xB2, 0x75], "ASF/WMA"),
         (b"DSD ", "DSF (DSD audio)"),
     ];
     for (m, name) in magic {
@@ -244,10 +272,6 @@ fn is_mpeg_audio(buf: &[u8]) -> bool {
     }
 }
 
-fn is_adts(buf: &[u8]) -> bool {
-    buf.len() >= 7 && buf[0] == 0xFF && buf[1] & 0xF6 == 0xF0 && (buf[2] >> 2) & 0xF < 13
-}
-
 /// Probe a file seen through `bytes` (its whole content, or head and tail
 /// windows: see [`Bytes`]); `ext` is the file name's extension (a hint
 /// only: the content decides).
@@ -267,6 +291,9 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Tta(start) => tta::probe(buf, start),
         Detected::OptimFrog(start) => optimfrog::probe(buf, start),
         Detected::Tak(start) => tak::probe(buf, start),
+        Detected::Aac(start) => aac::probe(buf, start),
+        Detected::Ac3(start) => ac3::probe(buf, start),
+        Detected::Asf => asf::probe(buf),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -396,13 +423,18 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: false,
     },
     Extension {
+        names: &["ac3", "eac3", "ec3"],
+        holds: &["AC3"],
+        walked: true,
+    },
+    Extension {
         names: &["au", "snd"],
         holds: &["AU (Sun/NeXT audio)"],
         walked: true,
     },
     Extension {
-        names: &["aac"],
-        holds: &["AAC (ADTS)"],
+        names: &["aac", "adts"],
+        holds: &["AAC"],
         walked: true,
     },
     Extension {
@@ -431,7 +463,12 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: true,
     },
     Extension {
-        names: &["caf", "wma", "dsf"],
+        names: &["wma", "asf"],
+        holds: &["ASF"],
+        walked: true,
+    },
+    Extension {
+        names: &["caf", "dsf"],
         holds: &[],
         walked: true,
     },

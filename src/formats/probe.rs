@@ -87,6 +87,12 @@ pub enum Layout {
     Tta(crate::formats::tta::TtaLayout),
     /// OptimFROG `COMP` blocks.
     OptimFrog(crate::formats::optimfrog::OfrLayout),
+    /// Raw AAC in ADTS frames.
+    Adts(crate::formats::aac::AdtsLayout),
+    /// AC-3 or E-AC-3 frames.
+    Ac3(crate::formats::ac3::Ac3Layout),
+    /// The Data Object of an ASF file.
+    Asf(crate::formats::asf::AsfLayout),
 }
 
 impl Probe {

@@ -88,7 +88,9 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
             Some(bits) => QcSource::Integer(bits),
             None => QcSource::Lossy,
         },
-        Some(Layout::Mpeg(_) | Layout::Ogg(_)) => QcSource::Lossy,
+        Some(
+            Layout::Mpeg(_) | Layout::Ogg(_) | Layout::Adts(_) | Layout::Ac3(_) | Layout::Asf(_),
+        ) => QcSource::Lossy,
         Some(Layout::WavPack(_) | Layout::Ape(_) | Layout::Tta(_) | Layout::OptimFrog(_))
         | None => {
             return Err(not(&match &probe.audio_codec {
@@ -137,6 +139,15 @@ fn verify_walk(
         }
         Some(Layout::Ape(layout)) => {
             crate::formats::ape::verify::verify_with(bytes, layout, reached)
+        }
+        Some(Layout::Adts(layout)) => {
+            crate::formats::aac::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::Ac3(layout)) => {
+            crate::formats::ac3::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::Asf(layout)) => {
+            crate::formats::asf::verify::verify_with(bytes, layout, probe, reached, qc)
         }
         _ => Outcome::unverified(),
     }
