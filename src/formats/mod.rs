@@ -4,11 +4,14 @@
 //! ID3v2 tag and frame sync codes) and never looks at the file name. The
 //! extension is only a hint: when it names another format than the content,
 //! the record gets an `extension_mismatch` warning. Content of a format this
-//! version does not measure (MP3, Ogg, MP4, AU...) is named in an
+//! version does not measure (WavPack, Monkey's Audio, MIDI...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
+pub mod au;
+pub mod caf;
 pub mod crc;
 pub(crate) mod decode;
+pub mod dsd;
 pub mod flac;
 pub mod mp4;
 pub mod mpeg;
@@ -18,6 +21,7 @@ pub mod pcm;
 mod probe;
 pub mod riff;
 pub mod verify;
+pub mod w64;
 
 pub use probe::{Budget, Layout, Outcome, Probe};
 pub use riff::RiffForm;
@@ -44,6 +48,16 @@ pub enum Detected {
     Ogg,
     /// An ISO base media file (MP4, M4A, M4B, QuickTime).
     Mp4,
+    /// Sony Wave64.
+    W64,
+    /// Apple Core Audio Format.
+    Caf,
+    /// Sun/NeXT audio.
+    Au,
+    /// Sony DSF (DSD).
+    Dsf,
+    /// Philips DSDIFF (DSD or DST).
+    Dsdiff,
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -143,6 +157,19 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
             (Some(b"FORM"), Some(_)) => return Some(Detected::Unsupported("IFF (not AIFF)")),
             _ => {}
         }
+        if w64::is_w64(buf) {
+            return Some(Detected::W64);
+        }
+        if at(0, 4) == Some(b"FRM8") && at(12, 4) == Some(b"DSD ") {
+            return Some(Detected::Dsdiff);
+        }
+    }
+    // Formats taggers also put an ID3v2 tag in front of.
+    match at(0, 4) {
+        Some(b".snd") => return Some(Detected::Au),
+        Some(b"caff") => return Some(Detected::Caf),
+        Some(b"DSD ") if at(28, 4) == Some(b"fmt ") => return Some(Detected::Dsf),
+        _ => {}
     }
     if at(0, 4) == Some(b"fLaC") {
         return Some(Detected::Flac(pos));
@@ -158,16 +185,13 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     {
         return Some(Detected::Mp4);
     }
-    let magic: [(&[u8], &'static str); 9] = [
-        (b".snd", "AU (Sun/NeXT audio)"),
-        (b"caff", "CAF (Core Audio Format)"),
+    let magic: [(&[u8], &'static str); 6] = [
         (b"wvpk", "WavPack"),
         (b"MAC ", "Monkey's Audio"),
         (b"TTA1", "TTA"),
         (b"MThd", "MIDI"),
         (b"#!AMR", "AMR"),
         (&[0x30, 0x26, 0xB2, 0x75], "ASF/WMA"),
-        (b"DSD ", "DSF (DSD audio)"),
     ];
     for (m, name) in magic {
         if buf.starts_with(m) {
@@ -250,6 +274,11 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Mpeg(start) => mpeg::probe(buf, start),
         Detected::Ogg => ogg::probe(buf),
         Detected::Mp4 => mp4::probe(buf),
+        Detected::W64 => w64::probe(buf),
+        Detected::Caf => caf::probe(buf),
+        Detected::Au => au::probe(buf),
+        Detected::Dsf => dsd::dsf::probe(buf),
+        Detected::Dsdiff => dsd::dsdiff::probe(buf),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -380,7 +409,27 @@ pub const EXTENSIONS: &[Extension] = &[
     },
     Extension {
         names: &["au", "snd"],
-        holds: &["AU (Sun/NeXT audio)"],
+        holds: &["AU"],
+        walked: true,
+    },
+    Extension {
+        names: &["w64"],
+        holds: &["W64"],
+        walked: true,
+    },
+    Extension {
+        names: &["caf"],
+        holds: &["CAF"],
+        walked: true,
+    },
+    Extension {
+        names: &["dsf"],
+        holds: &["DSF"],
+        walked: true,
+    },
+    Extension {
+        names: &["dff"],
+        holds: &["DSDIFF"],
         walked: true,
     },
     Extension {
@@ -389,7 +438,7 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: true,
     },
     Extension {
-        names: &["caf", "wv", "ape", "wma", "dsf"],
+        names: &["wv", "ape", "wma"],
         holds: &[],
         walked: true,
     },
