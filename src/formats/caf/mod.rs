@@ -230,7 +230,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>) -> Probe {
     }
     p.sample_rate = Some(whole);
     p.channels = Some(d.channels);
-    measure(p, &d, pakt, kuki_bits, data)
+    measure(p, bytes, &d, pakt, kuki_bits, data)
 }
 
 fn parse_desc(r: &mut Reader<'_>) -> Option<Desc> {
@@ -265,9 +265,12 @@ fn parse_pakt(r: &mut Reader<'_>, body: u64) -> Option<Pakt> {
 fn alac_cookie_bits(r: &mut Reader<'_>) -> Option<u32> {
     let n = r.remaining().min(256);
     let cookie = r.bytes(n).ok()?;
-    let config = match cookie.windows(4).position(|w| w == b"alac") {
-        // An `alac` atom: size, 'alac', version/flags, then the config.
-        Some(at) if at >= 4 && cookie.len() >= at + 8 + 24 => &cookie[at + 8..],
+    // An `alac` atom (size, 'alac', version/flags, then the config), not
+    // the `frma` atom's 'alac' content.
+    let atom = (4..cookie.len().saturating_sub(3))
+        .find(|&at| &cookie[at..at + 4] == b"alac" && &cookie[at - 4..at] != b"frma");
+    let config = match atom {
+        Some(at) if cookie.len() >= at + 8 + 24 => &cookie[at + 8..],
         _ => cookie,
     };
     // frameLength (4), compatibleVersion (1), bitDepth (1).
@@ -333,6 +336,7 @@ fn codec(d: &Desc) -> (String, Option<(Encoding, u32, u32)>, Option<SampleFormat
 /// Measure the stream `d` describes.
 fn measure(
     mut p: Probe,
+    bytes: Bytes<'_>,
     d: &Desc,
     pakt: Option<Pakt>,
     kuki_bits: Option<u32>,
@@ -390,6 +394,9 @@ fn measure(
             p.duration_source = Some(DurationSource::Header);
             p.encoder_delay = Some(priming);
             p.encoder_padding = Some(remainder);
+            if &d.format == b"alac" && fpp > 0 && !truncated {
+                alac_last_frame(&mut p, bytes, &t, offset, packets, fpp, (valid, priming, remainder));
+            }
             if fpp > 0 {
                 let coded = u128::from(packets) * u128::from(fpp);
                 let accounted = u128::from(valid) + u128::from(priming) + u128::from(remainder);
@@ -463,6 +470,128 @@ fn measure(
         ),
     }
     p
+}
+
+/// ALAC packets are whole frames of `fpp` samples but the last, whose
+/// header may declare fewer (the "has size" flag and a 32-bit count).
+/// Writers that fill the packet table's valid frames with packets x frames
+/// per packet (ffmpeg) then overstate the length: the last packet's own
+/// count, found through the table's sizes, gives the exact total.
+fn alac_last_frame(
+    p: &mut Probe,
+    bytes: Bytes<'_>,
+    t: &Pakt,
+    offset: u64,
+    packets: u64,
+    fpp: u64,
+    (valid, priming, remainder): (u64, u64, u64),
+) {
+    let Some(walk) = table_walk(bytes, t.table, t.table_len, packets, 0, fpp as u32) else {
+        return;
+    };
+    if walk.packets != packets || packets == 0 {
+        return;
+    }
+    let last_at = offset.saturating_add(walk.bytes_sum.saturating_sub(walk.last_size));
+    let Some(h) = bytes.get(last_at, 7) else {
+        return;
+    };
+    // 3 bits element, 4 bits tag, 12 unused, 1 has-size, 2 shift, 1 escape,
+    // then (with has-size) the 32-bit sample count.
+    let bits = u64::from_be_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], 0]);
+    let has_size = (bits >> (63 - 19)) & 1 == 1;
+    let count = (bits >> (64 - 23 - 32)) & 0xFFFF_FFFF;
+    if !has_size || count == 0 || count > fpp {
+        return;
+    }
+    let exact = (packets - 1) * fpp + count;
+    let from_table = valid + priming + remainder;
+    if exact != valid && priming == 0 {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!(
+                "the packet table declares {valid} valid frames ({from_table} with priming and remainder), the ALAC packets hold {exact}: {} whole packets of {fpp} and a last one of {count}",
+                packets - 1
+            ),
+        );
+        p.declared_samples = Some(valid);
+        p.total_samples = Some(exact);
+        p.encoder_padding = Some(from_table.saturating_sub(exact));
+        p.duration_source = Some(DurationSource::Frames);
+    }
+}
+
+/// What a walk over a packet table found.
+pub(crate) struct TableWalk {
+    /// Entries read (at most the packets declared).
+    pub(crate) packets: u64,
+    /// Bytes of all packets.
+    pub(crate) bytes_sum: u64,
+    /// Frames of all packets.
+    pub(crate) frames_sum: u128,
+    /// Bytes of the last packet.
+    pub(crate) last_size: u64,
+}
+
+/// Walk `packets` entries of the packet table at `start` (`len` bytes held):
+/// a variable-length integer (7 bits a byte, high bit set on all but the
+/// last) for each packet's size when `bpp` is 0 and for its frame count
+/// when `fpp` is 0. `None` when the table cannot be read.
+pub(crate) fn table_walk(
+    bytes: Bytes<'_>,
+    start: u64,
+    len: u64,
+    packets: u64,
+    bpp: u32,
+    fpp: u32,
+) -> Option<TableWalk> {
+    let table = bytes.get(start, len)?;
+    let mut at = 0usize;
+    let mut read = || -> Option<u64> {
+        let mut v = 0u64;
+        for _ in 0..10 {
+            let b = *table.get(at)?;
+            at += 1;
+            v = v.checked_shl(7)? | u64::from(b & 0x7F);
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    };
+    let mut w = TableWalk {
+        packets: 0,
+        bytes_sum: 0,
+        frames_sum: 0,
+        last_size: 0,
+    };
+    while w.packets < packets {
+        let size = if bpp == 0 {
+            read()
+        } else {
+            Some(u64::from(bpp))
+        };
+        let frames = if fpp == 0 {
+            read()
+        } else {
+            Some(u64::from(fpp))
+        };
+        let (Some(size), Some(frames)) = (size, frames) else {
+            break;
+        };
+        w.packets += 1;
+        w.bytes_sum = w.bytes_sum.saturating_add(size);
+        w.frames_sum += u128::from(frames);
+        w.last_size = size;
+        if bpp != 0 && fpp != 0 {
+            // Nothing in the table: every packet is the same.
+            w.packets = packets;
+            w.bytes_sum = packets.saturating_mul(u64::from(bpp));
+            w.frames_sum = u128::from(packets) * u128::from(fpp);
+            break;
+        }
+    }
+    Some(w)
 }
 
 /// Measure uncompressed (or G.711) audio through the PCM layout.

@@ -25,37 +25,20 @@ pub fn verify(bytes: &[u8], layout: &CafLayout) -> Outcome {
         ..Outcome::default()
     };
     let (start, len) = layout.table;
-    let table = usize::try_from(start)
-        .ok()
-        .and_then(|s| bytes.get(s..))
-        .unwrap_or_default();
-    let table = &table[..usize::try_from(len).unwrap_or(usize::MAX).min(table.len())];
-    let bpp = u64::from(layout.bytes_per_packet);
-    let fpp = u64::from(layout.frames_per_packet);
-    let mut at = 0usize;
-    let mut read = || -> Option<u64> {
-        let mut v = 0u64;
-        for _ in 0..10 {
-            let b = *table.get(at)?;
-            at += 1;
-            v = v.checked_shl(7)? | u64::from(b & 0x7F);
-            if b & 0x80 == 0 {
-                return Some(v);
-            }
-        }
-        None
+    let bpp = layout.bytes_per_packet;
+    let fpp = layout.frames_per_packet;
+    let Some(walk) = super::table_walk(
+        crate::io::reader::Bytes::full(bytes),
+        start,
+        len.min((bytes.len() as u64).saturating_sub(start)),
+        layout.packets,
+        bpp,
+        fpp,
+    ) else {
+        return out;
     };
-    let (mut packets, mut bytes_sum, mut frames_sum) = (0u64, 0u128, 0u128);
-    while packets < layout.packets {
-        let size = if bpp == 0 { read() } else { Some(bpp) };
-        let frames = if fpp == 0 { read() } else { Some(fpp) };
-        let (Some(size), Some(frames)) = (size, frames) else {
-            break;
-        };
-        packets += 1;
-        bytes_sum += u128::from(size);
-        frames_sum += u128::from(frames);
-    }
+    let (packets, bytes_sum, frames_sum) =
+        (walk.packets, u128::from(walk.bytes_sum), walk.frames_sum);
     out.frames = packets;
     let f = &mut out.findings;
     if packets < layout.packets {
