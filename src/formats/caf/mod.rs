@@ -285,7 +285,7 @@ fn codec(d: &Desc) -> (String, Option<(Encoding, u32, u32)>, Option<SampleFormat
     match &d.format {
         b"lpcm" => {
             let float = d.flags & FLAG_FLOAT != 0;
-            let width = if d.channels > 0 && d.bytes_per_packet % d.channels == 0 {
+            let width = if d.channels > 0 && d.bytes_per_packet.is_multiple_of(d.channels) {
                 d.bytes_per_packet / d.channels
             } else {
                 bits.div_ceil(8)
