@@ -59,7 +59,9 @@ pub fn verify(bytes: &[u8], layout: &DsdLayout) -> Outcome {
                 let last_group = (used - 1) / block64;
                 let in_last = used - last_group * block64;
                 let mut dirty = 0u64;
-                for c in 0..u64::from(channels) {
+                // Bounded by the bytes present, whatever the header claims.
+                let held_blocks = data.len() as u64 / block64 + 1;
+                for c in 0..u64::from(channels).min(held_blocks) {
                     let start = last_group * group + c * block64;
                     let pad_from = usize::try_from(start + in_last).unwrap_or(usize::MAX);
                     let pad_to = usize::try_from(start + block64).unwrap_or(usize::MAX);
