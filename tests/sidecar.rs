@@ -388,7 +388,7 @@ fn empty_and_unsupported_files_fail_without_a_sidecar() {
         dir.path(),
         &[
             ("empty.wav", "empty.wav"),
-            ("au-pcm16-8k-mono.au", "voice.au"),
+            ("garbage-bytes.aiff", "voice.aiff"),
             ("wav-truncated-data.wav", "cut.wav"),
             (WAV, "good.wav"),
         ],
@@ -409,7 +409,7 @@ fn empty_and_unsupported_files_fail_without_a_sidecar() {
         "{err}"
     );
     assert!(
-        err.contains("ddexprobe: error: voice.au: unsupported_format: "),
+        err.contains("ddexprobe: error: voice.aiff: unsupported_format: "),
         "{err}"
     );
     assert_eq!(
@@ -419,7 +419,7 @@ fn empty_and_unsupported_files_fail_without_a_sidecar() {
             "empty.wav",
             "good.wav",
             "good.wav.technical.json",
-            "voice.au"
+            "voice.aiff"
         ]
     );
     // Quiet: no summary, but the errors are still printed, as ripgrep

@@ -78,6 +78,26 @@ pub const TARGETS: &[Target] = &[
         run: |b| audio(b, "x.wma"),
     },
     Target {
+        name: "w64",
+        seeds: &["w64"],
+        run: |b| audio(b, "x.w64"),
+    },
+    Target {
+        name: "caf",
+        seeds: &["caf"],
+        run: |b| audio(b, "x.caf"),
+    },
+    Target {
+        name: "au",
+        seeds: &["au"],
+        run: |b| audio(b, "x.au"),
+    },
+    Target {
+        name: "dsd",
+        seeds: &["dsf", "dff"],
+        run: |b| audio(b, "x.dsf"),
+    },
+    Target {
         name: "sidecar",
         seeds: &["json"],
         run: |b| {

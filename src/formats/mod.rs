@@ -4,15 +4,18 @@
 //! ID3v2 tag and frame sync codes) and never looks at the file name. The
 //! extension is only a hint: when it names another format than the content,
 //! the record gets an `extension_mismatch` warning. Content of a format this
-//! version does not measure (AU, CAF, Shorten...) is named in an
+//! version does not measure (MIDI, AMR, Musepack, Shorten...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
-pub mod ape;
 pub mod aac;
 pub mod ac3;
+pub mod ape;
 pub mod asf;
+pub mod au;
+pub mod caf;
 pub mod crc;
 pub(crate) mod decode;
+pub mod dsd;
 pub(crate) mod elementary;
 pub mod flac;
 pub mod mp4;
@@ -27,6 +30,7 @@ pub mod tak;
 pub mod tta;
 pub mod verify;
 pub mod wavpack;
+pub mod w64;
 
 pub use probe::{Budget, Layout, Outcome, Probe};
 pub use riff::RiffForm;
@@ -71,6 +75,16 @@ pub enum Detected {
     Ac3(u64),
     /// An ASF file (WMA).
     Asf,
+    /// Sony Wave64.
+    W64,
+    /// Apple Core Audio Format.
+    Caf,
+    /// Sun/NeXT audio.
+    Au,
+    /// Sony DSF (DSD).
+    Dsf,
+    /// Philips DSDIFF (DSD or DST).
+    Dsdiff,
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -168,6 +182,19 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
             (Some(b"FORM"), Some(_)) => return Some(Detected::Unsupported("IFF (not AIFF)")),
             _ => {}
         }
+        if w64::is_w64(buf) {
+            return Some(Detected::W64);
+        }
+        if at(0, 4) == Some(b"FRM8") && at(12, 4) == Some(b"DSD ") {
+            return Some(Detected::Dsdiff);
+        }
+    }
+    // Formats taggers also put an ID3v2 tag in front of.
+    match at(0, 4) {
+        Some(b".snd") => return Some(Detected::Au),
+        Some(b"caff") => return Some(Detected::Caf),
+        Some(b"DSD ") if at(28, 4) == Some(b"fmt ") => return Some(Detected::Dsf),
+        _ => {}
     }
     if at(0, 4) == Some(b"fLaC") {
         return Some(Detected::Flac(pos));
@@ -208,12 +235,9 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"TTA1") {
         return Some(Detected::Tta(pos));
     }
-    let magic: [(&[u8], &'static str); 5] = [
-        (b".snd", "AU (Sun/NeXT audio)"),
-        (b"caff", "CAF (Core Audio Format)"),
+    let magic: [(&[u8], &'static str); 2] = [
         (b"MThd", "MIDI"),
         (b"#!AMR", "AMR"),
-        (b"DSD ", "DSF (DSD audio)"),
     ];
     for (m, name) in magic {
         if buf.starts_with(m) {
@@ -294,6 +318,11 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Aac(start) => aac::probe(buf, start),
         Detected::Ac3(start) => ac3::probe(buf, start),
         Detected::Asf => asf::probe(buf),
+        Detected::W64 => w64::probe(buf),
+        Detected::Caf => caf::probe(buf),
+        Detected::Au => au::probe(buf),
+        Detected::Dsf => dsd::dsf::probe(buf),
+        Detected::Dsdiff => dsd::dsdiff::probe(buf),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -429,7 +458,27 @@ pub const EXTENSIONS: &[Extension] = &[
     },
     Extension {
         names: &["au", "snd"],
-        holds: &["AU (Sun/NeXT audio)"],
+        holds: &["AU"],
+        walked: true,
+    },
+    Extension {
+        names: &["w64"],
+        holds: &["W64"],
+        walked: true,
+    },
+    Extension {
+        names: &["caf"],
+        holds: &["CAF"],
+        walked: true,
+    },
+    Extension {
+        names: &["dsf"],
+        holds: &["DSF"],
+        walked: true,
+    },
+    Extension {
+        names: &["dff"],
+        holds: &["DSDIFF"],
         walked: true,
     },
     Extension {
@@ -465,11 +514,6 @@ pub const EXTENSIONS: &[Extension] = &[
     Extension {
         names: &["wma", "asf"],
         holds: &["ASF"],
-        walked: true,
-    },
-    Extension {
-        names: &["caf", "dsf"],
-        holds: &[],
         walked: true,
     },
 ];

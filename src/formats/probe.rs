@@ -69,7 +69,8 @@ pub struct Probe {
 /// needs to read it without parsing the container again.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Layout {
-    /// Uncompressed PCM in one chunk (WAV family, AIFF/AIFC).
+    /// Uncompressed PCM in one chunk (WAV family, W64, AIFF/AIFC, CAF,
+    /// AU).
     Pcm(crate::formats::pcm::PcmLayout),
     /// A native FLAC stream.
     Flac(crate::formats::flac::StreamLayout),
@@ -93,6 +94,11 @@ pub enum Layout {
     Ac3(crate::formats::ac3::Ac3Layout),
     /// The Data Object of an ASF file.
     Asf(crate::formats::asf::AsfLayout),
+    /// The packets of a compressed CAF stream (ALAC, AAC...) and its
+    /// packet table.
+    Caf(crate::formats::caf::CafLayout),
+    /// The 1-bit data of a DSF or DSDIFF file.
+    Dsd(crate::formats::dsd::DsdLayout),
 }
 
 impl Probe {

@@ -10,9 +10,14 @@
 //!   ddexprobe's own decoder, headers checked against STREAMINFO, every
 //!   CRC-8 and CRC-16 checked, samples counted and the decoded audio's MD5
 //!   compared with the STREAMINFO signature;
-//! * PCM ([`crate::formats::pcm`]): WAV/RF64/BW64 and AIFF/AIFC data read in
+//! * PCM ([`crate::formats::pcm`]): WAV/RF64/BW64, W64, AIFF/AIFC, CAF and AU
+//!   data read in
 //!   the same pass as the file digests, which gives the decoded-audio MD5
 //!   (`pcmMd5`) and checks a BWF `MD5 ` chunk;
+//! * compressed CAF ([`crate::formats::caf::verify`]) and DSD
+//!   ([`crate::formats::dsd::verify`]): the structure only (packet table
+//!   against the data chunk; DSF blocks and padding, DST frame counts),
+//!   nothing decoded;
 //! * MPEG ([`crate::formats::mpeg::verify`]), Ogg
 //!   (`formats::ogg::verify`) and MP4
 //!   (`formats::mp4::verify`): packets found by
@@ -91,6 +96,17 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
         Some(
             Layout::Mpeg(_) | Layout::Ogg(_) | Layout::Adts(_) | Layout::Ac3(_) | Layout::Asf(_),
         ) => QcSource::Lossy,
+        Some(Layout::Dsd(_)) => {
+            return Err(not(
+                "DSD is 1-bit audio, not PCM: not analysed (convert to PCM to check it)",
+            ));
+        }
+        Some(Layout::Caf(_)) => {
+            return Err(not(&format!(
+                "{} in CAF is checked for structure only (no decoder here): not analysed",
+                probe.audio_codec.as_deref().unwrap_or("compressed audio")
+            )));
+        }
         Some(Layout::WavPack(_) | Layout::Ape(_) | Layout::Tta(_) | Layout::OptimFrog(_))
         | None => {
             return Err(not(&match &probe.audio_codec {
@@ -149,7 +165,9 @@ fn verify_walk(
         Some(Layout::Asf(layout)) => {
             crate::formats::asf::verify::verify_with(bytes, layout, probe, reached, qc)
         }
-        _ => Outcome::unverified(),
+        Some(Layout::Caf(layout)) => crate::formats::caf::verify::verify(bytes, layout),
+        Some(Layout::Dsd(layout)) => crate::formats::dsd::verify::verify(bytes, layout),
+        None => Outcome::unverified(),
     }
 }
 

@@ -41,7 +41,9 @@ impl<W: Write> RecordWriter for TextWriter<W> {
         });
         line(o, "codec", codec)?;
         line(o, "sample rate", r.sample_rate.map(|v| format!("{v} Hz")))?;
+        let companded = matches!(r.audio_codec.as_deref(), Some("ALaw" | "MuLaw"));
         let bits = r.bit_depth.map(|b| match r.container_bit_depth {
+            Some(c) if companded => format!("{b} bits decoded, {c} bits coded"),
             Some(c) => format!("{b} bits in {c}-bit containers"),
             None => format!("{b} bits"),
         });

@@ -818,7 +818,17 @@ fn technical(record: &Record, profile: &Profile, b: &mut Builder) {
             profile.min_bit_depth,
             " bits",
         );
+        // A-law and mu-law report the 16 bits they decode to, but carry 8
+        // coded bits a sample: never the master a depth rule asks for.
+        let companded = matches!(record.audio_codec.as_deref(), Some("ALaw" | "MuLaw"));
         match record.bit_depth {
+            Some(d) if companded => b.invalid_of(
+                Kind::Rule,
+                BIT_DEPTH,
+                format!("Must be {what} (A-law/mu-law stores 8 companded bits a sample)"),
+                Value::from(d),
+                format!("Deliver {what}-bit linear PCM from the master"),
+            ),
             Some(d) if profile.accepts_depth(d) => {}
             Some(d) => b.invalid_of(
                 Kind::Rule,

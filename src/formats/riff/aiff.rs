@@ -11,6 +11,7 @@ use crate::formats::pcm::{Encoding, PcmLayout};
 use crate::formats::push_unique;
 use crate::formats::riff::chunk_name;
 use crate::formats::riff::chunks::{self, Chunks};
+use crate::formats::riff::wav::COMPANDED_BITS;
 use crate::formats::{Layout, Probe};
 use crate::io::reader::{Bytes, Endian, Reader, fourcc_str};
 use crate::record::{Code, DurationSource, FileFormat, SampleFormat};
@@ -159,8 +160,10 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
         }
         b"fl32" | b"FL32" => Some(("PCM", SampleFormat::Float, 4, 32)),
         b"fl64" | b"FL64" => Some(("PCM", SampleFormat::Float, 8, 64)),
-        b"alaw" | b"ALAW" => Some(("ALaw", SampleFormat::Int, 1, 8)),
-        b"ulaw" | b"ULAW" => Some(("MuLaw", SampleFormat::Int, 1, 8)),
+        // G.711: 8 coded bits decoding to 16-bit samples (the AIFF-C
+        // specification's sampleSize is 16); bitDepth is the decoded width.
+        b"alaw" | b"ALAW" => Some(("ALaw", SampleFormat::Int, 1, COMPANDED_BITS)),
+        b"ulaw" | b"ULAW" => Some(("MuLaw", SampleFormat::Int, 1, COMPANDED_BITS)),
         _ => None,
     };
     // An unknown compression type whose SSND holds exactly the bytes of
@@ -214,7 +217,8 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
     p.audio_codec = Some(codec.to_string());
     p.sample_format = Some(sample_format);
     p.bit_depth = Some(bit_depth);
-    if codec == "PCM" && bytes_per_sample * 8 != bit_depth {
+    if bytes_per_sample * 8 != bit_depth {
+        // 24 bits in 32-bit slots, or 8 coded bits of A-law/mu-law.
         p.container_bit_depth = Some(bytes_per_sample * 8);
     }
 
@@ -241,8 +245,9 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, aifc: bool) -> Probe {
                 frame_bytes: u32::try_from(frame_bytes).unwrap_or(0),
                 channels: u32::from(comm.channels),
                 sample_bytes: bytes_per_sample,
-                // AIFF samples are left-justified in their bytes.
-                valid_bits: bit_depth,
+                // AIFF samples are left-justified in their bytes; G.711
+                // samples are 8 coded bits.
+                valid_bits: bit_depth.min(bytes_per_sample * 8),
                 big_endian: !matches!(&comm.compression, b"sowt" | b"42ni" | b"23ni"),
                 encoding: match (&comm.compression, sample_format) {
                     (_, SampleFormat::Float) if matches!(bytes_per_sample, 4 | 8) => {

@@ -36,7 +36,7 @@ const AMBISONIC_GUID_TAIL: [u8; 12] = [
 ];
 
 #[derive(Debug, Default)]
-struct Fmt {
+pub(crate) struct Fmt {
     tag: u16,
     channels: u16,
     rate: u32,
@@ -55,7 +55,7 @@ enum SubFormat {
 }
 
 #[derive(Debug, Default)]
-struct Ds64 {
+pub(crate) struct Ds64 {
     riff_size: u64,
     data_size: u64,
     sample_count: u64,
@@ -158,31 +158,31 @@ fn report_adm(p: &mut Probe, a: &AdmChunks, channels: Option<u16>) {
 }
 
 /// What the chunk walk found.
-struct Walked {
-    fmt: Option<Fmt>,
-    ds64: Option<Ds64>,
-    fact: Option<u32>,
+pub(crate) struct Walked {
+    pub(crate) fmt: Option<Fmt>,
+    pub(crate) ds64: Option<Ds64>,
+    pub(crate) fact: Option<u32>,
     /// (declared size, bytes present) of the data chunk.
-    data: Option<(u64, u64)>,
+    pub(crate) data: Option<(u64, u64)>,
     /// Offset of the data chunk's first byte.
-    data_offset: u64,
-    size_unset: bool,
+    pub(crate) data_offset: u64,
+    pub(crate) size_unset: bool,
     /// The BWF `MD5 ` chunk (BWF MetaEdit): a digest of the data chunk.
-    md5_chunk: Option<[u8; 16]>,
+    pub(crate) md5_chunk: Option<[u8; 16]>,
     /// The size of a ds64 chunk too short to hold the sizes.
-    ds64_short: Option<u64>,
+    pub(crate) ds64_short: Option<u64>,
     /// The walk stopped at a chunk running past the end of the file, or
     /// left bytes that do not make a whole chunk header.
-    broken: bool,
+    pub(crate) broken: bool,
     /// The ADM chunks (the first of each).
-    adm: AdmChunks,
+    pub(crate) adm: AdmChunks,
     /// (offset, count) of bytes after the last chunk, too few for a chunk.
-    stray: Option<(u64, u64)>,
+    pub(crate) stray: Option<(u64, u64)>,
 }
 
 /// The first `chna` and `axml` chunks, read.
 #[derive(Default)]
-struct AdmChunks {
+pub(crate) struct AdmChunks {
     chna: Option<Chna>,
     /// A `chna` chunk too short for its two counts.
     chna_short: bool,
@@ -191,7 +191,7 @@ struct AdmChunks {
 
 impl AdmChunks {
     /// Read `id`'s body when it is the first `chna` or `axml` chunk.
-    fn read(&mut self, id: &[u8; 4], body: &mut Reader<'_>) {
+    pub(crate) fn read(&mut self, id: &[u8; 4], body: &mut Reader<'_>) {
         match id {
             b"chna" if self.chna.is_none() && !self.chna_short => {
                 self.chna = adm::read_chna(body);
@@ -526,7 +526,7 @@ fn check_container(
 }
 
 /// Measure the audio the fmt and data chunks describe.
-fn measure(
+pub(crate) fn measure(
     mut p: Probe,
     w: Walked,
     form: RiffForm,
@@ -773,13 +773,26 @@ fn fill_depths(p: &mut Probe, fmt: &Fmt, codec: &CodecInfo) -> (u32, u64) {
         container_bits.div_ceil(8) * 8
     };
     if container_bits > 0 {
-        p.bit_depth = Some(if codec.companded { 8 } else { valid_bits });
-        if !codec.companded && storage_bits != valid_bits {
-            p.container_bit_depth = Some(storage_bits);
+        if codec.companded {
+            // G.711: 8 coded bits per sample that decode to 16-bit linear
+            // samples. bitDepth is the decoded width (as the AIFF-C
+            // specification, ffprobe and MediaInfo give it), the coded
+            // width is the storage width.
+            p.bit_depth = Some(COMPANDED_BITS);
+            p.container_bit_depth = Some(8);
+        } else {
+            p.bit_depth = Some(valid_bits);
+            if storage_bits != valid_bits {
+                p.container_bit_depth = Some(storage_bits);
+            }
         }
     }
     (container_bits, align)
 }
+
+/// The width A-law and mu-law samples decode to (ITU-T G.711: 13- and
+/// 14-bit linear values, carried as 16-bit samples): their `bitDepth`.
+pub(crate) const COMPANDED_BITS: u32 = 16;
 
 fn form_name(form: RiffForm) -> &'static str {
     match form {
@@ -798,7 +811,7 @@ fn looks_like_chunk(mut r: Reader<'_>) -> bool {
     }
 }
 
-fn parse_fmt(r: &mut Reader<'_>, e: Endian) -> Option<Fmt> {
+pub(crate) fn parse_fmt(r: &mut Reader<'_>, e: Endian) -> Option<Fmt> {
     let tag = r.u16(e).ok()?;
     let channels = r.u16(e).ok()?;
     let rate = r.u32(e).ok()?;
