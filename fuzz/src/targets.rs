@@ -58,6 +58,11 @@ pub const TARGETS: &[Target] = &[
         run: |b| audio(b, "x.m4a"),
     },
     Target {
+        name: "matroska",
+        seeds: &["mka", "webm"],
+        run: |b| audio(b, "x.mka"),
+    },
+    Target {
         name: "sidecar",
         seeds: &["json"],
         run: |b| {

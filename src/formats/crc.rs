@@ -192,6 +192,37 @@ pub fn crc32_ogg(crc: u32, data: &[u8]) -> u32 {
     })
 }
 
+/// The reflected CRC-32 table (polynomial 0xEDB88320).
+const fn crc32_ieee_table() -> [u32; 256] {
+    let mut t = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0xEDB8_8320
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+}
+
+static CRC32_IEEE: [u32; 256] = crc32_ieee_table();
+
+/// The CRC-32 of IEEE 802.3 and zlib (reflected, initial value and final
+/// XOR 0xFFFFFFFF): EBML's CRC-32 element (Matroska, WebM).
+pub fn crc32_ieee(data: &[u8]) -> u32 {
+    !data.iter().fold(!0u32, |c, &b| {
+        (c >> 8) ^ CRC32_IEEE[usize::from(c as u8 ^ b)]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +234,7 @@ mod tests {
         assert_eq!(crc16(b"123456789"), 0xFEE8);
         // CRC-32/MPEG-2 without its initial value and final XOR: Ogg's.
         assert_eq!(crc32_ogg(0, b"123456789"), 0x89A1_897F);
+        assert_eq!(crc32_ieee(b"123456789"), 0xCBF4_3926);
     }
 
     #[test]

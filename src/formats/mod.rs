@@ -10,6 +10,7 @@
 pub mod crc;
 pub(crate) mod decode;
 pub mod flac;
+pub mod matroska;
 pub mod mp4;
 pub mod mpeg;
 pub mod nonaudio;
@@ -44,6 +45,8 @@ pub enum Detected {
     Ogg,
     /// An ISO base media file (MP4, M4A, M4B, QuickTime).
     Mp4,
+    /// An EBML file: Matroska or WebM.
+    Matroska,
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -80,6 +83,11 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
     if let Some(found) = sniff(bytes, 0) {
         return found;
     }
+    // Another container is that container (named, possibly damaged): the
+    // frame searches below must not claim its contents as MPEG or FLAC.
+    if let Some(name) = foreign_container(buf) {
+        return Detected::Unsupported(name);
+    }
     // Skip ID3v2 tags (there may be several), then the zero padding some
     // taggers leave after them, and look again for every known format:
     // Monkey's Audio, TTA, Musepack and FLAC files carry ID3v2 as often as
@@ -97,6 +105,9 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
         let after = pos + zero_run(bytes, pos, SNIFF);
         if let Some(found) = sniff(bytes, after) {
             return found;
+        }
+        if let Some(name) = foreign_container(bytes.get_up_to(after, SNIFF)) {
+            return Detected::Unsupported(name);
         }
         return Detected::Mpeg(pos);
     }
@@ -150,6 +161,9 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if pos == 0 && at(0, 4) == Some(b"OggS") {
         return Some(Detected::Ogg);
     }
+    if matroska::is_ebml(buf) {
+        return Some(Detected::Matroska);
+    }
     if pos == 0
         && matches!(
             at(4, 4),
@@ -173,6 +187,36 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
         if buf.starts_with(m) {
             return Some(Detected::Unsupported(name));
         }
+    }
+    None
+}
+
+/// Container formats this version does not measure, by the magic at the
+/// start of `buf`: a file that starts with one is that container, never
+/// MPEG or FLAC frames found by searching through it.
+fn foreign_container(buf: &[u8]) -> Option<&'static str> {
+    const AT_START: [(&[u8], &str); 11] = [
+        (b"FRM8", "DSDIFF (DSD audio)"),
+        (b"MPCK", "Musepack"),
+        (b"MP+", "Musepack"),
+        (b"tBaK", "TAK"),
+        (b"OFR ", "OptimFROG"),
+        (b"ajkg", "Shorten"),
+        (b"ADIF", "AAC (ADIF)"),
+        (b"IMPM", "Impulse Tracker module"),
+        (b"Extended Module: ", "FastTracker 2 module"),
+        (b"riff\x2e\x91\xcf\x11", "W64 (Sony Wave64)"),
+        (b"TTA2", "TTA"),
+    ];
+    if let Some((_, name)) = AT_START.iter().find(|(m, _)| buf.starts_with(m)) {
+        return Some(name);
+    }
+    if buf.get(44..48) == Some(b"SCRM") {
+        return Some("Scream Tracker 3 module");
+    }
+    let mod_tags: [&[u8]; 6] = [b"M.K.", b"M!K!", b"FLT4", b"4CHN", b"6CHN", b"8CHN"];
+    if buf.get(1080..1084).is_some_and(|t| mod_tags.contains(&t)) {
+        return Some("ProTracker module");
     }
     None
 }
@@ -250,6 +294,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Mpeg(start) => mpeg::probe(buf, start),
         Detected::Ogg => ogg::probe(buf),
         Detected::Mp4 => mp4::probe(buf),
+        Detected::Matroska => matroska::probe(buf),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -376,6 +421,16 @@ pub const EXTENSIONS: &[Extension] = &[
     Extension {
         names: &["m4p", "mov"],
         holds: &["MP4"],
+        walked: false,
+    },
+    Extension {
+        names: &["mka", "webm"],
+        holds: &["Matroska", "WebM"],
+        walked: true,
+    },
+    Extension {
+        names: &["mkv"],
+        holds: &["Matroska", "WebM"],
         walked: false,
     },
     Extension {

@@ -79,6 +79,8 @@ pub enum Layout {
     Mp4(crate::formats::mp4::TrackLayout),
     /// The logical streams of an Ogg file that the figures describe.
     Ogg(crate::formats::ogg::OggLayout),
+    /// The audio track of a Matroska or WebM file.
+    Matroska(crate::formats::matroska::MatroskaLayout),
 }
 
 impl Probe {

@@ -13,6 +13,9 @@
 //! * PCM ([`crate::formats::pcm`]): WAV/RF64/BW64 and AIFF/AIFC data read in
 //!   the same pass as the file digests, which gives the decoded-audio MD5
 //!   (`pcmMd5`) and checks a BWF `MD5 ` chunk;
+//! * Matroska and WebM (`formats::matroska::verify`): every Cluster and
+//!   block of the audio track walked, lacing, timestamps and CRC-32
+//!   elements checked, nothing decoded;
 //! * MPEG ([`crate::formats::mpeg::verify`]), Ogg
 //!   (`formats::ogg::verify`) and MP4
 //!   (`formats::mp4::verify`): packets found by
@@ -89,6 +92,11 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
             None => QcSource::Lossy,
         },
         Some(Layout::Mpeg(_) | Layout::Ogg(_)) => QcSource::Lossy,
+        Some(Layout::Matroska(_)) => match (probe.sample_format, probe.bit_depth) {
+            (Some(crate::record::SampleFormat::Float), Some(bits)) => QcSource::Float(bits),
+            (_, Some(bits)) => QcSource::Integer(bits),
+            _ => QcSource::Lossy,
+        },
         None => {
             return Err(not(&match &probe.audio_codec {
                 Some(codec) => format!(
@@ -124,6 +132,9 @@ fn verify_walk(
         }
         Some(Layout::Ogg(layout)) => {
             crate::formats::ogg::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::Matroska(layout)) => {
+            crate::formats::matroska::verify::verify_with(bytes, layout, probe, reached, qc)
         }
         _ => Outcome::unverified(),
     }
