@@ -126,7 +126,7 @@ pub(crate) fn entries(data: &[u8]) -> (Vec<Entry<'_>>, bool) {
 /// A rate element as whole hertz (rounded), with a problem when it is not
 /// a positive whole number.
 fn whole_rate(r: f64, problems: &mut Vec<(Code, String)>) -> Option<u32> {
-    if !(r.is_finite() && r >= 1.0 && r < 1.0e9) {
+    if !(r.is_finite() && (1.0..1.0e9).contains(&r)) {
         problems.push((
             Code::InvalidHeader,
             format!("the track's SamplingFrequency {r} is not a sample rate"),

@@ -320,7 +320,7 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
                 frames_total += 1;
                 bytes_total += f.len() as u64;
                 if let Kind::Pcm(bpf) = t.kind
-                    && f.len() as u64 % bpf != 0
+                    && !(f.len() as u64).is_multiple_of(bpf)
                 {
                     partial += 1;
                 }
@@ -375,7 +375,7 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
     let declared = duration.and_then(|d| {
         let ns = d * scale as f64;
         (ns.is_finite() && ns < 1e22)
-            .then(|| ns as u128)
+            .then_some(ns as u128)
             .and_then(&to_samples)
     });
     p.audio_bytes = (frames_total > 0).then_some(bytes_total);
@@ -389,6 +389,13 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
             }
             if padding > 0 {
                 p.encoder_padding = Some(padding);
+            }
+            if p.findings
+                .errors
+                .iter()
+                .any(|e| e.code == Code::TruncatedData)
+            {
+                p.declared_samples = declared.filter(|&d| d != total);
             }
             if let Some(ft) = t.flac_total.filter(|&n| n > 0) {
                 if ft == total {
@@ -446,6 +453,18 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
                     "the length is the last block's timestamp plus its duration ({} ns per tick): {} frames cannot be sized exactly",
                     scale, t.codec
                 ),
+            );
+        }
+        _ if p
+            .findings
+            .errors
+            .iter()
+            .any(|e| e.code == Code::TruncatedData) =>
+        {
+            p.declared_samples = declared;
+            p.findings.error(
+                Code::UnknownDuration,
+                "the file ends before a complete block of the audio track: the length is unknown",
             );
         }
         _ => match declared {

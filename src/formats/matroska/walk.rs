@@ -380,7 +380,7 @@ pub(crate) fn parse_block<'a>(
         }
         _ => {
             let total = rest.len();
-            if total % count != 0 {
+            if !total.is_multiple_of(count) {
                 return Err(format!(
                     "{total} bytes of fixed-size lacing do not split into {count} frames"
                 ));
