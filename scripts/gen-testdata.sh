@@ -1255,8 +1255,8 @@ fx_matroska() {
     -c:a aac -b:a 64k
   fx_mka mka-pcm16-44k-stereo.mka Matroska PCM int 44100 16 2 500 500 \
     "ffmpeg pcm_s16le (A_PCM/INT/LIT): 2000 bytes of blocks / 4 bytes per frame" -c:a pcm_s16le
-  fx_mka mka-pcm24-48k-mono.mka Matroska PCM int 48000 24 1 1000 1000 \
-    "ffmpeg pcm_s24le: 3000 bytes of blocks / 3" -c:a pcm_s24le
+  fx_mka mka-pcm24-48k-mono.mka Matroska PCM int 48000 24 1 400 400 \
+    "ffmpeg pcm_s24le: 1200 bytes of blocks / 3" -c:a pcm_s24le
   fx_mka mka-float32-48k-mono.mka Matroska PCM float 48000 32 1 500 500 \
     "ffmpeg pcm_f32le (A_PCM/FLOAT/IEEE): 2000 bytes / 4" -c:a pcm_f32le
   fx_mka mka-mp3-44k-stereo.mka Matroska MP3 - 44100 - 2 5000 6105 \
@@ -1293,6 +1293,12 @@ fx_matroska() {
     -fflags +bitexact -flags +bitexact "$OUT/$f"
   expect $f Matroska - - - - - - - - - - unsupported_format -
   note $f "ffmpeg ffv1 16x16 video, no audio track: named Matroska, unsupported_format (the tracks are listed)"
+  f=mka-crc-mismatch.mka
+  cp "$OUT/mka-pcm16-44k-stereo.mka" "$OUT/$f"
+  py mkvflip "$OUT/$f"
+  expect $f Matroska PCM int 44100 16 - 2 - 500 - frames - -
+  note $f "mka-pcm16-44k-stereo.mka with one byte of its block inverted: the headers and counts are intact, --verify finds that the Cluster's CRC-32 element (ffmpeg writes one per Cluster) does not match, frame_crc_mismatch; python"
+  vexpect $f corrupt structure - - frame_crc_mismatch not_decoded
   vexpect mka-opus-48k-stereo.mka warning structure - - - not_decoded
   vexpect mka-pcm16-44k-stereo.mka warning structure - - - not_decoded
   vexpect webm-opus-live-unknown-sizes.webm warning structure - - - not_decoded
@@ -2317,6 +2323,16 @@ def cmd_mkvduration(path, seconds):
     b = bytearray(rd(path))
     i = next(mkv_find(b, "448988"))
     b[i + 3:i + 11] = struct.pack(">d", float(seconds) * 1000)
+    wr(path, bytes(b))
+
+
+def cmd_mkvflip(path):
+    """Flip the bits of a byte 20 bytes before the end of the first Cluster
+    (inside its last block): its CRC-32 no longer matches."""
+    b = bytearray(rd(path))
+    i = next(mkv_find(b, "1f43b675"))
+    size, n = ebml_vint(b, i + 4)
+    b[i + 4 + n + size - 20] ^= 0xFF
     wr(path, bytes(b))
 
 

@@ -561,6 +561,37 @@ mod tests {
     }
 
     #[test]
+    fn frame_searches_never_claim_another_container() {
+        let mut frames = Vec::new();
+        for _ in 0..4 {
+            let mut f = vec![0xFF, 0xFB, 0x90, 0x40];
+            f.resize(417, 0);
+            frames.extend(f);
+        }
+        for (magic, name) in [
+            (&b"MPCK"[..], "Musepack"),
+            (b"tBaK", "TAK"),
+            (b"FRM8", "DSDIFF (DSD audio)"),
+            (b"ADIF", "AAC (ADIF)"),
+        ] {
+            let mut v = magic.to_vec();
+            v.extend_from_slice(&[0; 12]);
+            v.extend_from_slice(&frames);
+            assert_eq!(detect(&v), Detected::Unsupported(name));
+            // Behind an ID3v2 tag too.
+            let mut t = vec![b'I', b'D', b'3', 4, 0, 0, 0, 0, 0, 0];
+            t.extend_from_slice(&v);
+            assert_eq!(detect(&t), Detected::Unsupported(name));
+        }
+        // EBML is Matroska, whatever frames it holds.
+        let mut m = vec![0x1A, 0x45, 0xDF, 0xA3];
+        m.extend_from_slice(&frames);
+        assert_eq!(detect(&m), Detected::Matroska);
+        // Not EBML: 1a 30 66 4c 61 43 is not the EBML magic.
+        assert_ne!(detect(b"\x1a\x30\x66\x4c\x61\x43"), Detected::Matroska);
+    }
+
+    #[test]
     fn each_extension_has_one_row() {
         let mut seen = std::collections::HashSet::new();
         for row in EXTENSIONS {

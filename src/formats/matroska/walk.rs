@@ -139,6 +139,8 @@ pub(crate) fn walk(
             None => end,
         };
         let known = h.size.is_some();
+        // A Cluster cut short: its CRC-32 covers bytes the file lacks.
+        let whole = h.end().is_some_and(|e| e <= len);
         let mut cts: Option<u64> = None;
         let mut cpos = h.data;
         let mut first = true;
@@ -199,7 +201,7 @@ pub(crate) fn walk(
                 break;
             }
             match c.id {
-                id::CRC32 if first && check && known => {
+                id::CRC32 if first && check && known && whole => {
                     w.crcs += 1;
                     let stored = bytes.get(c.data, 4).filter(|_| size == 4);
                     let covered = bytes.get(c_end, limit - c_end);
