@@ -293,7 +293,8 @@ pub enum Code {
     /// The decoded audio's MD5 differs from the one the file declares
     /// (FLAC STREAMINFO, BWF `MD5 ` chunk).
     Md5Mismatch,
-    /// Ogg granule positions that go backwards or jump.
+    /// Ogg granule positions that go backwards or jump; Matroska block
+    /// timestamps that go backwards.
     GranuleDiscontinuity,
     /// The codec has no decoder here: only the stream's structure was verified.
     NotDecoded,

@@ -98,6 +98,11 @@ pub const TARGETS: &[Target] = &[
         run: |b| audio(b, "x.dsf"),
     },
     Target {
+        name: "matroska",
+        seeds: &["mka", "webm"],
+        run: |b| audio(b, "x.mka"),
+    },
+    Target {
         name: "sidecar",
         seeds: &["json"],
         run: |b| {

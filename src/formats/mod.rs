@@ -18,6 +18,7 @@ pub(crate) mod decode;
 pub mod dsd;
 pub(crate) mod elementary;
 pub mod flac;
+pub mod matroska;
 pub mod mp4;
 pub mod mpeg;
 pub mod nonaudio;
@@ -85,6 +86,8 @@ pub enum Detected {
     Dsf,
     /// Philips DSDIFF (DSD or DST).
     Dsdiff,
+    /// An EBML file: Matroska or WebM.
+    Matroska,
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -121,6 +124,11 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
     if let Some(found) = sniff(bytes, 0) {
         return found;
     }
+    // Another container is that container (named, possibly damaged): the
+    // frame searches below must not claim its contents as MPEG or FLAC.
+    if let Some(name) = foreign_container(buf) {
+        return Detected::Unsupported(name);
+    }
     // Skip ID3v2 tags (there may be several), then the zero padding some
     // taggers leave after them, and look again for every known format:
     // Monkey's Audio, TTA, Musepack and FLAC files carry ID3v2 as often as
@@ -129,6 +137,9 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
         let after = pos + crate::tags::id3v2::zeros_at(bytes, pos, SNIFF);
         if let Some(found) = sniff(bytes, after) {
             return found;
+        }
+        if let Some(name) = foreign_container(bytes.get_up_to(after, SNIFF)) {
+            return Detected::Unsupported(name);
         }
         // ADTS frames, perhaps behind a few bytes of junk (MPEG audio,
         // whose layer is never 0, cannot be read as ADTS).
@@ -212,6 +223,9 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if pos == 0 && at(0, 4) == Some(b"OggS") {
         return Some(Detected::Ogg);
     }
+    if matroska::is_ebml(buf) {
+        return Some(Detected::Matroska);
+    }
     if pos == 0
         && matches!(
             at(4, 4),
@@ -243,6 +257,36 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
         if buf.starts_with(m) {
             return Some(Detected::Unsupported(name));
         }
+    }
+    None
+}
+
+/// Container formats this version does not measure, by the magic at the
+/// start of `buf`: a file that starts with one is that container, never
+/// MPEG or FLAC frames found by searching through it.
+fn foreign_container(buf: &[u8]) -> Option<&'static str> {
+    const AT_START: [(&[u8], &str); 11] = [
+        (b"FRM8", "DSDIFF (DSD audio)"),
+        (b"MPCK", "Musepack"),
+        (b"MP+", "Musepack"),
+        (b"tBaK", "TAK"),
+        (b"OFR ", "OptimFROG"),
+        (b"ajkg", "Shorten"),
+        (b"ADIF", "AAC (ADIF)"),
+        (b"IMPM", "Impulse Tracker module"),
+        (b"Extended Module: ", "FastTracker 2 module"),
+        (b"riff\x2e\x91\xcf\x11", "W64 (Sony Wave64)"),
+        (b"TTA2", "TTA"),
+    ];
+    if let Some((_, name)) = AT_START.iter().find(|(m, _)| buf.starts_with(m)) {
+        return Some(name);
+    }
+    if buf.get(44..48) == Some(b"SCRM") {
+        return Some("Scream Tracker 3 module");
+    }
+    let mod_tags: [&[u8]; 6] = [b"M.K.", b"M!K!", b"FLT4", b"4CHN", b"6CHN", b"8CHN"];
+    if buf.get(1080..1084).is_some_and(|t| mod_tags.contains(&t)) {
+        return Some("ProTracker module");
     }
     None
 }
@@ -323,6 +367,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Au => au::probe(buf),
         Detected::Dsf => dsd::dsf::probe(buf),
         Detected::Dsdiff => dsd::dsdiff::probe(buf),
+        Detected::Matroska => matroska::probe(buf),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -455,6 +500,16 @@ pub const EXTENSIONS: &[Extension] = &[
         names: &["ac3", "eac3", "ec3"],
         holds: &["AC3"],
         walked: true,
+    },
+    Extension {
+        names: &["mka", "webm"],
+        holds: &["Matroska", "WebM"],
+        walked: true,
+    },
+    Extension {
+        names: &["mkv"],
+        holds: &["Matroska", "WebM"],
+        walked: false,
     },
     Extension {
         names: &["au", "snd"],
@@ -626,6 +681,37 @@ mod tests {
         w.extend(frame(1));
         w.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x40, 1, 2]);
         assert_eq!(detect(&w), Detected::Unknown);
+    }
+
+    #[test]
+    fn frame_searches_never_claim_another_container() {
+        let mut frames = Vec::new();
+        for _ in 0..4 {
+            let mut f = vec![0xFF, 0xFB, 0x90, 0x40];
+            f.resize(417, 0);
+            frames.extend(f);
+        }
+        for (magic, name) in [
+            (&b"MPCK"[..], "Musepack"),
+            (b"tBaK", "TAK"),
+            (b"FRM8", "DSDIFF (DSD audio)"),
+            (b"ADIF", "AAC (ADIF)"),
+        ] {
+            let mut v = magic.to_vec();
+            v.extend_from_slice(&[0; 12]);
+            v.extend_from_slice(&frames);
+            assert_eq!(detect(&v), Detected::Unsupported(name));
+            // Behind an ID3v2 tag too.
+            let mut t = vec![b'I', b'D', b'3', 4, 0, 0, 0, 0, 0, 0];
+            t.extend_from_slice(&v);
+            assert_eq!(detect(&t), Detected::Unsupported(name));
+        }
+        // EBML is Matroska, whatever frames it holds.
+        let mut m = vec![0x1A, 0x45, 0xDF, 0xA3];
+        m.extend_from_slice(&frames);
+        assert_eq!(detect(&m), Detected::Matroska);
+        // Not EBML: 1a 30 66 4c 61 43 is not the EBML magic.
+        assert_ne!(detect(b"\x1a\x30\x66\x4c\x61\x43"), Detected::Matroska);
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub enum Layout {
     Caf(crate::formats::caf::CafLayout),
     /// The 1-bit data of a DSF or DSDIFF file.
     Dsd(crate::formats::dsd::DsdLayout),
+    /// The audio track of a Matroska or WebM file.
+    Matroska(crate::formats::matroska::MatroskaLayout),
 }
 
 impl Probe {

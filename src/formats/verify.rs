@@ -18,6 +18,9 @@
 //!   ([`crate::formats::dsd::verify`]): the structure only (packet table
 //!   against the data chunk; DSF blocks and padding, DST frame counts),
 //!   nothing decoded;
+//! * Matroska and WebM (`formats::matroska::verify`): every Cluster and
+//!   block of the audio track walked, lacing, timestamps and CRC-32
+//!   elements checked, nothing decoded;
 //! * MPEG ([`crate::formats::mpeg::verify`]), Ogg
 //!   (`formats::ogg::verify`) and MP4
 //!   (`formats::mp4::verify`): packets found by
@@ -96,6 +99,11 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
         Some(
             Layout::Mpeg(_) | Layout::Ogg(_) | Layout::Adts(_) | Layout::Ac3(_) | Layout::Asf(_),
         ) => QcSource::Lossy,
+        Some(Layout::Matroska(_)) => match (probe.sample_format, probe.bit_depth) {
+            (Some(crate::record::SampleFormat::Float), Some(bits)) => QcSource::Float(bits),
+            (_, Some(bits)) => QcSource::Integer(bits),
+            _ => QcSource::Lossy,
+        },
         Some(Layout::Dsd(_)) => {
             return Err(not(
                 "DSD is 1-bit audio, not PCM: not analysed (convert to PCM to check it)",
@@ -167,6 +175,9 @@ fn verify_walk(
         }
         Some(Layout::Caf(layout)) => crate::formats::caf::verify::verify(bytes, layout),
         Some(Layout::Dsd(layout)) => crate::formats::dsd::verify::verify(bytes, layout),
+        Some(Layout::Matroska(layout)) => {
+            crate::formats::matroska::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
         None => Outcome::unverified(),
     }
 }

@@ -130,19 +130,19 @@ pub(super) fn parse_esds(b: Reader<'_>, e: &mut Entry) {
 
 /// What an AudioSpecificConfig says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) struct Asc {
-    pub(super) aot: u32,
-    pub(super) rate: Option<u32>,
-    pub(super) channel_config: u32,
+pub(crate) struct Asc {
+    pub(crate) aot: u32,
+    pub(crate) rate: Option<u32>,
+    pub(crate) channel_config: u32,
     /// SBR output rate, when SBR is signalled (explicitly or by sync ext).
-    pub(super) sbr_rate: Option<u32>,
-    pub(super) sbr: bool,
-    pub(super) ps: bool,
+    pub(crate) sbr_rate: Option<u32>,
+    pub(crate) sbr: bool,
+    pub(crate) ps: bool,
     /// Whether SBR was ruled in or out by signalling (so no implicit check).
-    pub(super) sbr_signalled: bool,
-    frame_960: bool,
+    pub(crate) sbr_signalled: bool,
+    pub(crate) frame_960: bool,
     /// USAC: the output frame length.
-    pub(super) usac_frame: Option<u32>,
+    pub(crate) usac_frame: Option<u32>,
 }
 
 pub(super) struct Bits<'a> {
@@ -188,7 +188,7 @@ pub(super) fn freq(b: &mut Bits<'_>) -> Option<Option<u32>> {
     }
 }
 
-pub(super) fn parse_asc(buf: &[u8]) -> Option<Asc> {
+pub(crate) fn parse_asc(buf: &[u8]) -> Option<Asc> {
     let mut b = Bits { buf, pos: 0 };
     let mut a = Asc {
         aot: aot(&mut b)?,
@@ -277,7 +277,7 @@ pub(super) fn parse_asc(buf: &[u8]) -> Option<Asc> {
     Some(a)
 }
 
-pub(super) fn channels_of(config: u32) -> Option<u32> {
+pub(crate) fn channels_of(config: u32) -> Option<u32> {
     match config {
         1..=6 => Some(config),
         7 | 12 | 14 => Some(8),

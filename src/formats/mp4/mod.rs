@@ -57,7 +57,7 @@
 //! tables are walked within the bytes their box holds.
 
 mod boxes;
-mod esds;
+pub(crate) mod esds;
 mod ilst;
 mod measure;
 pub(crate) mod verify;

@@ -63,7 +63,7 @@
 //! * `verify.rs`: `--verify`, which reads every page and measures the
 //!   streams the layout names.
 
-mod codecs;
+pub(crate) mod codecs;
 mod page;
 mod probe;
 pub(crate) mod verify;
