@@ -30,8 +30,8 @@ pub mod riff;
 pub mod tak;
 pub mod tta;
 pub mod verify;
-pub mod wavpack;
 pub mod w64;
+pub mod wavpack;
 
 pub use probe::{Budget, Layout, Outcome, Probe};
 pub use riff::RiffForm;
@@ -249,10 +249,7 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"TTA1") {
         return Some(Detected::Tta(pos));
     }
-    let magic: [(&[u8], &'static str); 2] = [
-        (b"MThd", "MIDI"),
-        (b"#!AMR", "AMR"),
-    ];
+    let magic: [(&[u8], &'static str); 2] = [(b"MThd", "MIDI"), (b"#!AMR", "AMR")];
     for (m, name) in magic {
         if buf.starts_with(m) {
             return Some(Detected::Unsupported(name));
