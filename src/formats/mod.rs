@@ -697,11 +697,17 @@ mod tests {
             let mut v = magic.to_vec();
             v.extend_from_slice(&[0; 12]);
             v.extend_from_slice(&frames);
-            assert_eq!(detect(&v), Detected::Unsupported(name));
+            // Named (measured, or as a format this version does not
+            // measure), never MPEG.
+            let named = |d: Detected| !matches!(d, Detected::Mpeg(_) | Detected::Unknown);
+            assert!(named(detect(&v)), "{name}: {:?}", detect(&v));
+            if name == "Musepack" {
+                assert_eq!(detect(&v), Detected::Unsupported(name));
+            }
             // Behind an ID3v2 tag too.
             let mut t = vec![b'I', b'D', b'3', 4, 0, 0, 0, 0, 0, 0];
             t.extend_from_slice(&v);
-            assert_eq!(detect(&t), Detected::Unsupported(name));
+            assert!(named(detect(&t)), "{name}: {:?}", detect(&t));
         }
         // EBML is Matroska, whatever frames it holds.
         let mut m = vec![0x1A, 0x45, 0xDF, 0xA3];
