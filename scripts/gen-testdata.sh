@@ -1404,6 +1404,16 @@ fx_wav_real_world() {
   note $f "ffmpeg -write_bext 1, its bext version patched to 7: unknown_bext_version; python"
 }
 
+fx_mp4_real_world() {
+  # No media data box, an empty sample size table, chunk offsets past the
+  # end: damaged, never a clean file of hours of audio.
+  local f=m4a-no-mdat-empty-stsz.m4a
+  cp "$OUT/m4a-aac-44k-stereo.m4a" "$OUT/$f"
+  py mp4gutted "$OUT/$f"
+  expect $f MP4 AAC - 44100 - - 2 - 10000 - - invalid_header -
+  note $f "m4a-aac-44k-stereo.m4a without its mdat box (its chunk offsets now point past the end) and with stsz emptied (count 0): invalid_header; python"
+}
+
 fx_mp3_real_world() {
   local r=44100 n=10000 c=2 f
   # Zero padding after an ID3v2 tag, then a second tag: not junk.
@@ -1896,6 +1906,7 @@ main() {
   # defects found in other projects' test files
   fx_mp3_real_world
   fx_wav_real_world
+  fx_mp4_real_world
   # lossless codecs without a decoder here
   fx_wavpack
   fx_tta
@@ -2116,6 +2127,18 @@ def cmd_bwfcut(path, first):
     riff_edit(path, fn)
     b = rd(path)
     wr(path, b[:chunk_offset(b, b"bext") + 2000])
+
+
+def cmd_mp4gutted(path):
+    """Drop the top-level mdat box and empty the sample size table (count 0):
+    a damaged M4A whose tables point past its end and size no sample."""
+    b = bytearray(rd(path))
+    top = [(t, s - 8, e) for t, s, e in boxes(b, 0, len(b))]
+    start, end = next((s, e) for t, s, e in top if t == "mdat")
+    del b[start:end]
+    i = b.find(b"stsz")
+    struct.pack_into(">II", b, i + 8, 0, 0)
+    wr(path, bytes(b))
 
 
 def cmd_pokedata(path, at):

@@ -385,6 +385,30 @@ pub(super) fn warn_inexact(p: &mut Probe, media_ts: u32, out_rate: u32) {
 
 /// Whether the file holds the last chunk the sample tables point to.
 pub(super) fn check_tables(bytes: Bytes<'_>, p: &mut Probe, t: &Track, media_total: u64) {
+    if let Some((size, 0)) = t.stsz
+        && media_total > 0
+    {
+        p.findings.error(
+            Code::InvalidHeader,
+            format!(
+                "the sample size table (stsz) lists no samples{}, but the time table declares {media_total}: the track has no audio to play",
+                if size == 0 { "" } else { " of constant size" }
+            ),
+        );
+        return;
+    }
+    if let Some((last_off, _)) = t.last_chunk
+        && last_off >= bytes.len()
+    {
+        p.findings.error(
+            Code::TruncatedData,
+            format!(
+                "the sample tables place audio at offset {last_off}, beyond the end of the file ({} bytes): the media data is missing or cut short ({media_total} media samples declared)",
+                bytes.len()
+            ),
+        );
+        return;
+    }
     let (Some((last_off, _chunks)), Some((size, count))) = (t.last_chunk, t.stsz) else {
         return;
     };
