@@ -143,6 +143,10 @@ pub(crate) struct Asc {
     pub(crate) frame_960: bool,
     /// USAC: the output frame length.
     pub(crate) usac_frame: Option<u32>,
+    /// The GASpecificConfig sets `dependsOnCoreCoder` but the config ends
+    /// before the 14-bit core coder delay it announces: a stray bit (AAC
+    /// LC has no core coder), which decoders ignore.
+    pub(crate) stray_core_coder: bool,
 }
 
 pub(super) struct Bits<'a> {
@@ -231,8 +235,14 @@ pub(crate) fn parse_asc(buf: &[u8]) -> Option<Asc> {
     }
     if matches!(core, 1..=4 | 6 | 7 | 17 | 19..=23) {
         a.frame_960 = b.read(1)? == 1;
-        if b.read(1)? == 1 {
-            b.read(14)?;
+        if b.read(1)? == 1 && b.read(14).is_none() {
+            // The core, rate and channels are read; what the stray bit
+            // announces is not there, and nothing after it is needed.
+            a.stray_core_coder = true;
+            if !a.sbr {
+                a.aot = core;
+            }
+            return Some(a);
         }
         let ext = b.read(1)?;
         if a.channel_config == 0 {
@@ -277,6 +287,21 @@ pub(crate) fn parse_asc(buf: &[u8]) -> Option<Asc> {
     Some(a)
 }
 
+/// The AudioSpecificConfig a decoder is given for one with a stray core
+/// coder bit: the same object type, rate and channels without it (AAC
+/// without SBR at a tabled rate; `None` otherwise).
+pub(crate) fn without_stray_bit(a: &Asc) -> Option<Vec<u8>> {
+    if !a.stray_core_coder || a.sbr || a.aot >= 31 {
+        return None;
+    }
+    let index = AAC_RATES.iter().position(|&r| Some(r) == a.rate)? as u16;
+    let bits = (a.aot as u16) << 11
+        | index << 7
+        | (a.channel_config as u16 & 15) << 3
+        | u16::from(a.frame_960) << 2;
+    Some(bits.to_be_bytes().to_vec())
+}
+
 pub(crate) fn channels_of(config: u32) -> Option<u32> {
     match config {
         1..=6 => Some(config),
@@ -288,6 +313,12 @@ pub(crate) fn channels_of(config: u32) -> Option<u32> {
 }
 
 pub(super) fn apply_asc(a: &Asc, e: &mut Entry) {
+    if a.stray_core_coder {
+        e.notes.push((
+            Code::InconsistentHeader,
+            "the AudioSpecificConfig sets dependsOnCoreCoder but ends before the core coder delay it announces: a stray bit that decoders ignore, so the configuration is read without it".to_string(),
+        ));
+    }
     match a.aot {
         42 => e.codec = Some("xHE-AAC".to_string()),
         36 => e.codec = Some("ALS".to_string()),

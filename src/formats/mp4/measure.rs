@@ -40,7 +40,17 @@ pub(super) fn measure(
     let Some(media_total) = media_samples(p, st, t, frag_total, moof_count, media_ts) else {
         return;
     };
-    let edit = edit_list(p, st, t, media_total, media_ts);
+    let mut edit = edit_list(p, st, t, media_total, media_ts);
+    let mut frag_after = 0;
+    if let (Some(Some(frag)), Some((start, play, exact))) = (frag_total, edit)
+        && frag > 0
+    {
+        match fragments_vs_edit(p, st, t, frag, media_total, media_ts, (start, play)) {
+            FragmentsAre::Programme => edit = Some((start, media_total - start, exact)),
+            FragmentsAre::Ignored => frag_after = frag,
+            FragmentsAre::Unaffected => {}
+        }
+    }
 
     // Choose: iTunSMPB, else the edit list, else stts.
     let to_out = |n: u64| rescale(n, media_ts, out_rate);
@@ -58,7 +68,13 @@ pub(super) fn measure(
             );
             (avail, d, media_out.saturating_sub(d + avail), false)
         } else {
-            if d + count + pad != media_out {
+            // A tag that pads to a whole last frame, over a sample table
+            // whose last frame is already short (ALAC), agrees with it.
+            let whole_frames = frame_out
+                .or(entry.alac_frame)
+                .map(|f| t.stts_samples.saturating_mul(u64::from(f)));
+            let padded_whole = media_out == d + count && Some(d + count + pad) == whole_frames;
+            if d + count + pad != media_out && !padded_whole {
                 p.findings.warn(
                     Code::InconsistentHeader,
                     format!(
@@ -93,6 +109,8 @@ pub(super) fn measure(
             }
             _ => media_out,
         };
+        // Fragments past the edit's end are not the programme, nor padding.
+        let decoded = decoded.saturating_sub(to_out(frag_after).0);
         let pad = decoded.saturating_sub(s).saturating_sub(pl);
         (pl, s, pad, !(exact && e1 && e2))
     } else {
@@ -238,6 +256,68 @@ fn checked_timescale(p: &mut Probe, t: &Track, media_ts: u32, out_rate: u32) -> 
     }
 }
 
+/// What the samples of the movie fragments are, against an edit list.
+enum FragmentsAre {
+    /// The edit ends where the moov's samples end and the movie extends
+    /// header covers the fragments: the edit was written before them.
+    Programme,
+    /// The edit ends before the fragments: they are not played.
+    Ignored,
+    /// The edit reaches into the fragments, and says where it ends.
+    Unaffected,
+}
+
+/// Decide from the edit list and the movie extends header whether the
+/// fragments' samples (`frag`, after the moov's) are part of the programme,
+/// and say what is ignored.
+fn fragments_vs_edit(
+    p: &mut Probe,
+    st: &State,
+    t: &Track,
+    frag: u64,
+    media_total: u64,
+    media_ts: u32,
+    (start, play): (u64, u64),
+) -> FragmentsAre {
+    let moov = media_total.saturating_sub(frag);
+    let end = start.saturating_add(play);
+    if end > moov {
+        return FragmentsAre::Unaffected;
+    }
+    let secs = |n: u64, ts: u32| n as f64 / f64::from(ts.max(1));
+    let frame = u64::from(t.stts_last_delta.unwrap_or(0));
+    let at_moov_end = moov - end <= frame;
+    // The whole presentation the movie extends header declares, in media
+    // time (rounded up: writers round it so).
+    let mehd = match (st.mehd, st.movie_ts) {
+        (Some(d), Some(ts)) => Some(rescale(d, ts, media_ts).0),
+        _ => None,
+    };
+    if at_moov_end && mehd.is_some_and(|m| m + frame >= media_total) {
+        p.findings.warn(
+            Code::InconsistentHeader,
+            format!(
+                "the edit list ends at {:.3} s ({end} in timescale {media_ts}), where the samples of the moov's table end ({moov}); the movie extends header (mehd) declares {:.3} s, which the movie fragments' {frag} fill: the fragments are part of the programme, and the edit list's end, written before them, is ignored (its start, {start}, is kept)",
+                secs(end, media_ts),
+                secs(mehd.unwrap_or(0), media_ts),
+            ),
+        );
+        return FragmentsAre::Programme;
+    }
+    p.findings.warn(
+        Code::InconsistentHeader,
+        format!(
+            "the edit list ends at {:.3} s ({end} in timescale {media_ts}), before the movie fragments' {frag} (which start at {moov}){}: the fragments are not part of the programme and are ignored",
+            secs(end, media_ts),
+            match mehd {
+                Some(m) => format!(", and the movie extends header (mehd) declares only {:.3} s", secs(m, media_ts)),
+                None => ", and no movie extends header (mehd) says otherwise".to_string(),
+            }
+        ),
+    );
+    FragmentsAre::Ignored
+}
+
 /// Media samples: `stts`, plus fragments; `None` when the duration is
 /// settled (unknown, or an empty track).
 fn media_samples(
@@ -258,7 +338,8 @@ fn media_samples(
             Code::FragmentedMp4,
             match frag {
                 Some(n) => format!(
-                    "the file is fragmented ({moof_count} movie fragments): its duration is the sum of their sample durations ({n} in timescale {media_ts}){}",
+                    "the file is fragmented ({moof_count} movie fragments holding {n} in timescale {media_ts}, after {} in the moov's sample table){}",
+                    t.stts_total.unwrap_or(0),
                     if t.edits.is_empty() {
                         "; there is no edit list, so any encoder priming is counted"
                     } else {
@@ -291,6 +372,20 @@ fn media_samples(
         && d > 0
         && !st.fragmented
     {
+        // A sample table that counts the last frame whole, past the media
+        // header's end, holds the padding of that frame: the media header
+        // is the programme (ALAC's short last frame says the same).
+        let last = u64::from(t.stts_last_delta.unwrap_or(0));
+        if d < media_total && media_total - d < last {
+            p.findings.warn(
+                Code::InconsistentHeader,
+                format!(
+                    "the media header (mdhd) says {d} in timescale {media_ts}, the sample durations (stts) add up to {media_total}: the {} past it lie inside the last sample ({last} long), so the sample table counts that frame whole and the media header's {d} is used",
+                    media_total - d
+                ),
+            );
+            return Some(d);
+        }
         p.findings.warn(
             Code::InconsistentHeader,
             format!(

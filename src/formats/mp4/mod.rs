@@ -31,6 +31,16 @@
 //! whole frames × frame length − delay − total, so for ffmpeg-made files
 //! `totalSamples + encoderPadding` is exactly what ffmpeg decodes.
 //!
+//! Fragments against the edit list: an edit that ends where the `moov`'s
+//! samples end, while the movie extends header (`mehd`) covers the
+//! fragments too, was written before them: its end is ignored. Otherwise
+//! the fragments after the edit's end are not played, and are named as
+//! ignored rather than counted as padding. A sample table whose total
+//! passes the media header's duration by less than its last sample (the
+//! short last frame counted whole) yields to the media header; an
+//! `iTunSMPB` that pads to whole frames agrees with a table that already
+//! ends short.
+//!
 //! An edit that ends less than one movie-timescale tick before the media
 //! does (ffmpeg writes milliseconds, rounded down) ends with the media: the
 //! sample table's count is the exact one. A media timescale that makes a
@@ -49,8 +59,9 @@
 //! Fragmented files (`mvex`, `moof`) are recognised and warned about
 //! (`fragmented_mp4`); their total is the sum of the audio track's `trun`
 //! sample durations over every `moof` (reading each `moof`'s header boxes:
-//! a whole-file read for large files). Without any fragment the duration is
-//! `unknown_duration`.
+//! a whole-file read for large files), and verification walks and decodes
+//! their samples after the sample table's ([`walk_fragments`]). Without any
+//! fragment the duration is `unknown_duration`.
 //!
 //! Nothing here recurses on file data: the box paths are fixed, so depth is
 //! bounded by the code. Counts from the file are never used to allocate;
@@ -112,6 +123,9 @@ struct Entry {
     /// Samples a decoder outputs per AAC frame (1024 or 960, doubled by
     /// SBR), for the padding.
     frame_out: Option<u32>,
+    /// The most samples an ALAC packet holds (its cookie's frame length):
+    /// packets hold it, the last one fewer.
+    alac_frame: Option<u32>,
 }
 
 /// A byte range of the file: a box body, or a codec configuration.
@@ -154,6 +168,8 @@ pub enum DecoderConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrackLayout {
     config: DecoderConfig,
+    /// The movie fragments, walked after the sample table.
+    fragments: Fragments,
     media_ts: Option<u32>,
     stts: Option<Span>,
     stsc: Option<Span>,
@@ -177,6 +193,8 @@ struct Track {
     stts_samples: u64,
     /// stts delta of the first entry (frame length in the media timescale).
     stts_first_delta: Option<u32>,
+    /// stts delta of the last entry (the last sample's duration).
+    stts_last_delta: Option<u32>,
     /// stsz: constant size (0 when per-sample), count, and the box body.
     stsz: Option<(u32, u32)>,
     stsz_body: Option<(u64, u64)>,
@@ -193,10 +211,13 @@ struct Track {
 struct State {
     movie_ts: Option<u32>,
     fragmented: bool,
-    trex_default: Vec<(u32, u32)>,
+    trex_default: Vec<TrexDefaults>,
     tracks: Vec<Track>,
     smpb: Option<(u64, u64, u64)>,
     saw_moov: bool,
+    /// The movie extends header's fragment duration (`mehd`), in the movie
+    /// timescale: the whole presentation, fragments included.
+    mehd: Option<u64>,
 }
 
 /// Probe an MP4 file.
@@ -326,11 +347,20 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
     if mdat_seen {
         p.audio_bytes = Some(mdat_bytes);
     }
-    let frag_total = if st.fragmented {
-        Some(sum_fragments(bytes, &moofs, &track, &st))
-    } else {
-        None
+    let frags = Fragments {
+        trex: st
+            .trex_default
+            .iter()
+            .find(|d| d.track == track.id)
+            .copied()
+            .unwrap_or_default(),
+        moofs,
+        track: track.id,
     };
+    let frag_total = st.fragmented.then(|| sum_fragments(bytes, &frags));
+    if let Some(Layout::Mp4(l)) = &mut p.layout {
+        l.fragments = frags;
+    }
     measure(bytes, &mut p, &st, &track, frag_total, moof_count);
     p
 }
@@ -363,13 +393,32 @@ fn parse_moov(moov: Reader<'_>, st: &mut State, p: &mut Probe, whole: bool) {
             b"mvex" => {
                 st.fragmented = true;
                 for c in Atoms::new(a.body) {
+                    if &c.kind == b"mehd" {
+                        let mut b = c.body.clone();
+                        if let Ok(version) = b.u8()
+                            && b.skip(3).is_ok()
+                        {
+                            st.mehd = if version == 1 {
+                                b.u64(BE).ok()
+                            } else {
+                                b.u32(BE).ok().map(u64::from)
+                            }
+                            .filter(|&d| d > 0);
+                        }
+                    }
                     if &c.kind == b"trex" {
                         let mut b = c.body;
                         if b.skip(4).is_ok()
-                            && let (Ok(id), Ok(_sdi), Ok(dur)) = (b.u32(BE), b.u32(BE), b.u32(BE))
+                            && let (Ok(track), Ok(_sdi), Ok(duration)) =
+                                (b.u32(BE), b.u32(BE), b.u32(BE))
                             && st.trex_default.len() < MAX_EDITS
                         {
-                            st.trex_default.push((id, dur));
+                            let size = b.u32(BE).unwrap_or(0);
+                            st.trex_default.push(TrexDefaults {
+                                track,
+                                duration,
+                                size,
+                            });
                         }
                     }
                 }
@@ -566,6 +615,9 @@ fn parse_stbl(stbl: Reader<'_>, t: &mut Track, p: &mut Probe) {
                     if i == 0 {
                         t.stts_first_delta = Some(delta);
                     }
+                    if count > 0 {
+                        t.stts_last_delta = Some(delta);
+                    }
                     total = total.saturating_add(u64::from(count) * u64::from(delta));
                     samples = samples.saturating_add(u64::from(count));
                 }
@@ -744,7 +796,7 @@ fn parse_entry(a: Atom<'_>) -> (Entry, DecoderConfig) {
                     if body.remaining() >= 28 {
                         let _ = body.skip(4);
                     }
-                    if let (Ok(_frame), Ok(_ver), Ok(bits), Ok(_), Ok(_), Ok(_), Ok(ch)) = (
+                    if let (Ok(frame), Ok(_ver), Ok(bits), Ok(_), Ok(_), Ok(_), Ok(ch)) = (
                         body.u32(BE),
                         body.u8(),
                         body.u8(),
@@ -754,6 +806,7 @@ fn parse_entry(a: Atom<'_>) -> (Entry, DecoderConfig) {
                         body.u8(),
                     ) {
                         let _ = body.skip(10);
+                        e.alac_frame = (frame > 0).then_some(frame);
                         if bits > 0 {
                             e.bits = Some(u32::from(bits));
                         }
@@ -899,24 +952,52 @@ fn decoder_config<'a>(
     }
 }
 
-/// Sum the audio track's `trun` sample durations over the fragments.
-fn sum_fragments(bytes: Bytes<'_>, moofs: &[u64], t: &Track, st: &State) -> Option<u64> {
-    let default = st
-        .trex_default
-        .iter()
-        .find(|(id, _)| *id == t.id)
-        .map(|(_, d)| *d)
-        .unwrap_or(0);
-    let mut total: u64 = 0;
+/// Defaults for a track's fragment samples (`trex`): duration and size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TrexDefaults {
+    track: u32,
+    duration: u32,
+    size: u32,
+}
+
+/// The movie fragments of the audio track: where the `moof` boxes are
+/// (at most [`MAX_FRAGMENTS`]) and the track's defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Fragments {
+    moofs: Vec<u64>,
+    track: u32,
+    trex: TrexDefaults,
+}
+
+/// One sample of a movie fragment: where its bytes are, and its duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FragmentSample {
+    pub(crate) offset: u64,
+    pub(crate) size: u32,
+    pub(crate) duration: u32,
+}
+
+/// Call `f` for every sample the audio track's `trun` boxes describe, in
+/// order, until it returns `false`; `None` when a fragment's boxes cannot be
+/// read, else whether any `trun` was found. Offsets follow ISO/IEC 14496-12:
+/// the `tfhd` base data offset, else the `moof`'s start; a `trun` without a
+/// data offset continues where the previous one ended.
+pub(crate) fn walk_fragments(
+    bytes: Bytes<'_>,
+    frags: &Fragments,
+    mut f: impl FnMut(FragmentSample) -> bool,
+) -> Option<bool> {
     let mut any = false;
-    for &at in moofs {
+    for &at in &frags.moofs {
         let mut r = Reader::at(bytes, at);
         let Ok((_, _, size, hlen)) = read_header(&mut r) else {
             return None;
         };
         let body = r.sub_up_to(size - hlen);
         for traf in Atoms::new(body).filter(|a| &a.kind == b"traf") {
-            let mut track_default = default;
+            let (mut duration, mut sample_size) = (frags.trex.duration, frags.trex.size);
+            let mut base = at;
+            let mut next: Option<u64> = None;
             let mut mine = true;
             for c in Atoms::new(traf.body) {
                 let mut b = c.body;
@@ -925,52 +1006,78 @@ fn sum_fragments(bytes: Bytes<'_>, moofs: &[u64], t: &Track, st: &State) -> Opti
                         let (Ok(_), Ok(flags), Ok(id)) = (b.u8(), b.u24(BE), b.u32(BE)) else {
                             return None;
                         };
-                        mine = id == t.id || t.id == 0;
-                        if flags & 1 != 0 && b.skip(8).is_err() {
-                            return None;
+                        mine = id == frags.track || frags.track == 0;
+                        if flags & 1 != 0 {
+                            base = b.u64(BE).ok()?;
                         }
                         if flags & 2 != 0 && b.skip(4).is_err() {
                             return None;
                         }
                         if flags & 8 != 0 {
-                            track_default = b.u32(BE).ok()?;
+                            duration = b.u32(BE).ok()?;
+                        }
+                        if flags & 0x10 != 0 {
+                            sample_size = b.u32(BE).ok()?;
                         }
                     }
                     b"trun" if mine => {
                         let (Ok(_), Ok(flags), Ok(n)) = (b.u8(), b.u24(BE), b.u32(BE)) else {
                             return None;
                         };
-                        if flags & 1 != 0 && b.skip(4).is_err() {
-                            return None;
+                        let mut offset = next.unwrap_or(base);
+                        if flags & 1 != 0 {
+                            let rel = i64::from(b.u32(BE).ok()? as i32);
+                            offset = base.checked_add_signed(rel)?;
                         }
                         if flags & 4 != 0 && b.skip(4).is_err() {
                             return None;
                         }
                         any = true;
-                        if flags & 0x100 == 0 {
-                            total = total.saturating_add(u64::from(n) * u64::from(track_default));
-                            continue;
-                        }
-                        let per = 4 * u64::from(
-                            (flags & 0x100 != 0) as u8
-                                + (flags & 0x200 != 0) as u8
-                                + (flags & 0x400 != 0) as u8
-                                + (flags & 0x800 != 0) as u8,
-                        );
+                        let fields = [0x100, 0x200, 0x400, 0x800].map(|m| flags & m != 0);
+                        let per = 4 * fields.iter().filter(|&&x| x).count() as u64;
                         if u64::from(n) * per > b.remaining() {
                             return None;
                         }
-                        for _ in 0..n {
-                            let d = b.u32(BE).ok()?;
-                            b.skip(per - 4).ok()?;
-                            total = total.saturating_add(u64::from(d));
+                        if per == 0 && u64::from(n) > bytes.len() {
+                            // More samples than bytes: not walked one by one.
+                            return None;
                         }
+                        for _ in 0..n {
+                            let mut s = FragmentSample {
+                                offset,
+                                size: sample_size,
+                                duration,
+                            };
+                            if fields[0] {
+                                s.duration = b.u32(BE).ok()?;
+                            }
+                            if fields[1] {
+                                s.size = b.u32(BE).ok()?;
+                            }
+                            b.skip(4 * (fields[2] as u64 + fields[3] as u64)).ok()?;
+                            offset = offset.saturating_add(u64::from(s.size));
+                            if !f(s) {
+                                return Some(any);
+                            }
+                        }
+                        next = Some(offset);
                     }
                     _ => {}
                 }
             }
         }
     }
+    Some(any)
+}
+
+/// The sum of the audio track's fragment sample durations; `None` when it
+/// cannot be read or there is none.
+fn sum_fragments(bytes: Bytes<'_>, frags: &Fragments) -> Option<u64> {
+    let mut total: u64 = 0;
+    let any = walk_fragments(bytes, frags, |s| {
+        total = total.saturating_add(u64::from(s.duration));
+        true
+    })?;
     any.then_some(total)
 }
 

@@ -424,6 +424,19 @@ fn audio_specific_configs() {
     let a = parse_asc(&esc).unwrap();
     assert_eq!((a.aot, a.rate), (36, Some(44_056)));
     assert!(parse_asc(&[0x12]).is_none());
+    // AAC LC 44.1 kHz stereo with a stray dependsOnCoreCoder bit and no
+    // core coder delay after it: read, and flagged.
+    let stray = parse_asc(&[0x12, 0x12]).unwrap();
+    assert_eq!(
+        (stray.aot, stray.rate, stray.channel_config),
+        (2, Some(44100), 2)
+    );
+    assert!(stray.stray_core_coder);
+    assert_eq!(
+        crate::formats::mp4::esds::without_stray_bit(&stray),
+        Some(vec![0x12, 0x10])
+    );
+    assert!(!parse_asc(&[0x12, 0x10]).unwrap().stray_core_coder);
     assert!(parse_asc(&[]).is_none());
 }
 

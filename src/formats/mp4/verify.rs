@@ -68,7 +68,15 @@ fn audio_track<'a>(bytes: Bytes<'a>, layout: &TrackLayout) -> Track<'a> {
     let slice = |span: Span| span.reader(bytes).bytes_up_to(u64::MAX).to_vec();
     Track {
         codec: match layout.config {
-            DecoderConfig::Aac(asc) => Codec::Aac(slice(asc)),
+            DecoderConfig::Aac(asc) => {
+                let asc = slice(asc);
+                // A stray core coder bit is dropped, as decoders ignore it.
+                match super::esds::parse_asc(&asc).and_then(|a| super::esds::without_stray_bit(&a))
+                {
+                    Some(clean) => Codec::Aac(clean),
+                    None => Codec::Aac(asc),
+                }
+            }
             DecoderConfig::Alac(cookie, bits) => Codec::Alac(slice(cookie), bits),
             DecoderConfig::Other => Codec::Other,
         },
@@ -222,6 +230,40 @@ pub(crate) fn verify_with(
             ),
         ),
         _ => {}
+    }
+    // The movie fragments' samples follow the sample table's.
+    let mut count = u64::from(count);
+    if !layout.fragments.moofs.is_empty() && out.findings.errors.is_empty() {
+        let mut cut: Option<(u64, u64)> = None;
+        let walked = super::walk_fragments(Bytes::full(bytes), &layout.fragments, |s| {
+            let end = s.offset.saturating_add(u64::from(s.size));
+            read_total = read_total.saturating_add(u64::from(s.size));
+            if end > len || read_total > len.saturating_mul(2) {
+                cut = Some((s.offset, end));
+                return false;
+            }
+            count += 1;
+            stts_total = stts_total.saturating_add(u64::from(s.duration));
+            out.frames += 1;
+            reached(s.offset);
+            dec.packet(
+                &bytes[s.offset as usize..end as usize],
+                s.offset,
+                qc.as_deref_mut(),
+            );
+            true
+        });
+        let f = &mut out.findings;
+        if let Some((offset, end)) = cut {
+            f.error(
+                Code::TruncatedData,
+                format!(
+                    "a movie fragment's audio sample lies at bytes {offset}..{end}, past the end of the file ({len} bytes)"
+                ),
+            );
+        } else if walked.is_none() {
+            bad_table(f, "movie fragment (moof)", "cannot be read".into());
+        }
     }
     dec.finish(&mut out, probe, track.media_ts, stts_total, count);
     out
@@ -412,7 +454,7 @@ impl Decoding {
         probe: &Probe,
         media_ts: Option<u32>,
         stts_total: u64,
-        count: u32,
+        count: u64,
     ) {
         out.bad_frames = self.failures.count;
         if self.structure_only {
@@ -437,12 +479,18 @@ impl Decoding {
             }
             _ => stts_total,
         };
-        let whole = self.failures.count == 0 && self.packets == u64::from(count);
+        let whole = self.failures.count == 0 && self.packets == count;
         let lossless = self.bits.is_some();
         // ALAC packets decode to exactly their duration; the last AAC frame
         // may be longer than its (shortened) duration, never shorter.
+        // A lossless decode may also confirm the probe's own figure, which
+        // it takes from the media header when the sample table counts a
+        // short last frame whole (said by the probe).
         let agrees = if lossless {
             self.decoded == table
+                || probe
+                    .total_samples
+                    .is_some_and(|n| self.decoded == n.saturating_add(self.skip))
         } else {
             self.decoded >= table
         };

@@ -183,6 +183,15 @@ impl Stream {
             });
         }
         let samples = match self.codec {
+            // An empty packet is allowed by Ogg and holds no audio (ffmpeg
+            // ends Ogg FLAC with one; Vorbis I decodes one to nothing).
+            Codec::Flac { .. } | Codec::Vorbis { .. } | Codec::Speex { .. } if data.is_empty() => {
+                Some(0)
+            }
+            Codec::Speex {
+                frame_size,
+                frames_per_packet,
+            } => Some(u64::from(frame_size) * u64::from(frames_per_packet.max(1))),
             Codec::Vorbis { .. } => match self.decoder.as_mut() {
                 Some(d) => match d.decode(data) {
                     Decoded::Frames(n) => {
@@ -562,8 +571,10 @@ fn finish(w: Walk, layout: &OggLayout, probe: &Probe) -> Outcome {
         out.frames += s.audio_packets;
         clean &= s.bad_packets.count == 0 && s.lost_packets.count == 0;
         clean &= s.granule_jumps.count == 0;
-        // The last page may trim the end, never add samples.
-        if let (Some(base), Some((at, g, n))) = (s.base, s.pending)
+        // The last page may trim the end, never add samples (known only
+        // when every packet's length is).
+        if s.all_counted
+            && let (Some(base), Some((at, g, n))) = (s.base, s.pending)
             && g > base.saturating_add(i64::try_from(n).unwrap_or(i64::MAX))
         {
             clean = false;
