@@ -1473,6 +1473,20 @@ fx_ogg_real_world() {
   note $f "ffmpeg flac -f ogg from s16, 44.1 kHz mono, 13230 frames: the last page ends with an empty packet (ffmpeg's end-of-stream marker, legal in Ogg): clean"
 }
 
+fx_modules() {
+  # Tracker modules: named (tracker, title, channels), never measured: a
+  # score has no sample count until a player renders it.
+  local kind name ch f
+  for kind in "mod:ProTracker module:4" "mod:ProTracker module:8" "s3m:Scream Tracker 3 module:6" \
+      "xm:FastTracker 2 module:10" "it:Impulse Tracker module:12"; do
+    ch=${kind##*:}; name=${kind#*:}; name=${name%:*}; kind=${kind%%:*}
+    f=module-$kind-${ch}ch.$kind
+    py module "$OUT/$f" "$kind" "Sine song" "$ch"
+    expect "$f" Module "$name" - - - - - - - - - unknown_duration -
+    note "$f" "a $name header built by python from the tracker's layout ($ch channels, title 'Sine song', one empty pattern): fileFormat Module, audioCodec '$name', unknown_duration (render it to PCM)"
+  done
+}
+
 fx_mp3_real_world() {
   local r=44100 n=10000 c=2 f
   # Zero padding after an ID3v2 tag, then a second tag: not junk.
@@ -1967,6 +1981,7 @@ main() {
   fx_wav_real_world
   fx_mp4_real_world
   fx_ogg_real_world
+  fx_modules
   # lossless codecs without a decoder here
   fx_wavpack
   fx_tta
@@ -2187,6 +2202,41 @@ def cmd_bwfcut(path, first):
     riff_edit(path, fn)
     b = rd(path)
     wr(path, b[:chunk_offset(b, b"bext") + 2000])
+
+
+def cmd_module(path, kind, title, channels):
+    """A minimal tracker module from the trackers' header layouts: one empty
+    pattern, no samples (a score with nothing to play, but a valid header)."""
+    t, n = title.encode(), int(channels)
+    if kind == "mod":                  # ProTracker: title, 31 samples, orders, tag
+        tag = {4: b"M.K.", 6: b"6CHN", 8: b"8CHN"}.get(n) or b"%02dCH" % n
+        b = t.ljust(20, b"\0") + bytes(31 * 30) + bytes([1, 127]) + bytes(128) + tag
+        b += bytes(64 * n * 4)          # one pattern of 64 rows
+    elif kind == "s3m":                # title, 0x1A, type 16, counts, SCRM
+        b = bytearray(96)
+        b[:len(t)] = t
+        b[28], b[29] = 0x1A, 16
+        struct.pack_into("<HHH", b, 32, 1, 0, 1)   # orders, instruments, patterns
+        b[44:48] = b"SCRM"
+        b[48], b[49], b[50] = 64, 6, 125
+        b[64:96] = bytes(range(n)) + bytes([255] * (32 - n))
+        b = bytes(b) + bytes([0, 255]) + struct.pack("<H", 7) + struct.pack("<H", 2) + bytes(12)
+    elif kind == "xm":                 # "Extended Module: ", title, 0x1A, tracker
+        b = b"Extended Module: " + t.ljust(20, b"\0") + b"\x1a" + b"FastTracker v2.00   " + \
+            struct.pack("<HI", 0x0104, 276) + struct.pack("<HHHHHHH", 1, 0, n, 1, 0, 1, 6) + \
+            struct.pack("<H", 125) + bytes(256)
+        b += struct.pack("<IBHH", 9, 0, 64, 0)     # one empty pattern
+    elif kind == "it":                 # IMPM, title, counts, channel pans
+        b = bytearray(192)
+        b[:4] = b"IMPM"
+        b[4:4 + len(t)] = t
+        struct.pack_into("<HHHHHHHH", b, 32, 1, 0, 0, 1, 0x0214, 0x0214, 9, 0)
+        b[48], b[49], b[50], b[51] = 128, 48, 6, 125
+        b[64:128] = bytes([32] * n) + bytes([160] * (64 - n))
+        b = bytes(b) + bytes([255])
+    else:
+        raise SystemExit("kind: mod, s3m, xm or it")
+    wr(path, bytes(b))
 
 
 def cmd_lastgranule(path):
@@ -3695,6 +3745,13 @@ def own_parse(path):
     """Independent byte-level reading of the fixture (what the spec says)."""
     b = rd(path)
     o = {}
+    tracker = ("Impulse Tracker module" if b[:4] == b"IMPM" else
+               "FastTracker 2 module" if b[:17] == b"Extended Module: " else
+               "Scream Tracker 3 module" if b[44:48] == b"SCRM" else
+               "ProTracker module" if b[1080:1084] in (b"M.K.", b"6CHN", b"8CHN") or b[1082:1084] == b"CH" else None)
+    if tracker:
+        o["_frames"] = "module, tracker header only"
+        return dict(o, fileFormat="Module", audioCodec=tracker)
     if b[:4] in (b"wvpk", b"TTA1", b"MAC ", b"OFR ", b"tBaK"):
         return lossless_info(b)
     if b[:16] == W64_RIFF or b[:4] in (b"caff", b".snd", b"FRM8") or \

@@ -19,6 +19,7 @@ pub mod dsd;
 pub(crate) mod elementary;
 pub mod flac;
 pub mod matroska;
+pub mod module;
 pub mod mp4;
 pub mod mpeg;
 pub mod nonaudio;
@@ -88,6 +89,8 @@ pub enum Detected {
     Dsdiff,
     /// An EBML file: Matroska or WebM.
     Matroska,
+    /// A tracker module (named, not measured: a score, not audio).
+    Module(module::Tracker),
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -123,6 +126,9 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
     }
     if let Some(found) = sniff(bytes, 0) {
         return found;
+    }
+    if let Some(tracker) = module::detect(buf) {
+        return Detected::Module(tracker);
     }
     // Another container is that container (named, possibly damaged): the
     // frame searches below must not claim its contents as MPEG or FLAC.
@@ -262,7 +268,7 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
 /// start of `buf`: a file that starts with one is that container, never
 /// MPEG or FLAC frames found by searching through it.
 fn foreign_container(buf: &[u8]) -> Option<&'static str> {
-    const AT_START: [(&[u8], &str); 11] = [
+    const AT_START: [(&[u8], &str); 9] = [
         (b"FRM8", "DSDIFF (DSD audio)"),
         (b"MPCK", "Musepack"),
         (b"MP+", "Musepack"),
@@ -270,20 +276,11 @@ fn foreign_container(buf: &[u8]) -> Option<&'static str> {
         (b"OFR ", "OptimFROG"),
         (b"ajkg", "Shorten"),
         (b"ADIF", "AAC (ADIF)"),
-        (b"IMPM", "Impulse Tracker module"),
-        (b"Extended Module: ", "FastTracker 2 module"),
         (b"riff\x2e\x91\xcf\x11", "W64 (Sony Wave64)"),
         (b"TTA2", "TTA"),
     ];
     if let Some((_, name)) = AT_START.iter().find(|(m, _)| buf.starts_with(m)) {
         return Some(name);
-    }
-    if buf.get(44..48) == Some(b"SCRM") {
-        return Some("Scream Tracker 3 module");
-    }
-    let mod_tags: [&[u8]; 6] = [b"M.K.", b"M!K!", b"FLT4", b"4CHN", b"6CHN", b"8CHN"];
-    if buf.get(1080..1084).is_some_and(|t| mod_tags.contains(&t)) {
-        return Some("ProTracker module");
     }
     None
 }
@@ -365,6 +362,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Dsf => dsd::dsf::probe(buf),
         Detected::Dsdiff => dsd::dsdiff::probe(buf),
         Detected::Matroska => matroska::probe(buf),
+        Detected::Module(tracker) => module::probe(buf.get_up_to(0, SNIFF), tracker),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -566,6 +564,11 @@ pub const EXTENSIONS: &[Extension] = &[
     Extension {
         names: &["wma", "asf"],
         holds: &["ASF"],
+        walked: true,
+    },
+    Extension {
+        names: &["mod", "s3m", "xm", "it"],
+        holds: &["Module"],
         walked: true,
     },
 ];
