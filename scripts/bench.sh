@@ -14,7 +14,8 @@
 #                the parts the selected sections use)
 #   --runs N     override the number of hyperfine runs of every command
 #   --only LIST  run only these sections (comma-separated): catalog, long, tiny,
-#                lossy (lossy catalog, headerless MP3, lossy accuracy), verify, qc.
+#                lossy (lossy catalog, headerless MP3, lossy accuracy), verify, qc,
+#                archive (the other formats real archives hold, with accuracy).
 #                Only the corpus parts they use are generated; raw results and the
 #                report go to results-LIST/ and report-LIST.md, so the full report
 #                is kept
@@ -43,6 +44,11 @@
 # (peak=true), one core each, on the same three files: a 5-minute 16-bit 44.1 kHz
 # stereo programme as WAV, FLAC and 320k MP3 (lame, or ffmpeg's libmp3lame), and
 # what MD5+SHA-256 add to --qc; binaries without --qc are reported as skipped.
+# The archive section (full: 40 files per kind, quick: 10) times a header-only scan of
+# the other formats real archives hold (W64, CAF PCM/ALAC, AU, WavPack, TTA, AC-3,
+# E-AC-3, ADTS AAC, WMA, MKA FLAC/Vorbis, WebM Opus; what ffmpeg and the wavpack CLI
+# write) against ffprobe and mediainfo, and checks every tool's sample count against
+# ffmpeg's decode of the same file.
 set -euo pipefail
 
 QUICK=0
@@ -50,7 +56,7 @@ NO_BUILD=0
 REGEN=0
 RUNS_OVERRIDE=""
 ONLY=""
-SECTIONS="catalog long tiny lossy verify qc"
+SECTIONS="catalog long tiny lossy verify qc archive"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -96,6 +102,7 @@ if [[ $QUICK -eq 1 ]]; then
     LOSSY_ARTISTS=4; LOSSY_ALBUMS=5; LOSSY_TRACKS=10   # 200 lossy catalog files
     HL_FILES=40; HL_SOURCES=4; HL_FFPROBE_SUBSET=20     # headerless MP3s, 30-60 s
     QC_SECONDS=300                           # QC programme: WAV 16/44.1 stereo, FLAC, MP3
+    ARCHIVE_PER_KIND=10                      # archive formats: files per kind
     RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2; RUNS_QC=3
 else
     MODE=full
@@ -107,6 +114,7 @@ else
     LOSSY_ARTISTS=20; LOSSY_ALBUMS=5; LOSSY_TRACKS=10  # 1,000 lossy catalog files
     HL_FILES=200; HL_SOURCES=10; HL_FFPROBE_SUBSET=100  # headerless MP3s, 30-60 s
     QC_SECONDS=300                           # QC programme: WAV 16/44.1 stereo, FLAC, MP3
+    ARCHIVE_PER_KIND=40                      # archive formats: files per kind
     RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5; RUNS_QC=5
 fi
 if [[ -n "$RUNS_OVERRIDE" ]]; then
@@ -124,6 +132,8 @@ LOSSY="$CORPUS/lossy"            # lossy catalog (MP3, Ogg Vorbis, Opus, AAC/ALA
 HEADERLESS="$CORPUS/headerless"  # MP3 without Xing/LAME tag (frame walk)
 LOSSY_MANIFEST="$CORPUS/.lossy-manifest.tsv"
 QCDIR="$CORPUS/qc"               # QC programme: qc.wav, qc.flac, qc.mp3
+ARCHIVE="$CORPUS/archive"        # other formats: KIND/NN.ext
+ARCHIVE_MANIFEST="$CORPUS/.archive-manifest.tsv"  # rel path, kind, ffmpeg's decoded count, rate
 ONLY_TAG="${ONLY:+-${ONLY//,/-}}"
 RESULTS="$WORK/results$ONLY_TAG"
 ROWS="$RESULTS/rows.tsv"
@@ -520,6 +530,68 @@ fi
 if section qc; then
     QC_MP3_ENC=$(sed -n 's/.* mp3=//p' "$CORPUS/.qc-complete")
     [[ "$QC_MP3_ENC" != none ]] || QC_MP3_NOTE="no MP3 encoder (lame, or ffmpeg with libmp3lame)"
+fi
+
+# ---------------------------------------------------------------- archive corpus
+# The other formats real archives hold, ARCHIVE_PER_KIND files of each kind (2-5 s,
+# tones differing per file), written by ffmpeg (and the wavpack CLI when present);
+# the manifest keeps ffmpeg's decoded sample count of every file, the reference the
+# accuracy lines compare each tool with. Own marker (.archive-complete), like the
+# lossy corpus.
+ARCHIVE_KINDS="w64:w64:pcm_s24le:48000 caf-pcm:caf:pcm_s16be:44100 caf-alac:caf:alac:44100 au:au:pcm_s16be:44100 \
+tta:tta:tta:44100 ac3:ac3:ac3:48000 eac3:eac3:eac3:48000 adts:aac:aac:44100 wma:wma:wmav2:44100 \
+mka-flac:mka:flac:48000 mka-vorbis:mka:libvorbis:44100 webm-opus:webm:libopus:48000"
+generate_archive_corpus() {
+    have ffmpeg || die "ffmpeg is required to generate the corpus"
+    log "generating the archive corpus in $ARCHIVE ($ARCHIVE_PER_KIND files per kind)"
+    rm -rf "$ARCHIVE" "$ARCHIVE_MANIFEST" "$CORPUS/.archive-complete"
+    mkdir -p "$ARCHIVE"
+    local spec kind ext codec rate i d f
+    local kinds="$ARCHIVE_KINDS"
+    have wavpack && kinds+=" wavpack:wv:wavpack-cli:44100"
+    for spec in $kinds; do
+        IFS=: read -r kind ext codec rate <<<"$spec"
+        mkdir -p "$ARCHIVE/$kind"
+        for ((i = 1; i <= ARCHIVE_PER_KIND; i++)); do
+            d=$(awk -v i="$i" 'BEGIN {printf "%.3f", 2 + (i * 37 % 300) / 100}')
+            f=$(printf '%02d.%s' "$i" "$ext")
+            local src="aevalsrc=exprs='0.3*sin(2*PI*$((300 + 7 * i))*t)|0.3*sin(2*PI*$((500 + 11 * i))*t)':s=$rate:d=$d"
+            if [[ $codec == wavpack-cli ]]; then
+                ffmpeg -nostdin -v error -y -f lavfi -i "$src" -c:a pcm_s16le "$ARCHIVE/$kind/src.wav"
+                wavpack -q -y "$ARCHIVE/$kind/src.wav" -o "$ARCHIVE/$kind/$f"
+                rm -f "$ARCHIVE/$kind/src.wav"
+            else
+                ffmpeg -nostdin -v error -y -f lavfi -i "$src" -c:a "$codec" -strict -2 "$ARCHIVE/$kind/$f"
+            fi
+        done
+    done
+    # ffmpeg's decoded sample count of every file (the reference), in parallel
+    find "$ARCHIVE" -type f | sort | python3 -c '
+import os, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+root = sys.argv[1]
+paths = [l.strip() for l in sys.stdin if l.strip()]
+def count(p):
+    d = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", p, "-map", "0:a:0", "-f", "s32le", "-ac", "1", "-"],
+                       capture_output=True).stdout
+    r = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "stream=sample_rate",
+                        "-of", "csv=p=0", p], capture_output=True, text=True).stdout.strip()
+    rel = os.path.relpath(p, root)
+    return "%s\t%s\t%d\t%s" % (rel, rel.split("/")[1], len(d) // 4, r)
+with ThreadPoolExecutor(max_workers=os.cpu_count()) as ex:
+    for line in ex.map(count, paths):
+        print(line)
+' "$CORPUS" > "$ARCHIVE_MANIFEST"
+    printf 'mode=%s per_kind=%s\n' "$MODE" "$ARCHIVE_PER_KIND" > "$CORPUS/.archive-complete"
+    log "archive corpus ready"
+}
+if ! section archive; then
+    :
+elif [[ $REGEN -eq 1 || ! -f "$CORPUS/.archive-complete" ]] \
+        || ! grep -q "per_kind=$ARCHIVE_PER_KIND\$" "$CORPUS/.archive-complete"; then
+    generate_archive_corpus
+else
+    log "reusing archive corpus $ARCHIVE (use --regen to rebuild)"
 fi
 
 count_files() { find "$1" -type f | wc -l; }
@@ -949,6 +1021,98 @@ if section verify; then
     fi
 fi
 
+# ---- archive formats: header-only scans of the other formats, and their accuracy
+ARCHIVE_FILES=0; ARCHIVE_BYTES=0; ARCHIVE_ACCURACY=""
+if section archive && [[ -s "$ARCHIVE_MANIFEST" ]]; then
+    ARCHIVE_FILES=$(count_files "$ARCHIVE"); ARCHIVE_BYTES=$(sum_bytes "$ARCHIVE")
+    warm "$ARCHIVE"
+    W="archive formats"
+    ALIST="$RESULTS/archive.list0"
+    find "$ARCHIVE" -type f -print0 | sort -z > "$ALIST"
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        "$D" scan "$ARCHIVE" --hash none -q --format ndjson -o "$RESULTS/ddx-archive.ndjson" || true
+        bench ddx_archive ddexprobe "$W, --hash none, --jobs default ($NPROC)" "$ARCHIVE_FILES" "$ARCHIVE_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D scan $ARCHIVE --hash none -q --format ndjson -o /dev/null"
+        bench ddx_archive_j1 ddexprobe "$W, --hash none, --jobs 1" "$ARCHIVE_FILES" "$ARCHIVE_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D scan $ARCHIVE --hash none --jobs 1 -q --format ndjson -o /dev/null"
+    else
+        skip ddx_archive ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    if have ffprobe; then
+        bench ffprobe_archive ffprobe "$W, one process per file" "$ARCHIVE_FILES" "$ARCHIVE_BYTES" "$RUNS_SLOW" both "" 0 \
+            "xargs -0 -n1 ffprobe -v error -show_format -show_streams < $ALIST > /dev/null"
+    else
+        skip ffprobe_archive ffprobe "$W" "ffprobe not installed"
+    fi
+    if have mediainfo; then
+        bench mediainfo_archive mediainfo "$W, directory, JSON" "$ARCHIVE_FILES" "$ARCHIVE_BYTES" "$RUNS_SLOW" both "one process" 0 \
+            "mediainfo --Output=JSON $ARCHIVE > /dev/null"
+    else
+        skip mediainfo_archive mediainfo "$W" "mediainfo not installed"
+    fi
+    # Accuracy: each tool's sample count against ffmpeg's decode of the same file.
+    ARCHIVE_ACCURACY="$RESULTS/archive-accuracy.txt"
+    log "checking archive sample counts (ddexprobe, ffprobe, mediainfo) against ffmpeg's decode"
+    python3 - "$ARCHIVE_MANIFEST" "$CORPUS" "$RESULTS/ddx-archive.ndjson" "$(have ffprobe && echo 1 || echo 0)" \
+        "$(have mediainfo && echo 1 || echo 0)" "$NPROC" > "$ARCHIVE_ACCURACY" <<'PY'
+import json, os, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
+manifest, corpus, ddx_path, have_ffprobe, have_mi, nproc = sys.argv[1:7]
+rows = [l.rstrip("\n").split("\t") for l in open(manifest) if l.strip()]
+ref = {r[0]: int(r[2]) for r in rows}
+kinds = []
+for r in rows:
+    if r[1] not in kinds:
+        kinds.append(r[1])
+ddx = {}
+if os.path.exists(ddx_path):
+    for line in open(ddx_path):
+        r = json.loads(line)
+        if "path" in r and isinstance(r.get("totalSamples"), int):
+            ddx[os.path.join("archive", r["path"])] = r["totalSamples"]
+def ffprobe(rel):
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+                          "stream=duration_ts,time_base,sample_rate:format=duration", "-of", "json",
+                          os.path.join(corpus, rel)], capture_output=True, text=True).stdout
+    try:
+        j = json.loads(out)
+        st = j["streams"][0]
+        rate = int(st["sample_rate"])
+        if st.get("duration_ts") not in (None, "N/A"):
+            return round(int(st["duration_ts"]) * Fraction(st["time_base"]) * rate)
+        return round(Fraction(j["format"]["duration"]) * rate)
+    except (KeyError, ValueError, IndexError, TypeError):
+        return None
+def mediainfo(rel):
+    out = subprocess.run(["mediainfo", "--Output=JSON", os.path.join(corpus, rel)], capture_output=True, text=True).stdout
+    try:
+        for t in json.loads(out)["media"]["track"]:
+            if t.get("@type") == "Audio":
+                if "SamplingCount" in t:
+                    return int(t["SamplingCount"])
+                return round(Fraction(t["Duration"]) * int(t["SamplingRate"]))
+    except (KeyError, ValueError, TypeError):
+        pass
+    return None
+tools = [("ddexprobe totalSamples", ddx)]
+with ThreadPoolExecutor(max_workers=int(nproc)) as ex:
+    if have_ffprobe == "1":
+        tools.append(("ffprobe duration_ts", dict(zip(ref, ex.map(ffprobe, ref)))))
+    if have_mi == "1":
+        tools.append(("mediainfo SamplingCount", dict(zip(ref, ex.map(mediainfo, ref)))))
+for tool, got in tools:
+    parts, total = [], 0
+    for kind in kinds:
+        sel = [rel for rel, _k, *_ in rows if _k == kind]
+        exact = sum(1 for rel in sel if got.get(rel) == ref[rel])
+        total += exact
+        unread = sum(1 for rel in sel if got.get(rel) is None)
+        parts.append(f"{kind} {exact}/{len(sel)}" + (f" ({unread} not read)" if unread else ""))
+    print(f"    {tool}: {total}/{len(rows)} exact; " + ", ".join(parts))
+PY
+fi
+
 # ---- QC (--qc): loudness (BS.1770-4 / EBU R 128), loudness range and true peak of one
 # programme, ddexprobe against ffmpeg's ebur128 filter, one core each, on the same files:
 # WAV 16/44.1 stereo, its FLAC and a 320k MP3 (one file per command; ffmpeg takes one
@@ -1034,7 +1198,8 @@ FS_TYPE=$(df -PT "$BENCH_DIR" | awk 'NR == 2 {print $2}')
 
 export RECLAIM_NOTE LOAD_BEFORE LOAD_AFTER MODE NPROC CPU_MODEL MEM_TOTAL FS_TYPE BENCH_DIR RESULTS CAT_FILES CAT_BYTES LONG_FILES LONG_BYTES \
     TINY_FILES_N LONG_WAVS LONG_WAV_SECONDS LONG_FLAC_SECONDS RUNS_FAST RUNS_SLOW RUNS_LONG \
-    LOSSY_FILES LOSSY_BYTES HL_FILES_N HL_BYTES HL_SOURCES LOSSY_KINDS_SKIPPED LOSSY_ACCURACY
+    LOSSY_FILES LOSSY_BYTES HL_FILES_N HL_BYTES HL_SOURCES LOSSY_KINDS_SKIPPED LOSSY_ACCURACY \
+    ARCHIVE_FILES ARCHIVE_BYTES ARCHIVE_PER_KIND ARCHIVE_ACCURACY
 export ONLY QC_SECONDS RUNS_QC QCDIR QC_FILES_LIST="${QC_FILES_LIST:-}" QC_MP3_ENC="${QC_MP3_ENC:-}"
 export DDX_LOSSY_STATE="${DDX_LOSSY_STATE:-}" DDX_HL_STATE="${DDX_HL_STATE:-}"
 BENCH_DATE=$(date -u +%Y-%m-%dT%H:%MZ) KERNEL=$(uname -r) python3 - "$ROWS" "$VERSIONS_FILE" "$REPORT" <<'PY'
@@ -1082,6 +1247,10 @@ if int(E['HL_FILES_N']):
       "so the duration needs a walk over every frame header")
 if E.get('LOSSY_KINDS_SKIPPED'):
     p(f"- not generated: {E['LOSSY_KINDS_SKIPPED']}")
+if ran("archive") and int(E.get('ARCHIVE_FILES', '0')):
+    p(f"- archive formats: {E['ARCHIVE_FILES']} files, {int(E['ARCHIVE_BYTES'])/1e6:.1f} MB, {E['ARCHIVE_PER_KIND']} per kind, 2-5 s: "
+      "W64 24/48, CAF PCM and ALAC, AU, TTA, AC-3, E-AC-3, ADTS AAC, WMA (wmav2), MKA FLAC and Vorbis, WebM Opus "
+      "(ffmpeg), WavPack (wavpack CLI)")
 if ran("qc"):
     qdir = E["QCDIR"]
     sizes = {k: os.path.getsize(os.path.join(qdir, f"qc.{k}")) for k in ("wav", "flac", "mp3")
@@ -1208,6 +1377,16 @@ if ran("lossy") and (int(E['LOSSY_FILES']) or int(E['HL_FILES_N'])):
         p("")
         for line in open(acc):
             p(line.rstrip("\n"))
+    p("")
+
+acc = E.get("ARCHIVE_ACCURACY", "")
+if ran("archive") and acc and os.path.exists(acc) and os.path.getsize(acc):
+    p("Archive formats accuracy (sample count against ffmpeg's decode of the same file; exact = same count; "
+      "ffmpeg outputs whole AC-3/E-AC-3/AAC/WMA frames, ddexprobe what the container declares, so the lossy kinds "
+      "measure agreement with a decoder, not truth):")
+    p("")
+    for line in open(acc):
+        p(line.rstrip("\n"))
     p("")
 
 def summary_of_ffmpeg(path):  # I, LRA, true peak from the Summary ebur128 prints at the end

@@ -14,8 +14,9 @@
 //! * the check of a BWF `MD5 ` chunk against the data chunk's bytes.
 //!
 //! What the headers tell (a data chunk shorter than declared, a partial last
-//! sample frame, container and `ds64` sizes) the probe already reports; this
-//! pass adds only what needs the audio bytes.
+//! sample frame, container and `ds64` sizes) the probe already reports, the
+//! containers of PCM (WAV, W64, AU, CAF) through one count,
+//! [`count_frames`]; this pass adds only what needs the audio bytes.
 
 use crate::checksum::{Digests, Hashes, hex};
 use crate::formats::Outcome;
@@ -24,6 +25,43 @@ use crate::qc::Analysis;
 use crate::record::Method;
 use crate::record::{Code, Findings};
 use md5::{Digest, Md5};
+
+/// Count the sample frames of PCM data that `holder` (\"data chunk\", \"the
+/// header\") declares as `declared` bytes, of which the file holds
+/// `present`, in frames of `frame` bytes (not 0): the total is the whole
+/// frames present, a shortfall is `truncated_data` with both figures and
+/// `declaredSamples`, a partial last frame `partial_sample_frame`.
+pub(crate) fn count_frames(
+    p: &mut crate::formats::Probe,
+    holder: &str,
+    declared: u64,
+    present: u64,
+    frame: u64,
+) {
+    let frame = frame.max(1);
+    let frames = present / frame;
+    p.total_samples = Some(frames);
+    p.duration_source = Some(crate::record::DurationSource::Header);
+    if present < declared {
+        let declared_frames = declared / frame;
+        p.declared_samples = Some(declared_frames);
+        p.findings.error(
+            Code::TruncatedData,
+            format!(
+                "{holder} declares {declared} bytes ({declared_frames} sample frames), the file holds {present} bytes ({frames} sample frames): {} frames missing",
+                declared_frames - frames
+            ),
+        );
+    } else if !present.is_multiple_of(frame) {
+        p.findings.warn(
+            Code::PartialSampleFrame,
+            format!(
+                "{holder} holds {present} bytes, not a whole number of {frame}-byte sample frames: the last {} bytes are ignored",
+                present % frame
+            ),
+        );
+    }
+}
 
 /// Converted bytes handed to MD5 at a time (at least one sample frame).
 const BATCH: usize = 64 * 1024;

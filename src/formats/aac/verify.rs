@@ -27,10 +27,7 @@ pub(crate) fn verify_with(
     mut qc: Option<&mut Analysis>,
 ) -> Outcome {
     let all = Bytes::full(bytes);
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let key = layout.key;
     // AudioSpecificConfig: object type, rate index, channel configuration.
     let mut decoder = (key.profile == 1 && key.channels > 0)

@@ -14,7 +14,7 @@ use crate::formats::elementary::{Frames, Step, Summary};
 use crate::formats::{Outcome, Probe};
 use crate::io::reader::Bytes;
 use crate::qc::Analysis;
-use crate::record::{Code, Method};
+use crate::record::Code;
 
 /// Which CRC of `frame` fails, if one does.
 pub(crate) fn crc_failure(frame: &[u8], h: &FrameHeader) -> Option<&'static str> {
@@ -46,10 +46,7 @@ pub(crate) fn verify_with(
         qc.stop("AC-3 audio is checked for structure only (no decoder here): not analysed");
     }
     let all = Bytes::full(bytes);
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let mut sum = Summary::default();
     let mut crc = Failures::default();
     let mut samples = 0u64;

@@ -11,7 +11,7 @@ use super::{ApeLayout, seek_entry};
 use crate::formats::Outcome;
 use crate::formats::decode::Failures;
 use crate::io::reader::Bytes;
-use crate::record::{Code, Method};
+use crate::record::Code;
 
 /// Check the frames of `layout` in `bytes`.
 pub(crate) fn verify_with(
@@ -20,10 +20,7 @@ pub(crate) fn verify_with(
     reached: &mut dyn FnMut(u64),
 ) -> Outcome {
     let all = Bytes::full(bytes);
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let mut order = Failures::default();
     let end = layout.audio_end.min(layout.file_end);
     let mut prev: Option<u64> = None;

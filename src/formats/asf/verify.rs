@@ -6,7 +6,7 @@
 use super::AsfLayout;
 use crate::formats::{Outcome, Probe};
 use crate::qc::Analysis;
-use crate::record::{Code, Method};
+use crate::record::Code;
 
 /// Check the Data Object the probe located in `bytes`.
 pub(crate) fn verify_with(
@@ -19,10 +19,7 @@ pub(crate) fn verify_with(
     if let Some(qc) = qc {
         qc.stop("ASF audio is checked for structure only (no decoder here): not analysed");
     }
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let len = bytes.len() as u64;
     let first = layout.data.saturating_add(50);
     let f = &mut out.findings;

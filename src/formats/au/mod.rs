@@ -22,7 +22,7 @@ use crate::formats::pcm::{Encoding, PcmLayout};
 use crate::formats::riff::wav::COMPANDED_BITS;
 use crate::formats::{Layout, Probe};
 use crate::io::reader::{Bytes, Endian, Reader};
-use crate::record::{Code, DurationSource, FileFormat, SampleFormat};
+use crate::record::{Code, FileFormat, SampleFormat};
 
 /// The header's data size meaning "unknown": to the end of the file.
 const SIZE_UNKNOWN: u32 = u32::MAX;
@@ -193,28 +193,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>) -> Probe {
         p.container_bit_depth = Some(c.bytes * 8);
     }
     let frame = u64::from(channels) * u64::from(c.bytes);
-    let frames = present / frame;
-    p.total_samples = Some(frames);
-    p.duration_source = Some(DurationSource::Header);
-    if present < declared {
-        let declared_frames = declared / frame;
-        p.declared_samples = Some(declared_frames);
-        p.findings.error(
-            Code::TruncatedData,
-            format!(
-                "the header declares {declared} bytes of data ({declared_frames} sample frames), the file holds {present} ({frames} sample frames): {} frames missing",
-                declared_frames - frames
-            ),
-        );
-    } else if present % frame != 0 {
-        p.findings.warn(
-            Code::PartialSampleFrame,
-            format!(
-                "the data holds {present} bytes, not a whole number of {frame}-byte sample frames: the last {} bytes are ignored",
-                present % frame
-            ),
-        );
-    }
+    crate::formats::pcm::count_frames(&mut p, "the header", declared, present, frame);
     p.layout = Some(Layout::Pcm(PcmLayout {
         offset,
         len: present,

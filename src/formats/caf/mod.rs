@@ -627,28 +627,7 @@ fn measure_pcm(
     if p.bit_depth != Some(width * 8) {
         p.container_bit_depth = Some(width * 8);
     }
-    let frames = present / frame;
-    p.total_samples = Some(frames);
-    p.duration_source = Some(DurationSource::Header);
-    if present < declared {
-        let declared_frames = declared / frame;
-        p.declared_samples = Some(declared_frames);
-        p.findings.error(
-            Code::TruncatedData,
-            format!(
-                "data chunk declares {declared} bytes of audio ({declared_frames} sample frames), the file holds {present} bytes ({frames} sample frames): {} frames missing",
-                declared_frames - frames
-            ),
-        );
-    } else if present % frame != 0 {
-        p.findings.warn(
-            Code::PartialSampleFrame,
-            format!(
-                "data holds {present} bytes, not a whole number of {frame}-byte sample frames: the last {} bytes are ignored",
-                present % frame
-            ),
-        );
-    }
+    crate::formats::pcm::count_frames(&mut p, "data chunk", declared, present, frame);
     p.layout = Some(Layout::Pcm(PcmLayout {
         offset,
         len: present,

@@ -15,15 +15,12 @@
 
 use super::CafLayout;
 use crate::formats::Outcome;
-use crate::record::{Code, Method};
+use crate::record::Code;
 
 /// Check the packet table of `layout` against the data in `bytes` (the
 /// whole file).
 pub fn verify(bytes: &[u8], layout: &CafLayout) -> Outcome {
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let (start, len) = layout.table;
     let bpp = layout.bytes_per_packet;
     let fpp = layout.frames_per_packet;

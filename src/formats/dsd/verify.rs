@@ -12,14 +12,11 @@
 use super::DsdLayout;
 use crate::formats::Outcome;
 use crate::io::reader::{Endian, Reader};
-use crate::record::{Code, Method};
+use crate::record::Code;
 
 /// Check the DSD data of `layout` in `bytes` (the whole file).
 pub fn verify(bytes: &[u8], layout: &DsdLayout) -> Outcome {
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let slice = |offset: u64, len: u64| -> &[u8] {
         let data = usize::try_from(offset)
             .ok()

@@ -9,7 +9,7 @@ use super::MatroskaLayout;
 use super::walk::{Block, walk};
 use crate::formats::{Outcome, Probe};
 use crate::qc::Analysis;
-use crate::record::{Code, Method};
+use crate::record::Code;
 
 /// Verify the audio track `layout` names in the whole file `bytes`.
 pub(crate) fn verify_with(
@@ -19,10 +19,7 @@ pub(crate) fn verify_with(
     reached: &mut dyn FnMut(u64),
     qc: Option<&mut Analysis>,
 ) -> Outcome {
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let mut prev_ts: Option<i64> = None;
     let mut backwards: Option<String> = None;
     let mut back_count = 0u64;

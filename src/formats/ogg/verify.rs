@@ -473,10 +473,7 @@ fn feed(w: &mut Walk, page: &Page<'_>, mut qc: Option<&mut Analysis>) {
 }
 
 fn finish(w: Walk, layout: &OggLayout, probe: &Probe) -> Outcome {
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     // Page damage is a warning, as the probe reports it; what it costs the
     // audio (lost packets, granule jumps) is an error below.
     let f = &mut out.findings;

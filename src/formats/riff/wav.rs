@@ -666,28 +666,8 @@ pub(crate) fn measure(
         );
     }
 
-    let frames = present / align;
-    p.total_samples = Some(frames);
-    p.duration_source = Some(DurationSource::Header);
-    if present < declared {
-        let declared_frames = declared / align;
-        p.declared_samples = Some(declared_frames);
-        p.findings.error(
-            Code::TruncatedData,
-            format!(
-                "data chunk declares {declared} bytes ({declared_frames} sample frames), the file holds {present} bytes ({frames} sample frames): {} frames missing",
-                declared_frames - frames
-            ),
-        );
-    } else if present % align != 0 {
-        p.findings.warn(
-            Code::PartialSampleFrame,
-            format!(
-                "data chunk holds {present} bytes, not a whole number of {align}-byte sample frames: the last {} bytes are ignored",
-                present % align
-            ),
-        );
-    }
+    crate::formats::pcm::count_frames(&mut p, "data chunk", declared, present, align);
+    let frames = present / align.max(1);
     if let Some(d) = &ds64
         && d.sample_count != 0
         && d.sample_count != frames

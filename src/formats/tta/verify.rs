@@ -10,7 +10,7 @@ use crate::formats::Outcome;
 use crate::formats::crc::crc32;
 use crate::formats::decode::Failures;
 use crate::io::reader::Bytes;
-use crate::record::{Code, Method};
+use crate::record::Code;
 
 /// Check every frame of `layout` in `bytes`.
 pub(crate) fn verify_with(
@@ -19,10 +19,7 @@ pub(crate) fn verify_with(
     reached: &mut dyn FnMut(u64),
 ) -> Outcome {
     let all = Bytes::full(bytes);
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let mut bad = Failures::default();
     let end = layout.end.min(bytes.len() as u64);
     let mut pos = layout.first_frame;

@@ -13,7 +13,7 @@ use super::{Blocks, ID_BLOCK_CHECKSUM, Step, WavPackLayout, sub_blocks};
 use crate::formats::Outcome;
 use crate::formats::decode::Failures;
 use crate::io::reader::Bytes;
-use crate::record::{Code, Method};
+use crate::record::Code;
 
 /// WavPack 5's block checksum over `words` (the block's bytes before the
 /// checksum sub-block, as little-endian 16-bit words).
@@ -32,10 +32,7 @@ pub(crate) fn verify_with(
     reached: &mut dyn FnMut(u64),
 ) -> Outcome {
     let all = Bytes::full(bytes);
-    let mut out = Outcome {
-        method: Method::Structure,
-        ..Outcome::default()
-    };
+    let mut out = crate::formats::decode::structure();
     let mut checksums = Failures::default();
     let mut malformed = Failures::default();
     let mut gaps = Failures::default();
