@@ -50,6 +50,21 @@ fn probe_formats(c: &mut Criterion) {
         ("ogg-opus", "opus-48k-stereo.opus"),
         ("m4a-aac", "m4a-aac-44k-stereo.m4a"),
         ("m4a-alac", "m4a-alac-16bit-44k-stereo.m4a"),
+        ("w64", "w64-pcm24-48k-mono.w64"),
+        ("caf-alac", "caf-alac-44k-mono.caf"),
+        ("au", "au-pcm16-8k-mono.au"),
+        ("dsf", "dsf-dsd64-mono.dsf"),
+        ("dff-dst", "dff-dst-3frames.dff"),
+        ("wavpack", "wavpack-16bit-44k-stereo.wv"),
+        ("ape", "ape-3990-16bit-44k-stereo.ape"),
+        ("tta", "tta-16bit-44k-stereo.tta"),
+        ("tak", "tak-16bit-44k-stereo.tak"),
+        ("optimfrog", "ofr-16bit-44k-stereo.ofr"),
+        ("adts-frame-walk", "aac-adts-lc-44k-stereo.aac"),
+        ("ac3-frame-walk", "ac3-48k-stereo.ac3"),
+        ("asf", "asf-mp3-44k-stereo.asf"),
+        ("mka-opus-block-count", "mka-opus-48k-stereo.mka"),
+        ("mka-flac-block-count", "mka-flac-16bit-44k-stereo.mka"),
     ];
     for (name, file) in cases {
         let bytes = fixture(file);
