@@ -1494,6 +1494,52 @@ fx_modules() {
   done
 }
 
+fx_shorten() {
+  # Shorten: no encoder is packaged here; tool.py's encoder writes version 2
+  # streams from the format's description, checked by ffmpeg's decoder
+  # (bit-exact PCM) and by ddexprobe's own decode (pcmMd5).
+  local f md5
+  tone "$WORK/shn-s16.wav" 44100 3000 2 -c:a pcm_s16le
+  f=shn-16bit-44k-stereo.shn
+  py shn "$WORK/shn-s16.wav" "$OUT/$f"
+  md5=$(py pcmmd5 "$WORK/shn-s16.wav")
+  expect $f Shorten Shorten int 44100 16 - 2 - 3000 - frames - none
+  vexpect $f ok decoded 3000 "$md5" - -
+  note $f "Shorten version 2 by tool.py (blocks of 256, the last of 184 announced by BLOCKSIZE, fixed predictors DIFF0-3), 16-bit 44.1 kHz stereo, 3000 frames, the WAV header embedded: 3000 counted over the blocks = the embedded data size; ffmpeg decodes the same PCM"
+  TONE_AF=",apad=pad_len=600" tone "$WORK/shn-q.wav" 22050 1500 1 -c:a pcm_s16le
+  f=shn-16bit-22k-mono-qlpc-means.shn
+  py shn "$WORK/shn-q.wav" "$OUT/$f" qlpc
+  md5=$(py pcmmd5 "$WORK/shn-q.wav")
+  expect $f Shorten Shorten int 22050 16 - 1 - 2100 - frames - none
+  vexpect $f ok decoded 2100 "$md5" - -
+  note $f "Shorten version 2 with 4 block means, QLPC order 1 and DIFF0 blocks alternating, ZERO blocks for the 600 frames of silence at the end: 2100 frames; ffmpeg decodes the same PCM"
+  TONE_AF=",aformat=sample_fmts=u8" tone "$WORK/shn-u8.wav" 8000 1000 1 -c:a pcm_u8
+  f=shn-8bit-8k-mono.shn
+  py shn "$WORK/shn-u8.wav" "$OUT/$f"
+  md5=$(py pcmmd5 "$WORK/shn-u8.wav")
+  expect $f Shorten Shorten int 8000 8 - 1 - 1000 - frames - none
+  vexpect $f ok decoded 1000 "$md5" - -
+  note $f "Shorten type U8 (unsigned bytes as they are), 8 kHz mono, 1000 frames: pcmMd5 over the signed values, as FLAC hashes 8-bit audio"
+  f=shn-truncated.shn
+  cp "$OUT/shn-16bit-44k-stereo.shn" "$OUT/$f"
+  py cutend "$OUT/$f" 1500
+  local whole
+  whole=$(py shnframes "$OUT/$f")
+  expect $f Shorten Shorten int 44100 16 - 2 - "$whole" 3000 frames truncated_data -
+  vexpect $f truncated decoded "$whole" - truncated_data -
+  note $f "shn-16bit-44k-stereo.shn without its last 1500 bytes: the stream ends before QUIT; the complete blocks of both channels hold $whole frames (tool.py's own walk), the embedded header declares 3000: truncated_data; cut by python"
+  f=shn-header-declares-more.shn
+  py shn "$WORK/shn-s16.wav" "$OUT/$f" lie
+  expect $f Shorten Shorten int 44100 16 - 2 - 3000 - frames - inconsistent_header
+  vexpect $f warning decoded 3000 "$(py pcmmd5 "$WORK/shn-s16.wav")" - inconsistent_header
+  note $f "as shn-16bit-44k-stereo.shn with an embedded WAV header declaring 4000 more data bytes (4000 frames) than the complete stream holds: 3000 counted, inconsistent_header"
+  f=shn-id3.shn
+  cp "$OUT/shn-16bit-44k-stereo.shn" "$OUT/$f"
+  py id3prepend "$OUT/$f"
+  expect $f Shorten Shorten int 44100 16 - 2 - 3000 - frames - -
+  note $f "shn-16bit-44k-stereo.shn behind an ID3v2 tag: found after the tag"
+}
+
 fx_mp3_real_world() {
   local r=44100 n=10000 c=2 f
   # Zero padding after an ID3v2 tag, then a second tag: not junk.
@@ -1989,6 +2035,7 @@ main() {
   fx_mp4_real_world
   fx_ogg_real_world
   fx_modules
+  fx_shorten
   # lossless codecs without a decoder here
   fx_wavpack
   fx_tta
@@ -2282,6 +2329,189 @@ def cmd_cafaac(adts, out, frames, channels, rate):
     data = struct.pack(">I", 0) + b"".join(packets)
     wr(out, b"caff" + struct.pack(">HH", 1, 0) + chunk(b"desc", desc) + chunk(b"kuki", bytes(4) + esd)
        + chunk(b"pakt", pakt) + chunk(b"data", data))
+
+
+class BitWriter:
+    def __init__(self):
+        self.bits = []
+
+    def put(self, v, n):
+        for i in range(n - 1, -1, -1):
+            self.bits.append((v >> i) & 1)
+
+    def urice(self, v, k):
+        self.bits.extend([0] * (v >> k) + [1])
+        self.put(v & ((1 << k) - 1), k)
+
+    def srice(self, v, k):
+        self.urice(2 * v if v >= 0 else -2 * v - 1, k + 1)
+
+    def uint(self, v):               # version 1+: the width, then the value
+        k = v.bit_length()
+        self.urice(k, 2)
+        self.urice(v, k)
+
+    def bytes(self):
+        b = self.bits + [0] * (-len(self.bits) % 8)
+        return bytes(int("".join(map(str, b[i:i + 8])), 2) for i in range(0, len(b), 8))
+
+
+def cmd_shn(src, out, variant="plain"):
+    """Encode a PCM WAV (16-bit signed or 8-bit unsigned) to Shorten version
+    2 from the format's description, mirroring the decoder exactly: blocks
+    of 256 (the last one announced by BLOCKSIZE), each channel's block as
+    ZERO when silent, else the fixed predictor DIFF0..DIFF3 with the fewest
+    residual bits, Rice parameter from the mean residual. variant=qlpc keeps
+    4 block means (nmean 4) and codes every other block with QLPC order 1
+    (coefficient 30/32), the rest with DIFF0 (which adds the mean);
+    variant=lie writes the embedded WAV header with 4000 more data bytes
+    than the stream holds."""
+    b = rd(src)
+    assert b[:4] == b"RIFF"
+    i, fmt, data = 12, None, None
+    while i + 8 <= len(b):
+        cid, n = b[i:i + 4], struct.unpack("<I", b[i + 4:i + 8])[0]
+        if cid == b"fmt ":
+            fmt = b[i + 8:i + 8 + n]
+        if cid == b"data":
+            data = (i, n)
+            break
+        i += 8 + n + (n & 1)
+    _, ch, rate, _, align, bits = struct.unpack("<HHIIHH", fmt[:16])
+    head = bytearray(b[:data[0] + 8])
+    if variant == "lie":
+        struct.pack_into("<I", head, data[0] + 4, data[1] + 4000)
+    pcm = b[data[0] + 8:data[0] + 8 + data[1]]
+    if bits == 16:
+        ftype = 5                    # TYPE_S16LH
+        vals = struct.unpack("<%dh" % (len(pcm) // 2), pcm)
+    else:
+        ftype = 2                    # TYPE_U8: the unsigned bytes as they are
+        vals = list(pcm)
+    frames = len(vals) // ch
+    planes = [list(vals[c::ch])[:frames] for c in range(ch)]
+    nmean = 4 if variant == "qlpc" else 0
+    maxnlpc = 1 if variant == "qlpc" else 0
+    w = BitWriter()
+    w.uint(ftype); w.uint(ch); w.uint(256); w.uint(maxnlpc); w.uint(nmean); w.uint(0)
+    w.urice(9, 2); w.urice(len(head), 5)
+    for x in head:
+        w.urice(x, 8)
+    def tdiv(a, d):
+        q = abs(a) // d
+        return q if (a >= 0) == (d > 0) else -q
+    hist = [[0, 0, 0] for _ in range(ch)]
+    means = [[0] * max(nmean, 1) for _ in range(ch)]
+    bs, pos, blockno = 256, 0, 0
+    fixed = [[], [1], [2, -1], [3, -3, 1]]
+    while pos < frames:
+        n = min(256, frames - pos)
+        if n != bs:
+            w.urice(5, 2); w.uint(n)
+            bs = n
+        for c in range(ch):
+            x = planes[c][pos:pos + n]
+            if nmean:
+                coff = tdiv(nmean // 2 + sum(means[c]), nmean)
+            else:
+                coff = 0
+            if not any(x):
+                w.urice(8, 2)
+            else:
+                if variant == "qlpc" and blockno % 2 == 0:
+                    y = [h - coff for h in hist[c]] + [v - coff for v in x]
+                    res = [y[3 + t] - ((32 + 30 * y[2 + t]) >> 5) for t in range(n)]
+                    cmd = 7
+                else:
+                    full = hist[c] + x
+                    best = None
+                    orders = [0] if variant == "qlpc" else [0, 1, 2, 3]
+                    for o in orders:
+                        if o == 0:
+                            r = [v - coff for v in x]
+                        else:
+                            r = [full[3 + t] - sum(cf * full[3 + t - j - 1] for j, cf in enumerate(fixed[o]))
+                                 for t in range(n)]
+                        cost = sum(abs(v) for v in r)
+                        if best is None or cost < best[0]:
+                            best = (cost, o, r)
+                    _, cmd, res = best
+                mean_abs = sum(abs(v) for v in res) // n
+                k = max(0, mean_abs.bit_length() - 1)
+                w.urice(cmd, 2)
+                w.urice(k, 3)
+                if cmd == 7:
+                    w.urice(1, 2)        # order 1
+                    w.srice(30, 5)       # coefficient 30 / 32
+                for v in res:
+                    w.srice(v, k)
+            if nmean:
+                total = n // 2 + sum(x)
+                means[c] = means[c][1:] + [tdiv(total, n)]
+            hist[c] = (hist[c] + x)[-3:]
+        pos += n
+        blockno += 1
+    w.urice(4, 2)                    # QUIT
+    wr(out, b"ajkg\x02" + w.bytes())
+
+
+def shn_walk(b):
+    """Walk a Shorten stream (b starts at 'ajkg'): the sample frames of the
+    complete blocks, whether QUIT was reached, channels and the embedded
+    header bytes. Independent of ddexprobe's walker: a bit-string reading."""
+    bits = "".join(format(x, "08b") for x in b[5:])
+    pos = [0]
+    def rice(k):
+        z = bits.index("1", pos[0]) - pos[0]
+        pos[0] += z + 1
+        low = int(bits[pos[0]:pos[0] + k] or "0", 2) if k else 0
+        if pos[0] + k > len(bits):
+            raise EOFError
+        pos[0] += k
+        return (z << k) | low
+    def uint():
+        return rice(rice(2))
+    try:
+        ftype, ch, bs, maxnlpc, nmean, skip = (uint() for _ in range(6))
+        pos[0] += 8 * skip
+        assert rice(2) == 9
+        head = bytes(rice(8) for _ in range(rice(5)))
+    except (ValueError, EOFError):
+        return None
+    frames, cur, quit = 0, 0, False
+    try:
+        while True:
+            cmd = rice(2)
+            if cmd == 4:
+                quit = True
+                break
+            if cmd == 9:
+                for _ in range(rice(5)):
+                    rice(8)
+            elif cmd == 6:
+                rice(2)
+            elif cmd == 5:
+                bs = uint()
+            elif cmd in (0, 1, 2, 3, 7, 8):
+                if cmd != 8:
+                    k = rice(3)
+                    if cmd == 7:
+                        for _ in range(rice(2)):
+                            rice(6)
+                    for _ in range(bs):
+                        rice(k + 1)
+                cur += 1
+                if cur == ch:
+                    cur, frames = 0, frames + bs
+            else:
+                break
+    except (ValueError, EOFError):
+        pass
+    return {"frames": frames, "quit": quit, "channels": ch, "ftype": ftype, "head": head}
+
+
+def cmd_shnframes(path):
+    print(shn_walk(rd(path))["frames"])
 
 
 def cmd_lastgranule(path):
@@ -3797,6 +4027,21 @@ def own_parse(path):
     """Independent byte-level reading of the fixture (what the spec says)."""
     b = rd(path)
     o = {}
+    if b[:3] == b"ID3" and len(b) > 10:
+        n = (b[6] << 21) | (b[7] << 14) | (b[8] << 7) | b[9]
+        if b[10 + n:14 + n] == b"ajkg":
+            b = b[10 + n:]
+    if b[:4] == b"ajkg":
+        w = shn_walk(b)
+        h = w["head"]
+        o.update(fileFormat="Shorten", audioCodec="Shorten", sampleFormat="int",
+                 numberOfChannels=w["channels"], totalSamples=w["frames"])
+        if h[:4] == b"RIFF":
+            o.update(sampleRate=struct.unpack("<I", h[24:28])[0], bitDepth=struct.unpack("<H", h[34:36])[0])
+            if not w["quit"]:
+                o["declaredSamples"] = struct.unpack("<I", h[40:44])[0] // struct.unpack("<H", h[32:34])[0]
+        o["_frames"] = "Shorten blocks hold %d frames%s" % (w["frames"], "" if w["quit"] else ", no QUIT")
+        return o
     tracker = ("Impulse Tracker module" if b[:4] == b"IMPM" else
                "FastTracker 2 module" if b[:17] == b"Extended Module: " else
                "Scream Tracker 3 module" if b[44:48] == b"SCRM" else
@@ -4064,6 +4309,7 @@ for _f, _why in DECODE_ONLY.items():
 
 # Known by codec: where ffmpeg 5.1's decode is not the gapless count.
 KNOWN_CODEC = {
+    ("Shorten", "ff.bits"): "ffprobe shows no bit depth for Shorten; the embedded WAV header's is the truth",
     ("DSD", "ff.rate"): "ffmpeg decodes DSD to PCM at the DSD rate / 8; the DSD rate is the truth",
     ("DSD", "ff.decoded"): "ffmpeg decodes DSD to PCM at the DSD rate / 8 (samples / 8)",
     ("DSD", "ff.bits"): "ffprobe shows no bit depth for DSD",

@@ -514,7 +514,7 @@ pub enum Status {
     Truncated,
     /// The walk stopped before the end because the file demands work out
     /// of proportion to its size (`not_verified`): nothing is known of the
-    /// rest.
+    /// rest. Also a tracker module, which holds no audio to verify.
     Unverified,
 }
 

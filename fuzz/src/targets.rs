@@ -103,6 +103,11 @@ pub const TARGETS: &[Target] = &[
         run: |b| audio(b, "x.mka"),
     },
     Target {
+        name: "shorten",
+        seeds: &["shn"],
+        run: |b| audio(b, "x.shn"),
+    },
+    Target {
         name: "module",
         seeds: &["mod", "s3m", "xm", "it"],
         run: |b| audio(b, "x.mod"),

@@ -4,7 +4,7 @@
 //! ID3v2 tag and frame sync codes) and never looks at the file name. The
 //! extension is only a hint: when it names another format than the content,
 //! the record gets an `extension_mismatch` warning. Content of a format this
-//! version does not measure (MIDI, AMR, Musepack, Shorten...) is named in an
+//! version does not measure (MIDI, AMR...) is named in an
 //! `unsupported_format` error rather than "unknown".
 
 pub mod aac;
@@ -28,6 +28,7 @@ pub mod optimfrog;
 pub mod pcm;
 mod probe;
 pub mod riff;
+pub mod shorten;
 pub mod tak;
 pub mod tta;
 pub mod verify;
@@ -65,6 +66,8 @@ pub enum Detected {
     Ape(u64),
     /// TTA, its `TTA1` at this offset (after ID3v2).
     Tta(u64),
+    /// Shorten, its `ajkg` at this offset (after ID3v2).
+    Shorten(u64),
     /// OptimFROG, its `OFR ` at this offset (after ID3v2).
     OptimFrog(u64),
     /// TAK, its `tBaK` at this offset (after ID3v2).
@@ -255,6 +258,9 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"TTA1") {
         return Some(Detected::Tta(pos));
     }
+    if at(0, 4) == Some(b"ajkg") {
+        return Some(Detected::Shorten(pos));
+    }
     let magic: [(&[u8], &'static str); 2] = [(b"MThd", "MIDI"), (b"#!AMR", "AMR")];
     for (m, name) in magic {
         if buf.starts_with(m) {
@@ -268,13 +274,12 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
 /// start of `buf`: a file that starts with one is that container, never
 /// MPEG or FLAC frames found by searching through it.
 fn foreign_container(buf: &[u8]) -> Option<&'static str> {
-    const AT_START: [(&[u8], &str); 9] = [
+    const AT_START: [(&[u8], &str); 8] = [
         (b"FRM8", "DSDIFF (DSD audio)"),
         (b"MPCK", "Musepack"),
         (b"MP+", "Musepack"),
         (b"tBaK", "TAK"),
         (b"OFR ", "OptimFROG"),
-        (b"ajkg", "Shorten"),
         (b"ADIF", "AAC (ADIF)"),
         (b"riff\x2e\x91\xcf\x11", "W64 (Sony Wave64)"),
         (b"TTA2", "TTA"),
@@ -351,6 +356,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::WavPack(start) => wavpack::probe(buf, start),
         Detected::Ape(start) => ape::probe(buf, start),
         Detected::Tta(start) => tta::probe(buf, start),
+        Detected::Shorten(start) => shorten::probe(buf, start),
         Detected::OptimFrog(start) => optimfrog::probe(buf, start),
         Detected::Tak(start) => tak::probe(buf, start),
         Detected::Aac(start) => aac::probe(buf, start),
@@ -549,6 +555,11 @@ pub const EXTENSIONS: &[Extension] = &[
     Extension {
         names: &["tta"],
         holds: &["TTA"],
+        walked: true,
+    },
+    Extension {
+        names: &["shn"],
+        holds: &["Shorten"],
         walked: true,
     },
     Extension {

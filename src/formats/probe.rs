@@ -86,6 +86,8 @@ pub enum Layout {
     Ape(crate::formats::ape::ApeLayout),
     /// TTA frames, from the seek table.
     Tta(crate::formats::tta::TtaLayout),
+    /// A Shorten stream, decoded block by block.
+    Shorten(crate::formats::shorten::ShortenLayout),
     /// OptimFROG `COMP` blocks.
     OptimFrog(crate::formats::optimfrog::OfrLayout),
     /// Raw AAC in ADTS frames.

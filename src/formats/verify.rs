@@ -78,6 +78,11 @@ pub fn verify_source(
 /// there can be none.
 fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
     let not = |why: &str| Box::new(Qc::not_analysed(why, &settings));
+    if probe.file_format == Some(crate::record::FileFormat::Module) {
+        return Err(not(
+            "a tracker module is a score, not audio: render it to PCM to analyse it",
+        ));
+    }
     let (Some(rate), Some(channels)) = (probe.sample_rate, probe.channels) else {
         return Err(not("the stream's sample rate or channel count is unknown"));
     };
@@ -92,6 +97,7 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
             }
         },
         Some(Layout::Flac(_)) => QcSource::Integer(probe.bit_depth.unwrap_or(16)),
+        Some(Layout::Shorten(l)) => QcSource::Integer(l.bits),
         Some(Layout::Mp4(_)) => match probe.bit_depth {
             Some(bits) => QcSource::Integer(bits),
             None => QcSource::Lossy,
@@ -160,6 +166,9 @@ fn verify_walk(
         }
         Some(Layout::Tta(layout)) => {
             crate::formats::tta::verify::verify_with(bytes, layout, reached)
+        }
+        Some(Layout::Shorten(layout)) => {
+            crate::formats::shorten::verify::verify_with(bytes, layout, probe, reached, qc)
         }
         Some(Layout::Ape(layout)) => {
             crate::formats::ape::verify::verify_with(bytes, layout, reached)
@@ -247,7 +256,10 @@ pub fn apply(record: &mut Record, outcome: Outcome) {
     }
     record.pcm_md5 = outcome.pcm_md5.map(|d| hex(&d));
     record.qc = outcome.qc;
-    let status = if record.errors.iter().any(|i| i.code == Code::TruncatedData) {
+    // A tracker module has no audio: nothing was verified.
+    let status = if record.file_format == Some(crate::record::FileFormat::Module) {
+        Status::Unverified
+    } else if record.errors.iter().any(|i| i.code == Code::TruncatedData) {
         Status::Truncated
     } else if record.errors.iter().any(|i| i.code != Code::NotVerified) {
         Status::Corrupt

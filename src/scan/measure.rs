@@ -121,12 +121,7 @@ fn measure_inner(
         probed = run_probe(&source, ext);
     }
     let record = match probed {
-        // A tracker module is a score: there is no audio to verify.
-        Some(probe)
-            if verify.is_some()
-                && probe.file_format.is_some()
-                && probe.file_format != Some(crate::record::FileFormat::Module) =>
-        {
+        Some(probe) if verify.is_some() && probe.file_format.is_some() => {
             let budget = verify.unwrap_or_default();
             let checked = catch_unwind(AssertUnwindSafe(|| {
                 crate::formats::verify::verify_source(&source, &probe, hashes, budget, qc)

@@ -8,7 +8,9 @@
 //! tracker, title and tracker channel count) in `fileFormat: "Module"` and
 //! `audioCodec`, and says so in an `unknown_duration` error: render it to
 //! PCM (WAV, FLAC) for delivery. `numberOfChannels` stays empty, since the
-//! tracker's channels are voices, not output channels.
+//! tracker's channels are voices, not output channels. Under `--verify`
+//! there is no audio to walk (status `unverified`), and `--qc` says why it
+//! analyses nothing.
 
 use crate::formats::Probe;
 use crate::record::{Code, FileFormat};
