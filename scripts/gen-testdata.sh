@@ -1956,6 +1956,84 @@ EOF
   } >"$OUT/README.md"
 }
 
+# ---------------------------------------------------------------------------
+# Musepack: SV8 packets, SV7 and SV5 bit-packed frames, built by python from
+# the specifications (no Musepack encoder here): headers exact, the audio
+# payload arbitrary bits that do not decode to sound (--verify checks the
+# structure only).
+
+fx_musepack() {
+  local f
+  f=mpc8-48k-stereo.mpc
+  py mpc8 "$OUT/$f" 10000 0 1 2 1
+  expect $f Musepack Musepack - 48000 - - 2 - 10000 - header - -
+  vexpect $f ok structure - - - -
+  note $f "SV8 built by python: SH (CRC-32, 10000 samples, no beginning silence, 48 kHz, stereo, 4 frames per audio packet), RG, EI, 3 AP packets (ceil(ceil(10000 / 1152) / 4)) of arbitrary bytes, SE"
+  f=mpc8-44k-mono-silence.mpc
+  py mpc8 "$OUT/$f" 6000 1000 0 1 0
+  expect $f Musepack Musepack - 44100 - - 1 - 5000 - header - -
+  vexpect $f ok structure - - - -
+  note $f "SV8, 6000 samples of which 1000 beginning silence (6000 - 1000 = 5000), 44.1 kHz mono, 1 frame per audio packet (6 AP packets); python"
+  f=mpc8-truncated.mpc
+  py mpc8 "$OUT/$f" 10000 0 1 2 1 cut
+  expect $f Musepack Musepack - 48000 - - 2 - 4608 10000 frames truncated_data -
+  vexpect $f truncated structure - - truncated_data -
+  note $f "as mpc8-48k-stereo.mpc cut inside the second AP packet: one whole packet of 4 frames, 4 x 1152 = 4608 of 10000, truncated_data; python"
+  f=mpc8-no-end-packet.mpc
+  py mpc8 "$OUT/$f" 10000 0 1 2 1 nose
+  expect $f Musepack Musepack - 48000 - - 2 - 10000 - frames truncated_data -
+  vexpect $f truncated structure - - truncated_data -
+  note $f "as mpc8-48k-stereo.mpc without its SE end packet: the 3 audio packets hold all 10000 samples, but the stream is cut short, truncated_data; python"
+  f=mpc8-bad-sh-crc.mpc
+  py mpc8 "$OUT/$f" 10000 0 1 2 1 badcrc
+  expect $f Musepack Musepack - - - - - - - - - invalid_header -
+  note $f "as mpc8-48k-stereo.mpc with a wrong CRC-32 in its stream header: invalid_header, nothing read from it; python"
+  f=mpc8-id3.mpc
+  py mpc8 "$OUT/$f" 10000 0 1 2 1 id3
+  expect $f Musepack Musepack - 48000 - - 2 - 10000 - header - -
+  vexpect $f ok structure - - - -
+  note $f "mpc8-48k-stereo.mpc behind an ID3v2.3 tag: found after the tag; python"
+  f=mpc7-gapless-44k.mpc
+  py mpc7 "$OUT/$f" 5 5 0 700 1
+  expect $f Musepack Musepack - 44100 - - 2 - 5308 - header - -
+  vexpect $f ok structure - - - -
+  note $f "SV7 built by python: 28-byte header (5 frames, 44.1 kHz, true gapless, last frame 700 samples: 4 x 1152 + 700 = 5308) and 5 frames of 20-bit length + arbitrary bits"
+  f=mpc7-not-gapless-48k.mpc
+  py mpc7 "$OUT/$f" 5 5 1 0 0
+  expect $f Musepack Musepack - 48000 - - 2 - 5279 - estimated - unknown_duration
+  vexpect $f warning structure - - - unknown_duration
+  note $f "SV7 without the true-gapless flag, 5 frames at 48 kHz: 5 x 1152 - 481 (the reference decoder's synthesis delay) = 5279, estimated, unknown_duration; python"
+  f=mpc7-truncated.mpc
+  py mpc7 "$OUT/$f" 5 5 0 700 1 cut
+  expect $f Musepack Musepack - 44100 - - 2 - 3456 5308 frames truncated_data -
+  vexpect $f truncated structure - - truncated_data -
+  note $f "as mpc7-gapless-44k.mpc cut inside frame 3: 3 whole frames, 3 x 1152 = 3456 of 5308, truncated_data; python"
+  f=mpc7-header-fewer-frames.mpc
+  py mpc7 "$OUT/$f" 3 5 0 700 1
+  expect $f Musepack Musepack - 44100 - - 2 - 3004 - header - trailing_data
+  vexpect $f warning structure - - - trailing_data
+  note $f "SV7 header declaring 3 frames (2 x 1152 + 700 = 3004) over 5 written: the frames after the third are trailing_data; python"
+  f=mpc7-header-more-frames.mpc
+  py mpc7 "$OUT/$f" 8 5 0 700 1
+  expect $f Musepack Musepack - 44100 - - 2 - 5760 8764 frames truncated_data -
+  vexpect $f truncated structure - - truncated_data -
+  note $f "SV7 header declaring 8 frames (7 x 1152 + 700 = 8764) over 5 written: the file ends where frame 5 should be, 5 x 1152 = 5760, truncated_data; python"
+  f=mpc7-id3.mpc
+  py mpc7 "$OUT/$f" 5 5 0 700 1 id3
+  expect $f Musepack Musepack - 44100 - - 2 - 5308 - header - -
+  vexpect $f ok structure - - - -
+  note $f "mpc7-gapless-44k.mpc behind an ID3v2.3 tag; python"
+  f=mpc7-zero-frames.mpc
+  py mpc7 "$OUT/$f" 0 0 0 0 0
+  expect $f Musepack Musepack - 44100 - - 2 - 0 - header - -
+  note $f "SV7 header declaring 0 frames and nothing after it (zero-length audio): total 0; python"
+  f=mpc-sv5-legacy.mpc
+  py mpc5 "$OUT/$f" 4
+  expect $f Musepack Musepack - 44100 - - 2 - 2975 - estimated - unknown_duration
+  vexpect $f warning structure - - - unknown_duration
+  note $f "SV5 (no magic: taken as Musepack for its .mpc name and valid header word) built by python: frame count 4, of which SV5 plays 3 (the last written cut short), 3 x 1152 - 481 = 2975, estimated, unknown_duration"
+}
+
 main() {
   rm -rf "$OUT"
   mkdir -p "$OUT"
@@ -2053,6 +2131,8 @@ main() {
   fx_dsd_all
   # Matroska and WebM
   fx_matroska
+  # Musepack
+  fx_musepack
 
   py writetsv "$ROWS" "$OUT/expected.tsv"
   { printf 'file\tstatus\tmethod\tdecodedSamples\tpcmMd5\terrors\twarnings\n'; cat "$VROWS"; } >"$OUT/verify.tsv"
@@ -4051,6 +4131,8 @@ def own_parse(path):
         return dict(o, fileFormat="Module", audioCodec=tracker)
     if b[:4] in (b"wvpk", b"TTA1", b"MAC ", b"OFR ", b"tBaK"):
         return lossless_info(b)
+    if b[:4] == b"MPCK" or b[:3] == b"MP+" or path.endswith(".mpc"):
+        return mpc_info(b)
     if b[:16] == W64_RIFF or b[:4] in (b"caff", b".snd", b"FRM8") or \
             (b[:4] == b"DSD " and b[28:32] == b"fmt "):
         return own_parse_more(b, o)
@@ -4310,6 +4392,7 @@ for _f, _why in DECODE_ONLY.items():
 # Known by codec: where ffmpeg 5.1's decode is not the gapless count.
 KNOWN_CODEC = {
     ("Shorten", "ff.bits"): "ffprobe shows no bit depth for Shorten; the embedded WAV header's is the truth",
+    ("Musepack", "ff.decoded"): "the frames are arbitrary bits (no Musepack encoder here): ffmpeg's decode of them is not the stream's count",
     ("DSD", "ff.rate"): "ffmpeg decodes DSD to PCM at the DSD rate / 8; the DSD rate is the truth",
     ("DSD", "ff.decoded"): "ffmpeg decodes DSD to PCM at the DSD rate / 8 (samples / 8)",
     ("DSD", "ff.bits"): "ffprobe shows no bit depth for DSD",
@@ -4615,6 +4698,164 @@ def cmd_asfbroadcast(path):
     struct.pack_into("<I", b, at, struct.unpack("<I", b[at:at + 4])[0] | 1)
     wr(path, bytes(b))
 
+
+
+# Musepack (SV8 packets, SV7 and SV5 bit-packed frames), from the
+# specifications: headers exact, audio payload arbitrary bits (no Musepack
+# encoder here), so the files do not decode to sound.
+
+def mpc_varint(v):
+    out = [v & 0x7F]
+    v >>= 7
+    while v:
+        out.append(0x80 | (v & 0x7F))
+        v >>= 7
+    return bytes(reversed(out))
+
+
+def mpc_packet(key, data):
+    # The size counts the key and the size bytes themselves.
+    n = len(data) + 3
+    while len(mpc_varint(n)) + 2 + len(data) != n:
+        n += 1
+    return key + mpc_varint(n) + data
+
+
+def cmd_mpc8(path, samples, silence, rate_index, channels, fpp, variant=""):
+    samples, silence, ri, ch, fpp = map(int, (samples, silence, rate_index, channels, fpp))
+    sh = bytes([8]) + mpc_varint(samples) + mpc_varint(silence) + \
+        bytes([(ri << 5) | 19, ((ch - 1) << 4) | 8 | fpp])
+    crc = zlib.crc32(sh)
+    if variant == "badcrc":
+        crc ^= 1
+    b = b"MPCK" + mpc_packet(b"SH", struct.pack(">I", crc) + sh)
+    b += mpc_packet(b"RG", bytes([1]) + bytes(8))
+    b += mpc_packet(b"EI", bytes([0x0B << 1, 1, 16, 0]))
+    frames = -(-samples // 1152)
+    packets = -(-frames // (1 << (2 * fpp)))
+    at = []
+    for i in range(packets):
+        at.append(len(b))
+        b += mpc_packet(b"AP", payload(150 + 11 * i, seed=i + 3))
+    if variant != "nose":
+        b += mpc_packet(b"SE", b"")
+    if variant == "cut":
+        b = b[:at[1] + 60]
+    if variant == "id3":
+        wr(path, b)
+        cmd_id3prepend(path)
+        return
+    wr(path, b)
+
+
+def mpc_words(bits):
+    """A string of '0'/'1' -> little-endian 32-bit words, most significant bit first."""
+    bits += "0" * (-len(bits) % 32)
+    return b"".join(struct.pack("<I", int(bits[i:i + 32], 2)) for i in range(0, len(bits), 32))
+
+
+def mpc_frames(n, first_len):
+    out = ""
+    for i in range(n):
+        length = first_len + 37 * i
+        data = payload(length // 8 + 1, seed=i + 11)
+        out += format(length, "020b") + "".join(format(x, "08b") for x in data)[:length]
+    return out
+
+
+def cmd_mpc7(path, frames, written, rate_index, last, gapless, variant=""):
+    frames, written, ri, last, gapless = map(int, (frames, written, rate_index, last, gapless))
+    word = lambda v: format(v & 0xFFFFFFFF, "032b")
+    head = word(struct.unpack("<I", b"MP+\x07")[0]) + word(frames)
+    # intensity 0, mid/side 1, max band 20, profile 10, link 0, rate index
+    head += word((1 << 30) | (20 << 24) | (10 << 20) | (ri << 16))
+    head += word(0) + word(0)
+    head += word((gapless << 31) | (last << 20))
+    head += format(115, "08b")  # encoder 1.15: the top byte of word 6
+    b = mpc_words(head + mpc_frames(written, 900))
+    if variant == "cut":
+        b = b[:28 + 3 * 120 + 30]
+    wr(path, b)
+    if variant == "id3":
+        cmd_id3prepend(path)
+
+
+def cmd_mpc5(path, frames):
+    """SV5: header word (version 5, block size 1, max band 20) and the frame
+    count, which counts one more frame than plays: written cut short."""
+    frames = int(frames)
+    word = (5 << 11) | (20 << 6) | 1
+    head = format(word, "032b") + format(frames, "032b")
+    body = mpc_frames(frames, 700)
+    b = mpc_words(head + body[:-300])
+    wr(path, b)
+
+
+def mpc_info(b):
+    """Musepack headers and walks -> own_parse fields."""
+    o = {"fileFormat": "Musepack", "audioCodec": "Musepack"}
+    start = id3v2_end(b) if b[:3] == b"ID3" else 0
+    b = b[start:]
+    rates = [44100, 48000, 37800, 32000]
+
+    def varint(i):
+        v = 0
+        while True:
+            v, i = (v << 7) | (b[i] & 0x7F), i + 1
+            if not b[i - 1] & 0x80:
+                return v, i
+    if b[:4] == b"MPCK":
+        n, j = varint(6)
+        sh = b[j:4 + n]
+        if zlib.crc32(sh[4:]) != struct.unpack(">I", sh[:4])[0]:
+            return {"fileFormat": "Musepack", "audioCodec": "Musepack"}
+        samples, k = varint(j + 5)
+        silence, k = varint(k)
+        o.update(sampleRate=rates[b[k] >> 5], numberOfChannels=(b[k + 1] >> 4) + 1)
+        fpp = 1 << (2 * (b[k + 1] & 7))
+        i, aps, ended, whole = 4 + n, 0, False, True
+        while i < len(b):
+            n, j = varint(i + 2)
+            if i + n > len(b):
+                whole = False
+                break
+            aps += b[i:i + 2] == b"AP"
+            ended = b[i:i + 2] == b"SE"
+            i += n
+            if ended:
+                break
+        held = max(min(aps * fpp * 1152, samples) - silence, 0)
+        o["totalSamples"] = held if not (whole and ended) else samples - silence
+        if not (whole and ended) and held != samples - silence:
+            o["declaredSamples"] = samples - silence
+        o["_frames"] = "SV8 %d samples, %d silence, %d audio packets of %d frames%s" % (
+            samples, silence, aps, fpp, "" if whole and ended else ", cut short")
+        return o
+    o.update(sampleRate=44100, numberOfChannels=2)
+    bits = "".join(format(struct.unpack("<I", b[i:i + 4])[0], "032b") for i in range(0, len(b) - 3, 4))
+    if b[:3] == b"MP+":
+        frames, flags = struct.unpack("<II", b[4:12])
+        w20 = struct.unpack("<I", b[20:24])[0]
+        o["sampleRate"] = rates[(flags >> 16) & 3]
+        gapless, last, at = w20 >> 31, (w20 >> 20) & 0x7FF, 200
+        declared = (frames - 1) * 1152 + last if gapless else frames * 1152 - 481
+    else:
+        word = int(bits[:32], 2)
+        version = (word >> 11) & 0x3FF
+        frames = int(bits[32:64], 2) - (version < 6)
+        declared, at = frames * 1152 - 481, 64
+    declared = max(declared, 0)
+    walked = 0
+    while walked < frames and at + 20 <= len(bits):
+        n = int(bits[at:at + 20], 2)
+        if at + 20 + n > len(bits):
+            break
+        at, walked = at + 20 + n, walked + 1
+    o["totalSamples"] = declared if walked == frames else min(walked * 1152, declared)
+    if walked != frames:
+        o["declaredSamples"] = declared
+    o["_frames"] = "%d frames declared, %d walked" % (frames, walked)
+    return o
 
 
 if __name__ == "__main__":

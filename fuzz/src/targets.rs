@@ -63,6 +63,11 @@ pub const TARGETS: &[Target] = &[
         run: |b| audio(b, "x.wv"),
     },
     Target {
+        name: "musepack",
+        seeds: &["mpc"],
+        run: |b| audio(b, "x.mpc"),
+    },
+    Target {
         name: "aac",
         seeds: &["aac"],
         run: |b| audio(b, "x.aac"),

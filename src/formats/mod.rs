@@ -5,7 +5,10 @@
 //! extension is only a hint: when it names another format than the content,
 //! the record gets an `extension_mismatch` warning. Content of a format this
 //! version does not measure (MIDI, AMR...) is named in an
-//! `unsupported_format` error rather than "unknown".
+//! `unsupported_format` error rather than "unknown". One exception: legacy
+//! Musepack (SV4-SV6) has no magic bytes, and is taken as such only when
+//! nothing else is recognised, its header word is valid and the file is
+//! named `.mpc`, `.mp+` or `.mpp`.
 
 pub mod aac;
 pub mod ac3;
@@ -22,6 +25,7 @@ pub mod matroska;
 pub mod module;
 pub mod mp4;
 pub mod mpeg;
+pub mod musepack;
 pub mod nonaudio;
 pub mod ogg;
 pub mod optimfrog;
@@ -94,6 +98,9 @@ pub enum Detected {
     Matroska,
     /// A tracker module (named, not measured: a score, not audio).
     Module(module::Tracker),
+    /// Musepack: `MPCK` (SV8), `MP+` (SV7) or, only in a file named so, a
+    /// legacy SV4-SV6 header, at this offset (after ID3v2).
+    Musepack(u64),
     /// A known format that this version does not measure.
     Unsupported(&'static str),
     /// Clearly not audio: an image, a PDF, an archive, text.
@@ -157,6 +164,9 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
         {
             return Detected::Aac(pos);
         }
+        if let Some(found) = legacy_musepack(bytes, after, ext) {
+            return found;
+        }
         return Detected::Mpeg(pos);
     }
     if flac::parse_frame_header(bytes, 0).is_some() {
@@ -167,6 +177,11 @@ pub fn detect_named<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Detec
     }
     if aac::adts_at(bytes, 0) {
         return Detected::Aac(0);
+    }
+    // Before the searches through junk, which find frame syncs by chance
+    // in Musepack's bit-packed frames.
+    if let Some(found) = legacy_musepack(bytes, 0, ext) {
+        return found;
     }
     // Last: MPEG audio behind a few bytes of junk.
     if mpeg::sync_within(bytes, MPEG_JUNK) {
@@ -261,6 +276,9 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
     if at(0, 4) == Some(b"ajkg") {
         return Some(Detected::Shorten(pos));
     }
+    if at(0, 4) == Some(b"MPCK") || at(0, 3) == Some(b"MP+") {
+        return Some(Detected::Musepack(pos));
+    }
     let magic: [(&[u8], &'static str); 2] = [(b"MThd", "MIDI"), (b"#!AMR", "AMR")];
     for (m, name) in magic {
         if buf.starts_with(m) {
@@ -274,10 +292,8 @@ fn sniff(bytes: Bytes<'_>, pos: u64) -> Option<Detected> {
 /// start of `buf`: a file that starts with one is that container, never
 /// MPEG or FLAC frames found by searching through it.
 fn foreign_container(buf: &[u8]) -> Option<&'static str> {
-    const AT_START: [(&[u8], &str); 8] = [
+    const AT_START: [(&[u8], &str); 6] = [
         (b"FRM8", "DSDIFF (DSD audio)"),
-        (b"MPCK", "Musepack"),
-        (b"MP+", "Musepack"),
         (b"tBaK", "TAK"),
         (b"OFR ", "OptimFROG"),
         (b"ADIF", "AAC (ADIF)"),
@@ -288,6 +304,20 @@ fn foreign_container(buf: &[u8]) -> Option<&'static str> {
         return Some(name);
     }
     None
+}
+
+/// A legacy Musepack (SV4-SV6) header at `pos` of a file named `.mpc`,
+/// `.mp+` or `.mpp`, that is not MPEG audio: SV4-SV6 has no magic bytes,
+/// so the name decides between it and "unknown" (the probe says so).
+fn legacy_musepack(bytes: Bytes<'_>, pos: u64, ext: Option<&str>) -> Option<Detected> {
+    let named = ext.is_some_and(|e| {
+        ["mpc", "mp+", "mpp"]
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(e))
+    });
+    let buf = bytes.get_up_to(pos, SNIFF);
+    (named && !is_mpeg_audio(buf) && musepack::legacy_header(buf).is_some())
+        .then_some(Detected::Musepack(pos))
 }
 
 /// How far into a file junk before a FLAC frame is searched for.
@@ -369,6 +399,7 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
         Detected::Dsdiff => dsd::dsdiff::probe(buf),
         Detected::Matroska => matroska::probe(buf),
         Detected::Module(tracker) => module::probe(buf.get_up_to(0, SNIFF), tracker),
+        Detected::Musepack(start) => musepack::probe(buf, start),
         Detected::Empty => {
             let mut p = Probe::default();
             p.findings
@@ -573,6 +604,11 @@ pub const EXTENSIONS: &[Extension] = &[
         walked: true,
     },
     Extension {
+        names: &["mpc", "mp+", "mpp"],
+        holds: &["Musepack"],
+        walked: true,
+    },
+    Extension {
         names: &["wma", "asf"],
         holds: &["ASF"],
         walked: true,
@@ -716,7 +752,7 @@ mod tests {
             let named = |d: Detected| !matches!(d, Detected::Mpeg(_) | Detected::Unknown);
             assert!(named(detect(&v)), "{name}: {:?}", detect(&v));
             if name == "Musepack" {
-                assert_eq!(detect(&v), Detected::Unsupported(name));
+                assert_eq!(detect(&v), Detected::Musepack(0));
             }
             // Behind an ID3v2 tag too.
             let mut t = vec![b'I', b'D', b'3', 4, 0, 0, 0, 0, 0, 0];

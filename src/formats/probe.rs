@@ -103,6 +103,8 @@ pub enum Layout {
     Dsd(crate::formats::dsd::DsdLayout),
     /// The audio track of a Matroska or WebM file.
     Matroska(crate::formats::matroska::MatroskaLayout),
+    /// Musepack packets (SV8) or frames (SV4-SV7).
+    Musepack(crate::formats::musepack::MpcLayout),
 }
 
 impl Probe {

@@ -18,6 +18,8 @@
 //!   ([`crate::formats::dsd::verify`]): the structure only (packet table
 //!   against the data chunk; DSF blocks and padding, DST frame counts),
 //!   nothing decoded;
+//! * Musepack ([`crate::formats::musepack::verify`]): every SV8 packet or
+//!   SV4-SV7 frame walked and counted against the header, nothing decoded;
 //! * Matroska and WebM (`formats::matroska::verify`): every Cluster and
 //!   block of the audio track walked, lacing, timestamps and CRC-32
 //!   elements checked, nothing decoded;
@@ -121,7 +123,13 @@ fn start(probe: &Probe, settings: Settings) -> Result<Analysis, Box<Qc>> {
                 probe.audio_codec.as_deref().unwrap_or("compressed audio")
             )));
         }
-        Some(Layout::WavPack(_) | Layout::Ape(_) | Layout::Tta(_) | Layout::OptimFrog(_))
+        Some(
+            Layout::WavPack(_)
+            | Layout::Ape(_)
+            | Layout::Tta(_)
+            | Layout::OptimFrog(_)
+            | Layout::Musepack(_),
+        )
         | None => {
             return Err(not(&match &probe.audio_codec {
                 Some(codec) => format!(
@@ -186,6 +194,9 @@ fn verify_walk(
         Some(Layout::Dsd(layout)) => crate::formats::dsd::verify::verify(bytes, layout),
         Some(Layout::Matroska(layout)) => {
             crate::formats::matroska::verify::verify_with(bytes, layout, probe, reached, qc)
+        }
+        Some(Layout::Musepack(layout)) => {
+            crate::formats::musepack::verify::verify_with(bytes, layout, probe, reached)
         }
         None => Outcome::unverified(),
     }
