@@ -671,6 +671,27 @@ fn describe_start(buf: &[u8]) -> String {
     }
 }
 
+/// Read the ID3v2 tags that lie before `start` (the stream's first byte),
+/// and the zero padding taggers leave between them, into the probe's tags,
+/// naming them in `metadataChunks`.
+pub(crate) fn read_leading_id3v2(bytes: Bytes<'_>, start: u64, p: &mut Probe) {
+    use crate::tags::id3v2;
+    let mut pos = 0u64;
+    while pos < start {
+        match id3v2::read_id3v2(bytes, pos, &mut p.tags) {
+            Some(len) => {
+                push_unique(&mut p.metadata_chunks, "ID3v2");
+                pos = pos.saturating_add(len);
+            }
+            // Zero padding between two tags.
+            None => match id3v2::zeros_at(bytes, pos, start - pos) {
+                0 => break,
+                n => pos += n,
+            },
+        }
+    }
+}
+
 pub(crate) fn push_unique(list: &mut Vec<String>, name: &str) {
     if !list.iter().any(|n| n == name) {
         list.push(name.to_string());

@@ -20,7 +20,6 @@ use crate::formats::elementary::{Frames, Head, Summary};
 use crate::formats::{Layout, Probe, push_unique};
 use crate::io::reader::Bytes;
 use crate::record::{Code, DurationSource, FileFormat};
-use crate::tags::id3v2;
 
 /// Sampling frequencies by `sampling_frequency_index`.
 pub const RATES: [u32; 13] = [
@@ -179,16 +178,7 @@ pub fn probe(bytes: Bytes<'_>, start: u64) -> Probe {
         audio_codec: Some("AAC".to_string()),
         ..Probe::default()
     };
-    let mut pos = 0u64;
-    while pos < start {
-        match id3v2::read_id3v2(bytes, pos, &mut p.tags) {
-            Some(len) => {
-                push_unique(&mut p.metadata_chunks, "ID3v2");
-                pos = pos.saturating_add(len);
-            }
-            None => break,
-        }
-    }
+    crate::formats::read_leading_id3v2(bytes, start, &mut p);
     let start = start.min(bytes.len());
     let zeros = bytes
         .get_up_to(start, ADTS_JUNK)

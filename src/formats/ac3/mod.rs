@@ -13,10 +13,9 @@
 pub mod verify;
 
 use crate::formats::elementary::{Frames, Head, Step, Summary};
-use crate::formats::{Layout, Probe, push_unique};
+use crate::formats::{Layout, Probe};
 use crate::io::reader::Bytes;
 use crate::record::{Code, DurationSource, FileFormat};
-use crate::tags::id3v2;
 
 /// Samples per channel of an AC-3 frame (6 blocks of 256).
 pub const AC3_FRAME_SAMPLES: u64 = 1536;
@@ -195,16 +194,7 @@ pub fn probe(bytes: Bytes<'_>, start: u64) -> Probe {
         file_format: Some(FileFormat::Ac3),
         ..Probe::default()
     };
-    let mut pos = 0u64;
-    while pos < start {
-        match id3v2::read_id3v2(bytes, pos, &mut p.tags) {
-            Some(len) => {
-                push_unique(&mut p.metadata_chunks, "ID3v2");
-                pos = pos.saturating_add(len);
-            }
-            None => break,
-        }
-    }
+    crate::formats::read_leading_id3v2(bytes, start, &mut p);
     let start = start.min(bytes.len());
     let end = crate::formats::mpeg::audio_end(bytes, start, &mut p);
     let Some(first) = FrameHeader::parse(bytes.get_up_to(start, 16)) else {

@@ -222,21 +222,7 @@ pub fn probe(bytes: Bytes<'_>, start: u64) -> Probe {
         file_format: Some(FileFormat::Mp3),
         ..Probe::default()
     };
-    // The leading ID3v2 tags.
-    let mut pos = 0u64;
-    while pos < start {
-        match id3v2::read_id3v2(bytes, pos, &mut p.tags) {
-            Some(len) => {
-                push_unique(&mut p.metadata_chunks, "ID3v2");
-                pos = pos.saturating_add(len);
-            }
-            // Zero padding between two tags.
-            None => match id3v2::zeros_at(bytes, pos, start - pos) {
-                0 => break,
-                n => pos += n,
-            },
-        }
-    }
+    crate::formats::read_leading_id3v2(bytes, start, &mut p);
     let start = start.min(bytes.len());
     let end = audio_end(bytes, start, &mut p);
     if start >= end {
