@@ -672,12 +672,7 @@ mod tests {
         let out = run(&bytes, Budget::default());
         assert_eq!(out.bad_frames, 1);
         assert_eq!(out.frames, 999, "the frames after the damage are decoded");
-        assert!(
-            !out.findings
-                .errors
-                .iter()
-                .any(|i| i.code == Code::TruncatedData)
-        );
+        assert!(!out.findings.has_error(Code::TruncatedData));
     }
 
     #[test]

@@ -390,11 +390,7 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
             if padding > 0 {
                 p.encoder_padding = Some(padding);
             }
-            if p.findings
-                .errors
-                .iter()
-                .any(|e| e.code == Code::TruncatedData)
-            {
+            if p.findings.has_error(Code::TruncatedData) {
                 p.declared_samples = declared.filter(|&d| d != total);
             }
             if let Some(ft) = t.flac_total.filter(|&n| n > 0) {
@@ -402,12 +398,7 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
                     p.duration_source = Some(DurationSource::Header);
                 } else {
                     p.declared_samples = Some(ft);
-                    if !p
-                        .findings
-                        .errors
-                        .iter()
-                        .any(|e| e.code == Code::TruncatedData)
-                    {
+                    if !p.findings.has_error(Code::TruncatedData) {
                         p.findings.warn(
                             Code::InconsistentHeader,
                             format!(
@@ -419,11 +410,7 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
             }
             if let (Some(d), Some(r)) = (declared, rate)
                 && d.abs_diff(total) > u64::from(r / 10)
-                && !p
-                    .findings
-                    .errors
-                    .iter()
-                    .any(|e| e.code == Code::TruncatedData)
+                && !p.findings.has_error(Code::TruncatedData)
             {
                 p.findings.warn(
                     Code::InconsistentHeader,
@@ -455,12 +442,7 @@ pub fn probe(bytes: Bytes<'_>) -> Probe {
                 ),
             );
         }
-        _ if p
-            .findings
-            .errors
-            .iter()
-            .any(|e| e.code == Code::TruncatedData) =>
-        {
+        _ if p.findings.has_error(Code::TruncatedData) => {
             p.declared_samples = declared;
             p.findings.error(
                 Code::UnknownDuration,

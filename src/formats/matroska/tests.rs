@@ -81,10 +81,5 @@ fn every_cut_is_handled() {
         }
     }
     let p = probe(Bytes::full(&f[..f.len() - 10]));
-    assert!(
-        p.findings
-            .errors
-            .iter()
-            .any(|e| e.code == Code::TruncatedData)
-    );
+    assert!(p.findings.has_error(Code::TruncatedData));
 }

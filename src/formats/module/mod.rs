@@ -172,12 +172,7 @@ mod tests {
         assert_eq!(detect(&protracker(b"0CHN")), None);
         let p = probe(&b, Tracker::ProTracker);
         assert_eq!(p.file_format, Some(FileFormat::Module));
-        assert!(
-            p.findings
-                .errors
-                .iter()
-                .any(|e| e.code == Code::UnknownDuration)
-        );
+        assert!(p.findings.has_error(Code::UnknownDuration));
         assert_eq!(p.total_samples, None);
     }
 
