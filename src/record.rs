@@ -549,6 +549,36 @@ pub struct Verification {
     pub bad_frames: u64,
 }
 
+/// A JPEG or PNG image measured from its content: what delivery rules on
+/// cover art look at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Artwork {
+    /// `JPEG` or `PNG`.
+    pub format: String,
+    /// Pixels.
+    pub width: u32,
+    /// Pixels.
+    pub height: u32,
+    /// `RGB`, `Grayscale`, `CMYK`, `YCCK` or `Indexed`.
+    pub color_space: String,
+    /// Bits per sample of one component (8 for ordinary JPEG, 1-16 for PNG).
+    pub bit_depth: u32,
+    /// Components per pixel as stored (alpha included).
+    pub components: u32,
+    /// Whether the image has an alpha channel (or PNG transparency).
+    pub alpha: bool,
+    /// JPEG progressive, or PNG Adam7 interlaced.
+    pub progressive: bool,
+    /// The embedded ICC profile's description, or `embedded` when it has
+    /// none that can be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icc_profile: Option<String>,
+    /// EXIF orientation (1-8), when the image carries one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<u16>,
+}
+
 /// The technical record of one file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -567,6 +597,9 @@ pub struct Record {
     /// text...): named, with no error, unless its name promises audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub non_audio: Option<crate::formats::nonaudio::NonAudio>,
+    /// What a JPEG or PNG image is, measured from its content (cover art).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artwork: Option<Artwork>,
     /// DDEX AudioCodecType word (`PCM`, `FLAC`, `ALaw`, `MuLaw`) or a plain name.
     pub audio_codec: Option<String>,
     /// `int` or `float`.

@@ -160,6 +160,7 @@ impl Probe {
             encoder_padding: probe.encoder_padding,
             tags: probe.tags,
             non_audio: probe.non_audio,
+            artwork: None,
             pcm_md5: None,
             verification: None,
             qc: None,
