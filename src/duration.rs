@@ -79,8 +79,42 @@ pub fn civil_from_days(days: i128) -> (i128, u32, u32) {
     (y, m, d)
 }
 
+/// The day count from 1970-01-01 of a proleptic Gregorian date (Howard
+/// Hinnant's `days_from_civil`, the inverse of [`civil_from_days`]).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400); // [0, 399]
+    let mp = i64::from((m + 9) % 12); // [0, 11], from March
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1; // [0, 365]
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
+    era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` of a time in seconds since 1970-01-01 UTC.
+pub fn utc_timestamp(secs: u64) -> String {
+    let days = i128::from(secs / 86_400);
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn days_round_trip() {
+        for days in [-800_000i64, -1, 0, 1, 19_844, 2_932_896] {
+            let (y, m, d) = super::civil_from_days(i128::from(days));
+            assert_eq!(super::days_from_civil(y as i64, m, d), days);
+        }
+        assert_eq!(super::utc_timestamp(1_714_521_600), "2024-05-01T00:00:00Z");
+    }
+
     use super::*;
 
     #[test]

@@ -46,6 +46,7 @@ pub mod output;
 pub mod qc;
 pub mod readiness;
 pub mod record;
+pub mod release;
 pub mod scan;
 pub mod tags;
 

@@ -14,6 +14,11 @@
 //! - [`iso8601_duration`]: DDEX durations (`PT3M45S`) in milliseconds.
 //! - [`p_line_year`]: a plausible P-line year.
 //! - [`resource_reference`]: DDEX `ResourceReference` values (`A1`).
+//! - [`icpn`]: UPC-A and EAN-13 release codes, GS1 check digit verified.
+//! - [`grid`]: Global Release Identifiers, ISO 7064 Mod 37,36 check
+//!   character verified; [`dpid`]: DDEX Party Identifiers.
+//! - [`date`]: ISO 8601 calendar dates (`2024-05-01`) as day counts.
+//! - [`territory`]: ISO 3166-1 codes or `Worldwide`.
 //!
 //! The country and language lists are generated from the DDEX ERN 3.4
 //! schemas by `scripts/gen-codes.sh` into `code_lists.rs`.
@@ -457,6 +462,157 @@ pub fn resource_reference(s: &str) -> Result<(), String> {
     }
 }
 
+/// Checks an ICPN (the release's UPC or EAN barcode): 12 digits (UPC-A)
+/// or 13 (EAN-13), the last being the GS1 check digit. Returns the digits
+/// and whether it is an EAN (13 digits), which ERN 3.4 writes as `IsEan`.
+pub fn icpn(s: &str) -> Result<(String, bool), String> {
+    let t = s.trim();
+    if !t.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "'{s}' is not an ICPN: a UPC or EAN is 12 or 13 digits, nothing else (no spaces or \
+             hyphens)"
+        ));
+    }
+    if t.len() != 12 && t.len() != 13 {
+        return Err(format!(
+            "'{s}' is not an ICPN: it has {} digits; a UPC-A has 12 and an EAN-13 13",
+            t.len()
+        ));
+    }
+    let digits: Vec<u32> = t.bytes().map(|c| u32::from(c - b'0')).collect();
+    let (body, check) = digits.split_at(digits.len() - 1);
+    let expected = gs1_check_digit(body);
+    if check[0] != expected {
+        return Err(format!(
+            "'{s}' fails its GS1 check digit: the last digit should be {expected}, not {} \
+             (a mistyped digit: copy the barcode again from its issuer)",
+            check[0]
+        ));
+    }
+    Ok((t.to_string(), t.len() == 13))
+}
+
+/// The GS1 check digit of `body`: weights 3 and 1 alternating from the
+/// rightmost digit.
+fn gs1_check_digit(body: &[u32]) -> u32 {
+    let sum: u32 = body
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d })
+        .sum();
+    (10 - sum % 10) % 10
+}
+
+/// The ISO 7064 Mod 37,36 check character of `body` (digits and upper-case
+/// letters), as GRid and DDEX Party Identifiers carry it.
+fn mod37_36(body: &str) -> Option<char> {
+    const ALPHABET: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut p: u32 = 36;
+    for c in body.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        p = (p + v) % 36;
+        if p == 0 {
+            p = 36;
+        }
+        p = (p * 2) % 37;
+    }
+    Some(char::from(ALPHABET[((37 - p) % 36) as usize]))
+}
+
+/// Checks a GRid (Global Release Identifier): 18 characters, `A1`, a
+/// five-character issuer code, a ten-character release number and an ISO
+/// 7064 Mod 37,36 check character; hyphens are accepted and removed
+/// (`A1-2425G-ABC1234002-M` -> `A12425GABC1234002M`).
+pub fn grid(s: &str) -> Result<String, String> {
+    let t: String = s.trim().chars().filter(|c| *c != '-').collect();
+    if t.len() != 18
+        || !t
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    {
+        return Err(format!(
+            "'{s}' is not a GRid: 18 characters (digits and upper-case letters), \
+             e.g. A1-2425G-ABC1234002-M"
+        ));
+    }
+    if !t.starts_with("A1") {
+        return Err(format!("'{s}' is not a GRid: a GRid starts with 'A1'"));
+    }
+    let expected = mod37_36(&t[..17]).unwrap_or('?');
+    if !t.ends_with(expected) {
+        return Err(format!(
+            "'{s}' fails its check character: it should end in {expected} (ISO 7064 Mod 37,36)"
+        ));
+    }
+    Ok(t)
+}
+
+/// Checks a DDEX Party Identifier: `PADPID`, then 11 digits or upper-case
+/// letters and a check character. `Ok(Some(warning))` when the last
+/// character is not the ISO 7064 Mod 37,36 check character of the rest:
+/// DDEX's registry is the authority, so a mismatch is for a person to
+/// confirm, not a refusal.
+pub fn dpid(s: &str) -> Result<Option<String>, String> {
+    let t = s.trim();
+    let well_formed = t.len() == 18
+        && t.starts_with("PADPID")
+        && t.bytes()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+    if !well_formed {
+        return Err(format!(
+            "'{s}' is not a DDEX Party Identifier: 18 characters, 'PADPID' followed by 12 digits \
+             or upper-case letters (e.g. PADPIDA2013020802I); look it up at dpid.ddex.net"
+        ));
+    }
+    let expected = mod37_36(&t[..17]).unwrap_or('?');
+    if t.ends_with(expected) {
+        Ok(None)
+    } else {
+        Ok(Some(format!(
+            "the DDEX Party Identifier '{s}' does not end in its ISO 7064 Mod 37,36 check \
+             character ({expected}): confirm it against the DPID registry (dpid.ddex.net)"
+        )))
+    }
+}
+
+/// Checks an ISO 8601 calendar date `YYYY-MM-DD` and returns its day
+/// number since 1970-01-01 (for comparisons).
+pub fn date(s: &str) -> Result<i64, String> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err(format!(
+            "'{s}' is not an ISO 8601 date: write it as YYYY-MM-DD (e.g. 2024-05-01)"
+        ));
+    }
+    let num = |r: std::ops::Range<usize>| -> i64 { s[r].parse().unwrap_or(0) };
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    if y < 1000 || d < 1 || d > days_in_month {
+        return Err(format!("'{s}' is not a calendar date"));
+    }
+    Ok(crate::duration::days_from_civil(y, m as u32, d as u32))
+}
+
+/// Whether `s` is a deal territory: an ISO 3166-1 alpha-2 code or
+/// `Worldwide`.
+pub fn territory(s: &str) -> bool {
+    s == "Worldwide" || country(s)
+}
+
 /// The current calendar year (UTC) from the system clock.
 pub fn current_year() -> u32 {
     let secs = SystemTime::now()
@@ -469,6 +625,54 @@ pub fn current_year() -> u32 {
 /// The proleptic Gregorian year of a day count since 1970-01-01.
 fn year_from_days(days: i64) -> u32 {
     crate::duration::civil_from_days(i128::from(days)).0 as u32
+}
+
+#[cfg(test)]
+mod release_tests {
+    use super::*;
+
+    #[test]
+    fn icpn_check_digits() {
+        assert_eq!(
+            icpn("5012345678900"),
+            Ok(("5012345678900".to_string(), true))
+        );
+        assert_eq!(
+            icpn("036000291452"),
+            Ok(("036000291452".to_string(), false))
+        );
+        let e = icpn("5012345678901").unwrap_err();
+        assert!(e.contains("should be 0, not 1"), "{e}");
+        assert!(icpn("50123456789").unwrap_err().contains("11 digits"));
+        assert!(icpn("5012-34567890").is_err());
+    }
+
+    #[test]
+    fn grid_and_dpid_check_characters() {
+        // The GRid standard's own example.
+        assert_eq!(grid("A1-2425G-ABC1234002-M").unwrap(), "A12425GABC1234002M");
+        assert!(
+            grid("A1-2425G-ABC1234002-N")
+                .unwrap_err()
+                .contains("end in M")
+        );
+        assert!(grid("B1-2425G-ABC1234002-M").is_err());
+        // YouTube's DPID from its feed specification.
+        assert_eq!(dpid("PADPIDA2013020802I"), Ok(None));
+        let w = dpid("PADPIDA2014101001U").unwrap().unwrap();
+        assert!(w.contains("(E)"), "{w}");
+        assert!(dpid("PADPID123").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date("1970-01-02"), Ok(1));
+        assert!(date("2024-02-29").is_ok());
+        assert!(date("2023-02-29").is_err());
+        assert!(date("2024-5-1").is_err());
+        assert!(date("2024-13-01").is_err());
+        assert!(territory("Worldwide") && territory("GB") && !territory("UK"));
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! how to write it.
 
 use super::{FIELDS, Metadata, flatten_into, unknown_key};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
@@ -23,7 +23,14 @@ pub struct Manifest {
     pub dir: Option<PathBuf>,
     /// Each key resolved to the file it names (canonical when it exists).
     resolved: HashMap<PathBuf, String>,
+    /// The release keys of a JSON manifest (`messageHeader`, `release`,
+    /// `deals`, `artwork`: the shape of `release.json`), when it has any.
+    pub release: Option<Map<String, Value>>,
 }
+
+/// The top-level keys of a JSON manifest that declare the release (the
+/// shape of `release.json`) rather than a file.
+pub const RELEASE_KEYS: &[&str] = &["messageHeader", "release", "deals", "artwork"];
 
 /// The entry a file matched, and how.
 #[derive(Debug, Clone, Copy)]
@@ -149,7 +156,12 @@ impl Manifest {
             ));
         };
         let mut entries: BTreeMap<String, Metadata> = BTreeMap::new();
+        let mut release: Option<Map<String, Value>> = None;
         for (key, v) in obj {
+            if RELEASE_KEYS.contains(&key.as_str()) {
+                release.get_or_insert_with(Map::new).insert(key, v);
+                continue;
+            }
             let mut m = Metadata {
                 source: Some(format!("{shown} [{key}]")),
                 ..Metadata::default()
@@ -175,6 +187,7 @@ impl Manifest {
         }
         Ok(Manifest {
             entries,
+            release,
             ..Manifest::default()
         })
     }

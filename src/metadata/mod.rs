@@ -37,12 +37,15 @@ pub const FIELDS: &[&str] = &[
     "ddexMetadata.duration",
     "ddexMetadata.parentalWarningType",
     "ddexMetadata.sequence",
+    "ddexMetadata.trackNumber",
+    "ddexMetadata.discNumber",
     "technicalResourceDetails.fileFormat",
     "technicalResourceDetails.sampleRate",
     "technicalResourceDetails.bitDepth",
     "technicalResourceDetails.numberOfChannels",
     "technicalResourceDetails.audioCodec",
     "soundRecordingDetails.isrc",
+    "soundRecordingDetails.proprietaryId",
     "soundRecordingDetails.pLine.year",
     "soundRecordingDetails.pLine.pLineText",
     "soundRecordingDetails.genre",
@@ -191,18 +194,46 @@ pub struct Metadata {
 /// Flatten a JSON object into `metadata`, reporting keys that are not
 /// fields of the asset shape.
 pub fn flatten_into(obj: &Map<String, Value>, metadata: &mut Metadata) {
-    fn walk(prefix: &str, obj: &Map<String, Value>, m: &mut Metadata) {
+    flatten_shape(obj, &Shape::ASSET, metadata);
+}
+
+/// A metadata shape: its dotted fields, the top-level keys it ignores, and
+/// its name for messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    /// Every field, dotted.
+    pub fields: &'static [&'static str],
+    /// Top-level keys accepted and left to the caller.
+    pub ignored: &'static [&'static str],
+    /// `asset metadata`, `release`.
+    pub name: &'static str,
+}
+
+impl Shape {
+    /// The asset metadata of sidecars and manifests.
+    pub const ASSET: Shape = Shape {
+        fields: FIELDS,
+        ignored: IGNORED,
+        name: "asset metadata",
+    };
+}
+
+/// Flatten a JSON object of `shape` into `metadata`: fields by dotted name,
+/// unknown keys as warnings with the closest field.
+pub fn flatten_shape(obj: &Map<String, Value>, shape: &Shape, metadata: &mut Metadata) {
+    fn walk(prefix: &str, obj: &Map<String, Value>, shape: &Shape, m: &mut Metadata) {
+        let is_group = |name: &str| is_group(shape.fields, name);
         for (k, v) in obj {
             let name = if prefix.is_empty() {
                 k.clone()
             } else {
                 format!("{prefix}.{k}")
             };
-            if prefix.is_empty() && IGNORED.contains(&k.as_str()) {
+            if prefix.is_empty() && shape.ignored.contains(&k.as_str()) {
                 continue;
             }
             match v {
-                Value::Object(inner) if is_group(&name) => walk(&name, inner, m),
+                Value::Object(inner) if is_group(&name) => walk(&name, inner, shape, m),
                 Value::Null if is_group(&name) => m.warnings.push(format!(
                     "'{name}' is null: it is a group of fields and holds none here; \
                      remove it or give its fields"
@@ -211,16 +242,16 @@ pub fn flatten_into(obj: &Map<String, Value>, metadata: &mut Metadata) {
                     "'{name}' is ignored: it is a group of fields and must be an object, not {}",
                     kind(v)
                 )),
-                _ if FIELDS.contains(&name.as_str()) => {
+                _ if shape.fields.contains(&name.as_str()) => {
                     if !v.is_null() {
                         m.fields.insert(name, v.clone());
                     }
                 }
-                _ => m.warnings.push(unknown_key(&name)),
+                _ => m.warnings.push(unknown_key_in(&name, shape)),
             }
         }
     }
-    walk("", obj, metadata);
+    walk("", obj, shape, metadata);
 }
 
 /// What kind of JSON value `v` is, for messages.
@@ -236,19 +267,25 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// Whether `name` is an object of the shape (`ddexMetadata`, `soundRecordingDetails.pLine`...).
-fn is_group(name: &str) -> bool {
-    FIELDS
+fn is_group(fields: &[&str], name: &str) -> bool {
+    fields
         .iter()
         .any(|f| f.len() > name.len() && f.starts_with(name) && f.as_bytes()[name.len()] == b'.')
 }
 
 pub(crate) fn unknown_key(name: &str) -> String {
+    unknown_key_in(name, &Shape::ASSET)
+}
+
+/// The warning for a key `shape` does not know, with the closest field.
+pub(crate) fn unknown_key_in(name: &str, shape: &Shape) -> String {
+    let fields = shape.fields;
     let lower = name.to_lowercase();
     let leaf = |f: &str| f.rsplit('.').next().unwrap_or(f).to_lowercase();
     let name_leaf = leaf(&lower);
     // A known field at the wrong level (`title`, `ddexMetadata.isrc`):
     // the fields whose last part it is.
-    let placed: Vec<&str> = FIELDS
+    let placed: Vec<&str> = fields
         .iter()
         .copied()
         .filter(|f| leaf(f) == name_leaf)
@@ -260,7 +297,7 @@ pub(crate) fn unknown_key(name: &str) -> String {
             list.join(" or ")
         );
     }
-    let closest = FIELDS
+    let closest = fields
         .iter()
         .map(|f| (edit_distance(&lower, &f.to_lowercase()), *f))
         .min();
@@ -270,7 +307,7 @@ pub(crate) fn unknown_key(name: &str) -> String {
         return format!("unknown key '{name}' is ignored (did you mean '{f}'?)");
     }
     // A misspelt field at the wrong level (`titel`).
-    let by_leaf = FIELDS
+    let by_leaf = fields
         .iter()
         .map(|f| (edit_distance(&name_leaf, &leaf(f)), *f))
         .min();
@@ -278,7 +315,10 @@ pub(crate) fn unknown_key(name: &str) -> String {
         Some((d, f)) if d <= 2 && name_leaf.len() > 3 => {
             format!("unknown key '{name}' is ignored (did you mean '{f}'?)")
         }
-        _ => format!("unknown key '{name}' is ignored: it is not a field of the asset metadata"),
+        _ => format!(
+            "unknown key '{name}' is ignored: it is not a field of the {}",
+            shape.name
+        ),
     }
 }
 

@@ -543,14 +543,33 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
             "Use a DDEX resource reference: 'A' followed by letters, digits, '_' or '-' (e.g. A1)",
         );
     }
-    if let Some(v) = get(b, "ddexMetadata.sequence")
-        && !v.as_u64().is_some_and(|n| (1..=99_999).contains(&n))
+    for (field, what) in [
+        (
+            "ddexMetadata.sequence",
+            "the recording's place in the release",
+        ),
+        ("ddexMetadata.trackNumber", "the track's number on its disc"),
+        ("ddexMetadata.discNumber", "the disc the track is on"),
+    ] {
+        if let Some(v) = get(b, field)
+            && !v.as_u64().is_some_and(|n| (1..=99_999).contains(&n))
+        {
+            b.invalid(
+                field,
+                format!("must be a whole number from 1 ({what})"),
+                v,
+                format!("Write {field} as a whole number, e.g. 1"),
+            );
+        }
+    }
+    if let Some(v) = get(b, "soundRecordingDetails.proprietaryId")
+        && !text(&v).is_some_and(|s| !s.trim().is_empty())
     {
         b.invalid(
-            "ddexMetadata.sequence",
-            "must be a whole number from 1 (the recording's place in the release)",
+            "soundRecordingDetails.proprietaryId",
+            "must be non-empty text (the sender's own id for the recording)",
             v,
-            "Write ddexMetadata.sequence as the track number, e.g. 1",
+            "Write the proprietary id as text, e.g. \"TRK-0001\"",
         );
     }
     if let Some(v) = get(b, "musicalWorkReference.iswc")
