@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cli::check::run(a),
         Command::Sidecar(a) => cli::sidecar::run(a),
         Command::Ern(a) => cli::ern::run(a),
+        Command::Package(a) => cli::release::package(a),
         Command::Completions(a) => cli::docs::completions(a.shell),
         Command::Man => cli::docs::man(),
     };

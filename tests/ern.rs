@@ -64,6 +64,8 @@ fn asset(path: &Path, display: &str, hashes: Hashes) -> Asset {
         record,
         resource_reference: String::new(),
         technical_reference: String::new(),
+        with_technical: true,
+        proprietary_namespace: None,
     }
 }
 

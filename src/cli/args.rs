@@ -93,8 +93,13 @@ pub enum Command {
     /// Write a technical sidecar (`<file>.technical.json`) for each audio file.
     Sidecar(SidecarArgs),
     /// Write DDEX ERN XML (technical details, sound recordings or a resource
-    /// list) from the measured files and their sidecars.
+    /// list) from the measured files and their sidecars, or a release
+    /// folder's whole NewReleaseMessage (`--message`).
     Ern(ErnArgs),
+    /// Write a release folder's delivery batch: its message, its audio and
+    /// cover under the names the message uses, and the BatchComplete marker
+    /// last.
+    Package(PackageArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `ddexprobe man > ddexprobe.1`.
@@ -125,6 +130,88 @@ pub enum ErnFragmentArg {
     ResourceList,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ControlArg {
+    /// `TestMessage`: the recipient validates it and processes nothing.
+    Test,
+    /// `LiveMessage`: the recipient processes it.
+    Live,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpdateArg {
+    /// Everything again, files included.
+    Full,
+    /// Metadata only: no file delivered or referenced (the cover's Image
+    /// stays, without its technical details).
+    MetadataOnly,
+    /// The deals of a release whose files came before (second phase).
+    DealsOnly,
+    /// Take the release down (release.json's deals say `"takedown": true`).
+    Takedown,
+}
+
+/// How a release's message is written (`ern --message`, `package`).
+#[derive(Args)]
+pub struct MessageArgs {
+    /// MessageControlType: a test message is only validated by the
+    /// recipient.
+    #[arg(long, value_enum, default_value = "test")]
+    pub control: ControlArg,
+    /// An update of a release delivered before (without it: a new release).
+    #[arg(long, value_enum)]
+    pub update: Option<UpdateArg>,
+    /// MessageCreatedDateTime, YYYY-MM-DDThh:mm:ssZ (default: now, UTC).
+    #[arg(long, value_name = "TIME")]
+    pub created: Option<String>,
+    /// MessageId (default: derived from the sender, the release, the
+    /// update and the time).
+    #[arg(long, value_name = "ID")]
+    pub message_id: Option<String>,
+}
+
+#[derive(Args)]
+pub struct PackageArgs {
+    /// The release folder: audio with sidecars, the cover, release.json.
+    #[arg(value_name = "RELEASE_DIR")]
+    pub release: PathBuf,
+    /// The batch folder to create (it must not exist, or be empty).
+    #[arg(short, long, value_name = "BATCH_DIR")]
+    pub output: PathBuf,
+    /// ERN version of the message.
+    #[arg(
+        long = "ern",
+        value_enum,
+        value_name = "VERSION",
+        default_value = "3.4"
+    )]
+    pub version: ErnVersionArg,
+    #[command(flatten)]
+    pub message: MessageArgs,
+    /// The file digest in HashSum.
+    #[arg(long, value_enum, default_value = "md5")]
+    pub hash: ErnHashArg,
+    /// A JSON manifest: metadata by file path, and the release keys of
+    /// release.json.
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+    /// The profile the release must pass: default, youtube, spotify... or a file.
+    #[arg(long, default_value = "default", value_name = "NAME|FILE")]
+    pub profile: String,
+    /// Write even when the release is not ready (said loudly).
+    #[arg(long)]
+    pub force: bool,
+    /// Decode every frame first: damaged audio is never packaged.
+    #[arg(long)]
+    pub verify: bool,
+    /// Worker threads (default: all cores; at most 8 per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// No progress bar; only errors on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ErnHashArg {
     Md5,
@@ -152,9 +239,17 @@ pub struct ErnArgs {
     #[arg(long, default_value = "default", value_name = "NAME|FILE")]
     pub profile: String,
     /// Write even when the metadata has invalid values: they are left out
-    /// of the XML (each one named on stderr), never written.
+    /// of the XML (each one named on stderr), never written. With
+    /// --message: write the message of a release that is not ready.
     #[arg(long)]
     pub force: bool,
+    /// The whole NewReleaseMessage of a release folder (one path: the
+    /// folder, with release.json): header, resources with the cover last,
+    /// the album and its track releases, the deals.
+    #[arg(long, conflicts_with_all = ["fragment", "out_dir"])]
+    pub message: bool,
+    #[command(flatten)]
+    pub message_args: MessageArgs,
     /// Write to FILE instead of stdout (written whole, then renamed into place).
     #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
@@ -194,6 +289,11 @@ pub struct CheckArgs {
     /// Delivery profile: default, youtube, spotify, distributor, or a profile file (JSON or TOML).
     #[arg(long, default_value = "default", value_name = "NAME|FILE")]
     pub profile: String,
+    /// Judge one release folder as a product: its release.json, track
+    /// order, cover and every track; one report with the tracks' and the
+    /// cover's reports inside.
+    #[arg(long)]
+    pub release: bool,
     /// A catalog manifest (JSON keyed by path, or CSV with a path column and
     /// dotted field columns): paths relative to the manifest's folder, or
     /// absolute. Its values take precedence over sidecars field by field.

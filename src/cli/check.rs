@@ -21,6 +21,9 @@ use std::path::PathBuf;
 
 /// `ddexprobe check`.
 pub fn run(a: CheckArgs) -> Result<Exit> {
+    if a.release {
+        return super::release::check(a);
+    }
     let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
     let declarations = Declarations::load(a.metadata.as_deref()).map_err(anyhow::Error::msg)?;
     let jobs = config::jobs(a.jobs)?;

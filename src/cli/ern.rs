@@ -19,6 +19,13 @@ use std::io::Write;
 
 /// `ddexprobe ern`.
 pub fn run(a: ErnArgs) -> Result<Exit> {
+    if a.message {
+        return super::release::ern(a);
+    }
+    let m = &a.message_args;
+    if m.update.is_some() || m.created.is_some() || m.message_id.is_some() {
+        bail!("--update, --created and --message-id describe a whole message: add --message");
+    }
     let declarations = Declarations::load(a.metadata.as_deref()).map_err(anyhow::Error::msg)?;
     let jobs = config::jobs(a.jobs)?;
     let budget = config::budget(&a.verify_budget)?;

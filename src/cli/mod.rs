@@ -12,5 +12,6 @@ pub mod ern;
 pub mod exit;
 pub mod messages;
 pub mod progress;
+pub mod release;
 pub mod scan;
 pub mod sidecar;

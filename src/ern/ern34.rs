@@ -156,6 +156,14 @@ pub fn sound_recording(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnErro
     )?;
     x.open("SoundRecordingId", &[])?;
     x.leaf("ISRC", &[], &isrc, "soundRecordingDetails.isrc")?;
+    if let Some((namespace, id)) = a.proprietary_id() {
+        x.leaf(
+            "ProprietaryId",
+            &[("Namespace", &namespace)],
+            &id,
+            "soundRecordingDetails.proprietaryId",
+        )?;
+    }
     x.close("SoundRecordingId");
     if let Some(iswc) = a.iswc() {
         x.open("IndirectSoundRecordingId", &[])?;
@@ -225,7 +233,9 @@ pub fn sound_recording(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnErro
             "ddexMetadata.parentalWarningType",
         )?;
     }
-    technical(x, a, hash)?;
+    if a.with_technical {
+        technical(x, a, hash)?;
+    }
     x.close("SoundRecordingDetailsByTerritory");
     x.close("SoundRecording");
     Ok(())

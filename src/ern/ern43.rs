@@ -194,7 +194,7 @@ pub fn message(assets: &[Asset], hash: Hash) -> Result<Vec<u8>, ErnError> {
 }
 
 /// `<PartyName><FullName>name</FullName></PartyName>`.
-fn party_name(xml: &mut Xml, name: &str, field: &str) -> Result<(), ErnError> {
+pub(crate) fn party_name(xml: &mut Xml, name: &str, field: &str) -> Result<(), ErnError> {
     xml.open("PartyName", &[])?;
     xml.leaf("FullName", &[], name, field)?;
     xml.close("PartyName");
@@ -202,13 +202,13 @@ fn party_name(xml: &mut Xml, name: &str, field: &str) -> Result<(), ErnError> {
 }
 
 /// The party of an asset's display artist: `P` + the resource reference.
-fn party_reference(a: &Asset) -> String {
+pub(crate) fn party_reference(a: &Asset) -> String {
     format!("P{}", a.resource_reference)
 }
 
 /// The musical work's composers and publishers of `a`, each with its
 /// party reference (`PA1C1`, ...) and `Contributor` role.
-fn contributors(a: &Asset) -> Vec<(String, String, &'static str, &'static str)> {
+pub(crate) fn contributors(a: &Asset) -> Vec<(String, String, &'static str, &'static str)> {
     let mut out = Vec::new();
     for (field, role) in [
         ("musicalWorkReference.composers", "Composer"),
@@ -352,7 +352,7 @@ fn immersive(xml: &mut Xml, r: &crate::record::Record) -> Result<(), ErnError> {
 
 /// The parental warning of an asset; `Unknown` when the metadata gives
 /// none, since 4.3 requires at least one `ParentalWarningType`.
-fn parental_warning(a: &Asset) -> Result<String, ErnError> {
+pub(crate) fn parental_warning(a: &Asset) -> Result<String, ErnError> {
     let field = "ddexMetadata.parentalWarningType";
     match a.text(field) {
         None => Ok("Unknown".to_string()),
@@ -401,7 +401,7 @@ fn display_artist(xml: &mut Xml, a: &Asset) -> Result<(), ErnError> {
 }
 
 /// One `SoundRecording`.
-fn sound_recording(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError> {
+pub(crate) fn sound_recording(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError> {
     let isrc = a.require("soundRecordingDetails.isrc")?.replace('-', "");
     let title = a.require("ddexMetadata.title")?;
     let artist = a.require("ddexMetadata.displayArtist")?;
@@ -424,9 +424,19 @@ fn sound_recording(xml: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError>
     xml.leaf("Type", &[], "NonImmersiveEdition", "Type")?;
     xml.open("ResourceId", &[])?;
     xml.leaf("ISRC", &[], &isrc, "soundRecordingDetails.isrc")?;
+    if let Some((namespace, id)) = a.proprietary_id() {
+        xml.leaf(
+            "ProprietaryId",
+            &[("Namespace", &namespace)],
+            &id,
+            "soundRecordingDetails.proprietaryId",
+        )?;
+    }
     xml.close("ResourceId");
     super::p_line(xml, a)?;
-    technical(xml, a, hash)?;
+    if a.with_technical {
+        technical(xml, a, hash)?;
+    }
     xml.close("SoundRecordingEdition");
     if let Some(iswc) = a.iswc() {
         xml.open("WorkId", &[])?;
@@ -490,6 +500,8 @@ mod tests {
             file_path: format!("resources/{name}"),
             resource_reference: String::new(),
             technical_reference: String::new(),
+            with_technical: true,
+            proprietary_namespace: None,
         }
     }
 

@@ -13,6 +13,7 @@
 
 pub mod ern34;
 pub mod ern43;
+pub mod release;
 
 use crate::metadata::Metadata;
 use crate::record::Record;
@@ -67,6 +68,12 @@ pub struct Asset {
     pub resource_reference: String,
     /// `T1`, `T2`...: the technical resource details reference.
     pub technical_reference: String,
+    /// Whether the technical block is written (not in a metadata-only
+    /// update, whose files are not delivered).
+    pub with_technical: bool,
+    /// The namespace of the recording's `ProprietaryId` (`DPID:` and the
+    /// sender's party id), when a message has a sender to scope it.
+    pub proprietary_namespace: Option<String>,
 }
 
 impl Asset {
@@ -104,6 +111,8 @@ impl Asset {
             record: record.clone(),
             resource_reference: String::new(),
             technical_reference: String::new(),
+            with_technical: true,
+            proprietary_namespace: None,
         })
     }
 
@@ -153,6 +162,15 @@ impl Asset {
             Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
             _ => Vec::new(),
         }
+    }
+
+    /// The recording's `ProprietaryId` and its namespace, when both are
+    /// known.
+    pub fn proprietary_id(&self) -> Option<(String, String)> {
+        Some((
+            self.proprietary_namespace.clone()?,
+            self.text("soundRecordingDetails.proprietaryId")?,
+        ))
     }
 
     /// The file name (last path component).

@@ -377,6 +377,58 @@ pub fn write_file(dest: &Path, bytes: &[u8], replace: Replace) -> Result<(), Wri
     }
 }
 
+/// Copy the file at `src` to `dest` (which must not exist) through a
+/// temporary file in `dest`'s folder, and return the MD5 of the bytes
+/// written, so the caller can check the copy against the digest it
+/// measured before.
+pub fn copy_file(src: &Path, dest: &Path) -> Result<String, WriteError> {
+    use md5::{Digest, Md5};
+    use std::io::Read;
+    let dir = folder_of(dest);
+    let (mut temp, _live) = temp_in(dir).map_err(|e| {
+        WriteError::Io(format!(
+            "cannot create a temporary file in {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let mut input = fs::File::open(src)
+        .map_err(|e| WriteError::Io(format!("cannot read {}: {e}", src.display())))?;
+    let mut hasher = Md5::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(WriteError::Io(format!(
+                    "cannot read {}: {e}",
+                    src.display()
+                )));
+            }
+        };
+        hasher.update(&buf[..n]);
+        temp.write_all(&buf[..n])
+            .map_err(|e| WriteError::Io(format!("cannot write {}: {e}", dest.display())))?;
+    }
+    temp.flush()
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| WriteError::Io(format!("cannot write {}: {e}", dest.display())))?;
+    match temp.persist_noclobber(dest) {
+        Ok(_) => Ok(hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()),
+        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Err(WriteError::Exists),
+        Err(e) => Err(WriteError::Io(format!(
+            "cannot move {} into place: {}",
+            dest.display(),
+            e.error
+        ))),
+    }
+}
+
 /// Replace `dest` by `temp` if `dest` is still the file `seen` describes.
 /// On Linux the two are exchanged atomically and swapped back when the
 /// file that came out is not that one, so no file is ever lost; elsewhere

@@ -8,6 +8,7 @@
 
 mod csv;
 mod json;
+pub mod package;
 pub mod reports;
 pub mod sidecar;
 mod table;

@@ -7,6 +7,7 @@
 pub mod assess;
 pub mod catalog;
 pub mod profile;
+pub mod release;
 
 use serde::Serialize;
 use serde_json::Value;

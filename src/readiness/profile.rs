@@ -99,6 +99,40 @@ pub struct Profile {
     /// The loudness the target normalises playback to (LUFS), which
     /// reports compare the integrated loudness with.
     pub loudness_reference: Option<f64>,
+    /// Release rules (`check --release`, `ern --message`, `package`).
+    pub release: ReleaseRules,
+}
+
+/// What a profile asks of a release as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReleaseRules {
+    /// Release fields that must be present (`release.icpn`, the compound
+    /// `release.pLine` and `release.cLine`, `deals`, `artwork`...): 60 % of
+    /// the release's score.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Release fields worth giving: 30 %.
+    #[serde(default)]
+    pub recommended: Vec<String>,
+    /// Commercial models every deal must grant (YouTube: both
+    /// `SubscriptionModel` and `AdvertisementSupportedModel`).
+    #[serde(default)]
+    pub deal_commercial_models: Vec<String>,
+    /// Use types of which every deal must grant at least one (YouTube:
+    /// `OnDemandStream` or `Stream`).
+    #[serde(default)]
+    pub deal_use_types: Vec<String>,
+    /// The most sound recordings one message may carry.
+    #[serde(default)]
+    pub max_tracks: Option<u32>,
+}
+
+/// The release fields a profile may require: every field of `release.json`,
+/// the compound P- and C-lines, the deals and the cover.
+pub fn release_field_known(f: &str) -> bool {
+    crate::release::spec::RELEASE_FIELDS.contains(&f)
+        || matches!(f, "release.pLine" | "release.cLine" | "deals" | "artwork")
 }
 
 /// What a QC rule looks at: a field of the record's `qc` object.
@@ -241,6 +275,7 @@ impl Profile {
             qc_rules: Vec::new(),
             silence_threshold: -60.0,
             loudness_reference: None,
+            release: ReleaseRules::default(),
         }
     }
 
@@ -344,6 +379,8 @@ struct ProfileFile {
     qc_rules: Option<Vec<QcRule>>,
     silence_threshold: Option<f64>,
     loudness_reference: Option<f64>,
+    /// `[release]`: replaces the base profile's release rules whole.
+    release: Option<ReleaseRules>,
 }
 
 impl ProfileFile {
@@ -373,6 +410,13 @@ impl ProfileFile {
                 }
             }
         }
+        if let Some(rules) = &self.release {
+            for f in rules.required.iter().chain(&rules.recommended) {
+                if !release_field_known(f) {
+                    return Err(format!("release: '{f}' is not a field of release.json"));
+                }
+            }
+        }
         if let Some(t) = self.wav_format_tags.iter().flatten().find(|t| **t > 0xFFFF) {
             return Err(format!("wavFormatTags: {t} is not a 16-bit format tag"));
         }
@@ -397,7 +441,8 @@ impl ProfileFile {
             language_codes,
             require_adm,
             qc_rules,
-            silence_threshold
+            silence_threshold,
+            release
         );
         if !(-200.0..=0.0).contains(&p.silence_threshold) {
             return Err(format!(
