@@ -2034,6 +2034,133 @@ fx_musepack() {
   note $f "SV5 (no magic: taken as Musepack for its .mpc name and valid header word) built by python: frame count 4, of which SV5 plays 3 (the last written cut short), 3 x 1152 - 481 = 2975, estimated, unknown_duration"
 }
 
+# ---------------------------------------------------------------------------
+# Release folders (tests/release.rs): audio with sidecars, a cover and
+# release.json, one folder per kind of delivery. The audio is copied from
+# the fixtures above (made different by their last sample byte: each is its
+# own recording); the covers are flat-colour RGB PNGs of COVER_PX square,
+# written here from the PNG specification (zlib, no encoder version in the
+# bytes). Expected outputs are pinned as snapshots in tests/snapshots.
+COVER_PX=1400
+fx_releases() {
+  local d="$OUT/releases"
+  mkdir -p "$d"
+  python3 - "$d" "$OUT/wav-pcm16-44k-stereo.wav" "$COVER_PX" <<'PY'
+import json, os, struct, sys, zlib
+
+out, wav, px = sys.argv[1], sys.argv[2], int(sys.argv[3])
+audio = open(wav, "rb").read()
+serial = [0]
+
+def png(path, width, height, rgb, truncate=None):
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    # First row unfiltered, the others filter Up: all zero bytes.
+    raw = b"\x00" + bytes(rgb) * width + (b"\x02" + bytes(3 * width)) * (height - 1)
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw, 9))
+            + chunk(b"IEND", b""))
+    if truncate:
+        data = data[:truncate]
+    open(path, "wb").write(data)
+
+def track(folder, name, isrc, title, extra=None):
+    serial[0] += 1
+    os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
+    b = bytearray(audio)
+    b[-1] = serial[0]
+    open(os.path.join(folder, name), "wb").write(bytes(b))
+    meta = {
+        "ddexMetadata": {"title": title, "languageOfPerformance": "en"},
+        "soundRecordingDetails": {"isrc": isrc},
+        "musicalWorkReference": {"iswc": "T-034.524.680-1", "composers": ["A. Writer"]},
+    }
+    for key, value in (extra or {}).items():
+        group, field = key.split(".")
+        meta.setdefault(group, {})[field] = value
+    stem = os.path.splitext(os.path.join(folder, name))[0]
+    with open(stem + ".json", "w") as f:
+        json.dump(meta, f, indent=2)
+        f.write("\n")
+
+def release(folder, overrides=None, deals=None, header=None):
+    spec = {
+        "messageHeader": {"senderPartyId": "PADPIDA2014101001U", "senderName": "Independent Records",
+                          "recipientPartyId": "PADPIDA2013020802I", "recipientName": "YouTube"},
+        "release": {"icpn": "5012345678900", "title": "First Light", "displayArtist": "The Artist",
+                    "labelName": "Independent Records", "releaseType": "Album",
+                    "originalReleaseDate": "2024-05-01",
+                    "pLine": {"year": 2024, "pLineText": "2024 Independent Records"},
+                    "cLine": {"year": 2024, "cLineText": "2024 Independent Records"},
+                    "genre": "Pop", "parentalWarningType": "NotExplicit"},
+        "deals": deals or [{"territories": ["Worldwide"], "startDate": "2024-05-01",
+                            "commercialModels": ["SubscriptionModel", "AdvertisementSupportedModel"],
+                            "useTypes": ["OnDemandStream"]}],
+    }
+    spec["messageHeader"].update(header or {})
+    spec["release"].update(overrides or {})
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "release.json"), "w") as f:
+        json.dump(spec, f, indent=2)
+        f.write("\n")
+
+# A single: one track, its title the release's.
+r = os.path.join(out, "single")
+release(r, {"icpn": "036000291452", "title": "Morning", "releaseType": "Single"})
+track(r, "01-morning.wav", "GBAYE2400101", "Morning")
+png(os.path.join(r, "cover.png"), px, px, (200, 120, 40))
+
+# An album: three tracks numbered in their sidecars (not by name).
+r = os.path.join(out, "album")
+release(r)
+track(r, "c.wav", "GBAYE2400201", "Dawn", {"ddexMetadata.trackNumber": 1})
+track(r, "b.wav", "GBAYE2400202", "Noon", {"ddexMetadata.trackNumber": 2, "soundRecordingDetails.proprietaryId": "IR-0202"})
+track(r, "a.wav", "GBAYE2400203", "Dusk", {"ddexMetadata.trackNumber": 3, "ddexMetadata.parentalWarningType": "Explicit"})
+png(os.path.join(r, "cover.png"), px, px, (20, 40, 120))
+
+# Two discs by folder, natural order within each; sent on behalf of a
+# label, with a GRid and the label's own release id.
+r = os.path.join(out, "multi-disc")
+release(r, {"icpn": "5012345678917", "title": "Two Rooms", "grid": "A1-2425G-ABC1234002-M",
+            "proprietaryId": "IR-2024-007"},
+        header={"sentOnBehalfOf": {"partyId": "PADPIDA2010012301Z", "name": "Acme Label"}})
+track(r, "disc1/1.wav", "GBAYE2400301", "First Room I")
+track(r, "disc1/2.wav", "GBAYE2400302", "First Room II")
+track(r, "disc2/1.wav", "GBAYE2400303", "Second Room I")
+track(r, "disc2/10.wav", "GBAYE2400305", "Second Room III")
+track(r, "disc2/2.wav", "GBAYE2400304", "Second Room II")
+png(os.path.join(r, "front.png"), px, px, (90, 30, 60))
+
+# A release delivered before, sent again as a metadata-only update
+# (`--update metadata-only`): the files are measured, not delivered.
+r = os.path.join(out, "metadata-only")
+release(r, {"icpn": "5012345678924", "title": "Second Thoughts"})
+track(r, "01.wav", "GBAYE2400401", "Second Thoughts (Corrected Title)")
+track(r, "02.wav", "GBAYE2400402", "Afterwards")
+png(os.path.join(r, "cover.png"), px, px, (10, 110, 60))
+
+# A takedown in two territories.
+r = os.path.join(out, "takedown")
+release(r, {"icpn": "5012345678931", "title": "Withdrawn"},
+        deals=[{"territories": ["US", "CA"], "startDate": "2024-06-01", "takedown": True}])
+track(r, "01.wav", "GBAYE2400501", "Withdrawn")
+png(os.path.join(r, "cover.png"), px, px, (60, 60, 60))
+
+# A cover cut off in its image data: never ready.
+r = os.path.join(out, "broken-cover")
+release(r, {"icpn": "5012345678948", "title": "Broken Cover"})
+track(r, "01.wav", "GBAYE2400601", "Broken Cover")
+png(os.path.join(r, "cover.png"), px, px, (250, 250, 0), truncate=600)
+
+# A UPC whose check digit is wrong (…01, not …00): never ready.
+r = os.path.join(out, "bad-upc")
+release(r, {"icpn": "5012345678901", "title": "Bad Barcode"})
+track(r, "01.wav", "GBAYE2400701", "Bad Barcode")
+png(os.path.join(r, "cover.png"), px, px, (0, 200, 200))
+PY
+}
+
 main() {
   rm -rf "$OUT"
   mkdir -p "$OUT"
@@ -2133,6 +2260,8 @@ main() {
   fx_matroska
   # Musepack
   fx_musepack
+  # Release folders
+  fx_releases
 
   py writetsv "$ROWS" "$OUT/expected.tsv"
   { printf 'file\tstatus\tmethod\tdecodedSamples\tpcmMd5\terrors\twarnings\n'; cat "$VROWS"; } >"$OUT/verify.tsv"

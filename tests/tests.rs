@@ -13,6 +13,7 @@ mod injection;
 mod inputs;
 mod qc;
 mod readme;
+mod release;
 mod schemas;
 mod sidecar;
 mod snapshots;
