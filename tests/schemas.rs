@@ -16,12 +16,14 @@ use std::path::Path;
 const BASE: &str = "https://ddexprobe.dev/schemas/";
 
 /// Every published schema, by file name.
-const SCHEMAS: [&str; 5] = [
+const SCHEMAS: [&str; 7] = [
     "record.schema.json",
     "scan.schema.json",
     "report.schema.json",
     "check.schema.json",
     "technical-sidecar.schema.json",
+    "release-report.schema.json",
+    "release.schema.json",
 ];
 
 /// How many validation errors a failure prints.
@@ -434,4 +436,33 @@ fn schemas_reject_unknown_fields_and_wrong_types() {
             .any(|e| e.starts_with("at \"/generatedBy/tool\"")),
         "{tool:?}"
     );
+}
+
+/// Every fixture release's `release.json` matches the release.json schema,
+/// and `check --release` reports match the release report schema, ready
+/// or not.
+#[test]
+fn releases_match_their_schemas() {
+    let mut specs = Vec::new();
+    let mut reports = Vec::new();
+    for entry in std::fs::read_dir(testdata("releases")).unwrap() {
+        let dir = entry.unwrap().path();
+        let spec = dir.join("release.json");
+        let text = std::fs::read_to_string(&spec).unwrap();
+        specs.push(document(&spec.display().to_string(), &text));
+        for profile in ["default", "youtube"] {
+            let out = crate::util::bin()
+                .args(["check", "--release", "--format", "json", "--profile", profile])
+                .arg(&dir)
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            reports.push(document(&dir.display().to_string(), &text));
+        }
+    }
+    assert!(reports.iter().any(|(_, r)| r["isReady"] == true));
+    assert!(reports.iter().any(|(_, r)| r["isReady"] == false));
+    assert!(reports.iter().any(|(_, r)| r["ownership"].is_object()));
+    assert_valid("release.schema.json", &specs);
+    assert_valid("release-report.schema.json", &reports);
 }
