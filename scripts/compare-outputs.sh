@@ -93,6 +93,15 @@ for v in 3.4 3.4.1 4.3; do
 done
 run ern-refused ern --ern 4.3 "$cat"
 
+# Release folders: the product report and the whole message per version.
+for r in testdata/releases/*/; do
+  n=$(basename "$r")
+  run "release-$n-check" check "$r" --release --format json --profile youtube
+  for v in 3.4 4.3; do
+    run "release-$n-$v" ern "$r" --message --ern "$v" --profile youtube --created 2024-05-02T09:30:00Z -q
+  done
+done
+
 sc=$(mktemp -d)
 run sidecar sidecar testdata/wav-pcm16-44k-stereo.wav testdata/flac-24bit-96k-stereo.flac --out-dir "$sc"
 # The stamp holds the source's mtime, which a fresh clone sets anew.

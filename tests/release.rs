@@ -78,9 +78,14 @@ fn validator() -> Option<PathBuf> {
         return Some(script);
     }
     if std::env::var("DDEXPROBE_REQUIRE_XSD").is_ok_and(|v| v == "1") {
-        panic!("DDEXPROBE_REQUIRE_XSD=1 but xmllint or {} is missing", script.display());
+        panic!(
+            "DDEXPROBE_REQUIRE_XSD=1 but xmllint or {} is missing",
+            script.display()
+        );
     }
-    crate::util::skipped("xmllint or the DDEX schemas not found: release messages are not validated here");
+    crate::util::skipped(
+        "xmllint or the DDEX schemas not found: release messages are not validated here",
+    );
     None
 }
 
@@ -127,14 +132,23 @@ fn ready_releases_are_ready_and_broken_ones_say_why() {
             assert_eq!(v["readinessScore"], 100, "{name}");
             assert_eq!(code, 0, "{name}");
             assert!(v["artwork"]["isReady"].as_bool().unwrap(), "{name}");
-            assert!(v["tracks"].as_array().unwrap().iter().all(|t| t["isReady"] == true));
+            assert!(
+                v["tracks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|t| t["isReady"] == true)
+            );
         }
     }
     // The sender DPID of the documented example fails its check character:
     // a warning to confirm it, never a refusal.
     let (_, v) = report("album", "youtube");
     assert!(
-        v["warnings"][0].as_str().unwrap().contains("check character (E)"),
+        v["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("check character (E)"),
         "{v:#}"
     );
     assert_eq!(v["ownership"]["basis"], "OriginalReleaseDate");
@@ -149,7 +163,10 @@ fn ready_releases_are_ready_and_broken_ones_say_why() {
     assert_eq!(paths, ["c.wav", "b.wav", "a.wav"]);
 
     let (_, v) = report("multi-disc", "default");
-    assert_eq!(v["discs"], serde_json::json!([{"disc": 1, "tracks": 2}, {"disc": 2, "tracks": 3}]));
+    assert_eq!(
+        v["discs"],
+        serde_json::json!([{"disc": 1, "tracks": 2}, {"disc": 2, "tracks": 3}])
+    );
     let paths: Vec<&str> = v["tracks"]
         .as_array()
         .unwrap()
@@ -158,13 +175,24 @@ fn ready_releases_are_ready_and_broken_ones_say_why() {
         .collect();
     assert_eq!(
         paths,
-        ["disc1/1.wav", "disc1/2.wav", "disc2/1.wav", "disc2/2.wav", "disc2/10.wav"]
+        [
+            "disc1/1.wav",
+            "disc1/2.wav",
+            "disc2/1.wav",
+            "disc2/2.wav",
+            "disc2/10.wav"
+        ]
     );
 
     let (code, v) = report("bad-upc", "youtube");
     assert_eq!((code, &v["isReady"]), (1, &Value::Bool(false)));
     assert_eq!(invalid_fields(&v), ["release.icpn"]);
-    assert!(v["invalidFields"][0]["issue"].as_str().unwrap().contains("should be 0, not 1"));
+    assert!(
+        v["invalidFields"][0]["issue"]
+            .as_str()
+            .unwrap()
+            .contains("should be 0, not 1")
+    );
     assert!(v.get("icpn").is_none());
 
     let (code, v) = report("broken-cover", "youtube");
@@ -204,7 +232,14 @@ fn release_level_findings() {
         }]);
     });
     let out = bin()
-        .args(["check", "--release", "--profile", "youtube", "--format", "json"])
+        .args([
+            "check",
+            "--release",
+            "--profile",
+            "youtube",
+            "--format",
+            "json",
+        ])
         .arg(r)
         .output()
         .unwrap();
@@ -220,12 +255,24 @@ fn release_level_findings() {
         "soundRecordingDetails.isrc",
         "tracks",
     ] {
-        assert!(fields.iter().any(|f| f == expected), "{expected}: {fields:?}");
+        assert!(
+            fields.iter().any(|f| f == expected),
+            "{expected}: {fields:?}"
+        );
     }
     let issues = v["invalidFields"].to_string();
-    assert!(issues.contains("2025 is after the original release date 2024-05-01"), "{issues}");
-    assert!(issues.contains("lacks AdvertisementSupportedModel"), "{issues}");
-    assert!(issues.contains("the track numbers are 1, 2, 4; 3 is missing"), "{issues}");
+    assert!(
+        issues.contains("2025 is after the original release date 2024-05-01"),
+        "{issues}"
+    );
+    assert!(
+        issues.contains("lacks AdvertisementSupportedModel"),
+        "{issues}"
+    );
+    assert!(
+        issues.contains("the track numbers are 1, 2, 4; 3 is missing"),
+        "{issues}"
+    );
     // Every finding says what to do.
     assert!(v["suggestions"].as_array().unwrap().len() >= 6);
     // Without release.json every release field is missing.
@@ -263,7 +310,10 @@ fn messages_are_pinned_and_validate() {
     let (code, doc, err) = message("takedown", "4.3", &["--update", "takedown"]);
     assert_eq!(code, 0, "{err}");
     validate(&doc, "4.3");
-    if let Some(end) = xpath(&doc, "string(//DealList/ReleaseDeal[1]/Deal/DealTerms/ValidityPeriod/EndDate)") {
+    if let Some(end) = xpath(
+        &doc,
+        "string(//DealList/ReleaseDeal[1]/Deal/DealTerms/ValidityPeriod/EndDate)",
+    ) {
         assert_eq!(end, "2024-05-02");
     }
 }
@@ -283,9 +333,16 @@ fn messages_keep_the_feed_rules() {
             } else {
                 "count(//ResourceList/SoundRecording/SoundRecordingEdition/ResourceId/ISRC)"
             };
-            assert_eq!(xpath(&doc, isrc).unwrap(), tracks.to_string(), "ISRC on every recording");
+            assert_eq!(
+                xpath(&doc, isrc).unwrap(),
+                tracks.to_string(),
+                "ISRC on every recording"
+            );
             // The cover is the last resource, An+1.
-            assert_eq!(xpath(&doc, "name(//ResourceList/*[last()])").unwrap(), "Image");
+            assert_eq!(
+                xpath(&doc, "name(//ResourceList/*[last()])").unwrap(),
+                "Image"
+            );
             assert_eq!(
                 xpath(&doc, "string(//ResourceList/*[last()]/ResourceReference)").unwrap(),
                 format!("A{}", tracks + 1)
@@ -309,7 +366,11 @@ fn messages_keep_the_feed_rules() {
                 let with = format!(
                     "count(//DealList/ReleaseDeal[DealReleaseReference!='R0'][Deal/DealTerms/CommercialModelType='{model}'])"
                 );
-                assert_eq!(xpath(&doc, &with).unwrap(), tracks.to_string(), "{name} {model}");
+                assert_eq!(
+                    xpath(&doc, &with).unwrap(),
+                    tracks.to_string(),
+                    "{name} {model}"
+                );
             }
         }
     }
@@ -330,7 +391,11 @@ fn messages_keep_the_feed_rules() {
             "A5"
         );
         assert_eq!(
-            xpath(&doc, "string(//SoundRecording[ResourceReference='A5']//FileName)").unwrap(),
+            xpath(
+                &doc,
+                "string(//SoundRecording[ResourceReference='A5']//FileName)"
+            )
+            .unwrap(),
             "10.wav"
         );
         assert_eq!(
@@ -340,10 +405,16 @@ fn messages_keep_the_feed_rules() {
     }
     // Metadata only: no technical block, the Image itself kept.
     let (_, doc, _) = message("metadata-only", "3.4", &["--update", "metadata-only"]);
-    if let Some(n) = xpath(&doc, "count(//TechnicalSoundRecordingDetails | //TechnicalImageDetails)") {
+    if let Some(n) = xpath(
+        &doc,
+        "count(//TechnicalSoundRecordingDetails | //TechnicalImageDetails)",
+    ) {
         assert_eq!(n, "0");
         assert_eq!(xpath(&doc, "count(//ResourceList/Image)").unwrap(), "1");
-        assert_eq!(xpath(&doc, "string(//UpdateIndicator)").unwrap(), "UpdateMessage");
+        assert_eq!(
+            xpath(&doc, "string(//UpdateIndicator)").unwrap(),
+            "UpdateMessage"
+        );
         assert_eq!(xpath(&doc, "count(//File)").unwrap(), "0");
     }
     // Takedown: TakeDown true in every deal, no usage.
@@ -351,7 +422,10 @@ fn messages_keep_the_feed_rules() {
     if let Some(n) = xpath(&doc, "count(//DealTerms[TakeDown='true'])") {
         assert_eq!(n, "2");
         assert_eq!(xpath(&doc, "count(//DealTerms/Usage)").unwrap(), "0");
-        assert_eq!(xpath(&doc, "count(//DealTerms/TerritoryCode)").unwrap(), "4");
+        assert_eq!(
+            xpath(&doc, "count(//DealTerms/TerritoryCode)").unwrap(),
+            "4"
+        );
     }
 }
 
@@ -360,7 +434,10 @@ fn messages_of_releases_that_are_not_ready_are_refused_unless_forced() {
     let (code, out, err) = message("bad-upc", "3.4", &[]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
-    assert!(err.contains("release.icpn") && err.contains("nothing written"), "{err}");
+    assert!(
+        err.contains("release.icpn") && err.contains("nothing written"),
+        "{err}"
+    );
     // --force writes, loudly; an invalid ICPN is still never written.
     let (code, out, err) = message("bad-upc", "3.4", &["--force"]);
     assert_eq!(code, 1, "{err}");
@@ -374,7 +451,14 @@ fn messages_of_releases_that_are_not_ready_are_refused_unless_forced() {
     assert_eq!(code, 1);
     assert!(err.contains("--update takedown"), "{err}");
     // Message flags need --message.
-    let (code, _, err) = run(&["ern", "testdata/releases/album", "--ern", "3.4", "--update", "full"]);
+    let (code, _, err) = run(&[
+        "ern",
+        "testdata/releases/album",
+        "--ern",
+        "3.4",
+        "--update",
+        "full",
+    ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("add --message"), "{err}");
 }
@@ -385,7 +469,12 @@ fn files(dir: &Path) -> Vec<String> {
     crate::util::all_files(dir, &mut all);
     let mut out: Vec<String> = all
         .iter()
-        .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|p| {
+            p.strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     out.sort();
     out
@@ -435,10 +524,14 @@ fn package_writes_the_batch_and_never_over_another() {
         .modified()
         .unwrap();
     for f in files(&batch) {
-        let t = std::fs::metadata(batch.join(&f)).unwrap().modified().unwrap();
+        let t = std::fs::metadata(batch.join(&f))
+            .unwrap()
+            .modified()
+            .unwrap();
         assert!(t <= marker, "{f} is newer than the marker");
     }
-    let marker_text = std::fs::read_to_string(batch.join("BatchComplete_20240502093000.xml")).unwrap();
+    let marker_text =
+        std::fs::read_to_string(batch.join("BatchComplete_20240502093000.xml")).unwrap();
     assert!(marker_text.starts_with("<?xml"), "{marker_text}");
 
     // Never over an existing batch.
@@ -450,7 +543,12 @@ fn package_writes_the_batch_and_never_over_another() {
 
     // A release that is not ready gives no batch at all.
     let refused = tmp.path().join("refused");
-    let (code, _, err) = run(&["package", &release("bad-upc"), "-o", refused.to_str().unwrap()]);
+    let (code, _, err) = run(&[
+        "package",
+        &release("bad-upc"),
+        "-o",
+        refused.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1, "{err}");
     assert!(!refused.exists());
 
@@ -469,10 +567,18 @@ fn package_writes_the_batch_and_never_over_another() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         files(&meta),
-        ["5012345678924/5012345678924.xml", "BatchComplete_20240502093000.xml"]
+        [
+            "5012345678924/5012345678924.xml",
+            "BatchComplete_20240502093000.xml"
+        ]
     );
     // Not inside the release itself.
-    let (code, _, err) = run(&["package", &release("album"), "-o", &format!("{}/batch", release("album"))]);
+    let (code, _, err) = run(&[
+        "package",
+        &release("album"),
+        "-o",
+        &format!("{}/batch", release("album")),
+    ]);
     assert_eq!(code, 2, "{err}");
     assert!(!root().join("testdata/releases/album/batch").exists());
 }

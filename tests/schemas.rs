@@ -452,7 +452,14 @@ fn releases_match_their_schemas() {
         specs.push(document(&spec.display().to_string(), &text));
         for profile in ["default", "youtube"] {
             let out = crate::util::bin()
-                .args(["check", "--release", "--format", "json", "--profile", profile])
+                .args([
+                    "check",
+                    "--release",
+                    "--format",
+                    "json",
+                    "--profile",
+                    profile,
+                ])
                 .arg(&dir)
                 .output()
                 .unwrap();

@@ -1,8 +1,8 @@
 //! The fuzz targets, one per format ddexprobe parses: each names the
 //! fixtures in `testdata/` it starts from and runs an input through
 //! everything a file of that format meets (probe, verification, the QC
-//! analysis, the record) in memory. Metadata targets run the sidecar and manifest
-//! readers.
+//! analysis, the record) in memory. Metadata targets run the sidecar, manifest and
+//! release.json readers.
 
 /// One fuzz target.
 pub struct Target {
@@ -132,6 +132,33 @@ pub const TARGETS: &[Target] = &[
             let text = String::from_utf8_lossy(b);
             let _ = ddexprobe::metadata::manifest::Manifest::from_csv(&text, "m.csv");
             let _ = ddexprobe::metadata::manifest::Manifest::from_json(&text, "m.json");
+        },
+    },
+    Target {
+        name: "release",
+        seeds: &["json"],
+        run: |b| {
+            use ddexprobe::metadata::identifiers as id;
+            let text = String::from_utf8_lossy(b);
+            let spec = ddexprobe::release::spec::Spec::parse(&text, "release.json");
+            for (field, check) in [
+                (
+                    "release.icpn",
+                    (|s: &str| id::icpn(s).is_ok()) as fn(&str) -> bool,
+                ),
+                ("release.grid", |s| id::grid(s).is_ok()),
+                ("messageHeader.senderPartyId", |s| id::dpid(s).is_ok()),
+                ("release.originalReleaseDate", |s| id::date(s).is_ok()),
+            ] {
+                if let Some(v) = spec.text(field) {
+                    let _ = check(&v);
+                }
+            }
+            for deal in spec.deals.iter().flatten() {
+                for d in deal.start_date.iter().chain(&deal.end_date) {
+                    let _ = id::date(d);
+                }
+            }
         },
     },
 ];
