@@ -598,3 +598,71 @@ fn a_manifest_may_carry_the_release() {
     assert_eq!(code, 0, "{err}");
     assert!(doc.contains("<TitleText>Morning (Manifest)</TitleText>"));
 }
+
+/// A release.json without deals: the youtube profile's default deal, said
+/// in a warning; the default profile, which has none, misses the deals.
+#[test]
+fn a_profile_default_deal_stands_in_for_missing_deals() {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("testdata/releases/single")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let spec_path = tmp.path().join("release.json");
+    let mut spec: Value =
+        serde_json::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    spec.as_object_mut().unwrap().remove("deals");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let check = |profile: &str| -> Value {
+        let out = bin()
+            .args([
+                "check",
+                "--release",
+                "--format",
+                "json",
+                "--profile",
+                profile,
+            ])
+            .arg(tmp.path())
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = check("youtube");
+    assert_eq!(v["isReady"], true, "{v:#}");
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("default deal is used (OnDemandStream in Worldwide")
+    );
+    let v = check("default");
+    assert_eq!(v["isReady"], false);
+    assert!(
+        v["missingFields"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("deals"))
+    );
+    // The message carries the default deal.
+    let out = bin()
+        .args([
+            "ern",
+            "--message",
+            "--ern",
+            "3.4",
+            "--profile",
+            "youtube",
+            "-q",
+            "--created",
+            CREATED,
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let doc = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        doc.contains("<CommercialModelType>AdvertisementSupportedModel</CommercialModelType>"),
+        "{doc}"
+    );
+    assert!(doc.contains("<StartDate>2024-05-01</StartDate>"));
+}

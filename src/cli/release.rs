@@ -66,7 +66,8 @@ fn load(l: Load<'_>) -> Result<(Release, ReleaseReport)> {
         |p| bar.update(p),
     );
     bar.finish();
-    let r = r.map_err(anyhow::Error::msg)?;
+    let mut r = r.map_err(anyhow::Error::msg)?;
+    r.default_deals(&l.profile.release, &l.profile.name);
     for p in &r.problems {
         super::messages::problem(p);
     }

@@ -126,6 +126,23 @@ pub struct ReleaseRules {
     /// The most sound recordings one message may carry.
     #[serde(default)]
     pub max_tracks: Option<u32>,
+    /// The deal a release without `deals` gets (said in a warning), as a
+    /// service's feed documents its usual terms.
+    #[serde(default)]
+    pub default_deal: Option<DefaultDeal>,
+}
+
+/// A profile's default deal: territories, commercial models and use types,
+/// valid from the release's original release date (or at once).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DefaultDeal {
+    /// ISO 3166-1 codes or `Worldwide`.
+    pub territories: Vec<String>,
+    /// DDEX `CommercialModelType` words.
+    pub commercial_models: Vec<String>,
+    /// DDEX `UseType` words.
+    pub use_types: Vec<String>,
 }
 
 /// The release fields a profile may require: every field of `release.json`,

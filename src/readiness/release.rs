@@ -284,6 +284,12 @@ pub fn assess_release(release: &Release, profile: &Profile) -> ReleaseReport {
         };
         b.suggest(fix);
     }
+    for note in &release.assumed {
+        b.warn(
+            note.clone(),
+            "Give the deals in release.json to state the terms yourself",
+        );
+    }
     for note in &release.cover_notes {
         b.warn(note.clone(), "Keep one cover image per release folder");
     }

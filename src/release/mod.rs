@@ -94,6 +94,9 @@ pub struct Release {
     pub problems: Vec<InputProblem>,
     /// Files under the folder that are neither audio nor the cover.
     pub other_files: Vec<String>,
+    /// What was assumed for the release (a profile's default deal), for
+    /// the report's warnings.
+    pub assumed: Vec<String>,
 }
 
 /// How [`load`] measures.
@@ -289,10 +292,48 @@ pub fn load(
         order: order_findings,
         problems: found.problems,
         other_files,
+        assumed: Vec::new(),
     })
 }
 
 impl Release {
+    /// Give a release whose `release.json` has no deals the profile's
+    /// default deal, valid from the original release date (or at once),
+    /// and say so.
+    pub fn default_deals(
+        &mut self,
+        rules: &crate::readiness::profile::ReleaseRules,
+        profile: &str,
+    ) {
+        let Some(default) = &rules.default_deal else {
+            return;
+        };
+        let Some(spec) = self.spec.as_mut() else {
+            return;
+        };
+        if spec.deals.as_ref().is_some_and(|d| !d.is_empty()) {
+            return;
+        }
+        let start = spec.text("release.originalReleaseDate");
+        spec.deals = Some(vec![Deal {
+            territories: default.territories.clone(),
+            excluded_territories: Vec::new(),
+            start_date: start.clone(),
+            end_date: None,
+            commercial_models: default.commercial_models.clone(),
+            use_types: default.use_types.clone(),
+            takedown: false,
+        }]);
+        self.assumed.push(format!(
+            "release.json gives no deals: the {profile} profile's default deal is used ({} in {}, \
+             {}, from {})",
+            default.use_types.join("/"),
+            default.territories.join(", "),
+            default.commercial_models.join(" and "),
+            start.as_deref().unwrap_or("now")
+        ));
+    }
+
     /// The discs and how many tracks each has, in order.
     pub fn discs(&self) -> Vec<(u32, usize)> {
         let mut out: Vec<(u32, usize)> = Vec::new();
