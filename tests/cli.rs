@@ -47,7 +47,15 @@ fn fixture_count() -> usize {
             })
             .count()
     };
-    listed + audio("catalog") + audio("verdicts") + audio("duplicates")
+    // The release folders: their audio and covers (JPEG and PNG are
+    // walked as artwork), at any depth.
+    let mut releases = Vec::new();
+    crate::util::all_files(&testdata("releases"), &mut releases);
+    let release_files = releases
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e != "json"))
+        .count();
+    listed + audio("catalog") + audio("verdicts") + audio("duplicates") + release_files
 }
 
 fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
