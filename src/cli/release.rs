@@ -170,10 +170,14 @@ fn table(r: &ReleaseReport) -> String {
         let _ = writeln!(s, "  suggestion {}", sanitize(t));
     }
     let _ = writeln!(s, "tracks");
-    for t in &r.tracks {
+    let places = r
+        .discs
+        .iter()
+        .flat_map(|d| (1..=d.tracks).map(move |n| format!("{}-{n:02}", d.disc)));
+    for (t, place) in r.tracks.iter().zip(places) {
         let _ = writeln!(
             s,
-            "  {:<9} {:>3}  {}",
+            "  {place:<6} {:<9} {:>3}  {}",
             if t.is_ready { "ready" } else { "NOT READY" },
             t.readiness_score,
             sanitize(&t.path)
@@ -183,7 +187,8 @@ fn table(r: &ReleaseReport) -> String {
         Some(a) => {
             let _ = writeln!(
                 s,
-                "artwork\n  {:<9} {:>3}  {}",
+                "artwork\n  {:<6} {:<9} {:>3}  {}",
+                "cover",
                 if a.is_ready { "ready" } else { "NOT READY" },
                 a.readiness_score,
                 sanitize(&a.path)
