@@ -220,6 +220,8 @@ pub enum Code {
     ReadError,
     /// The file changed (was truncated) while it was being read.
     FileChanged,
+    /// A PNG chunk whose CRC-32 does not match its type and data.
+    ChunkCrcMismatch,
     // Warnings.
     /// The content is not what the file's extension says.
     ExtensionMismatch,
@@ -317,6 +319,7 @@ impl Code {
             Code::InvalidMetadata => "invalid_metadata",
             Code::ReadError => "read_error",
             Code::FileChanged => "file_changed",
+            Code::ChunkCrcMismatch => "chunk_crc_mismatch",
             Code::ExtensionMismatch => "extension_mismatch",
             Code::Md5Unset => "md5_unset",
             Code::PartialSampleFrame => "partial_sample_frame",
@@ -705,7 +708,19 @@ impl Record {
     /// Whether the file is audio (or was meant to be): every record but
     /// those of files named as images, documents or text.
     pub fn is_audio(&self) -> bool {
-        self.non_audio.is_none() || self.has_errors()
+        !self.is_artwork() && (self.non_audio.is_none() || self.has_errors())
+    }
+
+    /// Whether the file is cover art: a JPEG or PNG image (measured in
+    /// `artwork`, or too damaged to be) not named as audio.
+    pub fn is_artwork(&self) -> bool {
+        self.non_audio
+            .as_ref()
+            .is_some_and(|n| crate::formats::artwork::FORMATS.contains(&n.format))
+            && !self
+                .errors
+                .iter()
+                .any(|e| e.code == Code::UnsupportedFormat)
     }
 
     /// Whether the record carries an error.
@@ -756,6 +771,7 @@ mod tests {
             Code::InvalidMetadata,
             Code::ReadError,
             Code::FileChanged,
+            Code::ChunkCrcMismatch,
             Code::ExtensionMismatch,
             Code::Md5Unset,
             Code::PartialSampleFrame,

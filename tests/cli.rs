@@ -55,7 +55,15 @@ fn fixture_count() -> usize {
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e != "json"))
         .count();
-    listed + audio("catalog") + audio("verdicts") + audio("duplicates") + release_files
+    // Cover art is walked too: the images `testdata/artwork/expected.tsv`
+    // lists.
+    let artwork = std::fs::read_to_string(testdata("artwork/expected.tsv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    listed + audio("catalog") + audio("verdicts") + audio("duplicates") + artwork + release_files
 }
 
 fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
@@ -222,12 +230,12 @@ fn csv_has_the_documented_header_and_a_row_per_file() {
     // errors, then warnings, then the lossy, tag, verification and ADM
     // columns (all empty here).
     assert!(
-        lines[2].ends_with(",empty_file,,,,,,,,,,,,,,,,"),
+        lines[2].ends_with(",empty_file,,,,,,,,,,,,,,,,,,,"),
         "{}",
         lines[2]
     );
     assert!(lines[0].ends_with(
-        ",tags.isrc,tags.title,tags.artist,pcmMd5,verification.status,verification.decodedSamples,adm,admTracks,admBedChannels,admObjects,pathBytes,nonAudio"
+        ",tags.isrc,tags.title,tags.artist,pcmMd5,verification.status,verification.decodedSamples,adm,admTracks,admBedChannels,admObjects,pathBytes,nonAudio,artwork.width,artwork.height,artwork.colorSpace"
     ));
 }
 

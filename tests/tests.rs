@@ -1,6 +1,7 @@
 //! The integration tests, in one binary: one module per area, sharing the
 //! helpers in [`util`].
 
+mod artwork;
 mod check;
 mod cli;
 mod corpora;

@@ -118,6 +118,16 @@ pub const TARGETS: &[Target] = &[
         run: |b| audio(b, "x.mod"),
     },
     Target {
+        name: "jpeg",
+        seeds: &["jpg"],
+        run: |b| audio(b, "cover.jpg"),
+    },
+    Target {
+        name: "png",
+        seeds: &["png"],
+        run: |b| audio(b, "cover.png"),
+    },
+    Target {
         name: "sidecar",
         seeds: &["json"],
         run: |b| {

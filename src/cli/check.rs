@@ -12,7 +12,7 @@ use ddexprobe::io::atomic::Output;
 use ddexprobe::metadata::{self, Declarations};
 use ddexprobe::output::reports::{CatalogSummary, CheckFormat, ReportOptions, report_writer};
 use ddexprobe::output::sidecar;
-use ddexprobe::readiness::assess::{assess, merged};
+use ddexprobe::readiness::assess::{assess, assess_artwork, merged};
 use ddexprobe::readiness::{Gate, catalog, profile::Profile};
 use ddexprobe::record::{InputCode, InputProblem};
 use ddexprobe::scan::{self, ScanOptions};
@@ -72,6 +72,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     let mut sink_error = writer.begin().err();
     let mut assessed = Vec::with_capacity(found.targets.len());
     let mut not_audio = 0u64;
+    let mut artwork = Vec::new();
     if sink_error.is_none() {
         // Sidecars are read and assets assessed on the workers; the catalog
         // checks need every asset, so reports are written after the scan,
@@ -90,6 +91,12 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
             opts.jobs,
             measure,
             |t, record| {
+                // Cover art: judged by the profile's artwork rules, no metadata.
+                if record.is_artwork() {
+                    let mut report = assess_artwork(record, &profile);
+                    report.file = Some(t.path.clone());
+                    return (report, Default::default(), None);
+                }
                 let (declared, key) = declarations.declare(&t.path, &record.path);
                 let mut report = assess(record, declared.as_ref(), &profile);
                 report.file = Some(t.path.clone());
@@ -97,8 +104,11 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
             },
             |record, (report, fields, key)| {
                 matched.extend(key);
-                // Images, documents and text under --all are not assets.
-                if record.is_audio() {
+                // Images, documents and text under --all are not assets;
+                // cover art has its own reports, after the audio's.
+                if record.is_artwork() {
+                    artwork.push(report);
+                } else if record.is_audio() {
                     assessed.push((record.clone(), report, fields));
                 } else {
                     not_audio += 1;
@@ -183,6 +193,13 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
             if sink_error.is_some() {
                 break;
             }
+        }
+        for report in artwork {
+            if sink_error.is_some() {
+                break;
+            }
+            summary.add(&report, &gate);
+            sink_error = writer.report(&report).err();
         }
     }
     summary.input_problems = problems;

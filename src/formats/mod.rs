@@ -13,6 +13,7 @@
 pub mod aac;
 pub mod ac3;
 pub mod ape;
+pub mod artwork;
 pub mod asf;
 pub mod au;
 pub mod caf;
@@ -418,9 +419,9 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
             let mut p = Probe::default();
             // Named for what it is; an error only when the name promises
             // audio.
-            let promised = ext
-                .and_then(extension)
-                .filter(|e| !e.holds.is_empty() || e.walked)
+            let row = ext.and_then(extension);
+            let promised = row
+                .filter(|e| !e.is_artwork() && (!e.holds.is_empty() || e.walked))
                 .is_some();
             if let Some(ext) = ext.filter(|_| promised) {
                 p.findings.error(
@@ -430,6 +431,23 @@ pub fn probe<'a>(bytes: impl Into<Bytes<'a>>, ext: Option<&str>) -> Probe {
                         other.describe()
                     ),
                 );
+            }
+            if let (Some(ext), Some(row)) = (ext, row.filter(|r| r.is_artwork()))
+                && !row.holds.contains(&other.format)
+            {
+                p.findings.warn(
+                    Code::ExtensionMismatch,
+                    format!(
+                        "the file is named .{ext} but its content is {}",
+                        other.describe()
+                    ),
+                );
+            }
+            // Cover art: the whole image walked and measured.
+            if let Some(m) = artwork::probe(buf, other.format) {
+                p.artwork = m.artwork;
+                p.findings.errors.extend(m.findings.errors);
+                p.findings.warnings.extend(m.findings.warnings);
             }
             p.non_audio = Some(other);
             return p;
@@ -618,7 +636,26 @@ pub const EXTENSIONS: &[Extension] = &[
         holds: &["Module"],
         walked: true,
     },
+    // Cover art: walked beside the audio and measured as an image.
+    Extension {
+        names: &["jpg", "jpeg"],
+        holds: &["JPEG"],
+        walked: true,
+    },
+    Extension {
+        names: &["png"],
+        holds: &["PNG"],
+        walked: true,
+    },
 ];
+
+impl Extension {
+    /// Whether the row names cover art ([`artwork::FORMATS`]): walked
+    /// by default, measured as an image, never promising audio.
+    pub fn is_artwork(&self) -> bool {
+        !self.holds.is_empty() && self.holds.iter().all(|h| artwork::FORMATS.contains(h))
+    }
+}
 
 /// The table row of extension `ext` (any case).
 pub fn extension(ext: &str) -> Option<&'static Extension> {

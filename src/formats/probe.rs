@@ -59,6 +59,8 @@ pub struct Probe {
     pub tags: Tags,
     /// What the file is when it is clearly not audio.
     pub non_audio: Option<super::nonaudio::NonAudio>,
+    /// What a JPEG or PNG image is (cover art).
+    pub artwork: Option<crate::record::Artwork>,
     /// Problems found.
     pub findings: Findings,
     /// Where the audio lies, for verification.
@@ -160,7 +162,7 @@ impl Probe {
             encoder_padding: probe.encoder_padding,
             tags: probe.tags,
             non_audio: probe.non_audio,
-            artwork: None,
+            artwork: probe.artwork,
             pcm_md5: None,
             verification: None,
             qc: None,

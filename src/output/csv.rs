@@ -47,6 +47,9 @@ pub const COLUMNS: &[&str] = &[
     "admObjects",
     "pathBytes",
     "nonAudio",
+    "artwork.width",
+    "artwork.height",
+    "artwork.colorSpace",
 ];
 
 /// CSV writer.
@@ -145,6 +148,9 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
             opt(r.adm_objects),
             opt(r.path_bytes.clone()),
             opt(r.non_audio.as_ref().map(|n| n.format)),
+            opt(r.artwork.as_ref().map(|a| a.width)),
+            opt(r.artwork.as_ref().map(|a| a.height)),
+            opt(r.artwork.as_ref().map(|a| a.color_space.clone())),
         ];
         self.out.write_record(&row).map_err(csv_error)
     }

@@ -63,6 +63,21 @@ fn fit(path: &str, room: usize) -> String {
 /// The status of a record for the table: the first finding and how many
 /// more there are, or what a file that is not audio is.
 fn table_status(r: &Record) -> String {
+    if let (Some(a), false) = (&r.artwork, r.has_errors()) {
+        let art = crate::formats::artwork::describe(a);
+        return match r.warnings.len() {
+            0 => art,
+            n => format!(
+                "{art}, {}{}",
+                status(r),
+                if n > 1 {
+                    format!(" (+{})", n - 1)
+                } else {
+                    String::new()
+                }
+            ),
+        };
+    }
     if let (Some(other), false) = (&r.non_audio, r.has_errors()) {
         return match (other.width, other.height) {
             (Some(w), Some(h)) => format!("not audio: image {w}x{h}"),

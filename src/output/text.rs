@@ -53,6 +53,28 @@ impl<W: Write> RecordWriter for TextWriter<W> {
             None => c.to_string(),
         });
         line(o, "channels", ch)?;
+        let image = r.artwork.as_ref().map(|a| {
+            let mut s = format!(
+                "{}, {} bits x {} components",
+                crate::formats::artwork::describe(a),
+                a.bit_depth,
+                a.components
+            );
+            for (on, what) in [(a.alpha, "alpha"), (a.progressive, "progressive")] {
+                if on {
+                    s.push_str(", ");
+                    s.push_str(what);
+                }
+            }
+            if let Some(icc) = &a.icc_profile {
+                s.push_str(&format!(", ICC profile {icc}"));
+            }
+            if let Some(o) = a.orientation {
+                s.push_str(&format!(", EXIF orientation {o}"));
+            }
+            s
+        });
+        line(o, "image", image)?;
         if let (Some(d), Some(n)) = (&r.duration, r.total_samples) {
             let src = r
                 .duration_source

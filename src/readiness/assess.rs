@@ -301,6 +301,189 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
     }
 }
 
+/// The readiness of a cover image measured as `record` (its `artwork`
+/// object), judged by the profile's artwork rules: format
+/// (`artwork.format`), minimum and maximum width and height
+/// (`artwork.width`, `artwork.height`), square (`artwork.square`) and
+/// colour space (`artwork.colorSpace`); an error in the file (truncated,
+/// a bad PNG CRC, unreadable) is an invalid field `file`, so a damaged
+/// cover is never ready. An EXIF orientation other than 1 and
+/// transparency are warnings. The score: the five checks (intact, format,
+/// size, square, colour space) are the required share, the file being
+/// intact the technical one; anything invalid keeps it below 100.
+pub fn assess_artwork(record: &Record, profile: &Profile) -> Report {
+    let mut b = Builder {
+        fields: BTreeMap::new(),
+        invalid: Vec::new(),
+        kinds: Vec::new(),
+        warnings: Vec::new(),
+        suggestions: Vec::new(),
+    };
+    let spec = artwork_spec(profile);
+    let redo = format!("Re-export the cover as {spec}");
+    for e in &record.errors {
+        b.invalid_of(
+            Kind::File,
+            "file",
+            format!("{}: {}", e.code, e.message),
+            Value::from(e.code.as_str()),
+            format!("Replace {} with an intact export: {spec}", record.path),
+        );
+    }
+    let mut passed = 0usize;
+    match &record.artwork {
+        None => {
+            if record.errors.is_empty() {
+                b.invalid_of(
+                    Kind::File,
+                    "file",
+                    "not a JPEG or PNG image that can be measured",
+                    Value::Null,
+                    redo.clone(),
+                );
+            }
+        }
+        Some(a) => {
+            if profile.artwork_formats.is_empty()
+                || profile.artwork_formats.iter().any(|f| f == &a.format)
+            {
+                passed += 1;
+            } else {
+                b.invalid_of(
+                    Kind::Rule,
+                    "artwork.format",
+                    format!(
+                        "{} is not accepted ({})",
+                        a.format,
+                        profile.artwork_formats.join(", ")
+                    ),
+                    Value::from(a.format.clone()),
+                    redo.clone(),
+                );
+            }
+            let mut size_ok = true;
+            for (field, value) in [("artwork.width", a.width), ("artwork.height", a.height)] {
+                if let Some(min) = profile.artwork_min_size.filter(|m| value < *m) {
+                    size_ok = false;
+                    b.invalid_of(
+                        Kind::Rule,
+                        field,
+                        format!("{value} px, below the minimum of {min} px"),
+                        Value::from(value),
+                        redo.clone(),
+                    );
+                }
+                if let Some(max) = profile.artwork_max_size.filter(|m| value > *m) {
+                    size_ok = false;
+                    b.invalid_of(
+                        Kind::Rule,
+                        field,
+                        format!("{value} px, above the maximum of {max} px"),
+                        Value::from(value),
+                        format!("Downscale the cover to at most {max}x{max} pixels"),
+                    );
+                }
+            }
+            passed += usize::from(size_ok);
+            if !profile.artwork_square || a.width == a.height {
+                passed += 1;
+            } else {
+                b.invalid_of(
+                    Kind::Rule,
+                    "artwork.square",
+                    format!("{}x{} is not square (1:1)", a.width, a.height),
+                    Value::from(format!("{}x{}", a.width, a.height)),
+                    redo.clone(),
+                );
+            }
+            if profile.artwork_color_spaces.is_empty()
+                || profile.artwork_color_spaces.contains(&a.color_space)
+            {
+                passed += 1;
+            } else {
+                b.invalid_of(
+                    Kind::Rule,
+                    "artwork.colorSpace",
+                    format!(
+                        "{} is not accepted ({})",
+                        a.color_space,
+                        profile.artwork_color_spaces.join(", ")
+                    ),
+                    Value::from(a.color_space.clone()),
+                    redo.clone(),
+                );
+            }
+            if let Some(o) = a.orientation.filter(|o| *o != 1) {
+                b.warn(
+                    format!(
+                        "EXIF orientation {o}: a service that ignores the tag shows the cover \
+                         rotated or mirrored"
+                    ),
+                    "Re-export the cover with its pixels upright and no orientation tag",
+                );
+            }
+            if a.alpha {
+                b.warn(
+                    "the cover has transparency: a service composites it onto a background \
+                     of its choosing",
+                    "Flatten the cover onto an opaque background",
+                );
+            }
+        }
+    }
+    let intact = !b.kinds.contains(&Kind::File);
+    let (mut score, category_scores) = score(
+        (passed + usize::from(intact), 5),
+        (0, 0),
+        (usize::from(intact), 1),
+    );
+    if !b.invalid.is_empty() {
+        score = score.min(99);
+    }
+    Report {
+        path: record.path.clone(),
+        isrc: None,
+        resource_reference: None,
+        file: None,
+        is_ready: score == 100,
+        readiness_score: score,
+        missing_fields: Vec::new(),
+        invalid_fields: b.invalid,
+        warnings: b.warnings,
+        suggestions: b.suggestions,
+        profile: profile.name.clone(),
+        category_scores,
+    }
+}
+
+/// What a profile asks of a cover, for suggestions: `a square RGB JPEG
+/// or PNG of at least 3000x3000 pixels`.
+fn artwork_spec(profile: &Profile) -> String {
+    let mut s = String::from("a");
+    if profile.artwork_square {
+        s.push_str(" square");
+    }
+    if !profile.artwork_color_spaces.is_empty() {
+        s.push(' ');
+        s.push_str(&profile.artwork_color_spaces.join(" or "));
+    }
+    s.push(' ');
+    if profile.artwork_formats.is_empty() {
+        s.push_str("JPEG or PNG");
+    } else {
+        s.push_str(&profile.artwork_formats.join(" or "));
+    }
+    match (profile.artwork_min_size, profile.artwork_max_size) {
+        (Some(min), Some(max)) => {
+            s.push_str(&format!(" of {min}x{min} to {max}x{max} pixels"));
+        }
+        (Some(min), None) => s.push_str(&format!(" of at least {min}x{min} pixels")),
+        (None, Some(max)) => s.push_str(&format!(" of at most {max}x{max} pixels")),
+        (None, None) => {}
+    }
+    s
+}
+
 /// The merged metadata of an asset without judging it: declared values,
 /// then measured values and embedded tags where the declaration has none
 /// (a declared value that contradicts the measurement is replaced by the

@@ -45,6 +45,9 @@ pub const PARENTAL_WARNINGS: &[&str] = &[
     "Unknown",
 ];
 
+/// The colour spaces a cover's `artwork.colorSpace` can name.
+pub const ARTWORK_COLOR_SPACES: &[&str] = &["RGB", "Grayscale", "CMYK", "YCCK", "Indexed"];
+
 /// The compound field that stands for a complete P-line (year and text).
 pub const P_LINE: &str = "soundRecordingDetails.pLine";
 
@@ -99,6 +102,19 @@ pub struct Profile {
     /// The loudness the target normalises playback to (LUFS), which
     /// reports compare the integrated loudness with.
     pub loudness_reference: Option<f64>,
+    /// Cover art formats accepted (`JPEG`, `PNG`); empty: any measured.
+    pub artwork_formats: Vec<String>,
+    /// Smallest cover width and height accepted, pixels.
+    pub artwork_min_size: Option<u32>,
+    /// Largest cover width and height accepted, pixels.
+    pub artwork_max_size: Option<u32>,
+    /// Whether the cover must be square.
+    pub artwork_square: bool,
+    /// Cover colour spaces accepted (`RGB`, `Grayscale`, `CMYK`, `YCCK`,
+    /// `Indexed`); empty: any.
+    pub artwork_color_spaces: Vec<String>,
+    /// Where the cover art rules come from.
+    pub artwork_sources: Vec<String>,
     /// Release rules (`check --release`, `ern --message`, `package`).
     pub release: ReleaseRules,
 }
@@ -292,6 +308,12 @@ impl Profile {
             qc_rules: Vec::new(),
             silence_threshold: -60.0,
             loudness_reference: None,
+            artwork_formats: Vec::new(),
+            artwork_min_size: None,
+            artwork_max_size: None,
+            artwork_square: false,
+            artwork_color_spaces: Vec::new(),
+            artwork_sources: Vec::new(),
             release: ReleaseRules::default(),
         }
     }
@@ -396,6 +418,12 @@ struct ProfileFile {
     qc_rules: Option<Vec<QcRule>>,
     silence_threshold: Option<f64>,
     loudness_reference: Option<f64>,
+    artwork_formats: Option<Vec<String>>,
+    artwork_min_size: Option<u32>,
+    artwork_max_size: Option<u32>,
+    artwork_square: Option<bool>,
+    artwork_color_spaces: Option<Vec<String>>,
+    artwork_sources: Option<Vec<String>>,
     /// `[release]`: replaces the base profile's release rules whole.
     release: Option<ReleaseRules>,
 }
@@ -459,7 +487,11 @@ impl ProfileFile {
             require_adm,
             qc_rules,
             silence_threshold,
-            release
+            release,
+            artwork_formats,
+            artwork_square,
+            artwork_color_spaces,
+            artwork_sources
         );
         if !(-200.0..=0.0).contains(&p.silence_threshold) {
             return Err(format!(
@@ -490,8 +522,29 @@ impl ProfileFile {
             min_sample_rate,
             min_bit_depth,
             min_duration,
-            loudness_reference
+            loudness_reference,
+            artwork_min_size,
+            artwork_max_size
         );
+        if let Some(f) = p
+            .artwork_formats
+            .iter()
+            .find(|f| !crate::formats::artwork::FORMATS.contains(&f.as_str()))
+        {
+            return Err(format!(
+                "artworkFormats: '{f}' is not a cover art format measured here (JPEG, PNG)"
+            ));
+        }
+        if let Some(c) = p
+            .artwork_color_spaces
+            .iter()
+            .find(|c| !ARTWORK_COLOR_SPACES.contains(&c.as_str()))
+        {
+            return Err(format!(
+                "artworkColorSpaces: '{c}' is not one of {}",
+                ARTWORK_COLOR_SPACES.join(", ")
+            ));
+        }
         Ok(p)
     }
 }

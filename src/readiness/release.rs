@@ -157,45 +157,12 @@ impl Builder {
     }
 }
 
-/// The report of a cover image.
+/// The report of a cover image: the asset rules on artwork
+/// ([`super::assess::assess_artwork`]).
 fn cover_report(cover: &crate::release::Cover, profile: &Profile) -> Report {
-    let r = &cover.record;
-    let mut invalid = Vec::new();
-    let mut suggestions = Vec::new();
-    for e in &r.errors {
-        invalid.push(InvalidField {
-            field: "file".to_string(),
-            issue: format!("{}: {}", e.code, e.message),
-            current_value: Value::from(r.path.clone()),
-        });
-    }
-    if r.artwork.is_none() {
-        invalid.push(InvalidField {
-            field: "artwork.format".to_string(),
-            issue: "not a JPEG or PNG image".to_string(),
-            current_value: Value::from(r.path.clone()),
-        });
-        suggestions.push("Deliver the cover as a JPEG or PNG".to_string());
-    }
-    let ready = invalid.is_empty();
-    Report {
-        path: r.path.clone(),
-        isrc: None,
-        resource_reference: None,
-        file: Some(cover.file.clone()),
-        is_ready: ready,
-        readiness_score: if ready { 100 } else { 0 },
-        missing_fields: Vec::new(),
-        invalid_fields: invalid,
-        warnings: Vec::new(),
-        suggestions,
-        profile: profile.name.clone(),
-        category_scores: CategoryScores {
-            required: 100,
-            recommended: 100,
-            technical: if ready { 100 } else { 0 },
-        },
-    }
+    let mut r = super::assess::assess_artwork(&cover.record, profile);
+    r.file = Some(cover.file.clone());
+    r
 }
 
 /// Judge `release` by `profile`.
