@@ -666,3 +666,31 @@ fn a_profile_default_deal_stands_in_for_missing_deals() {
     );
     assert!(doc.contains("<StartDate>2024-05-01</StartDate>"));
 }
+
+/// The cover beside one recording is no second recording: `ern` writes
+/// the technical fragment of the one file, not a refusal.
+#[test]
+fn ern_fragments_leave_the_cover_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["01-morning.wav", "01-morning.json", "cover.png"] {
+        std::fs::copy(
+            root().join("testdata/releases/single").join(name),
+            tmp.path().join(name),
+        )
+        .unwrap();
+    }
+    let out = bin()
+        .args(["ern", "--ern", "4.3"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(doc.matches("<TechnicalDetails>").count(), 1, "{doc}");
+    assert!(!doc.contains("cover.png"));
+}

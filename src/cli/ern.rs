@@ -65,12 +65,17 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         ErnFragmentArg::SoundRecording => Fragment::SoundRecording,
         ErnFragmentArg::ResourceList => Fragment::ResourceList,
     };
-    if fragment != Fragment::ResourceList && found.targets.len() > 1 && a.out_dir.is_none() {
+    // Cover art beside the audio is walked too, and is no recording.
+    let recordings = found
+        .targets
+        .iter()
+        .filter(|t| !ddexprobe::scan::discover::has_artwork_extension(&t.path))
+        .count();
+    if fragment != Fragment::ResourceList && recordings > 1 && a.out_dir.is_none() {
         bail!(
-            "{} files: --fragment {} is one document per asset, and several documents in one \
+            "{recordings} files: --fragment {} is one document per asset, and several documents in one \
              stream are not XML; give --out-dir DIR (one file per asset), or use --fragment \
              resource-list (one document for all)",
-            found.targets.len(),
             if fragment == Fragment::Technical {
                 "technical"
             } else {

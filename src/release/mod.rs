@@ -28,9 +28,6 @@ pub use spec::{Deal, Spec};
 /// by stem, in order of preference.
 pub const COVER_NAMES: &[&str] = &["cover", "front", "folder", "artwork"];
 
-/// The image extensions a cover may have.
-pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png"];
-
 /// Release values a track inherits when its own metadata does not give
 /// them: (release field, track field).
 pub const INHERITED: &[(&str, &str)] = &[
@@ -111,9 +108,7 @@ pub struct Options<'a> {
 
 /// Whether `path`'s extension is an image extension a cover may have.
 fn is_image_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| IMAGE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+    discover::has_artwork_extension(path)
 }
 
 /// Walk `dir`, measure its files and assemble the release. `progress` is

@@ -145,6 +145,15 @@ pub fn has_audio_extension(path: &Path) -> bool {
         .is_some_and(|e| e.walked)
 }
 
+/// Whether `path`'s extension is one of cover art (`jpg`, `jpeg`, `png`):
+/// walked, but never promising audio.
+pub fn has_artwork_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .and_then(crate::formats::extension)
+        .is_some_and(|e| e.is_artwork())
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
