@@ -746,7 +746,7 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
         }
     }
     if let Some(v) = get(b, "soundRecordingDetails.proprietaryId")
-        && !text(&v).is_some_and(|s| !s.trim().is_empty())
+        && text(&v).is_none_or(|s| s.trim().is_empty())
     {
         b.invalid(
             "soundRecordingDetails.proprietaryId",

@@ -12,7 +12,7 @@
 //! the identifiers valid, the deals complete, and the dates consistent.
 
 use super::assess::assess;
-use super::profile::{P_LINE, PARENTAL_WARNINGS, Profile};
+use super::profile::{PARENTAL_WARNINGS, Profile};
 use super::{CategoryScores, InvalidField, Report, catalog};
 use crate::metadata::identifiers as codes;
 use crate::release::Release;
@@ -742,11 +742,9 @@ pub fn assess_release(release: &Release, profile: &Profile) -> ReleaseReport {
 
     // Score.
     let share = |total: usize, missing: usize| -> u32 {
-        if total == 0 {
-            100
-        } else {
-            (100 * (total - missing) / total) as u32
-        }
+        (100 * total.saturating_sub(missing))
+            .checked_div(total)
+            .map_or(100, |p| p as u32)
     };
     let invalid_required = rules
         .required
@@ -765,7 +763,6 @@ pub fn assess_release(release: &Release, profile: &Profile) -> ReleaseReport {
     };
     let readiness_score = (required * 60 + recommended * 30 + technical * 10) / 100;
     let is_ready = readiness_score == 100 && b.invalid.is_empty();
-    let _ = P_LINE;
     ReleaseReport {
         path: release.dir.display().to_string(),
         icpn,

@@ -277,7 +277,7 @@ pub fn load(
     for (t, p) in tracks.iter_mut().zip(places) {
         t.place = p;
     }
-    tracks.sort_by(|a, b| (a.place.disc, a.place.number).cmp(&(b.place.disc, b.place.number)));
+    tracks.sort_by_key(|t| (t.place.disc, t.place.number));
     Ok(Release {
         dir: dir.to_path_buf(),
         spec,
