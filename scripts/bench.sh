@@ -15,7 +15,8 @@
 #   --runs N     override the number of hyperfine runs of every command
 #   --only LIST  run only these sections (comma-separated): catalog, long, tiny,
 #                lossy (lossy catalog, headerless MP3, lossy accuracy), verify, qc,
-#                archive (the other formats real archives hold, with accuracy).
+#                archive (the other formats real archives hold, with accuracy),
+#                release (a release folder judged, written as ERN and packaged).
 #                Only the corpus parts they use are generated; raw results and the
 #                report go to results-LIST/ and report-LIST.md, so the full report
 #                is kept
@@ -49,6 +50,11 @@
 # E-AC-3, ADTS AAC, WMA, MKA FLAC/Vorbis, WebM Opus; what ffmpeg and the wavpack CLI
 # write) against ffprobe and mediainfo, and checks every tool's sample count against
 # ffmpeg's decode of the same file.
+# The release section (full: 12 tracks of 4 minutes, quick: 4; 16-bit 44.1 kHz
+# stereo WAV, a 3000x3000 JPEG cover, release.json and sidecars) times check
+# --release, ern --message and package (which copies every file, checks each copy's
+# MD5 and syncs it before the marker) against the shell pipeline a packager would
+# otherwise run: ffprobe per file, md5sum, cp and sync (no XML, no checks).
 set -euo pipefail
 
 QUICK=0
@@ -56,7 +62,7 @@ NO_BUILD=0
 REGEN=0
 RUNS_OVERRIDE=""
 ONLY=""
-SECTIONS="catalog long tiny lossy verify qc archive"
+SECTIONS="catalog long tiny lossy verify qc archive release"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -103,6 +109,7 @@ if [[ $QUICK -eq 1 ]]; then
     HL_FILES=40; HL_SOURCES=4; HL_FFPROBE_SUBSET=20     # headerless MP3s, 30-60 s
     QC_SECONDS=300                           # QC programme: WAV 16/44.1 stereo, FLAC, MP3
     ARCHIVE_PER_KIND=10                      # archive formats: files per kind
+    RELEASE_TRACKS=4                         # release: 4-minute tracks
     RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2; RUNS_QC=3
 else
     MODE=full
@@ -115,6 +122,7 @@ else
     HL_FILES=200; HL_SOURCES=10; HL_FFPROBE_SUBSET=100  # headerless MP3s, 30-60 s
     QC_SECONDS=300                           # QC programme: WAV 16/44.1 stereo, FLAC, MP3
     ARCHIVE_PER_KIND=40                      # archive formats: files per kind
+    RELEASE_TRACKS=12                        # release: 4-minute tracks
     RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5; RUNS_QC=5
 fi
 if [[ -n "$RUNS_OVERRIDE" ]]; then
@@ -134,6 +142,7 @@ LOSSY_MANIFEST="$CORPUS/.lossy-manifest.tsv"
 QCDIR="$CORPUS/qc"               # QC programme: qc.wav, qc.flac, qc.mp3
 ARCHIVE="$CORPUS/archive"        # other formats: KIND/NN.ext
 ARCHIVE_MANIFEST="$CORPUS/.archive-manifest.tsv"  # rel path, kind, ffmpeg's decoded count, rate
+RELEASE="$CORPUS/release"        # a release folder: NN.wav + NN.json, cover.jpg, release.json
 ONLY_TAG="${ONLY:+-${ONLY//,/-}}"
 RESULTS="$WORK/results$ONLY_TAG"
 ROWS="$RESULTS/rows.tsv"
@@ -594,6 +603,43 @@ else
     log "reusing archive corpus $ARCHIVE (use --regen to rebuild)"
 fi
 
+# ---------------------------------------------------------------- release corpus
+generate_release_corpus() {
+    have ffmpeg || die "ffmpeg is required to generate the corpus"
+    log "generating the release corpus in $RELEASE ($RELEASE_TRACKS tracks of 4 minutes)"
+    rm -rf "$RELEASE" "$CORPUS/.release-complete"
+    mkdir -p "$RELEASE"
+    local i n
+    for ((i = 1; i <= RELEASE_TRACKS; i++)); do
+        n=$(printf '%02d' "$i")
+        ffmpeg -nostdin -v error -y -f lavfi -i "anoisesrc=d=240:c=pink:r=44100:a=0.2:s=$i" -ac 2 -c:a pcm_s16le "$RELEASE/$n.wav"
+        printf '{"ddexMetadata":{"title":"Track %s","languageOfPerformance":"en","trackNumber":%d},"soundRecordingDetails":{"isrc":"GBAYE2400%03d"},"musicalWorkReference":{"iswc":"T-034.524.680-1"}}\n' \
+            "$n" "$i" "$i" > "$RELEASE/$n.json"
+    done
+    ffmpeg -nostdin -v error -y -f lavfi -i "testsrc2=s=3000x3000" -frames:v 1 -q:v 3 "$RELEASE/cover.jpg"
+    cat > "$RELEASE/release.json" <<'JSON'
+{ "messageHeader": { "senderPartyId": "PADPIDA2014101001U", "senderName": "Independent Records",
+                     "recipientPartyId": "PADPIDA2013020802I", "recipientName": "YouTube" },
+  "release": { "icpn": "5012345678900", "title": "First Light", "displayArtist": "The Artist",
+               "labelName": "Independent Records", "releaseType": "Album", "originalReleaseDate": "2024-05-01",
+               "pLine": { "year": 2024, "pLineText": "2024 Independent Records" },
+               "cLine": { "year": 2024, "cLineText": "2024 Independent Records" },
+               "genre": "Pop", "parentalWarningType": "NotExplicit" },
+  "deals": [ { "territories": ["Worldwide"], "startDate": "2024-05-01",
+               "commercialModels": ["SubscriptionModel", "AdvertisementSupportedModel"], "useTypes": ["OnDemandStream"] } ] }
+JSON
+    printf 'mode=%s tracks=%s\n' "$MODE" "$RELEASE_TRACKS" > "$CORPUS/.release-complete"
+    log "release corpus ready"
+}
+if ! section release; then
+    :
+elif [[ $REGEN -eq 1 || ! -f "$CORPUS/.release-complete" ]] \
+        || ! grep -q "tracks=$RELEASE_TRACKS\$" "$CORPUS/.release-complete"; then
+    generate_release_corpus
+else
+    log "reusing release corpus $RELEASE (use --regen to rebuild)"
+fi
+
 count_files() { find "$1" -type f | wc -l; }
 sum_bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}'; }
 warm() { log "warming page cache: $1"; find "$1" -type f -exec cat {} + > /dev/null; }
@@ -1021,6 +1067,33 @@ if section verify; then
     fi
 fi
 
+# ---- a release folder: judged, written as ERN, packaged (copies checked and synced)
+RELEASE_FILES=0; RELEASE_BYTES=0
+if section release && [[ -f "$CORPUS/.release-complete" ]]; then
+    RELEASE_FILES=$(find "$RELEASE" -type f ! -name '*.json' | wc -l)
+    RELEASE_BYTES=$(find "$RELEASE" -type f ! -name '*.json' -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
+    warm "$RELEASE"
+    W="release folder ($RELEASE_TRACKS tracks + cover)"
+    ROUT="$BENCH_DIR/release-out"
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        bench ddx_release_check ddexprobe "$W, check --release (MD5 of every file)" "$RELEASE_FILES" "$RELEASE_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D check $RELEASE --release --profile youtube --format json -q -o /dev/null"
+        bench ddx_release_ern ddexprobe "$W, ern --message --ern 3.4" "$RELEASE_FILES" "$RELEASE_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D ern $RELEASE --message --ern 3.4 --profile youtube -q -o /dev/null"
+        bench ddx_release_package ddexprobe "$W, package (copies MD5-checked and synced)" "$RELEASE_FILES" "$RELEASE_BYTES" "$RUNS_SLOW" both "" 0 \
+            "rm -rf $ROUT && $D package $RELEASE --profile youtube -q -o $ROUT"
+    else
+        skip ddx_release_check ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    if have ffprobe && have md5sum; then
+        bench shell_release_package "ffprobe+md5sum+cp" "$W, ffprobe per file, md5sum, cp, sync (no XML, no checks)" "$RELEASE_FILES" "$RELEASE_BYTES" "$RUNS_SLOW" both "" 0 \
+            "rm -rf $ROUT && mkdir -p $ROUT && for f in $RELEASE/*.wav; do ffprobe -v error -show_entries stream=duration_ts,sample_rate -of csv=p=0 \$f; done > /dev/null && md5sum $RELEASE/*.wav $RELEASE/cover.jpg > /dev/null && cp $RELEASE/*.wav $RELEASE/cover.jpg $ROUT/ && sync"
+    else
+        skip shell_release_package "ffprobe+md5sum+cp" "$W" "ffprobe or md5sum not installed"
+    fi
+    rm -rf "$ROUT"
+fi
+
 # ---- archive formats: header-only scans of the other formats, and their accuracy
 ARCHIVE_FILES=0; ARCHIVE_BYTES=0; ARCHIVE_ACCURACY=""
 if section archive && [[ -s "$ARCHIVE_MANIFEST" ]]; then
@@ -1199,7 +1272,7 @@ FS_TYPE=$(df -PT "$BENCH_DIR" | awk 'NR == 2 {print $2}')
 export RECLAIM_NOTE LOAD_BEFORE LOAD_AFTER MODE NPROC CPU_MODEL MEM_TOTAL FS_TYPE BENCH_DIR RESULTS CAT_FILES CAT_BYTES LONG_FILES LONG_BYTES \
     TINY_FILES_N LONG_WAVS LONG_WAV_SECONDS LONG_FLAC_SECONDS RUNS_FAST RUNS_SLOW RUNS_LONG \
     LOSSY_FILES LOSSY_BYTES HL_FILES_N HL_BYTES HL_SOURCES LOSSY_KINDS_SKIPPED LOSSY_ACCURACY \
-    ARCHIVE_FILES ARCHIVE_BYTES ARCHIVE_PER_KIND ARCHIVE_ACCURACY
+    ARCHIVE_FILES ARCHIVE_BYTES ARCHIVE_PER_KIND ARCHIVE_ACCURACY RELEASE_FILES RELEASE_BYTES RELEASE_TRACKS
 export ONLY QC_SECONDS RUNS_QC QCDIR QC_FILES_LIST="${QC_FILES_LIST:-}" QC_MP3_ENC="${QC_MP3_ENC:-}"
 export DDX_LOSSY_STATE="${DDX_LOSSY_STATE:-}" DDX_HL_STATE="${DDX_HL_STATE:-}"
 BENCH_DATE=$(date -u +%Y-%m-%dT%H:%MZ) KERNEL=$(uname -r) python3 - "$ROWS" "$VERSIONS_FILE" "$REPORT" <<'PY'
@@ -1251,6 +1324,9 @@ if ran("archive") and int(E.get('ARCHIVE_FILES', '0')):
     p(f"- archive formats: {E['ARCHIVE_FILES']} files, {int(E['ARCHIVE_BYTES'])/1e6:.1f} MB, {E['ARCHIVE_PER_KIND']} per kind, 2-5 s: "
       "W64 24/48, CAF PCM and ALAC, AU, TTA, AC-3, E-AC-3, ADTS AAC, WMA (wmav2), MKA FLAC and Vorbis, WebM Opus "
       "(ffmpeg), WavPack (wavpack CLI)")
+if ran("release") and int(E.get('RELEASE_FILES', '0')):
+    p(f"- release folder: {E['RELEASE_TRACKS']} tracks of 4 minutes (16-bit 44.1 kHz stereo WAV, pink noise) and a "
+      f"3000x3000 JPEG cover, {int(E['RELEASE_BYTES'])/1e6:.1f} MB, with sidecars and release.json")
 if ran("qc"):
     qdir = E["QCDIR"]
     sizes = {k: os.path.getsize(os.path.join(qdir, f"qc.{k}")) for k in ("wav", "flac", "mp3")
