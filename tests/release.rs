@@ -694,3 +694,33 @@ fn ern_fragments_leave_the_cover_out() {
     assert_eq!(doc.matches("<TechnicalDetails>").count(), 1, "{doc}");
     assert!(!doc.contains("cover.png"));
 }
+
+/// `-o` onto a file of the release (its audio, its cover, release.json) is
+/// refused, and the file is left as it was.
+#[test]
+fn outputs_never_replace_the_release_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("testdata/releases/single")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, tmp.path().join(p.file_name().unwrap())).unwrap();
+    }
+    for (command, target) in [
+        (&["check", "--release"][..], "01-morning.wav"),
+        (&["ern", "--message", "--ern", "3.4"][..], "cover.png"),
+        (&["ern", "--message", "--ern", "4.3"][..], "release.json"),
+    ] {
+        let dest = tmp.path().join(target);
+        let before = std::fs::read(&dest).unwrap();
+        let out = bin()
+            .args(command)
+            .arg(tmp.path())
+            .arg("-o")
+            .arg(&dest)
+            .arg("-q")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to overwrite"));
+        assert_eq!(std::fs::read(&dest).unwrap(), before, "{target} changed");
+    }
+}

@@ -75,6 +75,24 @@ fn load(l: Load<'_>) -> Result<(Release, ReleaseReport)> {
     Ok((r, report))
 }
 
+/// Every file the run read (the release's audio, cover and release.json,
+/// the manifest and the profile file): an output never replaces one.
+fn inputs(release: &Release, dir: &Path, metadata: Option<&Path>, profile: &str) -> Inputs {
+    let mut inputs = Inputs::new();
+    for t in &release.tracks {
+        inputs.add(&t.file, &t.record.path);
+    }
+    if let Some(c) = &release.cover {
+        inputs.add(&c.file, &c.record.path);
+    }
+    inputs.add(&dir.join(release::spec::FILE_NAME), "release.json");
+    if let Some(m) = metadata {
+        inputs.add(m, &m.display().to_string());
+    }
+    inputs.add(Path::new(profile), profile);
+    inputs
+}
+
 /// The one release folder among `paths`.
 fn one_dir(paths: &[PathBuf], what: &str) -> Result<PathBuf> {
     match paths {
@@ -92,7 +110,7 @@ fn one_dir(paths: &[PathBuf], what: &str) -> Result<PathBuf> {
 pub fn check(a: CheckArgs) -> Result<Exit> {
     let dir = one_dir(&a.inputs.paths, "check --release")?;
     let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
-    let (_, report) = load(Load {
+    let (release, report) = load(Load {
         dir: &dir,
         metadata: a.metadata.as_deref(),
         profile: &profile,
@@ -119,8 +137,7 @@ pub fn check(a: CheckArgs) -> Result<Exit> {
     } else {
         table(&report)
     };
-    let mut inputs = Inputs::new();
-    inputs.add(&dir.join(release::spec::FILE_NAME), "release.json");
+    let inputs = inputs(&release, &dir, a.metadata.as_deref(), &a.profile);
     let (mut sink, out) = Output::open(a.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
     let failed = sink
         .write_all(text.as_bytes())
@@ -351,14 +368,7 @@ pub fn ern(a: ErnArgs) -> Result<Exit> {
             return Ok(Exit::Problems);
         }
     };
-    let mut inputs = Inputs::new();
-    for t in &release.tracks {
-        inputs.add(&t.file, &t.record.path);
-    }
-    if let Some(c) = &release.cover {
-        inputs.add(&c.file, &c.record.path);
-    }
-    inputs.add(&dir.join(release::spec::FILE_NAME), "release.json");
+    let inputs = inputs(&release, &dir, a.metadata.as_deref(), &a.profile);
     let (mut sink, out) = Output::open(a.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
     let failed = sink.write_all(&doc).and_then(|()| sink.flush()).err();
     drop(sink);
