@@ -378,6 +378,49 @@ fn image_codec(r: &crate::record::Record) -> Option<&str> {
         .filter(|f| matches!(*f, "JPEG" | "PNG"))
 }
 
+/// A messaging party: `PartyId` and, when known, its name (the same in
+/// ERN 3.4 and 4.3).
+fn party(x: &mut Xml, role: &str, id: &str, name: Option<&str>) -> Result<(), ErnError> {
+    x.open(role, &[])?;
+    x.leaf("PartyId", &[], id, role)?;
+    if let Some(name) = name {
+        x.open("PartyName", &[])?;
+        x.leaf("FullName", &[], name, role)?;
+        x.close("PartyName");
+    }
+    x.close(role);
+    Ok(())
+}
+
+/// `MessageHeader`: the same elements in the same order in ERN 3.4 and 4.3.
+fn header(x: &mut Xml, p: &Parts, opts: &Options) -> Result<(), ErnError> {
+    x.open("MessageHeader", &[])?;
+    x.leaf(
+        "MessageThreadId",
+        &[],
+        &p.thread_id,
+        "messageHeader.messageThreadId",
+    )?;
+    x.leaf("MessageId", &[], &p.message_id, "MessageId")?;
+    party(x, "MessageSender", &p.sender, Some(&p.sender_name))?;
+    if let Some((id, name)) = &p.on_behalf {
+        party(x, "SentOnBehalfOf", id, name.as_deref())?;
+    }
+    party(x, "MessageRecipient", &p.recipient, Some(&p.recipient_name))?;
+    x.leaf("MessageCreatedDateTime", &[], &opts.created, "created")?;
+    x.leaf(
+        "MessageControlType",
+        &[],
+        match opts.control {
+            Control::Test => "TestMessage",
+            Control::Live => "LiveMessage",
+        },
+        "control",
+    )?;
+    x.close("MessageHeader");
+    Ok(())
+}
+
 mod v34 {
     //! ERN 3.4 and 3.4.1.
     use super::*;
@@ -428,46 +471,6 @@ mod v34 {
         deal_list(&mut x, p, opts)?;
         x.close("ern:NewReleaseMessage");
         Ok(x.finish())
-    }
-
-    fn party(x: &mut Xml, role: &str, id: &str, name: Option<&str>) -> Result<(), ErnError> {
-        x.open(role, &[])?;
-        x.leaf("PartyId", &[], id, role)?;
-        if let Some(name) = name {
-            x.open("PartyName", &[])?;
-            x.leaf("FullName", &[], name, role)?;
-            x.close("PartyName");
-        }
-        x.close(role);
-        Ok(())
-    }
-
-    fn header(x: &mut Xml, p: &Parts, opts: &Options) -> Result<(), ErnError> {
-        x.open("MessageHeader", &[])?;
-        x.leaf(
-            "MessageThreadId",
-            &[],
-            &p.thread_id,
-            "messageHeader.messageThreadId",
-        )?;
-        x.leaf("MessageId", &[], &p.message_id, "MessageId")?;
-        party(x, "MessageSender", &p.sender, Some(&p.sender_name))?;
-        if let Some((id, name)) = &p.on_behalf {
-            party(x, "SentOnBehalfOf", id, name.as_deref())?;
-        }
-        party(x, "MessageRecipient", &p.recipient, Some(&p.recipient_name))?;
-        x.leaf("MessageCreatedDateTime", &[], &opts.created, "created")?;
-        x.leaf(
-            "MessageControlType",
-            &[],
-            match opts.control {
-                Control::Test => "TestMessage",
-                Control::Live => "LiveMessage",
-            },
-            "control",
-        )?;
-        x.close("MessageHeader");
-        Ok(())
     }
 
     fn image(x: &mut Xml, p: &Parts, c: &Cover, opts: &Options) -> Result<(), ErnError> {
@@ -901,46 +904,6 @@ mod v43 {
         deal_list(&mut x, p, opts)?;
         x.close("ern:NewReleaseMessage");
         Ok(x.finish())
-    }
-
-    fn party(x: &mut Xml, role: &str, id: &str, name: Option<&str>) -> Result<(), ErnError> {
-        x.open(role, &[])?;
-        x.leaf("PartyId", &[], id, role)?;
-        if let Some(name) = name {
-            x.open("PartyName", &[])?;
-            x.leaf("FullName", &[], name, role)?;
-            x.close("PartyName");
-        }
-        x.close(role);
-        Ok(())
-    }
-
-    fn header(x: &mut Xml, p: &Parts, opts: &Options) -> Result<(), ErnError> {
-        x.open("MessageHeader", &[])?;
-        x.leaf(
-            "MessageThreadId",
-            &[],
-            &p.thread_id,
-            "messageHeader.messageThreadId",
-        )?;
-        x.leaf("MessageId", &[], &p.message_id, "MessageId")?;
-        party(x, "MessageSender", &p.sender, Some(&p.sender_name))?;
-        if let Some((id, name)) = &p.on_behalf {
-            party(x, "SentOnBehalfOf", id, name.as_deref())?;
-        }
-        party(x, "MessageRecipient", &p.recipient, Some(&p.recipient_name))?;
-        x.leaf("MessageCreatedDateTime", &[], &opts.created, "created")?;
-        x.leaf(
-            "MessageControlType",
-            &[],
-            match opts.control {
-                Control::Test => "TestMessage",
-                Control::Live => "LiveMessage",
-            },
-            "control",
-        )?;
-        x.close("MessageHeader");
-        Ok(())
     }
 
     fn party_list(x: &mut Xml, p: &Parts) -> Result<(), ErnError> {
