@@ -109,13 +109,22 @@ pub fn technical(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError> {
     if let Some((dir, _)) = a.file_path.rsplit_once('/') {
         x.leaf("FilePath", &[], &format!("{dir}/"), "path")?;
     }
+    hash_sum(x, r, hash)?;
+    x.close("File");
+    x.close("TechnicalSoundRecordingDetails");
+    Ok(())
+}
+
+/// `<HashSum>` of a file's digest (ERN 3.x: MD5, or SHA-256 as
+/// `UserDefined`), when it was computed.
+pub(crate) fn hash_sum(x: &mut Xml, r: &crate::record::Record, hash: Hash) -> Result<(), ErnError> {
     let digest = match hash {
         Hash::Md5 => r.md5.as_deref(),
         Hash::Sha256 => r.sha256.as_deref(),
     };
     if let Some(d) = digest {
         x.open("HashSum", &[])?;
-        x.leaf("HashSum", &[], d, "md5")?;
+        x.leaf("HashSum", &[], d, "hash")?;
         match hash {
             Hash::Md5 => x.leaf("HashSumAlgorithmType", &[], "MD5", "hash")?,
             Hash::Sha256 => x.leaf(
@@ -127,8 +136,6 @@ pub fn technical(x: &mut Xml, a: &Asset, hash: Hash) -> Result<(), ErnError> {
         }
         x.close("HashSum");
     }
-    x.close("File");
-    x.close("TechnicalSoundRecordingDetails");
     Ok(())
 }
 

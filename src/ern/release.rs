@@ -516,34 +516,12 @@ mod v34 {
             if let Some(dir) = dir {
                 x.leaf("FilePath", &[], &format!("{dir}/"), "artwork.file")?;
             }
-            hash_sum(x, &c.record, opts.hash)?;
+            super::super::ern34::hash_sum(x, &c.record, opts.hash)?;
             x.close("File");
             x.close("TechnicalImageDetails");
         }
         x.close("ImageDetailsByTerritory");
         x.close("Image");
-        Ok(())
-    }
-
-    fn hash_sum(x: &mut Xml, r: &crate::record::Record, hash: Hash) -> Result<(), ErnError> {
-        let digest = match hash {
-            Hash::Md5 => r.md5.as_deref(),
-            Hash::Sha256 => r.sha256.as_deref(),
-        };
-        if let Some(d) = digest {
-            x.open("HashSum", &[])?;
-            x.leaf("HashSum", &[], d, "hash")?;
-            match hash {
-                Hash::Md5 => x.leaf("HashSumAlgorithmType", &[], "MD5", "hash")?,
-                Hash::Sha256 => x.leaf(
-                    "HashSumAlgorithmType",
-                    &[("UserDefinedValue", "SHA-256")],
-                    "UserDefined",
-                    "hash",
-                )?,
-            }
-            x.close("HashSum");
-        }
         Ok(())
     }
 
