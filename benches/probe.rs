@@ -119,14 +119,14 @@ fn hashing(c: &mut Criterion) {
             "md5",
             Hashes {
                 md5: true,
-                sha256: false,
+                ..Hashes::NONE
             },
         ),
         (
             "sha256",
             Hashes {
-                md5: false,
                 sha256: true,
+                ..Hashes::NONE
             },
         ),
         ("md5+sha256", Hashes::BOTH),

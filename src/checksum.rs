@@ -1,4 +1,5 @@
-//! Whole-file checksums (MD5 and SHA-256) computed in one pass.
+//! Whole-file checksums (MD5, SHA-256 and, for messages that state one,
+//! SHA-1) computed in one pass.
 //!
 //! Both digests consume the same block while it is hot in the CPU cache, so
 //! the file's bytes are brought in from memory once. `sha2` uses the SHA
@@ -6,6 +7,7 @@
 //! assembly implementation, which keeps the pass close to `openssl dgst`.
 
 use md5::{Digest, Md5};
+use sha1::Sha1;
 use sha2::Sha256;
 use std::fmt::Write;
 
@@ -16,6 +18,9 @@ pub struct Hashes {
     pub md5: bool,
     /// SHA-256 of the file.
     pub sha256: bool,
+    /// SHA-1 of the file (only `audit` asks for it, when a message states
+    /// a SHA-1 `HashSum`).
+    pub sha1: bool,
 }
 
 impl Hashes {
@@ -23,11 +28,13 @@ impl Hashes {
     pub const BOTH: Hashes = Hashes {
         md5: true,
         sha256: true,
+        sha1: false,
     };
     /// No digest: a header-only scan.
     pub const NONE: Hashes = Hashes {
         md5: false,
         sha256: false,
+        sha1: false,
     };
 
     /// Parse `md5,sha256`, `sha256`, `md5` or `none`.
@@ -50,7 +57,16 @@ impl Hashes {
 
     /// Whether any digest is wanted.
     pub fn any(self) -> bool {
-        self.md5 || self.sha256
+        self.md5 || self.sha256 || self.sha1
+    }
+
+    /// Every digest in `self` or `other`.
+    pub fn union(self, other: Hashes) -> Hashes {
+        Hashes {
+            md5: self.md5 || other.md5,
+            sha256: self.sha256 || other.sha256,
+            sha1: self.sha1 || other.sha1,
+        }
     }
 }
 
@@ -61,6 +77,8 @@ pub struct Digests {
     pub md5: Option<String>,
     /// SHA-256, when asked for.
     pub sha256: Option<String>,
+    /// SHA-1, when asked for.
+    pub sha1: Option<String>,
 }
 
 /// Block size of the shared pass: small enough to stay in L2 between the two
@@ -71,6 +89,7 @@ const BLOCK: usize = 128 * 1024;
 pub struct Hasher {
     md5: Option<Md5>,
     sha: Option<Sha256>,
+    sha1: Option<Sha1>,
 }
 
 impl Hasher {
@@ -79,6 +98,7 @@ impl Hasher {
         Hasher {
             md5: set.md5.then(Md5::new),
             sha: set.sha256.then(Sha256::new),
+            sha1: set.sha1.then(Sha1::new),
         }
     }
 
@@ -91,6 +111,9 @@ impl Hasher {
             if let Some(h) = self.sha.as_mut() {
                 h.update(block);
             }
+            if let Some(h) = self.sha1.as_mut() {
+                h.update(block);
+            }
         }
     }
 
@@ -99,6 +122,7 @@ impl Hasher {
         Digests {
             md5: self.md5.map(|h| hex(&h.finalize())),
             sha256: self.sha.map(|h| hex(&h.finalize())),
+            sha1: self.sha1.map(|h| hex(&h.finalize())),
         }
     }
 }
@@ -134,6 +158,14 @@ mod tests {
         );
         let d = digest(b"", Hashes::BOTH);
         assert_eq!(d.md5.unwrap(), "d41d8cd98f00b204e9800998ecf8427e");
+        let sha1 = Hashes {
+            sha1: true,
+            ..Hashes::NONE
+        };
+        assert_eq!(
+            digest(b"abc", sha1).sha1.unwrap(),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
     }
 
     #[test]
@@ -158,7 +190,8 @@ mod tests {
             Hashes::parse("sha256").unwrap(),
             Hashes {
                 md5: false,
-                sha256: true
+                sha256: true,
+                sha1: false,
             }
         );
         assert!(Hashes::parse("crc32").is_err());

@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod audit;
 pub mod checksum;
 pub mod duration;
 pub mod ern;
@@ -81,6 +82,7 @@ pub fn probe_bytes(bytes: &[u8], name: &str, options: &Options) -> Record {
     let digests = checksum::digest(bytes, options.hashes);
     record.md5 = digests.md5;
     record.sha256 = digests.sha256;
+    record.sha1 = digests.sha1;
     if let Some(outcome) = outcome {
         formats::verify::apply(&mut record, outcome);
     }

@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         Command::Sidecar(a) => cli::sidecar::run(a),
         Command::Ern(a) => cli::ern::run(a),
         Command::Package(a) => cli::release::package(a),
+        Command::Audit(a) => cli::audit::run(a),
         Command::Completions(a) => cli::docs::completions(a.shell),
         Command::Man => cli::docs::man(),
     };

@@ -688,6 +688,10 @@ pub struct Record {
     pub md5: Option<String>,
     /// SHA-256 of the whole file, lowercase hex.
     pub sha256: Option<String>,
+    /// SHA-1 of the whole file, lowercase hex: only when asked for (`audit`
+    /// of a message stating SHA-1 digests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha1: Option<String>,
     /// Errors: the file cannot be trusted or delivered as it is.
     pub errors: Vec<Issue>,
     /// Warnings.

@@ -100,6 +100,11 @@ pub enum Command {
     /// cover under the names the message uses, and the BatchComplete marker
     /// last.
     Package(PackageArgs),
+    /// Check that an ERN message tells the truth about the files delivered
+    /// with it: every file present, whole, and what the message says it is
+    /// (digest, size, duration, rate, depth, channels, codec, image size),
+    /// no file in the batch left unnamed, and the message's own rules.
+    Audit(AuditArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `ddexprobe man > ddexprobe.1`.
@@ -269,6 +274,57 @@ pub struct ErnArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
     /// No progress bar; only errors on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// The ERN NewReleaseMessage (3.4, 3.4.1, 3.8.x, 4.1, 4.2 or 4.3).
+    #[arg(value_name = "MESSAGE")]
+    pub message: PathBuf,
+    /// The batch folder the message's files are relative to (default: the
+    /// message's folder). Files under it that no resource names are
+    /// reported; hidden files (`.name`) are not.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Output format [default: table on a terminal, ndjson otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormatArg>,
+    /// Decode every frame: a damaged file is file_corrupt (without it, only
+    /// what the headers and the digests show).
+    #[arg(long)]
+    pub verify: bool,
+    /// Delivery QC from the audio (implies --verify, same pass), judged by
+    /// the profile's QC rules.
+    #[arg(long)]
+    pub qc: bool,
+    /// The profile: its QC rules, and its release rules, which make the
+    /// feed's rules (cover last, track releases, deal terms, at most N
+    /// recordings) errors; `youtube` states them all.
+    #[arg(long, default_value = "default", value_name = "NAME|FILE")]
+    pub profile: String,
+    /// The DDEX ERN schemas (a folder with ern34/, ern341/, ern42/, ern43/
+    /// ... release-notification.xsd) to validate the message against with
+    /// xmllint [env: DDEXPROBE_DDEX_SCHEMAS]. Without them the report says
+    /// the schema was not checked.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Fail (exit 1) on errors only, or on warnings as well.
+    #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
+    pub fail_on: FailOnArg,
+    /// With --verify: decoded bytes allowed per byte of coded audio before
+    /// a file is reported not_verified (a number, or "unlimited").
+    #[arg(long, default_value = "2048", value_name = "RATIO")]
+    pub verify_budget: String,
+    /// Write the report to FILE instead of stdout (written whole, then
+    /// renamed into place; never over the message or a file of the batch).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: all cores; at most 8 per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// No summary on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
 }

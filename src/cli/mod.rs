@@ -5,6 +5,7 @@
 //! writes documents: that is the library's.
 
 pub mod args;
+pub mod audit;
 pub mod check;
 pub mod config;
 pub mod docs;

@@ -168,6 +168,7 @@ impl Probe {
             qc: None,
             md5: None,
             sha256: None,
+            sha1: None,
             errors: probe.findings.errors,
             warnings: probe.findings.warnings,
         }

@@ -23,6 +23,11 @@ pub const FILE_FORMAT: &str = "technicalResourceDetails.fileFormat";
 /// `ddexMetadata.duration`.
 pub const DURATION: &str = "ddexMetadata.duration";
 
+/// How far a declared duration may be from the measured one and still
+/// agree: one second, since platforms floor seconds when they convert
+/// (225.9 s is PT3M45S) and others round.
+pub const DURATION_TOLERANCE_MS: u64 = 1000;
+
 /// A declared value the measurement contradicts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contradiction {
@@ -171,9 +176,7 @@ fn merge_measured(record: &Record, m: &mut Merged) {
     ) {
         (Some(declared), Some(ms), Some(iso)) if present(&declared) => {
             let conflict = match declared.as_str().map(identifiers::iso8601_duration) {
-                // Within one second: platforms floor seconds when they
-                // convert (225.9 s is PT3M45S), others round.
-                Some(Ok(d)) if d.abs_diff(ms) <= 1000 => None,
+                Some(Ok(d)) if d.abs_diff(ms) <= DURATION_TOLERANCE_MS => None,
                 Some(Ok(_)) => Some(Conflict::Differs {
                     measured: Value::from(iso.clone()),
                 }),

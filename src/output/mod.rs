@@ -6,6 +6,7 @@
 //! README; the table and the text report are for people, with control
 //! characters in paths and messages made visible.
 
+pub mod audit;
 mod csv;
 mod json;
 pub mod package;

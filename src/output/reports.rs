@@ -257,7 +257,7 @@ fn summary_line(s: &CatalogSummary) -> String {
 }
 
 /// A current value for people: JSON, so strings are quoted.
-fn value_text(v: &serde_json::Value) -> String {
+pub(crate) fn value_text(v: &serde_json::Value) -> String {
     v.to_string()
 }
 
@@ -426,10 +426,13 @@ pub struct JunitReportWriter<W: Write> {
 }
 
 /// One JUnit test case.
-struct Case {
-    name: String,
-    failure: Option<(String, &'static str, String)>,
-    output: Option<String>,
+pub(crate) struct Case {
+    /// The test case's name.
+    pub(crate) name: String,
+    /// Message, type and text of its failure.
+    pub(crate) failure: Option<(String, &'static str, String)>,
+    /// Its `system-out`.
+    pub(crate) output: Option<String>,
 }
 
 impl<W: Write> JunitReportWriter<W> {
@@ -468,7 +471,7 @@ fn failure_text(r: &Report) -> String {
 
 /// An element start with attributes escaped by [`xml_attr`] (quick-xml's
 /// escaping, with the characters XML forbids replaced).
-fn start<'a>(name: &'a str, attrs: &[(&str, String)]) -> BytesStart<'a> {
+pub(crate) fn start<'a>(name: &'a str, attrs: &[(&str, String)]) -> BytesStart<'a> {
     let mut e = BytesStart::new(name);
     for (k, v) in attrs {
         e.push_attribute(Attribute {
@@ -479,7 +482,7 @@ fn start<'a>(name: &'a str, attrs: &[(&str, String)]) -> BytesStart<'a> {
     e
 }
 
-fn junit_suite<W: Write>(
+pub(crate) fn junit_suite<W: Write>(
     w: &mut XmlWriter<W>,
     name: &str,
     classname: &str,

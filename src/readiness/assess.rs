@@ -772,6 +772,24 @@ fn validate(record: &Record, profile: &Profile, b: &mut Builder) {
     quality(record, profile, b);
 }
 
+/// The profile's QC rules alone on a record (`audit --qc`): the invalid
+/// fields (error rules broken, or left unchecked), the warnings, and the
+/// suggestions, in the order the rules gave them.
+pub fn quality_findings(
+    record: &Record,
+    profile: &Profile,
+) -> (Vec<InvalidField>, Vec<String>, Vec<String>) {
+    let mut b = Builder {
+        fields: BTreeMap::new(),
+        invalid: Vec::new(),
+        kinds: Vec::new(),
+        warnings: Vec::new(),
+        suggestions: Vec::new(),
+    };
+    quality(record, profile, &mut b);
+    (b.invalid, b.warnings, b.suggestions)
+}
+
 /// The profile's QC rules on what `--qc` measured in the audio: a broken
 /// error rule is a [`Kind::Rule`] invalid field `qc.<measure>`, a broken
 /// warning rule a warning; each says the threshold, its source and what to

@@ -142,6 +142,14 @@ pub struct ReleaseRules {
     /// The most sound recordings one message may carry.
     #[serde(default)]
     pub max_tracks: Option<u32>,
+    /// The cover must be a message's last resource (YouTube: "a key visual
+    /// element in the generated Art Tracks"); `audit` checks it.
+    #[serde(default)]
+    pub artwork_last: bool,
+    /// Every sound recording must be a `TrackRelease` of its own; `audit`
+    /// checks it (`ern --message` always writes them).
+    #[serde(default)]
+    pub track_releases: bool,
     /// The deal a release without `deals` gets (said in a warning), as a
     /// service's feed documents its usual terms.
     #[serde(default)]

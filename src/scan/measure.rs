@@ -132,6 +132,7 @@ fn measure_inner(
                     if let Some(d) = digests {
                         record.md5 = d.md5;
                         record.sha256 = d.sha256;
+                        record.sha1 = d.sha1;
                     }
                     crate::formats::verify::apply(&mut record, outcome);
                 }
@@ -151,6 +152,7 @@ fn measure_inner(
             {
                 record.md5 = d.md5;
                 record.sha256 = d.sha256;
+                record.sha1 = d.sha1;
             }
             record
         }

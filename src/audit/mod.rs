@@ -1,0 +1,985 @@
+//! `audit`: does an ERN message tell the truth about the files delivered
+//! with it?
+//!
+//! The message is read in one pass ([`message`]); every file it names is
+//! resolved inside the batch (the message's folder, or `--root`), and
+//! measured on the scan's workers with the digests the message states,
+//! in one read ([`crate::scan`]); each is compared with what its
+//! technical block declares ([`compare`]); the message's own rules — ISRCs,
+//! references, the feed's shape, the deals — are checked ([`rules`]), and
+//! so is its schema when the DDEX schemas are at hand ([`schema`]). The
+//! result is an [`AuditReport`]: one [`Finding`] per problem with a stable
+//! code, the resource, the file, the declared and measured values, and
+//! what to do; per-resource statuses and a summary.
+
+pub mod compare;
+pub mod message;
+pub mod rules;
+pub mod schema;
+
+pub use message::{Message, ReadError};
+pub use schema::SchemaCheck;
+
+use crate::checksum::Hashes;
+use crate::formats::Budget;
+use crate::readiness::profile::Profile;
+use crate::record::Record;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The message and the files disagree, or the message breaks a rule
+    /// the profile makes binding: the audit fails.
+    Error,
+    /// Worth a look; fails only with `--fail-on warning`.
+    Warning,
+}
+
+/// The stable codes of audit findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditCode {
+    /// A file the message names is not in the batch.
+    FileMissing,
+    /// A file the message names lies outside the batch (`..`, an absolute
+    /// path): it is not opened.
+    FileOutsideBatch,
+    /// A file the message names by a remote URL: not checked.
+    FileNotLocal,
+    /// A file that cannot be read (permissions, not a regular file).
+    FileUnreadable,
+    /// The file is cut short.
+    FileTruncated,
+    /// The file is damaged (a bad header, CRC or frame).
+    FileCorrupt,
+    /// The file is another resource's: its digest is the one the message
+    /// states for that resource.
+    FileSwapped,
+    /// The stated `FileSize` is not the file's.
+    SizeMismatch,
+    /// The stated digest is not the file's.
+    HashMismatch,
+    /// The message states a digest ddexprobe does not compute (CRC32,
+    /// MD4...): the file's identity is not checked.
+    HashUnchecked,
+    /// The message states no digest for a file.
+    HashMissing,
+    /// The declared duration is more than a second from the file's.
+    DurationMismatch,
+    /// A declared technical figure (rate, depth, channels, codec,
+    /// container, bit rate, image size or codec) is not the file's.
+    TechnicalMismatch,
+    /// A file in the batch that no resource names.
+    UnreferencedFile,
+    /// The audio breaks an error rule of the profile's QC.
+    QcFailed,
+    /// The audio breaks a warning rule of the profile's QC.
+    QcWarning,
+    /// A sound recording without an ISRC.
+    IsrcMissing,
+    /// An ISRC that is not one.
+    IsrcInvalid,
+    /// Two sound recordings with one ISRC.
+    DuplicateIsrc,
+    /// A resource, release or technical reference used twice.
+    DuplicateReference,
+    /// A release listing a resource, or a deal a release, that the message
+    /// does not have.
+    DanglingReference,
+    /// A sound recording no track release carries.
+    TrackReleaseMissing,
+    /// The cover is not the last resource.
+    ArtworkNotLast,
+    /// The message carries no image.
+    ArtworkMissing,
+    /// A track's deals do not grant what the profile asks.
+    DealTermsMissing,
+    /// More sound recordings than one message may carry.
+    TooManyRecordings,
+    /// The message does not validate against its ERN schema.
+    SchemaInvalid,
+    /// The schema check was not run (no schemas, no xmllint, no schema for
+    /// the version).
+    SchemaNotChecked,
+    /// An ERN version this reader was not tested on.
+    VersionUntested,
+}
+
+impl AuditCode {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditCode::FileMissing => "file_missing",
+            AuditCode::FileOutsideBatch => "file_outside_batch",
+            AuditCode::FileNotLocal => "file_not_local",
+            AuditCode::FileUnreadable => "file_unreadable",
+            AuditCode::FileTruncated => "file_truncated",
+            AuditCode::FileCorrupt => "file_corrupt",
+            AuditCode::FileSwapped => "file_swapped",
+            AuditCode::SizeMismatch => "size_mismatch",
+            AuditCode::HashMismatch => "hash_mismatch",
+            AuditCode::HashUnchecked => "hash_unchecked",
+            AuditCode::HashMissing => "hash_missing",
+            AuditCode::DurationMismatch => "duration_mismatch",
+            AuditCode::TechnicalMismatch => "technical_mismatch",
+            AuditCode::UnreferencedFile => "unreferenced_file",
+            AuditCode::QcFailed => "qc_failed",
+            AuditCode::QcWarning => "qc_warning",
+            AuditCode::IsrcMissing => "isrc_missing",
+            AuditCode::IsrcInvalid => "isrc_invalid",
+            AuditCode::DuplicateIsrc => "duplicate_isrc",
+            AuditCode::DuplicateReference => "duplicate_reference",
+            AuditCode::DanglingReference => "dangling_reference",
+            AuditCode::TrackReleaseMissing => "track_release_missing",
+            AuditCode::ArtworkNotLast => "artwork_not_last",
+            AuditCode::ArtworkMissing => "artwork_missing",
+            AuditCode::DealTermsMissing => "deal_terms_missing",
+            AuditCode::TooManyRecordings => "too_many_recordings",
+            AuditCode::SchemaInvalid => "schema_invalid",
+            AuditCode::SchemaNotChecked => "schema_not_checked",
+            AuditCode::VersionUntested => "version_untested",
+        }
+    }
+}
+
+impl std::fmt::Display for AuditCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// The stable code.
+    pub code: AuditCode,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The resource (or release) reference it concerns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The file it concerns, as the message names it (or, for an
+    /// unreferenced file, relative to the batch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The field compared (`samplingRate`, `duration`, `md5`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What the message says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<Value>,
+    /// What the file is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Value>,
+    /// What is wrong, for people.
+    pub message: String,
+    /// What to do about it.
+    pub suggestion: String,
+    /// Line of the message the finding points at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+impl Finding {
+    /// An error finding with no resource, file or values yet.
+    pub fn error(
+        code: AuditCode,
+        message: impl Into<String>,
+        suggestion: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            code,
+            severity: Severity::Error,
+            resource: None,
+            file: None,
+            field: None,
+            declared: None,
+            measured: None,
+            message: message.into(),
+            suggestion: suggestion.into(),
+            line: None,
+        }
+    }
+
+    /// A warning finding.
+    pub fn warning(
+        code: AuditCode,
+        message: impl Into<String>,
+        suggestion: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(code, message, suggestion)
+        }
+    }
+
+    /// With its severity set.
+    pub fn severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
+    /// With the resource it concerns.
+    pub fn resource(mut self, r: Option<&str>) -> Finding {
+        self.resource = r.map(str::to_string);
+        self
+    }
+
+    /// With the file it concerns.
+    pub fn file(mut self, f: impl Into<String>) -> Finding {
+        self.file = Some(f.into());
+        self
+    }
+
+    /// With the line it points at.
+    pub fn line(mut self, line: u32) -> Finding {
+        self.line = Some(line);
+        self
+    }
+
+    /// With the field compared and both values.
+    pub fn values(mut self, field: &str, declared: Value, measured: Value) -> Finding {
+        self.field = Some(field.to_string());
+        self.declared = Some(declared);
+        self.measured = Some(measured);
+        self
+    }
+}
+
+/// What an audit does besides the comparison.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// The batch folder files are resolved in (default: the message's).
+    pub root: Option<PathBuf>,
+    /// Read every frame of each file (`--verify`).
+    pub verify: bool,
+    /// Analyse the audio and apply the profile's QC rules (`--qc`).
+    pub qc: bool,
+    /// How much decoding verification may do per file.
+    pub budget: Budget,
+    /// The profile: QC rules, and the release rules that make the feed's
+    /// rules binding.
+    pub profile: Profile,
+    /// Worker threads.
+    pub jobs: usize,
+    /// The DDEX schemas (a folder with `ern34/`, `ern43/`...
+    /// `release-notification.xsd`), when the schema is to be checked.
+    pub schemas: Option<PathBuf>,
+}
+
+/// One file a resource names, and what became of it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileAudit {
+    /// `TechnicalResourceDetailsReference`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub technical_reference: Option<String>,
+    /// The location as the message writes it.
+    pub file: String,
+    /// Whether the file is in the batch.
+    pub present: bool,
+    /// Its size, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_bytes: Option<u64>,
+    /// What was compared (`md5`, `duration`, `samplingRate`...), and found
+    /// to match or not.
+    pub checked: Vec<String>,
+    /// `match`, `mismatch`, `missing`, `damaged`, `not_checked`.
+    pub status: &'static str,
+    /// Line of the `File` element.
+    pub line: u32,
+    /// The measurement (not serialized).
+    #[serde(skip)]
+    pub record: Option<Record>,
+}
+
+/// One resource of the message.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceAudit {
+    /// `ResourceReference`.
+    pub reference: String,
+    /// `SoundRecording`, `Image`...
+    pub kind: String,
+    /// Its ISRC, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isrc: Option<String>,
+    /// Line of the resource in the message.
+    pub line: u32,
+    /// `ok` (every file matches), `failed` (an error), `warning`, or
+    /// `no_file` (the message names no file for it).
+    pub status: &'static str,
+    /// Its files.
+    pub files: Vec<FileAudit>,
+    /// Error findings about it.
+    pub errors: usize,
+    /// Warning findings about it.
+    pub warnings: usize,
+}
+
+/// Counts over one audit.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditSummary {
+    /// Whether the message tells the truth: no error finding.
+    pub ok: bool,
+    /// Resources in the message.
+    pub resources: usize,
+    /// Sound recordings.
+    pub sound_recordings: usize,
+    /// Images.
+    pub images: usize,
+    /// Releases (track releases included).
+    pub releases: usize,
+    /// Files the message names.
+    pub files_named: usize,
+    /// Of them, files found in the batch.
+    pub files_present: usize,
+    /// Of them, files that match every declared figure.
+    pub files_matching: usize,
+    /// Files in the batch no resource names.
+    pub unreferenced_files: usize,
+    /// Bytes of the files measured.
+    pub bytes: u64,
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Findings per code.
+    pub by_code: BTreeMap<String, usize>,
+}
+
+/// The whole audit of one message.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditReport {
+    /// The message, as given.
+    pub message: String,
+    /// The batch folder files were resolved in.
+    pub root: String,
+    /// The ERN version (`4.3`).
+    pub ern_version: String,
+    /// `MessageId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// `MessageThreadId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_thread_id: Option<String>,
+    /// Sender's `PartyId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// Recipient's `PartyId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// The profile whose rules applied.
+    pub profile: String,
+    /// Whether and how the schema was checked.
+    pub schema: SchemaCheck,
+    /// Every resource with its files.
+    pub resources: Vec<ResourceAudit>,
+    /// Every finding: the files' in resource order, then the batch's, then
+    /// the message's.
+    pub findings: Vec<Finding>,
+    /// The counts.
+    pub summary: AuditSummary,
+}
+
+/// Where a named file is, or why it is not looked for.
+enum Resolved {
+    /// A path inside the batch.
+    Local(PathBuf),
+    /// Not looked for: the finding says why.
+    Refused(Finding),
+}
+
+/// Decode `%XX` escapes of a URI path (invalid escapes are kept).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex_val(b[i + 1]), hex_val(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Resolve a location inside `root`: relative paths only, never above the
+/// root; `file:` URIs are accepted when they point inside it.
+fn resolve(root: &Path, location: &message::Location) -> Resolved {
+    let text = location.text();
+    let refuse = |code, why: String, fix: &str| {
+        Resolved::Refused(Finding::error(code, why, fix).file(text.clone()))
+    };
+    let raw = match location {
+        message::Location::Uri(u) => {
+            let lower = u.to_ascii_lowercase();
+            if let Some(rest) = lower.strip_prefix("file:") {
+                let path = percent_decode(&u[u.len() - rest.len()..]);
+                let path = path.trim_start_matches("//localhost");
+                let path = if path.starts_with("//") {
+                    &path[1..]
+                } else {
+                    path
+                };
+                let p = PathBuf::from(path);
+                let (Ok(canon_root), Ok(canon)) = (root.canonicalize(), p.canonicalize()) else {
+                    return refuse(
+                        AuditCode::FileMissing,
+                        format!("'{text}' does not exist"),
+                        "Deliver the file the message names, or correct the message",
+                    );
+                };
+                if !canon.starts_with(&canon_root) {
+                    return refuse(
+                        AuditCode::FileOutsideBatch,
+                        format!(
+                            "'{text}' is outside the batch ({}): it was not opened",
+                            root.display()
+                        ),
+                        "Name files relative to the message, inside the batch",
+                    );
+                }
+                return Resolved::Local(canon);
+            }
+            if let Some(scheme_end) = u.find("://").or_else(|| {
+                u.find(':').filter(|&i| {
+                    i > 1
+                        && u[..i].bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.'
+                        })
+                })
+            }) {
+                let scheme = &u[..scheme_end];
+                return refuse(
+                    AuditCode::FileNotLocal,
+                    format!(
+                        "'{text}' is a {scheme} location: audit checks files in the batch folder only, so this one was not checked"
+                    ),
+                    "Download the file into the batch and name it relative to the message",
+                );
+            }
+            percent_decode(u)
+        }
+        message::Location::Name { name, .. } if name.is_empty() => {
+            return refuse(
+                AuditCode::FileMissing,
+                "the File has a FilePath but no FileName".to_string(),
+                "Give every File its FileName",
+            );
+        }
+        message::Location::Name { .. } => text.clone(),
+    };
+    let normal = raw.replace('\\', "/");
+    let path = Path::new(&normal);
+    let mut inside = PathBuf::new();
+    let mut depth = 0usize;
+    for c in path.components() {
+        match c {
+            Component::Normal(p) => {
+                inside.push(p);
+                depth += 1;
+            }
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => {
+                inside.pop();
+                depth -= 1;
+            }
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
+                return refuse(
+                    AuditCode::FileOutsideBatch,
+                    format!(
+                        "'{text}' points outside the batch ({}): it was not opened",
+                        root.display()
+                    ),
+                    "Name files relative to the message, inside the batch",
+                );
+            }
+        }
+    }
+    if depth == 0 {
+        return refuse(
+            AuditCode::FileMissing,
+            format!("'{text}' names no file"),
+            "Give every File its name",
+        );
+    }
+    Resolved::Local(root.join(inside))
+}
+
+/// One file to measure: which resource and technical block it belongs to.
+struct Named {
+    resource: usize,
+    technical: usize,
+    file: usize,
+    path: PathBuf,
+    hashes: Hashes,
+}
+
+/// The digest a stated algorithm asks for, with its name in records.
+pub fn algorithm(decl: &message::HashDecl) -> Option<(&'static str, Hashes)> {
+    let word = decl
+        .algorithm
+        .value()
+        .to_ascii_uppercase()
+        .replace(['-', '_', ' '], "");
+    let value_len = decl.value.trim().len();
+    match word.as_str() {
+        "MD5" => Some((
+            "md5",
+            Hashes {
+                md5: true,
+                ..Hashes::NONE
+            },
+        )),
+        "SHA1" | "SHA" => Some((
+            "sha1",
+            Hashes {
+                sha1: true,
+                ..Hashes::NONE
+            },
+        )),
+        "SHA256" => Some((
+            "sha256",
+            Hashes {
+                sha256: true,
+                ..Hashes::NONE
+            },
+        )),
+        // SHA2 names a family; a 64-digit value is SHA-256.
+        "SHA2" if value_len == 64 => Some((
+            "sha256",
+            Hashes {
+                sha256: true,
+                ..Hashes::NONE
+            },
+        )),
+        _ => None,
+    }
+}
+
+/// The digest of `record` named `name` (`md5`, `sha1`, `sha256`).
+pub fn digest_of<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
+    match name {
+        "md5" => record.md5.as_deref(),
+        "sha1" => record.sha1.as_deref(),
+        "sha256" => record.sha256.as_deref(),
+        _ => None,
+    }
+}
+
+/// Audit `message_path`: read it (an error when it cannot be read at all),
+/// then measure and compare every file and check the message's rules.
+pub fn audit(message_path: &Path, options: &AuditOptions) -> Result<AuditReport, ReadError> {
+    let bytes = std::fs::read(message_path).map_err(|e| ReadError {
+        line: None,
+        column: None,
+        message: format!("cannot read {}: {e}", message_path.display()),
+    })?;
+    let msg = message::read(&bytes)?;
+    drop(bytes);
+    let root = options
+        .root
+        .clone()
+        .unwrap_or_else(|| match message_path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        });
+    let schema = schema::check(message_path, &msg.version, options.schemas.as_deref());
+    Ok(audit_message(message_path, &msg, &root, schema, options))
+}
+
+/// Audit a message already read.
+pub fn audit_message(
+    message_path: &Path,
+    msg: &Message,
+    root: &Path,
+    schema: SchemaCheck,
+    options: &AuditOptions,
+) -> AuditReport {
+    // Resolve every file; collect what to measure.
+    let mut refused: HashMap<(usize, usize, usize), Finding> = HashMap::new();
+    let mut named: Vec<Named> = Vec::new();
+    for (ri, r) in msg.resources.iter().enumerate() {
+        for (ti, t) in r.technical.iter().enumerate() {
+            for (fi, f) in t.files.iter().enumerate() {
+                let Some(location) = &f.location else {
+                    refused.insert(
+                        (ri, ti, fi),
+                        Finding::error(
+                            AuditCode::FileMissing,
+                            "the File element names no file (no FileName, URL or URI)",
+                            "Name the file in the message",
+                        )
+                        .resource(r.reference.as_deref())
+                        .line(f.line),
+                    );
+                    continue;
+                };
+                match resolve(root, location) {
+                    Resolved::Local(path) => {
+                        let hashes = f
+                            .hash
+                            .as_ref()
+                            .and_then(algorithm)
+                            .map_or(Hashes::NONE, |(_, h)| h);
+                        named.push(Named {
+                            resource: ri,
+                            technical: ti,
+                            file: fi,
+                            path,
+                            hashes,
+                        });
+                    }
+                    Resolved::Refused(finding) => {
+                        refused.insert(
+                            (ri, ti, fi),
+                            finding.resource(r.reference.as_deref()).line(f.line),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let qc = options.qc.then(|| options.profile.qc_settings());
+    let verify = (options.verify || options.qc).then_some(options.budget);
+    let mut records: Vec<Option<Record>> = Vec::with_capacity(named.len());
+    let display = |n: &Named| {
+        let f = &msg.resources[n.resource].technical[n.technical].files[n.file];
+        f.location.as_ref().map(|l| l.text()).unwrap_or_default()
+    };
+    let _ = crate::scan::map::ordered(
+        named.len(),
+        options.jobs,
+        |i| {
+            let n = &named[i];
+            match std::fs::metadata(&n.path) {
+                Ok(m) if m.is_file() => Some(crate::scan::measure::measure_file(
+                    &n.path,
+                    display(n),
+                    n.hashes,
+                    verify,
+                    qc,
+                )),
+                Ok(_) => Some(Record::failed(
+                    display(n),
+                    0,
+                    crate::record::Code::ReadError,
+                    "not a regular file".to_string(),
+                )),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => Some(Record::failed(
+                    display(n),
+                    0,
+                    crate::record::Code::ReadError,
+                    e.to_string(),
+                )),
+            }
+        },
+        |r| {
+            records.push(r);
+            Ok(())
+        },
+    );
+    let mut measured: HashMap<(usize, usize, usize), Record> = HashMap::new();
+    for (n, r) in named.iter().zip(records) {
+        if let Some(r) = r {
+            measured.insert((n.resource, n.technical, n.file), r);
+        }
+    }
+    // Every stated digest, for telling a swapped file from a changed one.
+    let mut stated: HashMap<String, String> = HashMap::new();
+    for r in &msg.resources {
+        for t in &r.technical {
+            for f in &t.files {
+                if let Some(h) = &f.hash {
+                    stated
+                        .entry(h.value.trim().to_ascii_lowercase())
+                        .or_insert_with(|| r.name().to_string());
+                }
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    let mut resources = Vec::new();
+    let mut summary = AuditSummary::default();
+    let mut referenced: HashSet<PathBuf> = HashSet::new();
+    for n in &named {
+        if let Ok(c) = n.path.canonicalize() {
+            referenced.insert(c);
+        }
+    }
+    for (ri, r) in msg.resources.iter().enumerate() {
+        let mut files = Vec::new();
+        let mut own = Vec::new();
+        for (ti, t) in r.technical.iter().enumerate() {
+            for (fi, f) in t.files.iter().enumerate() {
+                summary.files_named += 1;
+                let text = f.location.as_ref().map(|l| l.text()).unwrap_or_default();
+                let key = (ri, ti, fi);
+                let mut fa = FileAudit {
+                    technical_reference: t.reference.clone(),
+                    file: text.clone(),
+                    present: false,
+                    size_bytes: None,
+                    checked: Vec::new(),
+                    status: "missing",
+                    line: f.line,
+                    record: None,
+                };
+                if let Some(finding) = refused.remove(&key) {
+                    fa.status = "not_checked";
+                    own.push(finding);
+                } else if let Some(record) = measured.remove(&key) {
+                    fa.present = true;
+                    fa.size_bytes = Some(record.size_bytes);
+                    summary.files_present += 1;
+                    summary.bytes += record.size_bytes;
+                    let before = own.len();
+                    let cmp = compare::Compared {
+                        resource: r,
+                        technical: t,
+                        file: f,
+                        record: &record,
+                        stated: &stated,
+                        profile: &options.profile,
+                        qc: options.qc,
+                    };
+                    fa.checked = compare::compare(&cmp, &mut own);
+                    let bad = own[before..].iter().any(|x| x.severity == Severity::Error);
+                    let damaged = own[before..].iter().any(|x| {
+                        matches!(
+                            x.code,
+                            AuditCode::FileTruncated
+                                | AuditCode::FileCorrupt
+                                | AuditCode::FileUnreadable
+                        )
+                    });
+                    fa.status = if damaged {
+                        "damaged"
+                    } else if bad {
+                        "mismatch"
+                    } else {
+                        summary.files_matching += 1;
+                        "match"
+                    };
+                    fa.record = Some(record);
+                } else {
+                    own.push(
+                        Finding::error(
+                            AuditCode::FileMissing,
+                            format!("'{text}' is not in the batch ({})", root.display()),
+                            "Deliver the file the message names, or correct the message's file name",
+                        )
+                        .resource(r.reference.as_deref())
+                        .file(text.clone())
+                        .line(f.line),
+                    );
+                }
+                files.push(fa);
+            }
+        }
+        let errors = own.iter().filter(|f| f.severity == Severity::Error).count();
+        let warnings = own.len() - errors;
+        resources.push(ResourceAudit {
+            reference: r.name().to_string(),
+            kind: r.kind.clone(),
+            isrc: r.isrcs.first().cloned(),
+            line: r.line,
+            status: if errors > 0 {
+                "failed"
+            } else if files.is_empty() {
+                "no_file"
+            } else if warnings > 0 {
+                "warning"
+            } else {
+                "ok"
+            },
+            files,
+            errors,
+            warnings,
+        });
+        findings.extend(own);
+    }
+    // Files of the message outside resources count as named.
+    for f in &msg.other_files {
+        if let Some(l) = &f.location
+            && let Resolved::Local(p) = resolve(root, l)
+            && let Ok(c) = p.canonicalize()
+        {
+            referenced.insert(c);
+        }
+    }
+    // Files in the batch that nothing names.
+    let message_canon = message_path.canonicalize().ok();
+    for entry in walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(canon) = entry.path().canonicalize() else {
+            continue;
+        };
+        if referenced.contains(&canon) || message_canon.as_ref() == Some(&canon) {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        summary.unreferenced_files += 1;
+        findings.push(
+            Finding::error(
+                AuditCode::UnreferencedFile,
+                format!("'{rel}' is in the batch but no resource of the message names it"),
+                "Remove the file from the batch, or add the resource it belongs to to the message",
+            )
+            .file(rel),
+        );
+    }
+    findings.extend(rules::check(msg, &options.profile));
+    findings.extend(schema.findings());
+    summary.resources = msg.resources.len();
+    summary.sound_recordings = msg
+        .resources
+        .iter()
+        .filter(|r| r.kind == "SoundRecording")
+        .count();
+    summary.images = msg.resources.iter().filter(|r| r.kind == "Image").count();
+    summary.releases = msg.releases.len();
+    for f in &findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+        }
+        *summary
+            .by_code
+            .entry(f.code.as_str().to_string())
+            .or_default() += 1;
+    }
+    summary.ok = summary.errors == 0;
+    AuditReport {
+        message: message_path.display().to_string(),
+        root: root.display().to_string(),
+        ern_version: msg.version.to_string(),
+        message_id: msg.message_id.clone(),
+        message_thread_id: msg.thread_id.clone(),
+        sender: msg.sender.clone(),
+        recipient: msg.recipient.clone(),
+        profile: options.profile.name.clone(),
+        schema,
+        resources,
+        findings,
+        summary,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use message::Location;
+
+    #[test]
+    fn locations_stay_inside_the_batch() {
+        let root = Path::new("/batch");
+        let name = |n: &str, p: Option<&str>| Location::Name {
+            name: n.into(),
+            path: p.map(String::from),
+        };
+        let ok = |l: Location| match resolve(root, &l) {
+            Resolved::Local(p) => p,
+            Resolved::Refused(f) => panic!("{}", f.message),
+        };
+        let refused = |l: Location| match resolve(root, &l) {
+            Resolved::Local(p) => panic!("{} resolved", p.display()),
+            Resolved::Refused(f) => f.code,
+        };
+        assert_eq!(
+            ok(name("a.wav", Some("resources/"))),
+            Path::new("/batch/resources/a.wav")
+        );
+        assert_eq!(
+            ok(name("a.wav", Some("resources\\"))),
+            Path::new("/batch/resources/a.wav")
+        );
+        assert_eq!(
+            ok(Location::Uri("resources/My%20Song.wav".into())),
+            Path::new("/batch/resources/My Song.wav")
+        );
+        assert_eq!(
+            ok(Location::Uri("./x/../a.wav".into())),
+            Path::new("/batch/a.wav")
+        );
+        assert_eq!(
+            refused(name("passwd", Some("../../etc/"))),
+            AuditCode::FileOutsideBatch
+        );
+        assert_eq!(
+            refused(Location::Uri("/etc/passwd".into())),
+            AuditCode::FileOutsideBatch
+        );
+        assert_eq!(
+            refused(Location::Uri("https://cdn.example/a.wav".into())),
+            AuditCode::FileNotLocal
+        );
+        assert_eq!(
+            refused(Location::Uri("s3://bucket/a.wav".into())),
+            AuditCode::FileNotLocal
+        );
+        assert_eq!(refused(Location::Uri("".into())), AuditCode::FileMissing);
+        assert_eq!(
+            refused(name("", Some("resources/"))),
+            AuditCode::FileMissing
+        );
+    }
+
+    #[test]
+    fn algorithms() {
+        let decl = |w: &str, u: Option<&str>, v: &str| message::HashDecl {
+            algorithm: message::Word {
+                word: w.into(),
+                user_defined: u.map(String::from),
+            },
+            value: v.into(),
+        };
+        assert_eq!(algorithm(&decl("MD5", None, "")).unwrap().0, "md5");
+        assert_eq!(algorithm(&decl("SHA1", None, "")).unwrap().0, "sha1");
+        assert_eq!(algorithm(&decl("SHA-256", None, "")).unwrap().0, "sha256");
+        assert_eq!(
+            algorithm(&decl("UserDefined", Some("SHA-256"), ""))
+                .unwrap()
+                .0,
+            "sha256"
+        );
+        assert_eq!(
+            algorithm(&decl("SHA2", None, &"a".repeat(64))).unwrap().0,
+            "sha256"
+        );
+        assert!(algorithm(&decl("SHA2", None, &"a".repeat(128))).is_none());
+        assert!(algorithm(&decl("CRC32", None, "")).is_none());
+    }
+}
