@@ -263,16 +263,22 @@ pub fn compare(c: &Compared, out: &mut Vec<Finding>) -> Vec<String> {
             );
         }
     }
-    // The duration.
-    let declared_duration = c.technical.duration.clone().or_else(|| {
-        (!c.technical.preview)
-            .then(|| c.resource.duration.clone())
-            .flatten()
-    });
-    if let Some(d) = declared_duration
-        && r.is_audio()
+    // The duration: the file's own (technical) and the recording's, when
+    // the file is not an excerpt; each is compared.
+    let mut declared_durations: Vec<&str> = Vec::new();
+    if let Some(d) = &c.technical.duration {
+        declared_durations.push(d);
+    }
+    if let Some(d) = &c.resource.duration
+        && !c.technical.preview
+        && !declared_durations.contains(&d.as_str())
     {
+        declared_durations.push(d);
+    }
+    if r.is_audio() && !declared_durations.is_empty() {
         checked.push("duration".into());
+    }
+    for d in declared_durations.into_iter().filter(|_| r.is_audio()) {
         let measured_ms = match (r.total_samples, r.sample_rate) {
             (Some(n), Some(rate)) => {
                 crate::duration::millis(n, rate).and_then(|m| u64::try_from(m).ok())
@@ -280,7 +286,7 @@ pub fn compare(c: &Compared, out: &mut Vec<Finding>) -> Vec<String> {
             _ => None,
         };
         match (
-            crate::metadata::identifiers::iso8601_duration(&d),
+            crate::metadata::identifiers::iso8601_duration(d),
             measured_ms,
         ) {
             (Ok(ms), Some(m)) if ms.abs_diff(m) > crate::metadata::merge::DURATION_TOLERANCE_MS => {
@@ -288,9 +294,8 @@ pub fn compare(c: &Compared, out: &mut Vec<Finding>) -> Vec<String> {
                     Finding::error(
                         AuditCode::DurationMismatch,
                         format!(
-                            "'{file}' lasts {} ({} ms), the message says {d} ({ms} ms): {} ms apart, more than the one second allowed",
+                            "'{file}' lasts {} ({m} ms), the message says {d} ({ms} ms): {} ms apart, more than the one second allowed",
                             r.duration.clone().unwrap_or_default(),
-                            m,
                             ms.abs_diff(m)
                         ),
                         "Write the duration from the file's sample count (ddexprobe ern does), or deliver the file the message describes",

@@ -271,6 +271,49 @@ pub struct AuditOptions {
     /// The DDEX schemas (a folder with `ern34/`, `ern43/`...
     /// `release-notification.xsd`), when the schema is to be checked.
     pub schemas: Option<PathBuf>,
+    /// Files of the batch that are not deliveries (`--ignore`): never
+    /// `unreferenced_file`.
+    pub ignore: Ignore,
+}
+
+/// Globs of batch files that are not deliveries (`--ignore '*.json'`): a
+/// glob without `/` matches a file's name, with `/` its path relative to
+/// the batch.
+#[derive(Debug, Clone, Default)]
+pub struct Ignore {
+    names: Option<globset::GlobSet>,
+    paths: Option<globset::GlobSet>,
+}
+
+impl Ignore {
+    /// Compile `globs`.
+    pub fn new(globs: &[String]) -> Result<Ignore, String> {
+        let mut names = globset::GlobSetBuilder::new();
+        let mut paths = globset::GlobSetBuilder::new();
+        for g in globs {
+            let glob = globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("--ignore '{g}': {e}"))?;
+            if g.contains('/') {
+                paths.add(glob);
+            } else {
+                names.add(glob);
+            }
+        }
+        let build = |b: globset::GlobSetBuilder| b.build().map_err(|e| e.to_string());
+        Ok(Ignore {
+            names: Some(build(names)?),
+            paths: Some(build(paths)?),
+        })
+    }
+
+    /// Whether the batch file at `rel` (relative, `/`-separated) is ignored.
+    pub fn matches(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        self.names.as_ref().is_some_and(|s| s.is_match(name))
+            || self.paths.as_ref().is_some_and(|s| s.is_match(rel))
+    }
 }
 
 /// One file a resource names, and what became of it.
@@ -851,6 +894,9 @@ pub fn audit_message(
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
+        if options.ignore.matches(&rel) {
+            continue;
+        }
         summary.unreferenced_files += 1;
         findings.push(
             Finding::error(

@@ -288,6 +288,12 @@ pub struct AuditArgs {
     /// reported; hidden files (`.name`) are not.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Files of the batch that are not deliveries and are never
+    /// unreferenced_file (repeatable): a glob without `/` matches a file's
+    /// name, with `/` its path relative to the batch (`--ignore '*.json'`
+    /// for a release folder's sidecars).
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
     /// Output format [default: table on a terminal, ndjson otherwise].
     #[arg(long, value_enum)]
     pub format: Option<CheckFormatArg>,

@@ -43,6 +43,7 @@ pub fn run(a: AuditArgs) -> Result<Exit> {
         profile,
         jobs,
         schemas: a.schemas.clone(),
+        ignore: audit::Ignore::new(&a.ignore).map_err(anyhow::Error::msg)?,
     };
     let report = match audit::audit(&a.message, &options) {
         Ok(r) => r,

@@ -111,31 +111,38 @@ fn ndjson<W: Write>(report: &AuditReport, out: &mut W) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// One finding as a line for people.
+/// One finding for people: a head line (severity, code, resource, file,
+/// line), then what is wrong, the values compared and what to do.
 fn line_of(f: &Finding) -> String {
-    let mut s = format!(
-        "{:<7} {:<22} {}",
+    let mut head = format!(
+        "{:<7} {}",
         match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         },
-        f.code.as_str(),
-        sanitize(&f.message)
+        f.code.as_str()
     );
+    if let Some(r) = &f.resource {
+        head.push_str(&format!("  {}", sanitize(r)));
+    }
+    if let Some(file) = &f.file {
+        head.push_str(&format!("  {}", sanitize(file)));
+    }
+    if let Some(l) = f.line {
+        head.push_str(&format!("  (line {l})"));
+    }
+    let pad = "        ";
+    let mut s = format!("{head}\n{pad}{}", sanitize(&f.message));
     if let (Some(field), Some(d), Some(m)) = (&f.field, &f.declared, &f.measured)
         && !d.is_null()
     {
         s.push_str(&format!(
-            "\n{:30} {field}: declared {}, measured {}",
-            "",
+            "\n{pad}{field}: declared {}, measured {}",
             sanitize(&value_text(d)),
             sanitize(&value_text(m))
         ));
     }
-    if let Some(l) = f.line {
-        s.push_str(&format!(" (line {l})"));
-    }
-    s.push_str(&format!("\n{:30} fix: {}", "", sanitize(&f.suggestion)));
+    s.push_str(&format!("\n{pad}fix: {}", sanitize(&f.suggestion)));
     s
 }
 
@@ -177,13 +184,7 @@ fn table<W: Write>(report: &AuditReport, out: &mut W) -> io::Result<()> {
     if !report.findings.is_empty() {
         writeln!(out)?;
         for f in &report.findings {
-            let who = match (&f.resource, &f.file) {
-                (Some(r), Some(file)) => format!("{r} {}", sanitize(file)),
-                (Some(r), None) => r.clone(),
-                (None, Some(file)) => sanitize(file),
-                (None, None) => "message".to_string(),
-            };
-            writeln!(out, "{}: {}", sanitize(&who), line_of(f))?;
+            writeln!(out, "{}", line_of(f))?;
         }
     }
     writeln!(out)?;
