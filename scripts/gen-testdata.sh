@@ -2213,6 +2213,283 @@ png(os.path.join(r, "cover.png"), px, px, (0, 200, 200))
 PY
 }
 
+# ---------------------------------------------------------------- audit messages
+# ERN messages written by hand (not by ddexprobe), in the styles other
+# builders use, with the files they describe: `audit` must find them true.
+# The XML is typed here as a label's system would write it; only the
+# digests, sizes and durations are filled from the files.
+#   handwritten-34/  ERN 3.4: FileName + FilePath with a space in a name,
+#                    SHA1 digests, SamplingRate in kHz, a preview
+#                    technical block without a file, track releases as
+#                    Releases of type TrackRelease, the cover last.
+#   handwritten-43/  ERN 4.3 under another prefix: URIs with %20, SHA-256
+#                    digests, FileSize in kilobytes, BitRate in bps.
+#   handwritten-43-faults/  the 4.3 message with faults typed into it and a
+#                    stray file.
+# Each folder's NAME.expected.json (beside it, not in the batch) gives the
+# exit code and the codes the audit must find, with their counts.
+fx_audit() {
+  local d="$OUT/audit"
+  mkdir -p "$d"
+  python3 - "$d" "$OUT/wav-pcm16-44k-stereo.wav" "$OUT/artwork/art-jpeg-baseline-rgb-square.jpg" \
+      "$OUT/artwork/art-png-rgb.png" <<'PY'
+import hashlib, json, os, struct, sys
+
+out, wav, jpg, png = sys.argv[1:5]
+audio = open(wav, "rb").read()
+
+def variant(n):
+    # The same 44.1 kHz 16-bit stereo audio, last sample byte changed: a
+    # distinct file per track (distinct digests).
+    b = bytearray(audio)
+    b[-1] = (b[-1] + n) % 256
+    return bytes(b)
+
+def frames(b):
+    # Sample frames of a canonical WAV: the data chunk's size / 4.
+    i = b.index(b"data")
+    return struct.unpack("<I", b[i + 4:i + 8])[0] // 4
+
+def duration(b):
+    ms = (frames(b) * 1000 + 22050) // 44100
+    return "PT%d.%03dS" % (ms // 1000, ms % 1000)
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "wb").write(data)
+
+# ---- ERN 3.4
+d34 = os.path.join(out, "handwritten-34")
+t1, t2, cover = variant(11), variant(12), open(jpg, "rb").read()
+write(os.path.join(d34, "audio", "Track 01.wav"), t1)
+write(os.path.join(d34, "audio", "Track 02.wav"), t2)
+write(os.path.join(d34, "artwork", "front.jpg"), cover)
+
+def sr34(ref, isrc, title, data, name, tref):
+    return f"""  <SoundRecording>
+   <SoundRecordingType>MusicalWorkSoundRecording</SoundRecordingType>
+   <SoundRecordingId><ISRC>{isrc}</ISRC></SoundRecordingId>
+   <ResourceReference>{ref}</ResourceReference>
+   <ReferenceTitle><TitleText>{title}</TitleText></ReferenceTitle>
+   <Duration>{duration(data)}</Duration>
+   <SoundRecordingDetailsByTerritory>
+    <TerritoryCode>Worldwide</TerritoryCode>
+    <Title TitleType="DisplayTitle"><TitleText>{title}</TitleText></Title>
+    <DisplayArtist SequenceNumber="1"><PartyName><FullName>Night Office</FullName></PartyName><ArtistRole>MainArtist</ArtistRole></DisplayArtist>
+    <LabelName>Harbour Lane Music</LabelName>
+    <PLine><Year>2023</Year><PLineText>(P) 2023 Harbour Lane Music</PLineText></PLine>
+    <Genre><GenreText>Electronic</GenreText></Genre>
+    <ParentalWarningType>NotExplicit</ParentalWarningType>
+    <TechnicalSoundRecordingDetails>
+     <TechnicalResourceDetailsReference>{tref}</TechnicalResourceDetailsReference>
+     <ContainerFormat>WAV</ContainerFormat>
+     <AudioCodecType>PCM</AudioCodecType>
+     <BitRate UnitOfMeasure="kbps">1411.2</BitRate>
+     <NumberOfChannels>2</NumberOfChannels>
+     <SamplingRate UnitOfMeasure="kHz">44.1</SamplingRate>
+     <BitsPerSample>16</BitsPerSample>
+     <IsPreview>false</IsPreview>
+     <File>
+      <FileName>{name}</FileName>
+      <FilePath>audio/</FilePath>
+      <HashSum><HashSum>{hashlib.sha1(data).hexdigest().upper()}</HashSum><HashSumAlgorithmType>SHA1</HashSumAlgorithmType></HashSum>
+     </File>
+    </TechnicalSoundRecordingDetails>
+    <TechnicalSoundRecordingDetails>
+     <TechnicalResourceDetailsReference>{tref}P</TechnicalResourceDetailsReference>
+     <IsPreview>true</IsPreview>
+     <PreviewDetails><StartPoint>0</StartPoint><Duration>PT0.010S</Duration><ExpressionType>Instructive</ExpressionType></PreviewDetails>
+     <FileAvailabilityDescription>The recipient cuts the preview.</FileAvailabilityDescription>
+    </TechnicalSoundRecordingDetails>
+   </SoundRecordingDetailsByTerritory>
+  </SoundRecording>
+"""
+
+def track34(rref, isrc, title, aref):
+    return f"""  <Release>
+   <ReleaseId><ISRC>{isrc}</ISRC></ReleaseId>
+   <ReleaseReference>{rref}</ReleaseReference>
+   <ReferenceTitle><TitleText>{title}</TitleText></ReferenceTitle>
+   <ReleaseResourceReferenceList><ReleaseResourceReference ReleaseResourceType="PrimaryResource">{aref}</ReleaseResourceReference></ReleaseResourceReferenceList>
+   <ReleaseType>TrackRelease</ReleaseType>
+   <ReleaseDetailsByTerritory>
+    <TerritoryCode>Worldwide</TerritoryCode>
+    <DisplayArtist SequenceNumber="1"><PartyName><FullName>Night Office</FullName></PartyName><ArtistRole>MainArtist</ArtistRole></DisplayArtist>
+   </ReleaseDetailsByTerritory>
+  </Release>
+"""
+
+def deal34(rref):
+    return f"""  <ReleaseDeal>
+   <DealReleaseReference>{rref}</DealReleaseReference>
+   <Deal><DealTerms>
+    <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+    <CommercialModelType>SubscriptionModel</CommercialModelType>
+    <Usage><UseType>Stream</UseType></Usage>
+    <TerritoryCode>GB</TerritoryCode><TerritoryCode>IE</TerritoryCode>
+    <ValidityPeriod><StartDate>2023-11-17</StartDate></ValidityPeriod>
+   </DealTerms></Deal>
+  </ReleaseDeal>
+"""
+
+m34 = f"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- Typed by hand in the style of a label's own system. -->
+<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/34" MessageSchemaVersionId="ern/34" LanguageAndScriptCode="en">
+ <MessageHeader>
+  <MessageThreadId>HLM-2023-0042</MessageThreadId>
+  <MessageId>HLM-2023-0042-01</MessageId>
+  <MessageSender><PartyId>PADPIDA2014101001U</PartyId><PartyName><FullName>Harbour Lane Music</FullName></PartyName></MessageSender>
+  <MessageRecipient><PartyId>PADPIDA2013020802I</PartyId><PartyName><FullName>YouTube</FullName></PartyName></MessageRecipient>
+  <MessageCreatedDateTime>2023-11-01T08:00:00+00:00</MessageCreatedDateTime>
+  <MessageControlType>TestMessage</MessageControlType>
+ </MessageHeader>
+ <UpdateIndicator>OriginalMessage</UpdateIndicator>
+ <ResourceList>
+{sr34("A1", "GBHLM2300101", "Harbour Lights", t1, "Track 01.wav", "T1")}{sr34("A2", "GBHLM2300102", "Low Tide &amp; Fog", t2, "Track 02.wav", "T2")}  <Image>
+   <ImageType>FrontCoverImage</ImageType>
+   <ImageId><ProprietaryId Namespace="DPID:PADPIDA2014101001U">HLM-COVER-42</ProprietaryId></ImageId>
+   <ResourceReference>A3</ResourceReference>
+   <ImageDetailsByTerritory>
+    <TerritoryCode>Worldwide</TerritoryCode>
+    <TechnicalImageDetails>
+     <TechnicalResourceDetailsReference>T3</TechnicalResourceDetailsReference>
+     <ImageCodecType>JPEG</ImageCodecType>
+     <ImageHeight>64</ImageHeight>
+     <ImageWidth>64</ImageWidth>
+     <File>
+      <FileName>front.jpg</FileName>
+      <FilePath>artwork</FilePath>
+      <HashSum><HashSum>{hashlib.sha1(cover).hexdigest()}</HashSum><HashSumAlgorithmType>SHA1</HashSumAlgorithmType></HashSum>
+     </File>
+    </TechnicalImageDetails>
+   </ImageDetailsByTerritory>
+  </Image>
+ </ResourceList>
+ <ReleaseList>
+  <Release>
+   <ReleaseId><ICPN IsEan="true">5012345678900</ICPN></ReleaseId>
+   <ReleaseReference>R0</ReleaseReference>
+   <ReferenceTitle><TitleText>Harbour Lights</TitleText></ReferenceTitle>
+   <ReleaseResourceReferenceList>
+    <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A1</ReleaseResourceReference>
+    <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A2</ReleaseResourceReference>
+    <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A3</ReleaseResourceReference>
+   </ReleaseResourceReferenceList>
+   <ReleaseType>Single</ReleaseType>
+   <ReleaseDetailsByTerritory>
+    <TerritoryCode>Worldwide</TerritoryCode>
+    <DisplayArtist SequenceNumber="1"><PartyName><FullName>Night Office</FullName></PartyName><ArtistRole>MainArtist</ArtistRole></DisplayArtist>
+   </ReleaseDetailsByTerritory>
+  </Release>
+{track34("R1", "GBHLM2300101", "Harbour Lights", "A1")}{track34("R2", "GBHLM2300102", "Low Tide &amp; Fog", "A2")} </ReleaseList>
+ <DealList>
+{deal34("R0")}{deal34("R1")}{deal34("R2")} </DealList>
+</ern:NewReleaseMessage>
+"""
+# The image's real size, from its SOF marker.
+j = cover.index(b"\xff\xc0") if b"\xff\xc0" in cover else cover.index(b"\xff\xc2")
+h, w = struct.unpack(">HH", cover[j + 5:j + 9])
+m34 = m34.replace("<ImageHeight>64</ImageHeight>", f"<ImageHeight>{h}</ImageHeight>")
+m34 = m34.replace("<ImageWidth>64</ImageWidth>", f"<ImageWidth>{w}</ImageWidth>")
+write(os.path.join(d34, "message.xml"), m34.encode())
+json.dump({"exitCode": 0, "errors": {}, "warnings": {}}, open(d34 + ".expected.json", "w"), indent=2)
+
+# ---- ERN 4.3
+def m43_text(files):
+    (a1, a2, img) = files
+    def sr(ref, isrc, title, data, uri, tref):
+        return f"""<SoundRecording><ResourceReference>{ref}</ResourceReference><Type>MusicalWorkSoundRecording</Type>
+<SoundRecordingEdition><Type>NonImmersiveEdition</Type><ResourceId><ISRC>{isrc}</ISRC></ResourceId>
+<PLine><Year>2024</Year><PLineText>(P) 2024 Kestrel Tapes</PLineText></PLine>
+<TechnicalDetails><TechnicalResourceDetailsReference>{tref}</TechnicalResourceDetailsReference>
+<DeliveryFile><Type>AudioFile</Type><ContainerFormat>WAV</ContainerFormat><AudioCodecType>PCM</AudioCodecType>
+<BitRate UnitOfMeasure="bps">1411200</BitRate><NumberOfChannels>2</NumberOfChannels><SamplingRate UnitOfMeasure="kHz">44.1</SamplingRate>
+<BitsPerSample>16</BitsPerSample><Duration>{duration(data)}</Duration>
+<File><URI>{uri}</URI><HashSum><Algorithm>SHA-256</Algorithm><HashSumValue>{hashlib.sha256(data).hexdigest()}</HashSumValue></HashSum>
+<FileSize>{len(data) / 1024:.3f}</FileSize></File></DeliveryFile></TechnicalDetails></SoundRecordingEdition>
+<DisplayTitleText>{title}</DisplayTitleText><DisplayTitle><TitleText>{title}</TitleText></DisplayTitle>
+<DisplayArtistName>Marsh Choir</DisplayArtistName>
+<DisplayArtist SequenceNumber="1"><ArtistPartyReference>P1</ArtistPartyReference><DisplayArtistRole>MainArtist</DisplayArtistRole></DisplayArtist>
+<Duration>{duration(data)}</Duration><ParentalWarningType>NotExplicit</ParentalWarningType></SoundRecording>
+"""
+    def track(rref, isrc, title, aref):
+        return f"""<TrackRelease><ReleaseReference>{rref}</ReleaseReference><ReleaseId><ProprietaryId Namespace="DPID:PADPIDA2014101001U">{isrc}</ProprietaryId></ReleaseId>
+<DisplayTitleText>{title}</DisplayTitleText><DisplayTitle><TitleText>{title}</TitleText></DisplayTitle>
+<ReleaseResourceReference>{aref}</ReleaseResourceReference><ReleaseLabelReference>P2</ReleaseLabelReference>
+<Genre><GenreText>Folk</GenreText></Genre></TrackRelease>
+"""
+    def deal(rref):
+        return f"""<ReleaseDeal><DealReleaseReference>{rref}</DealReleaseReference><Deal><DealTerms>
+<TerritoryCode>Worldwide</TerritoryCode><ValidityPeriod><StartDate>2024-03-01</StartDate></ValidityPeriod>
+<CommercialModelType>SubscriptionModel</CommercialModelType><CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+<UseType>OnDemandStream</UseType><UseType>Stream</UseType></DealTerms></Deal></ReleaseDeal>
+"""
+    pw, ph = struct.unpack(">II", img[16:24])
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<ns1:NewReleaseMessage xmlns:ns1="http://ddex.net/xml/ern/43" ReleaseProfileVersionId="Audio" AvsVersionId="3" LanguageAndScriptCode="en">
+<MessageHeader><MessageThreadId>KT-7781</MessageThreadId><MessageId>KT-7781-A</MessageId>
+<MessageSender><PartyId>PADPIDA2014101001U</PartyId><PartyName><FullName>Kestrel Tapes</FullName></PartyName></MessageSender>
+<MessageRecipient><PartyId>PADPIDA2013020802I</PartyId><PartyName><FullName>YouTube</FullName></PartyName></MessageRecipient>
+<MessageCreatedDateTime>2024-02-20T17:45:10Z</MessageCreatedDateTime><MessageControlType>TestMessage</MessageControlType></MessageHeader>
+<PartyList><Party><PartyReference>P1</PartyReference><PartyName><FullName>Marsh Choir</FullName></PartyName></Party>
+<Party><PartyReference>P2</PartyReference><PartyName><FullName>Kestrel Tapes</FullName></PartyName></Party></PartyList>
+<ResourceList>
+{sr("A1", "USKT12400001", "My Song", a1, "tracks/My%20Song.wav", "T1")}{sr("A2", "USKT12400002", "Reed Bed", a2, "tracks/Reed%20Bed.wav", "T2")}<Image><ResourceReference>A3</ResourceReference><Type>FrontCoverImage</Type>
+<ResourceId><ProprietaryId Namespace="DPID:PADPIDA2014101001U">KT-7781-COVER</ProprietaryId></ResourceId>
+<TechnicalDetails><TechnicalResourceDetailsReference>T3</TechnicalResourceDetailsReference><ImageCodecType>PNG</ImageCodecType>
+<ImageHeight UnitOfMeasure="Pixel">{ph}</ImageHeight><ImageWidth UnitOfMeasure="Pixel">{pw}</ImageWidth>
+<File><URI>cover.png</URI><HashSum><Algorithm>SHA-256</Algorithm><HashSumValue>{hashlib.sha256(img).hexdigest()}</HashSumValue></HashSum>
+<FileSize>{len(img) / 1024:.2f}</FileSize></File></TechnicalDetails></Image>
+</ResourceList>
+<ReleaseList><Release><ReleaseReference>R0</ReleaseReference><ReleaseType>EP</ReleaseType><ReleaseId><ICPN>036000291452</ICPN></ReleaseId>
+<DisplayTitleText>Reed Bed</DisplayTitleText><DisplayTitle><TitleText>Reed Bed</TitleText></DisplayTitle><DisplayArtistName>Marsh Choir</DisplayArtistName>
+<DisplayArtist SequenceNumber="1"><ArtistPartyReference>P1</ArtistPartyReference><DisplayArtistRole>MainArtist</DisplayArtistRole></DisplayArtist>
+<ReleaseLabelReference>P2</ReleaseLabelReference><PLine><Year>2024</Year><PLineText>(P) 2024 Kestrel Tapes</PLineText></PLine>
+<Genre><GenreText>Folk</GenreText></Genre><ParentalWarningType>NotExplicit</ParentalWarningType>
+<ResourceGroup><ResourceGroupContentItem><SequenceNumber>1</SequenceNumber><ReleaseResourceReference>A1</ReleaseResourceReference></ResourceGroupContentItem>
+<ResourceGroupContentItem><SequenceNumber>2</SequenceNumber><ReleaseResourceReference>A2</ReleaseResourceReference></ResourceGroupContentItem>
+<ResourceGroupContentItem><ReleaseResourceReference>A3</ReleaseResourceReference></ResourceGroupContentItem></ResourceGroup></Release>
+{track("R1", "USKT12400001", "My Song", "A1")}{track("R2", "USKT12400002", "Reed Bed", "A2")}</ReleaseList>
+<DealList>
+{deal("R0")}{deal("R1")}{deal("R2")}</DealList>
+</ns1:NewReleaseMessage>
+"""
+
+a1, a2, img = variant(21), variant(22), open(png, "rb").read()
+d43 = os.path.join(out, "handwritten-43")
+write(os.path.join(d43, "tracks", "My Song.wav"), a1)
+write(os.path.join(d43, "tracks", "Reed Bed.wav"), a2)
+write(os.path.join(d43, "cover.png"), img)
+m43 = m43_text((a1, a2, img))
+write(os.path.join(d43, "message.xml"), m43.encode())
+json.dump({"exitCode": 0, "errors": {}, "warnings": {}}, open(d43 + ".expected.json", "w"), indent=2)
+
+# ---- ERN 4.3 with faults typed into it.
+df = os.path.join(out, "handwritten-43-faults")
+write(os.path.join(df, "tracks", "My Song.wav"), a1)
+write(os.path.join(df, "cover.png"), img)
+write(os.path.join(df, "tracks", "Reed Bed (alt mix).wav"), a2)   # named by no resource
+bad = m43
+# A1: a sampling rate of 48 kHz and a size of a few kilobytes too many.
+bad = bad.replace('<SamplingRate UnitOfMeasure="kHz">44.1</SamplingRate>', '<SamplingRate UnitOfMeasure="kHz">48</SamplingRate>', 1)
+bad = bad.replace(f"<FileSize>{len(a1) / 1024:.3f}</FileSize>", f"<FileSize>{len(a1) / 1024 + 2:.3f}</FileSize>", 1)
+# A2: its file was never delivered (tracks/Reed Bed.wav is missing) and
+# it carries A1's ISRC.
+bad = bad.replace("<ResourceId><ISRC>USKT12400002</ISRC></ResourceId>", "<ResourceId><ISRC>USKT12400001</ISRC></ResourceId>", 1)
+# The album lists a resource the message does not have.
+bad = bad.replace("<ResourceGroupContentItem><ReleaseResourceReference>A3</ReleaseResourceReference></ResourceGroupContentItem>",
+                  "<ResourceGroupContentItem><ReleaseResourceReference>A3</ReleaseResourceReference></ResourceGroupContentItem>"
+                  "<ResourceGroupContentItem><ReleaseResourceReference>A9</ReleaseResourceReference></ResourceGroupContentItem>", 1)
+assert bad.count("48</SamplingRate>") == 1 and "A9" in bad and bad.count("USKT12400001</ISRC></ResourceId>") == 2
+write(os.path.join(df, "message.xml"), bad.encode())
+json.dump({"exitCode": 1,
+           "errors": {"technical_mismatch": 1, "size_mismatch": 1, "file_missing": 1, "duplicate_isrc": 1,
+                      "dangling_reference": 1, "unreferenced_file": 1},
+           "warnings": {}},
+          open(df + ".expected.json", "w"), indent=2)
+PY
+}
+
 main() {
   rm -rf "$OUT"
   mkdir -p "$OUT"
@@ -2316,6 +2593,8 @@ main() {
   fx_artwork
   # Release folders
   fx_releases
+  # ERN messages written by hand, with their files (audit)
+  fx_audit
 
   py writetsv "$ROWS" "$OUT/expected.tsv"
   { printf 'file\tstatus\tmethod\tdecodedSamples\tpcmMd5\terrors\twarnings\n'; cat "$VROWS"; } >"$OUT/verify.tsv"

@@ -2,6 +2,7 @@
 //! helpers in [`util`].
 
 mod artwork;
+mod audit;
 mod check;
 mod cli;
 mod corpora;
