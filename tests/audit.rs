@@ -664,3 +664,59 @@ fn the_feed_rules_are_errors_under_youtube_and_warnings_otherwise() {
     assert_eq!(warnings.get("artwork_not_last"), Some(&1));
     assert_eq!(warnings.get("deal_terms_missing"), Some(&3));
 }
+
+#[test]
+fn verify_finds_damage_the_digests_cannot() {
+    // The message states the damaged file's own digest: the bytes are what
+    // was sent, and only decoding shows that the audio is broken.
+    let name = "flac-bitflip-in-frame.flac";
+    let bytes = std::fs::read(root().join("testdata").join(name)).unwrap();
+    let md5 = {
+        use md5::{Digest, Md5};
+        let mut h = Md5::new();
+        h.update(&bytes);
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.xml");
+    std::fs::write(
+        &m,
+        format!(
+            "<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/34\"><ResourceList><SoundRecording>\
+             <SoundRecordingId><ISRC>GBAYE2400009</ISRC></SoundRecordingId><ResourceReference>A1</ResourceReference>\
+             <SoundRecordingDetailsByTerritory><TechnicalSoundRecordingDetails>\
+             <TechnicalResourceDetailsReference>T1</TechnicalResourceDetailsReference>\
+             <File><FileName>{name}</FileName><HashSum><HashSum>{md5}</HashSum>\
+             <HashSumAlgorithmType>MD5</HashSumAlgorithmType></HashSum></File>\
+             </TechnicalSoundRecordingDetails></SoundRecordingDetailsByTerritory></SoundRecording>\
+             </ResourceList></ern:NewReleaseMessage>"
+        ),
+    )
+    .unwrap();
+    let testdata = root().join("testdata");
+    let base = [
+        "audit",
+        m.to_str().unwrap(),
+        "--root",
+        testdata.to_str().unwrap(),
+        "--ignore",
+        "*",
+        "--format",
+        "json",
+    ];
+    let (code, out, _) = run(&base);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let (errors, _) = codes(&v);
+    assert!(errors.is_empty(), "{v:#}");
+    assert_eq!(code, 0);
+    let mut verify = base.to_vec();
+    verify.push("--verify");
+    let (code, out, _) = run(&verify);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let (errors, _) = codes(&v);
+    assert_eq!(errors.keys().collect::<Vec<_>>(), ["file_corrupt"], "{v:#}");
+    assert_eq!(code, 1);
+}

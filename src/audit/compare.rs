@@ -13,7 +13,7 @@
 use super::message::{FileRef, Measure, Resource, Technical};
 use super::{AuditCode, Finding};
 use crate::readiness::profile::Profile;
-use crate::record::{Code, Record};
+use crate::record::{Code, Issue, Record, Status};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -169,10 +169,41 @@ pub fn compare(c: &Compared, out: &mut Vec<Finding>) -> Vec<String> {
                 | Code::UnsupportedFormat
         )
     });
+    // A verification's verdict, when no error says it already.
+    let verdict = r.verification.as_ref().map(|v| v.status);
+    let said = Issue {
+        code: Code::DecodeError,
+        message: "the audio does not decode as its headers describe".to_string(),
+    };
     let damage = unreadable
         .map(|i| (AuditCode::FileUnreadable, i))
         .or(truncated.map(|i| (AuditCode::FileTruncated, i)))
-        .or(corrupt.map(|i| (AuditCode::FileCorrupt, i)));
+        .or(corrupt.map(|i| (AuditCode::FileCorrupt, i)))
+        .or(match verdict {
+            Some(Status::Corrupt) | Some(Status::Truncated) => Some((
+                if verdict == Some(Status::Truncated) {
+                    AuditCode::FileTruncated
+                } else {
+                    AuditCode::FileCorrupt
+                },
+                &said,
+            )),
+            _ => None,
+        });
+    if verdict == Some(Status::Unverified) && r.is_audio() {
+        out.push(
+            Finding::warning(
+                AuditCode::FileNotVerified,
+                format!(
+                    "'{file}' was not read to its end: it demands more decoding than --verify-budget allows"
+                ),
+                "Raise --verify-budget (or 'unlimited') to read it whole",
+            )
+            .resource(res)
+            .file(file.clone())
+            .line(c.file.line),
+        );
+    }
     // What else differs, said in the damage finding instead of its own.
     let mut also: Vec<Finding> = Vec::new();
     // The digest.

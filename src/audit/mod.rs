@@ -57,6 +57,9 @@ pub enum AuditCode {
     FileTruncated,
     /// The file is damaged (a bad header, CRC or frame).
     FileCorrupt,
+    /// `--verify` could not finish reading the file within its budget:
+    /// nothing is known of the rest of its audio.
+    FileNotVerified,
     /// The file is another resource's: its digest is the one the message
     /// states for that resource.
     FileSwapped,
@@ -120,6 +123,7 @@ impl AuditCode {
             AuditCode::FileUnreadable => "file_unreadable",
             AuditCode::FileTruncated => "file_truncated",
             AuditCode::FileCorrupt => "file_corrupt",
+            AuditCode::FileNotVerified => "file_not_verified",
             AuditCode::FileSwapped => "file_swapped",
             AuditCode::SizeMismatch => "size_mismatch",
             AuditCode::HashMismatch => "hash_mismatch",
