@@ -16,7 +16,7 @@ use std::path::Path;
 const BASE: &str = "https://ddexprobe.dev/schemas/";
 
 /// Every published schema, by file name.
-const SCHEMAS: [&str; 7] = [
+const SCHEMAS: [&str; 8] = [
     "record.schema.json",
     "scan.schema.json",
     "report.schema.json",
@@ -24,6 +24,7 @@ const SCHEMAS: [&str; 7] = [
     "technical-sidecar.schema.json",
     "release-report.schema.json",
     "release.schema.json",
+    "audit-report.schema.json",
 ];
 
 /// How many validation errors a failure prints.
@@ -472,4 +473,29 @@ fn releases_match_their_schemas() {
     assert!(reports.iter().any(|(_, r)| r["ownership"].is_object()));
     assert_valid("release.schema.json", &specs);
     assert_valid("release-report.schema.json", &reports);
+}
+
+#[test]
+fn audits_match_their_schema() {
+    let mut reports = Vec::new();
+    for entry in std::fs::read_dir(testdata("audit")).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let message = dir.join("message.xml");
+        for extra in [&[][..], &["--profile", "youtube"][..]] {
+            let out = crate::util::bin()
+                .args(["audit", "--format", "json"])
+                .args(extra)
+                .arg(&message)
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            reports.push(document(&message.display().to_string(), &text));
+        }
+    }
+    assert!(reports.iter().any(|(_, r)| r["summary"]["ok"] == true));
+    assert!(reports.iter().any(|(_, r)| r["summary"]["ok"] == false));
+    assert_valid("audit-report.schema.json", &reports);
 }
