@@ -720,3 +720,20 @@ fn verify_finds_damage_the_digests_cannot() {
     assert_eq!(errors.keys().collect::<Vec<_>>(), ["file_corrupt"], "{v:#}");
     assert_eq!(code, 1);
 }
+
+#[test]
+fn the_readme_names_every_audit_code() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/audit-report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let codes = schema["$defs"]["finding"]["properties"]["code"]["enum"]
+        .as_array()
+        .unwrap();
+    assert!(codes.len() >= 29);
+    for c in codes {
+        let c = c.as_str().unwrap();
+        assert!(readme.contains(&format!("`{c}`")), "README: no `{c}`");
+    }
+}

@@ -287,7 +287,12 @@ pub fn compare(c: &Compared, out: &mut Vec<Finding>) -> Vec<String> {
             also.push(
                 Finding::error(
                     AuditCode::SizeMismatch,
-                    format!("'{file}' is {} bytes, not the {kb} kB the message states", r.size_bytes),
+                    format!(
+                        "'{file}' is {} bytes ({}.{:03} kB of 1024 bytes), not the {kb} kB the message states",
+                        r.size_bytes,
+                        r.size_bytes / 1024,
+                        (r.size_bytes % 1024) * 1000 / 1024
+                    ),
                     "Deliver the file the message was written for, or write the message again from the files",
                 )
                 .values("fileSize", json!(kb), json!(r.size_bytes)),

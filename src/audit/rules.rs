@@ -97,7 +97,7 @@ pub fn check(msg: &Message, profile: &Profile) -> Vec<Finding> {
 
 /// ISRCs: present, well-formed, once each.
 fn identity(msg: &Message, out: &mut Vec<Finding>) {
-    let mut seen: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut seen: BTreeMap<String, Vec<(&str, u32)>> = BTreeMap::new();
     for r in msg.resources.iter().filter(|r| r.kind == "SoundRecording") {
         if r.isrcs.is_empty() {
             out.push(
@@ -112,7 +112,7 @@ fn identity(msg: &Message, out: &mut Vec<Finding>) {
         }
         for isrc in &r.isrcs {
             match crate::metadata::identifiers::isrc(isrc) {
-                Ok(norm) => seen.entry(norm).or_default().push(r.name()),
+                Ok(norm) => seen.entry(norm).or_default().push((r.name(), r.line)),
                 Err(why) => out.push(
                     Finding::error(
                         AuditCode::IsrcInvalid,
@@ -130,15 +130,17 @@ fn identity(msg: &Message, out: &mut Vec<Finding>) {
             }
         }
     }
-    for (isrc, refs) in seen {
-        if refs.len() > 1 {
+    for (isrc, on) in seen {
+        if on.len() > 1 {
+            let refs: Vec<&str> = on.iter().map(|(r, _)| *r).collect();
             out.push(
                 Finding::error(
                     AuditCode::DuplicateIsrc,
                     format!("ISRC {isrc} is on {} sound recordings: {}", refs.len(), refs.join(", ")),
                     "One recording, one ISRC: correct the ISRC of the recordings that are not this one",
                 )
-                .resource(refs.get(1).copied()),
+                .resource(Some(on[1].0))
+                .line(on[1].1),
             );
         }
     }
