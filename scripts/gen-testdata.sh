@@ -2231,6 +2231,7 @@ PY
 fx_audit() {
   local d="$OUT/audit"
   mkdir -p "$d"
+  note audit/ "ERN messages written by hand, with the files they name: handwritten-34 (3.4: FileName + FilePath, a space in a name, SHA1 digests, kHz rates, a preview block without a file, TrackRelease releases), handwritten-43 (4.3 under another prefix: URIs with %20, SHA-256 digests, FileSize in kB, BitRate in bps), handwritten-43-faults (the 4.3 message with a wrong rate and size, a file not delivered, a duplicate ISRC, a dangling reference, a stray file); NAME.expected.json gives the exit code and the codes each audit must give"
   python3 - "$d" "$OUT/wav-pcm16-44k-stereo.wav" "$OUT/artwork/art-jpeg-baseline-rgb-square.jpg" \
       "$OUT/artwork/art-png-rgb.png" <<'PY'
 import hashlib, json, os, struct, sys
