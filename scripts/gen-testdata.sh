@@ -2224,14 +2224,14 @@ PY
 #                    Releases of type TrackRelease, the cover last.
 #   handwritten-43/  ERN 4.3 under another prefix: URIs with %20, SHA-256
 #                    digests, FileSize in kilobytes, BitRate in bps.
-#   handwritten-43-faults/  the 4.3 message with faults typed into it and a
+#   handwritten-faults-43/  the 4.3 message with faults typed into it and a
 #                    stray file.
 # Each folder's NAME.expected.json (beside it, not in the batch) gives the
 # exit code and the codes the audit must find, with their counts.
 fx_audit() {
   local d="$OUT/audit"
   mkdir -p "$d"
-  note audit/ "ERN messages written by hand, with the files they name: handwritten-34 (3.4: FileName + FilePath, a space in a name, SHA1 digests, kHz rates, a preview block without a file, TrackRelease releases), handwritten-43 (4.3 under another prefix: URIs with %20, SHA-256 digests, FileSize in kB, BitRate in bps), handwritten-43-faults (the 4.3 message with a wrong rate and size, a file not delivered, a duplicate ISRC, a dangling reference, a stray file); NAME.expected.json gives the exit code and the codes each audit must give"
+  note audit/ "ERN messages written by hand, with the files they name: handwritten-34 (3.4: FileName + FilePath, a space in a name, SHA1 digests, kHz rates, a preview block without a file, TrackRelease releases), handwritten-43 (4.3 under another prefix: URIs with %20, SHA-256 digests, FileSize in kB, BitRate in bps), handwritten-faults-43 (the 4.3 message with a wrong rate and size, a file not delivered, a duplicate ISRC, a dangling reference, a stray file); NAME.expected.json gives the exit code and the codes each audit must give"
   python3 - "$d" "$OUT/wav-pcm16-44k-stereo.wav" "$OUT/artwork/art-jpeg-baseline-rgb-square.jpg" \
       "$OUT/artwork/art-png-rgb.png" <<'PY'
 import hashlib, json, os, struct, sys
@@ -2466,7 +2466,7 @@ write(os.path.join(d43, "message.xml"), m43.encode())
 json.dump({"exitCode": 0, "errors": {}, "warnings": {}}, open(d43 + ".expected.json", "w"), indent=2)
 
 # ---- ERN 4.3 with faults typed into it.
-df = os.path.join(out, "handwritten-43-faults")
+df = os.path.join(out, "handwritten-faults-43")
 write(os.path.join(df, "tracks", "My Song.wav"), a1)
 write(os.path.join(df, "cover.png"), img)
 write(os.path.join(df, "tracks", "Reed Bed (alt mix).wav"), a2)   # named by no resource
