@@ -543,6 +543,24 @@ fn files_outside_the_batch_are_never_opened() {
     let v: Value = serde_json::from_str(&out).unwrap();
     let (errors, _) = codes(&v);
     assert_eq!(errors.get("file_outside_batch"), Some(&2), "{v:#}");
+    #[cfg(unix)]
+    {
+        // A link in the batch to a file outside it is not followed.
+        std::os::unix::fs::symlink(dir.path().join("secret.wav"), batch.join("linked.wav"))
+            .unwrap();
+        let text = std::fs::read_to_string(&m).unwrap();
+        std::fs::write(
+            &m,
+            text.replace("<FilePath>../</FilePath>", "")
+                .replace(">secret.wav<", ">linked.wav<"),
+        )
+        .unwrap();
+        let (_, out, _) = run(&["audit", m.to_str().unwrap(), "--format", "json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let (errors, _) = codes(&v);
+        assert_eq!(errors.get("file_outside_batch"), Some(&2), "{v:#}");
+        assert!(v["findings"].to_string().contains("is a link to"), "{v:#}");
+    }
     assert_eq!(errors.get("file_not_local"), Some(&1), "{v:#}");
     assert_eq!(v["summary"]["filesPresent"], 0);
 }

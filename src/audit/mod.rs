@@ -665,6 +665,7 @@ pub fn audit_message(
     // Resolve every file; collect what to measure.
     let mut refused: HashMap<(usize, usize, usize), Finding> = HashMap::new();
     let mut named: Vec<Named> = Vec::new();
+    let canon_root = root.canonicalize().ok();
     for (ri, r) in msg.resources.iter().enumerate() {
         for (ti, t) in r.technical.iter().enumerate() {
             for (fi, f) in t.files.iter().enumerate() {
@@ -681,7 +682,27 @@ pub fn audit_message(
                     );
                     continue;
                 };
-                match resolve(root, location) {
+                let resolved = match resolve(root, location) {
+                    // A link inside the batch to a file outside it is not
+                    // followed: the batch is what was delivered.
+                    Resolved::Local(path) => match (path.canonicalize(), &canon_root) {
+                        (Ok(c), Some(r)) if !c.starts_with(r) => Resolved::Refused(
+                            Finding::error(
+                                AuditCode::FileOutsideBatch,
+                                format!(
+                                    "'{}' is a link to {}, outside the batch: it was not opened",
+                                    location.text(),
+                                    c.display()
+                                ),
+                                "Deliver the file itself in the batch, not a link to it",
+                            )
+                            .file(location.text()),
+                        ),
+                        _ => Resolved::Local(path),
+                    },
+                    refused => refused,
+                };
+                match resolved {
                     Resolved::Local(path) => {
                         let hashes = f
                             .hash
