@@ -1,5 +1,6 @@
-//! Criterion benches: probing per format on in-memory buffers, and the
-//! one-pass hashing. Run with `cargo bench`; figures go in the README.
+//! Criterion benches: probing per format on in-memory buffers, the
+//! one-pass hashing, and reading a 1000-track ERN message for `audit`.
+//! Run with `cargo bench`; figures go in the README.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ddexprobe::checksum::{self, Hashes};
@@ -139,9 +140,46 @@ fn hashing(c: &mut Criterion) {
     g.finish();
 }
 
+/// A 4.3 message of `n` sound recordings: the hand-written fixture's first
+/// recording repeated, each with its own reference and ISRC.
+fn big_message(n: usize) -> String {
+    let text = String::from_utf8(fixture("audit/handwritten-43/message.xml")).unwrap();
+    let start = text.find("<SoundRecording>").unwrap();
+    let end = text.find("</SoundRecording>").unwrap() + "</SoundRecording>".len();
+    let one = &text[start..end];
+    let mut out = text[..start].to_string();
+    for i in 0..n {
+        out.push_str(
+            &one.replace(">A1<", &format!(">A{}<", i + 1000))
+                .replace("USKT12400001", &format!("USKT1{:07}", i)),
+        );
+        out.push('\n');
+    }
+    out.push_str(&text[end..]);
+    out
+}
+
+fn audit_message(c: &mut Criterion) {
+    let mut g = c.benchmark_group("audit");
+    let text = big_message(1000);
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    let profile = ddexprobe::readiness::profile::Profile::built_in("youtube")
+        .unwrap()
+        .unwrap();
+    g.bench_function("read 1000-track ERN 4.3 message", |b| {
+        b.iter(|| ddexprobe::audit::message::read(black_box(text.as_bytes())).unwrap())
+    });
+    let msg = ddexprobe::audit::message::read(text.as_bytes()).unwrap();
+    assert_eq!(msg.resources.len(), 1002);
+    g.bench_function("rules of a 1000-track message", |b| {
+        b.iter(|| ddexprobe::audit::rules::check(black_box(&msg), &profile))
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = probe_formats, verification, hashing
+    targets = probe_formats, verification, hashing, audit_message
 }
 criterion_main!(benches);
