@@ -636,11 +636,19 @@ pub fn digest_of<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
 /// Audit `message_path`: read it (an error when it cannot be read at all),
 /// then measure and compare every file and check the message's rules.
 pub fn audit(message_path: &Path, options: &AuditOptions) -> Result<AuditReport, ReadError> {
-    let bytes = std::fs::read(message_path).map_err(|e| ReadError {
+    let cannot = |e: std::io::Error| ReadError {
         line: None,
         column: None,
         message: format!("cannot read {}: {e}", message_path.display()),
-    })?;
+    };
+    // Never more than the reader takes, whatever the file's size says.
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(message_path).map_err(cannot)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, message::MAX_MESSAGE_BYTES as u64 + 1),
+        &mut bytes,
+    )
+    .map_err(cannot)?;
     let msg = message::read(&bytes)?;
     drop(bytes);
     let root = options
