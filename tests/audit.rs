@@ -755,3 +755,56 @@ fn the_readme_names_every_audit_code() {
         assert!(readme.contains(&format!("`{c}`")), "README: no `{c}`");
     }
 }
+
+#[test]
+fn other_versions_are_read_by_their_namespace() {
+    // ERN 3.8.2 and 4.1 name these elements as 3.4 and 4.3 do: the
+    // hand-written messages under those namespaces audit the same, and
+    // the schema check says that the folder has no schema for them.
+    for (from, ns, shown) in [
+        ("handwritten-34", "382", "3.8.2"),
+        ("handwritten-43", "41", "4.1"),
+        ("handwritten-34", "341", "3.4.1"),
+    ] {
+        let src = root().join("testdata/audit").join(from);
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&src, dir.path());
+        let m = dir.path().join("message.xml");
+        let text = std::fs::read_to_string(&m).unwrap();
+        let text = text
+            .replace(
+                "http://ddex.net/xml/ern/34\"",
+                &format!("http://ddex.net/xml/ern/{ns}\""),
+            )
+            .replace(
+                "http://ddex.net/xml/ern/43\"",
+                &format!("http://ddex.net/xml/ern/{ns}\""),
+            )
+            .replace(
+                "ern/34\" LanguageAndScriptCode",
+                &format!("ern/{ns}\" LanguageAndScriptCode"),
+            );
+        std::fs::write(&m, text).unwrap();
+        let (code, v, _) = audit(&m, &[]);
+        assert_eq!(v["ernVersion"], shown);
+        let (errors, _) = codes(&v);
+        if shown == "3.4.1" {
+            // 3.4.1 has its schema: the message (a 3.4 one relabelled)
+            // must still validate.
+            assert_eq!(errors, Default::default(), "{v:#}");
+            assert_eq!(code, 0);
+            continue;
+        }
+        assert_eq!(errors, Default::default(), "{shown}: {v:#}");
+        assert_eq!(code, 0);
+        assert_eq!(v["summary"]["filesMatching"], 3);
+        if schemas().is_some() {
+            assert_eq!(v["schema"]["status"], "not_checked");
+            let reason = v["schema"]["reason"].as_str().unwrap();
+            assert!(
+                reason.contains(&format!("no schema for ERN {shown}")),
+                "{reason}"
+            );
+        }
+    }
+}
