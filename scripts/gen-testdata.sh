@@ -2087,6 +2087,953 @@ fx_musepack() {
 }
 
 # ---------------------------------------------------------------------------
+# ERN messages (fuzz seeds for the ERN reader, fuzz target ern_message): what
+# `ddexprobe package releases/album --ern 3.4` and `--ern 4.3` wrote, copied
+# verbatim (the message names the files of that batch, which are not kept here).
+fx_ern() {
+  local d="$OUT/ern"
+  mkdir -p "$d"
+  cat >"$d/album-ern34.xml" <<'ERNXML'
+<?xml version="1.0" encoding="UTF-8"?>
+<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/34" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://ddex.net/xml/ern/34 http://ddex.net/xml/ern/34/release-notification.xsd" MessageSchemaVersionId="ern/34" LanguageAndScriptCode="en">
+  <MessageHeader>
+    <MessageThreadId>5012345678900</MessageThreadId>
+    <MessageId>9A559C1E7FA9117F901E7BC90B320E8B</MessageId>
+    <MessageSender>
+      <PartyId>PADPIDA2014101001U</PartyId>
+      <PartyName>
+        <FullName>Independent Records</FullName>
+      </PartyName>
+    </MessageSender>
+    <MessageRecipient>
+      <PartyId>PADPIDA2013020802I</PartyId>
+      <PartyName>
+        <FullName>YouTube</FullName>
+      </PartyName>
+    </MessageRecipient>
+    <MessageCreatedDateTime>2026-12-04T19:38:14Z</MessageCreatedDateTime>
+    <MessageControlType>TestMessage</MessageControlType>
+  </MessageHeader>
+  <UpdateIndicator>OriginalMessage</UpdateIndicator>
+  <ResourceList>
+    <SoundRecording>
+      <SoundRecordingType>MusicalWorkSoundRecording</SoundRecordingType>
+      <SoundRecordingId>
+        <ISRC>GBAYE2400201</ISRC>
+      </SoundRecordingId>
+      <IndirectSoundRecordingId>
+        <ISWC>T0345246801</ISWC>
+      </IndirectSoundRecordingId>
+      <ResourceReference>A1</ResourceReference>
+      <ReferenceTitle>
+        <TitleText>Dawn</TitleText>
+      </ReferenceTitle>
+      <LanguageOfPerformance>en</LanguageOfPerformance>
+      <Duration>PT0.023S</Duration>
+      <SoundRecordingDetailsByTerritory>
+        <TerritoryCode>Worldwide</TerritoryCode>
+        <Title TitleType="DisplayTitle">
+          <TitleText>Dawn</TitleText>
+        </Title>
+        <DisplayArtist SequenceNumber="1">
+          <PartyName>
+            <FullName>The Artist</FullName>
+          </PartyName>
+          <ArtistRole>MainArtist</ArtistRole>
+        </DisplayArtist>
+        <IndirectResourceContributor>
+          <PartyName>
+            <FullName>A. Writer</FullName>
+          </PartyName>
+          <IndirectResourceContributorRole>Composer</IndirectResourceContributorRole>
+        </IndirectResourceContributor>
+        <LabelName>Independent Records</LabelName>
+        <PLine>
+          <Year>2024</Year>
+          <PLineText>2024 Independent Records</PLineText>
+        </PLine>
+        <Genre>
+          <GenreText>Pop</GenreText>
+        </Genre>
+        <ParentalWarningType>NotExplicit</ParentalWarningType>
+        <TechnicalSoundRecordingDetails>
+          <TechnicalResourceDetailsReference>T1</TechnicalResourceDetailsReference>
+          <ContainerFormat>WAV</ContainerFormat>
+          <AudioCodecType>PCM</AudioCodecType>
+          <BitRate UnitOfMeasure="kbps">1411.2</BitRate>
+          <NumberOfChannels>2</NumberOfChannels>
+          <SamplingRate UnitOfMeasure="Hz">44100</SamplingRate>
+          <BitsPerSample>16</BitsPerSample>
+          <Duration>PT0.023S</Duration>
+          <File>
+            <FileName>5012345678900_01_001.wav</FileName>
+            <FilePath>resources/</FilePath>
+            <HashSum>
+              <HashSum>9870a973fd7b6d65e8cfa25551f49e4d</HashSum>
+              <HashSumAlgorithmType>MD5</HashSumAlgorithmType>
+            </HashSum>
+          </File>
+        </TechnicalSoundRecordingDetails>
+      </SoundRecordingDetailsByTerritory>
+    </SoundRecording>
+    <SoundRecording>
+      <SoundRecordingType>MusicalWorkSoundRecording</SoundRecordingType>
+      <SoundRecordingId>
+        <ISRC>GBAYE2400202</ISRC>
+        <ProprietaryId Namespace="DPID:PADPIDA2014101001U">IR-0202</ProprietaryId>
+      </SoundRecordingId>
+      <IndirectSoundRecordingId>
+        <ISWC>T0345246801</ISWC>
+      </IndirectSoundRecordingId>
+      <ResourceReference>A2</ResourceReference>
+      <ReferenceTitle>
+        <TitleText>Noon</TitleText>
+      </ReferenceTitle>
+      <LanguageOfPerformance>en</LanguageOfPerformance>
+      <Duration>PT0.023S</Duration>
+      <SoundRecordingDetailsByTerritory>
+        <TerritoryCode>Worldwide</TerritoryCode>
+        <Title TitleType="DisplayTitle">
+          <TitleText>Noon</TitleText>
+        </Title>
+        <DisplayArtist SequenceNumber="1">
+          <PartyName>
+            <FullName>The Artist</FullName>
+          </PartyName>
+          <ArtistRole>MainArtist</ArtistRole>
+        </DisplayArtist>
+        <IndirectResourceContributor>
+          <PartyName>
+            <FullName>A. Writer</FullName>
+          </PartyName>
+          <IndirectResourceContributorRole>Composer</IndirectResourceContributorRole>
+        </IndirectResourceContributor>
+        <LabelName>Independent Records</LabelName>
+        <PLine>
+          <Year>2024</Year>
+          <PLineText>2024 Independent Records</PLineText>
+        </PLine>
+        <Genre>
+          <GenreText>Pop</GenreText>
+        </Genre>
+        <ParentalWarningType>NotExplicit</ParentalWarningType>
+        <TechnicalSoundRecordingDetails>
+          <TechnicalResourceDetailsReference>T2</TechnicalResourceDetailsReference>
+          <ContainerFormat>WAV</ContainerFormat>
+          <AudioCodecType>PCM</AudioCodecType>
+          <BitRate UnitOfMeasure="kbps">1411.2</BitRate>
+          <NumberOfChannels>2</NumberOfChannels>
+          <SamplingRate UnitOfMeasure="Hz">44100</SamplingRate>
+          <BitsPerSample>16</BitsPerSample>
+          <Duration>PT0.023S</Duration>
+          <File>
+            <FileName>5012345678900_01_002.wav</FileName>
+            <FilePath>resources/</FilePath>
+            <HashSum>
+              <HashSum>7bf7796f5d4f6d6ce49ea50dc80c3100</HashSum>
+              <HashSumAlgorithmType>MD5</HashSumAlgorithmType>
+            </HashSum>
+          </File>
+        </TechnicalSoundRecordingDetails>
+      </SoundRecordingDetailsByTerritory>
+    </SoundRecording>
+    <SoundRecording>
+      <SoundRecordingType>MusicalWorkSoundRecording</SoundRecordingType>
+      <SoundRecordingId>
+        <ISRC>GBAYE2400203</ISRC>
+      </SoundRecordingId>
+      <IndirectSoundRecordingId>
+        <ISWC>T0345246801</ISWC>
+      </IndirectSoundRecordingId>
+      <ResourceReference>A3</ResourceReference>
+      <ReferenceTitle>
+        <TitleText>Dusk</TitleText>
+      </ReferenceTitle>
+      <LanguageOfPerformance>en</LanguageOfPerformance>
+      <Duration>PT0.023S</Duration>
+      <SoundRecordingDetailsByTerritory>
+        <TerritoryCode>Worldwide</TerritoryCode>
+        <Title TitleType="DisplayTitle">
+          <TitleText>Dusk</TitleText>
+        </Title>
+        <DisplayArtist SequenceNumber="1">
+          <PartyName>
+            <FullName>The Artist</FullName>
+          </PartyName>
+          <ArtistRole>MainArtist</ArtistRole>
+        </DisplayArtist>
+        <IndirectResourceContributor>
+          <PartyName>
+            <FullName>A. Writer</FullName>
+          </PartyName>
+          <IndirectResourceContributorRole>Composer</IndirectResourceContributorRole>
+        </IndirectResourceContributor>
+        <LabelName>Independent Records</LabelName>
+        <PLine>
+          <Year>2024</Year>
+          <PLineText>2024 Independent Records</PLineText>
+        </PLine>
+        <Genre>
+          <GenreText>Pop</GenreText>
+        </Genre>
+        <ParentalWarningType>Explicit</ParentalWarningType>
+        <TechnicalSoundRecordingDetails>
+          <TechnicalResourceDetailsReference>T3</TechnicalResourceDetailsReference>
+          <ContainerFormat>WAV</ContainerFormat>
+          <AudioCodecType>PCM</AudioCodecType>
+          <BitRate UnitOfMeasure="kbps">1411.2</BitRate>
+          <NumberOfChannels>2</NumberOfChannels>
+          <SamplingRate UnitOfMeasure="Hz">44100</SamplingRate>
+          <BitsPerSample>16</BitsPerSample>
+          <Duration>PT0.023S</Duration>
+          <File>
+            <FileName>5012345678900_01_003.wav</FileName>
+            <FilePath>resources/</FilePath>
+            <HashSum>
+              <HashSum>cc3847c9dc6d4d00ea525f7e63ce9994</HashSum>
+              <HashSumAlgorithmType>MD5</HashSumAlgorithmType>
+            </HashSum>
+          </File>
+        </TechnicalSoundRecordingDetails>
+      </SoundRecordingDetailsByTerritory>
+    </SoundRecording>
+    <Image>
+      <ImageType>FrontCoverImage</ImageType>
+      <ImageId>
+        <ProprietaryId Namespace="DPID:PADPIDA2014101001U">5012345678900_FrontCoverImage</ProprietaryId>
+      </ImageId>
+      <ResourceReference>A4</ResourceReference>
+      <ImageDetailsByTerritory>
+        <TerritoryCode>Worldwide</TerritoryCode>
+        <CLine>
+          <Year>2024</Year>
+          <CLineText>2024 Independent Records</CLineText>
+        </CLine>
+        <TechnicalImageDetails>
+          <TechnicalResourceDetailsReference>T4</TechnicalResourceDetailsReference>
+          <ImageCodecType>PNG</ImageCodecType>
+          <ImageHeight UnitOfMeasure="Pixel">3000</ImageHeight>
+          <ImageWidth UnitOfMeasure="Pixel">3000</ImageWidth>
+          <ColorDepth>24</ColorDepth>
+          <File>
+            <FileName>5012345678900.png</FileName>
+            <FilePath>resources/</FilePath>
+            <HashSum>
+              <HashSum>b2bdf7fd3728ec89819389d71c7367e6</HashSum>
+              <HashSumAlgorithmType>MD5</HashSumAlgorithmType>
+            </HashSum>
+          </File>
+        </TechnicalImageDetails>
+      </ImageDetailsByTerritory>
+    </Image>
+  </ResourceList>
+  <ReleaseList>
+    <Release>
+      <ReleaseId>
+        <ICPN IsEan="true">5012345678900</ICPN>
+      </ReleaseId>
+      <ReleaseReference>R0</ReleaseReference>
+      <ReferenceTitle>
+        <TitleText>First Light</TitleText>
+      </ReferenceTitle>
+      <ReleaseResourceReferenceList>
+        <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A1</ReleaseResourceReference>
+        <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A2</ReleaseResourceReference>
+        <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A3</ReleaseResourceReference>
+        <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A4</ReleaseResourceReference>
+      </ReleaseResourceReferenceList>
+      <ReleaseType>Album</ReleaseType>
+      <ReleaseDetailsByTerritory>
+        <TerritoryCode>Worldwide</TerritoryCode>
+        <DisplayArtistName>The Artist</DisplayArtistName>
+        <LabelName>Independent Records</LabelName>
+        <Title TitleType="FormalTitle">
+          <TitleText>First Light</TitleText>
+        </Title>
+        <Title TitleType="DisplayTitle">
+          <TitleText>First Light</TitleText>
+        </Title>
+        <DisplayArtist SequenceNumber="1">
+          <PartyName>
+            <FullName>The Artist</FullName>
+          </PartyName>
+          <ArtistRole>MainArtist</ArtistRole>
+        </DisplayArtist>
+        <ParentalWarningType>NotExplicit</ParentalWarningType>
+        <ResourceGroup>
+          <ResourceGroup>
+            <SequenceNumber>1</SequenceNumber>
+            <ResourceGroupContentItem>
+              <SequenceNumber>1</SequenceNumber>
+              <ResourceType>SoundRecording</ResourceType>
+              <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A1</ReleaseResourceReference>
+            </ResourceGroupContentItem>
+            <ResourceGroupContentItem>
+              <SequenceNumber>2</SequenceNumber>
+              <ResourceType>SoundRecording</ResourceType>
+              <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A2</ReleaseResourceReference>
+            </ResourceGroupContentItem>
+            <ResourceGroupContentItem>
+              <SequenceNumber>3</SequenceNumber>
+              <ResourceType>SoundRecording</ResourceType>
+              <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A3</ReleaseResourceReference>
+            </ResourceGroupContentItem>
+          </ResourceGroup>
+          <ResourceGroupContentItem>
+            <ResourceType>Image</ResourceType>
+            <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A4</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+        </ResourceGroup>
+        <Genre>
+          <GenreText>Pop</GenreText>
+        </Genre>
+        <OriginalReleaseDate>2024-05-01</OriginalReleaseDate>
+      </ReleaseDetailsByTerritory>
+      <PLine>
+        <Year>2024</Year>
+        <PLineText>2024 Independent Records</PLineText>
+      </PLine>
+      <CLine>
+        <Year>2024</Year>
+        <CLineText>2024 Independent Records</CLineText>
+      </CLine>
+    </Release>
+    <Release>
+      <ReleaseId>
+        <ISRC>GBAYE2400201</ISRC>
+      </ReleaseId>
+      <ReleaseReference>R1</ReleaseReference>
+      <ReferenceTitle>
+        <TitleText>Dawn</TitleText>
+      </ReferenceTitle>
+      <ReleaseResourceReferenceList>
+        <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A1</ReleaseResourceReference>
+        <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A4</ReleaseResourceReference>
+      </ReleaseResourceReferenceList>
+      <ReleaseType>TrackRelease</ReleaseType>
+      <ReleaseDetailsByTerritory>
+        <TerritoryCode>Worldwide</TerritoryCode>
+        <DisplayArtistName>The Artist</DisplayArtistName>
+        <LabelName>Independent Records</LabelName>
+        <Title TitleType="DisplayTitle">
+          <TitleText>Dawn</TitleText>
+        </Title>
+        <DisplayArtist SequenceNumber="1">
+          <PartyName>
+            <FullName>The Artist</FullName>
+          </PartyName>
+          <ArtistRole>MainArtist</ArtistRole>
+        </DisplayArtist>
+        <ParentalWarningType>NotExplicit</ParentalWarningType>
+        <ResourceGroup>
+          <ResourceGroupContentItem>
+            <SequenceNumber>1</SequenceNumber>
+            <ResourceType>SoundRecording</ResourceType>
+            <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A1</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+          <ResourceGroupContentItem>
+            <ResourceType>Image</ResourceType>
+            <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A4</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+        </ResourceGroup>
+        <Genre>
+          <GenreText>Pop</GenreText>
+        </Genre>
+        <OriginalReleaseDate>2024-05-01</OriginalReleaseDate>
+      </ReleaseDetailsByTerritory>
+      <PLine>
+        <Year>2024</Year>
+        <PLineText>2024 Independent Records</PLineText>
+      </PLine>
+    </Release>
+    <Release>
+      <ReleaseId>
+        <ISRC>GBAYE2400202</ISRC>
+        <ProprietaryId Namespace="DPID:PADPIDA2014101001U">IR-0202</ProprietaryId>
+      </ReleaseId>
+      <ReleaseReference>R2</ReleaseReference>
+      <ReferenceTitle>
+        <TitleText>Noon</TitleText>
+      </ReferenceTitle>
+      <ReleaseResourceReferenceList>
+        <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A2</ReleaseResourceReference>
+        <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A4</ReleaseResourceReference>
+      </ReleaseResourceReferenceList>
+      <ReleaseType>TrackRelease</ReleaseType>
+      <ReleaseDetailsByTerritory>
+        <TerritoryCode>Worldwide</TerritoryCode>
+        <DisplayArtistName>The Artist</DisplayArtistName>
+        <LabelName>Independent Records</LabelName>
+        <Title TitleType="DisplayTitle">
+          <TitleText>Noon</TitleText>
+        </Title>
+        <DisplayArtist SequenceNumber="1">
+          <PartyName>
+            <FullName>The Artist</FullName>
+          </PartyName>
+          <ArtistRole>MainArtist</ArtistRole>
+        </DisplayArtist>
+        <ParentalWarningType>NotExplicit</ParentalWarningType>
+        <ResourceGroup>
+          <ResourceGroupContentItem>
+            <SequenceNumber>1</SequenceNumber>
+            <ResourceType>SoundRecording</ResourceType>
+            <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A2</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+          <ResourceGroupContentItem>
+            <ResourceType>Image</ResourceType>
+            <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A4</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+        </ResourceGroup>
+        <Genre>
+          <GenreText>Pop</GenreText>
+        </Genre>
+        <OriginalReleaseDate>2024-05-01</OriginalReleaseDate>
+      </ReleaseDetailsByTerritory>
+      <PLine>
+        <Year>2024</Year>
+        <PLineText>2024 Independent Records</PLineText>
+      </PLine>
+    </Release>
+    <Release>
+      <ReleaseId>
+        <ISRC>GBAYE2400203</ISRC>
+      </ReleaseId>
+      <ReleaseReference>R3</ReleaseReference>
+      <ReferenceTitle>
+        <TitleText>Dusk</TitleText>
+      </ReferenceTitle>
+      <ReleaseResourceReferenceList>
+        <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A3</ReleaseResourceReference>
+        <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A4</ReleaseResourceReference>
+      </ReleaseResourceReferenceList>
+      <ReleaseType>TrackRelease</ReleaseType>
+      <ReleaseDetailsByTerritory>
+        <TerritoryCode>Worldwide</TerritoryCode>
+        <DisplayArtistName>The Artist</DisplayArtistName>
+        <LabelName>Independent Records</LabelName>
+        <Title TitleType="DisplayTitle">
+          <TitleText>Dusk</TitleText>
+        </Title>
+        <DisplayArtist SequenceNumber="1">
+          <PartyName>
+            <FullName>The Artist</FullName>
+          </PartyName>
+          <ArtistRole>MainArtist</ArtistRole>
+        </DisplayArtist>
+        <ParentalWarningType>Explicit</ParentalWarningType>
+        <ResourceGroup>
+          <ResourceGroupContentItem>
+            <SequenceNumber>1</SequenceNumber>
+            <ResourceType>SoundRecording</ResourceType>
+            <ReleaseResourceReference ReleaseResourceType="PrimaryResource">A3</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+          <ResourceGroupContentItem>
+            <ResourceType>Image</ResourceType>
+            <ReleaseResourceReference ReleaseResourceType="SecondaryResource">A4</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+        </ResourceGroup>
+        <Genre>
+          <GenreText>Pop</GenreText>
+        </Genre>
+        <OriginalReleaseDate>2024-05-01</OriginalReleaseDate>
+      </ReleaseDetailsByTerritory>
+      <PLine>
+        <Year>2024</Year>
+        <PLineText>2024 Independent Records</PLineText>
+      </PLine>
+    </Release>
+  </ReleaseList>
+  <DealList>
+    <ReleaseDeal>
+      <DealReleaseReference>R0</DealReleaseReference>
+      <Deal>
+        <DealTerms>
+          <CommercialModelType>SubscriptionModel</CommercialModelType>
+          <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+          <Usage>
+            <UseType>OnDemandStream</UseType>
+          </Usage>
+          <TerritoryCode>Worldwide</TerritoryCode>
+          <ValidityPeriod>
+            <StartDate>2024-05-01</StartDate>
+          </ValidityPeriod>
+        </DealTerms>
+      </Deal>
+    </ReleaseDeal>
+    <ReleaseDeal>
+      <DealReleaseReference>R1</DealReleaseReference>
+      <Deal>
+        <DealTerms>
+          <CommercialModelType>SubscriptionModel</CommercialModelType>
+          <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+          <Usage>
+            <UseType>OnDemandStream</UseType>
+          </Usage>
+          <TerritoryCode>Worldwide</TerritoryCode>
+          <ValidityPeriod>
+            <StartDate>2024-05-01</StartDate>
+          </ValidityPeriod>
+        </DealTerms>
+      </Deal>
+    </ReleaseDeal>
+    <ReleaseDeal>
+      <DealReleaseReference>R2</DealReleaseReference>
+      <Deal>
+        <DealTerms>
+          <CommercialModelType>SubscriptionModel</CommercialModelType>
+          <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+          <Usage>
+            <UseType>OnDemandStream</UseType>
+          </Usage>
+          <TerritoryCode>Worldwide</TerritoryCode>
+          <ValidityPeriod>
+            <StartDate>2024-05-01</StartDate>
+          </ValidityPeriod>
+        </DealTerms>
+      </Deal>
+    </ReleaseDeal>
+    <ReleaseDeal>
+      <DealReleaseReference>R3</DealReleaseReference>
+      <Deal>
+        <DealTerms>
+          <CommercialModelType>SubscriptionModel</CommercialModelType>
+          <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+          <Usage>
+            <UseType>OnDemandStream</UseType>
+          </Usage>
+          <TerritoryCode>Worldwide</TerritoryCode>
+          <ValidityPeriod>
+            <StartDate>2024-05-01</StartDate>
+          </ValidityPeriod>
+        </DealTerms>
+      </Deal>
+    </ReleaseDeal>
+  </DealList>
+</ern:NewReleaseMessage>
+ERNXML
+  cat >"$d/album-ern43.xml" <<'ERNXML'
+<?xml version="1.0" encoding="UTF-8"?>
+<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://ddex.net/xml/ern/43 http://ddex.net/xml/ern/43/release-notification.xsd" ReleaseProfileVersionId="Audio" AvsVersionId="3" LanguageAndScriptCode="en">
+  <MessageHeader>
+    <MessageThreadId>5012345678900</MessageThreadId>
+    <MessageId>9A559C1E7FA9117F901E7BC90B320E8B</MessageId>
+    <MessageSender>
+      <PartyId>PADPIDA2014101001U</PartyId>
+      <PartyName>
+        <FullName>Independent Records</FullName>
+      </PartyName>
+    </MessageSender>
+    <MessageRecipient>
+      <PartyId>PADPIDA2013020802I</PartyId>
+      <PartyName>
+        <FullName>YouTube</FullName>
+      </PartyName>
+    </MessageRecipient>
+    <MessageCreatedDateTime>2026-12-04T19:38:14Z</MessageCreatedDateTime>
+    <MessageControlType>TestMessage</MessageControlType>
+  </MessageHeader>
+  <PartyList>
+    <Party>
+      <PartyReference>PR0</PartyReference>
+      <PartyName>
+        <FullName>The Artist</FullName>
+      </PartyName>
+    </Party>
+    <Party>
+      <PartyReference>PA1</PartyReference>
+      <PartyName>
+        <FullName>The Artist</FullName>
+      </PartyName>
+    </Party>
+    <Party>
+      <PartyReference>PA1C1</PartyReference>
+      <PartyName>
+        <FullName>A. Writer</FullName>
+      </PartyName>
+    </Party>
+    <Party>
+      <PartyReference>PA2</PartyReference>
+      <PartyName>
+        <FullName>The Artist</FullName>
+      </PartyName>
+    </Party>
+    <Party>
+      <PartyReference>PA2C1</PartyReference>
+      <PartyName>
+        <FullName>A. Writer</FullName>
+      </PartyName>
+    </Party>
+    <Party>
+      <PartyReference>PA3</PartyReference>
+      <PartyName>
+        <FullName>The Artist</FullName>
+      </PartyName>
+    </Party>
+    <Party>
+      <PartyReference>PA3C1</PartyReference>
+      <PartyName>
+        <FullName>A. Writer</FullName>
+      </PartyName>
+    </Party>
+    <Party>
+      <PartyReference>PLabel</PartyReference>
+      <PartyName>
+        <FullName>Independent Records</FullName>
+      </PartyName>
+    </Party>
+  </PartyList>
+  <ResourceList>
+    <SoundRecording>
+      <ResourceReference>A1</ResourceReference>
+      <Type>MusicalWorkSoundRecording</Type>
+      <SoundRecordingEdition>
+        <Type>NonImmersiveEdition</Type>
+        <ResourceId>
+          <ISRC>GBAYE2400201</ISRC>
+        </ResourceId>
+        <PLine>
+          <Year>2024</Year>
+          <PLineText>2024 Independent Records</PLineText>
+        </PLine>
+        <TechnicalDetails>
+          <TechnicalResourceDetailsReference>T1</TechnicalResourceDetailsReference>
+          <DeliveryFile>
+            <Type>AudioFile</Type>
+            <ContainerFormat>WAV</ContainerFormat>
+            <AudioCodecType>PCM</AudioCodecType>
+            <BitRate UnitOfMeasure="kbps">1411.2</BitRate>
+            <NumberOfChannels>2</NumberOfChannels>
+            <SamplingRate UnitOfMeasure="Hz">44100</SamplingRate>
+            <BitsPerSample>16</BitsPerSample>
+            <Duration>PT0.023S</Duration>
+            <File>
+              <URI>resources/5012345678900_01_001.wav</URI>
+              <HashSum>
+                <Algorithm>MD5</Algorithm>
+                <HashSumValue>9870a973fd7b6d65e8cfa25551f49e4d</HashSumValue>
+              </HashSum>
+              <FileSize>3.95</FileSize>
+            </File>
+          </DeliveryFile>
+        </TechnicalDetails>
+      </SoundRecordingEdition>
+      <WorkId>
+        <ISWC>T0345246801</ISWC>
+      </WorkId>
+      <DisplayTitleText>Dawn</DisplayTitleText>
+      <DisplayTitle>
+        <TitleText>Dawn</TitleText>
+      </DisplayTitle>
+      <DisplayArtistName>The Artist</DisplayArtistName>
+      <DisplayArtist SequenceNumber="1">
+        <ArtistPartyReference>PA1</ArtistPartyReference>
+        <DisplayArtistRole>MainArtist</DisplayArtistRole>
+      </DisplayArtist>
+      <Contributor SequenceNumber="1">
+        <ContributorPartyReference>PA1C1</ContributorPartyReference>
+        <Role>Composer</Role>
+      </Contributor>
+      <Duration>PT0.023S</Duration>
+      <ParentalWarningType>NotExplicit</ParentalWarningType>
+      <LanguageOfPerformance>en</LanguageOfPerformance>
+    </SoundRecording>
+    <SoundRecording>
+      <ResourceReference>A2</ResourceReference>
+      <Type>MusicalWorkSoundRecording</Type>
+      <SoundRecordingEdition>
+        <Type>NonImmersiveEdition</Type>
+        <ResourceId>
+          <ISRC>GBAYE2400202</ISRC>
+          <ProprietaryId Namespace="DPID:PADPIDA2014101001U">IR-0202</ProprietaryId>
+        </ResourceId>
+        <PLine>
+          <Year>2024</Year>
+          <PLineText>2024 Independent Records</PLineText>
+        </PLine>
+        <TechnicalDetails>
+          <TechnicalResourceDetailsReference>T2</TechnicalResourceDetailsReference>
+          <DeliveryFile>
+            <Type>AudioFile</Type>
+            <ContainerFormat>WAV</ContainerFormat>
+            <AudioCodecType>PCM</AudioCodecType>
+            <BitRate UnitOfMeasure="kbps">1411.2</BitRate>
+            <NumberOfChannels>2</NumberOfChannels>
+            <SamplingRate UnitOfMeasure="Hz">44100</SamplingRate>
+            <BitsPerSample>16</BitsPerSample>
+            <Duration>PT0.023S</Duration>
+            <File>
+              <URI>resources/5012345678900_01_002.wav</URI>
+              <HashSum>
+                <Algorithm>MD5</Algorithm>
+                <HashSumValue>7bf7796f5d4f6d6ce49ea50dc80c3100</HashSumValue>
+              </HashSum>
+              <FileSize>3.95</FileSize>
+            </File>
+          </DeliveryFile>
+        </TechnicalDetails>
+      </SoundRecordingEdition>
+      <WorkId>
+        <ISWC>T0345246801</ISWC>
+      </WorkId>
+      <DisplayTitleText>Noon</DisplayTitleText>
+      <DisplayTitle>
+        <TitleText>Noon</TitleText>
+      </DisplayTitle>
+      <DisplayArtistName>The Artist</DisplayArtistName>
+      <DisplayArtist SequenceNumber="1">
+        <ArtistPartyReference>PA2</ArtistPartyReference>
+        <DisplayArtistRole>MainArtist</DisplayArtistRole>
+      </DisplayArtist>
+      <Contributor SequenceNumber="1">
+        <ContributorPartyReference>PA2C1</ContributorPartyReference>
+        <Role>Composer</Role>
+      </Contributor>
+      <Duration>PT0.023S</Duration>
+      <ParentalWarningType>NotExplicit</ParentalWarningType>
+      <LanguageOfPerformance>en</LanguageOfPerformance>
+    </SoundRecording>
+    <SoundRecording>
+      <ResourceReference>A3</ResourceReference>
+      <Type>MusicalWorkSoundRecording</Type>
+      <SoundRecordingEdition>
+        <Type>NonImmersiveEdition</Type>
+        <ResourceId>
+          <ISRC>GBAYE2400203</ISRC>
+        </ResourceId>
+        <PLine>
+          <Year>2024</Year>
+          <PLineText>2024 Independent Records</PLineText>
+        </PLine>
+        <TechnicalDetails>
+          <TechnicalResourceDetailsReference>T3</TechnicalResourceDetailsReference>
+          <DeliveryFile>
+            <Type>AudioFile</Type>
+            <ContainerFormat>WAV</ContainerFormat>
+            <AudioCodecType>PCM</AudioCodecType>
+            <BitRate UnitOfMeasure="kbps">1411.2</BitRate>
+            <NumberOfChannels>2</NumberOfChannels>
+            <SamplingRate UnitOfMeasure="Hz">44100</SamplingRate>
+            <BitsPerSample>16</BitsPerSample>
+            <Duration>PT0.023S</Duration>
+            <File>
+              <URI>resources/5012345678900_01_003.wav</URI>
+              <HashSum>
+                <Algorithm>MD5</Algorithm>
+                <HashSumValue>cc3847c9dc6d4d00ea525f7e63ce9994</HashSumValue>
+              </HashSum>
+              <FileSize>3.95</FileSize>
+            </File>
+          </DeliveryFile>
+        </TechnicalDetails>
+      </SoundRecordingEdition>
+      <WorkId>
+        <ISWC>T0345246801</ISWC>
+      </WorkId>
+      <DisplayTitleText>Dusk</DisplayTitleText>
+      <DisplayTitle>
+        <TitleText>Dusk</TitleText>
+      </DisplayTitle>
+      <DisplayArtistName>The Artist</DisplayArtistName>
+      <DisplayArtist SequenceNumber="1">
+        <ArtistPartyReference>PA3</ArtistPartyReference>
+        <DisplayArtistRole>MainArtist</DisplayArtistRole>
+      </DisplayArtist>
+      <Contributor SequenceNumber="1">
+        <ContributorPartyReference>PA3C1</ContributorPartyReference>
+        <Role>Composer</Role>
+      </Contributor>
+      <Duration>PT0.023S</Duration>
+      <ParentalWarningType>Explicit</ParentalWarningType>
+      <LanguageOfPerformance>en</LanguageOfPerformance>
+    </SoundRecording>
+    <Image>
+      <ResourceReference>A4</ResourceReference>
+      <Type>FrontCoverImage</Type>
+      <ResourceId>
+        <ProprietaryId Namespace="DPID:PADPIDA2014101001U">5012345678900_FrontCoverImage</ProprietaryId>
+      </ResourceId>
+      <CLine>
+        <Year>2024</Year>
+        <CLineText>2024 Independent Records</CLineText>
+      </CLine>
+      <TechnicalDetails>
+        <TechnicalResourceDetailsReference>T4</TechnicalResourceDetailsReference>
+        <ImageCodecType>PNG</ImageCodecType>
+        <ImageHeight UnitOfMeasure="Pixel">3000</ImageHeight>
+        <ImageWidth UnitOfMeasure="Pixel">3000</ImageWidth>
+        <ColorDepth>24</ColorDepth>
+        <BitDepth>8</BitDepth>
+        <File>
+          <URI>resources/5012345678900.png</URI>
+          <HashSum>
+            <Algorithm>MD5</Algorithm>
+            <HashSumValue>b2bdf7fd3728ec89819389d71c7367e6</HashSumValue>
+          </HashSum>
+        </File>
+      </TechnicalDetails>
+    </Image>
+  </ResourceList>
+  <ReleaseList>
+    <Release>
+      <ReleaseReference>R0</ReleaseReference>
+      <ReleaseType>Album</ReleaseType>
+      <ReleaseId>
+        <ICPN>5012345678900</ICPN>
+      </ReleaseId>
+      <DisplayTitleText>First Light</DisplayTitleText>
+      <DisplayTitle>
+        <TitleText>First Light</TitleText>
+      </DisplayTitle>
+      <DisplayArtistName>The Artist</DisplayArtistName>
+      <DisplayArtist SequenceNumber="1">
+        <ArtistPartyReference>PR0</ArtistPartyReference>
+        <DisplayArtistRole>MainArtist</DisplayArtistRole>
+      </DisplayArtist>
+      <ReleaseLabelReference>PLabel</ReleaseLabelReference>
+      <PLine>
+        <Year>2024</Year>
+        <PLineText>2024 Independent Records</PLineText>
+      </PLine>
+      <CLine>
+        <Year>2024</Year>
+        <CLineText>2024 Independent Records</CLineText>
+      </CLine>
+      <Genre>
+        <GenreText>Pop</GenreText>
+      </Genre>
+      <OriginalReleaseDate>2024-05-01</OriginalReleaseDate>
+      <ParentalWarningType>NotExplicit</ParentalWarningType>
+      <ResourceGroup>
+        <ResourceGroup ResourceGroupType="Component">
+          <SequenceNumber>1</SequenceNumber>
+          <ResourceGroupContentItem>
+            <SequenceNumber>1</SequenceNumber>
+            <ReleaseResourceReference>A1</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+          <ResourceGroupContentItem>
+            <SequenceNumber>2</SequenceNumber>
+            <ReleaseResourceReference>A2</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+          <ResourceGroupContentItem>
+            <SequenceNumber>3</SequenceNumber>
+            <ReleaseResourceReference>A3</ReleaseResourceReference>
+          </ResourceGroupContentItem>
+        </ResourceGroup>
+        <ResourceGroupContentItem>
+          <ReleaseResourceReference>A4</ReleaseResourceReference>
+        </ResourceGroupContentItem>
+      </ResourceGroup>
+    </Release>
+    <TrackRelease>
+      <ReleaseReference>R1</ReleaseReference>
+      <ReleaseId>
+        <ProprietaryId Namespace="DPID:PADPIDA2014101001U">GBAYE2400201</ProprietaryId>
+      </ReleaseId>
+      <DisplayTitleText>Dawn</DisplayTitleText>
+      <DisplayTitle>
+        <TitleText>Dawn</TitleText>
+      </DisplayTitle>
+      <ReleaseResourceReference>A1</ReleaseResourceReference>
+      <ReleaseLabelReference>PLabel</ReleaseLabelReference>
+      <Genre>
+        <GenreText>Pop</GenreText>
+      </Genre>
+    </TrackRelease>
+    <TrackRelease>
+      <ReleaseReference>R2</ReleaseReference>
+      <ReleaseId>
+        <ProprietaryId Namespace="DPID:PADPIDA2014101001U">IR-0202</ProprietaryId>
+      </ReleaseId>
+      <DisplayTitleText>Noon</DisplayTitleText>
+      <DisplayTitle>
+        <TitleText>Noon</TitleText>
+      </DisplayTitle>
+      <ReleaseResourceReference>A2</ReleaseResourceReference>
+      <ReleaseLabelReference>PLabel</ReleaseLabelReference>
+      <Genre>
+        <GenreText>Pop</GenreText>
+      </Genre>
+    </TrackRelease>
+    <TrackRelease>
+      <ReleaseReference>R3</ReleaseReference>
+      <ReleaseId>
+        <ProprietaryId Namespace="DPID:PADPIDA2014101001U">GBAYE2400203</ProprietaryId>
+      </ReleaseId>
+      <DisplayTitleText>Dusk</DisplayTitleText>
+      <DisplayTitle>
+        <TitleText>Dusk</TitleText>
+      </DisplayTitle>
+      <ReleaseResourceReference>A3</ReleaseResourceReference>
+      <ReleaseLabelReference>PLabel</ReleaseLabelReference>
+      <Genre>
+        <GenreText>Pop</GenreText>
+      </Genre>
+    </TrackRelease>
+  </ReleaseList>
+  <DealList>
+    <ReleaseDeal>
+      <DealReleaseReference>R0</DealReleaseReference>
+      <Deal>
+        <DealTerms>
+          <TerritoryCode>Worldwide</TerritoryCode>
+          <ValidityPeriod>
+            <StartDate>2024-05-01</StartDate>
+          </ValidityPeriod>
+          <CommercialModelType>SubscriptionModel</CommercialModelType>
+          <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+          <UseType>OnDemandStream</UseType>
+        </DealTerms>
+      </Deal>
+    </ReleaseDeal>
+    <ReleaseDeal>
+      <DealReleaseReference>R1</DealReleaseReference>
+      <Deal>
+        <DealTerms>
+          <TerritoryCode>Worldwide</TerritoryCode>
+          <ValidityPeriod>
+            <StartDate>2024-05-01</StartDate>
+          </ValidityPeriod>
+          <CommercialModelType>SubscriptionModel</CommercialModelType>
+          <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+          <UseType>OnDemandStream</UseType>
+        </DealTerms>
+      </Deal>
+    </ReleaseDeal>
+    <ReleaseDeal>
+      <DealReleaseReference>R2</DealReleaseReference>
+      <Deal>
+        <DealTerms>
+          <TerritoryCode>Worldwide</TerritoryCode>
+          <ValidityPeriod>
+            <StartDate>2024-05-01</StartDate>
+          </ValidityPeriod>
+          <CommercialModelType>SubscriptionModel</CommercialModelType>
+          <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+          <UseType>OnDemandStream</UseType>
+        </DealTerms>
+      </Deal>
+    </ReleaseDeal>
+    <ReleaseDeal>
+      <DealReleaseReference>R3</DealReleaseReference>
+      <Deal>
+        <DealTerms>
+          <TerritoryCode>Worldwide</TerritoryCode>
+          <ValidityPeriod>
+            <StartDate>2024-05-01</StartDate>
+          </ValidityPeriod>
+          <CommercialModelType>SubscriptionModel</CommercialModelType>
+          <CommercialModelType>AdvertisementSupportedModel</CommercialModelType>
+          <UseType>OnDemandStream</UseType>
+        </DealTerms>
+      </Deal>
+    </ReleaseDeal>
+  </DealList>
+</ern:NewReleaseMessage>
+ERNXML
+  note "ern/" "album-ern34.xml and album-ern43.xml: the NewReleaseMessage ddexprobe package wrote for releases/album as ERN 3.4 and 4.3 (copied verbatim; seeds of the ern_message fuzz target)"
+}
+
 # Release folders (tests/release.rs): audio with sidecars, a cover and
 # release.json, one folder per kind of delivery. The audio is copied from
 # the fixtures above (made different by their last sample byte: each is its
@@ -2316,6 +3263,8 @@ main() {
   fx_artwork
   # Release folders
   fx_releases
+  # ERN messages
+  fx_ern
 
   py writetsv "$ROWS" "$OUT/expected.tsv"
   { printf 'file\tstatus\tmethod\tdecodedSamples\tpcmMd5\terrors\twarnings\n'; cat "$VROWS"; } >"$OUT/verify.tsv"
