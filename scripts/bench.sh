@@ -1222,6 +1222,8 @@ if section audit && [[ -f "$CORPUS/.audit-complete" ]]; then
     else
         skip shell_audit "ffprobe+md5sum" "$W" "ffprobe or md5sum not installed"
     fi
+elif section audit; then
+    skip ddx_audit ddexprobe "ERN batch ($AUDIT_TRACKS tracks + cover)" "no audit corpus (ddexprobe package makes it): $DDEX_NOTE"
 fi
 
 # ---- archive formats: header-only scans of the other formats, and their accuracy
