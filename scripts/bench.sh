@@ -16,7 +16,8 @@
 #   --only LIST  run only these sections (comma-separated): catalog, long, tiny,
 #                lossy (lossy catalog, headerless MP3, lossy accuracy), verify, qc,
 #                archive (the other formats real archives hold, with accuracy),
-#                release (a release folder judged, written as ERN and packaged).
+#                release (a release folder judged, written as ERN and packaged),
+#                audit (an ERN message checked against its batch).
 #                Only the corpus parts they use are generated; raw results and the
 #                report go to results-LIST/ and report-LIST.md, so the full report
 #                is kept
@@ -28,6 +29,8 @@
 #                once, reused while complete; the lossy and QC parts have their own
 #                markers and are added to an existing corpus), raw hyperfine
 #                JSON/Markdown, report
+#   SCHEMAS      the DDEX ERN schemas for the audit section (default ../shared/ddex/xsd,
+#                relative to the repository root)
 #   BENCH_WAIT_IDLE  seconds to wait before each measurement for the machine to be
 #                idle (< 25 % CPU busy); default 30, 0 = do not wait. Rows measured
 #                while other processes used >= 0.15 CPU (and >= 0.5 CPU-s in all) are
@@ -55,6 +58,16 @@
 # --release, ern --message and package (which copies every file, checks each copy's
 # MD5 and syncs it before the marker) against the shell pipeline a packager would
 # otherwise run: ffprobe per file, md5sum, cp and sync (no XML, no checks).
+# The audit section (full: 1,000 tracks of 10 s, quick: 100; 16-bit 44.1 kHz stereo
+# WAV of 1.76 MB each, every one byte-unique, with distinct ISRCs, and a 3000x3000
+# JPEG cover: about 1.8 GB in full mode, 180 MB quick) packages a release with
+# `ddexprobe package --profile youtube` as ERN 3.4 and 4.3 and times `ddexprobe audit`
+# of the message (headers and the message's MD5s; the same on ERN 4.3; with --schemas;
+# with --verify) against md5sum of every file it names (the bound: hashing alone),
+# xmllint --schema alone, and ffprobe per file + md5sum (what a script would run).
+# SCHEMAS (default ../shared/ddex/xsd relative to the repository root) holds the DDEX
+# schemas (ernNN/release-notification.xsd); without it, or without xmllint, the schema
+# rows are skipped. Generating this corpus uses the ddexprobe binary (package).
 set -euo pipefail
 
 QUICK=0
@@ -62,7 +75,7 @@ NO_BUILD=0
 REGEN=0
 RUNS_OVERRIDE=""
 ONLY=""
-SECTIONS="catalog long tiny lossy verify qc archive release"
+SECTIONS="catalog long tiny lossy verify qc archive release audit"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -110,6 +123,7 @@ if [[ $QUICK -eq 1 ]]; then
     QC_SECONDS=300                           # QC programme: WAV 16/44.1 stereo, FLAC, MP3
     ARCHIVE_PER_KIND=10                      # archive formats: files per kind
     RELEASE_TRACKS=4                         # release: 4-minute tracks
+    AUDIT_TRACKS=100                         # audit: 10-second tracks
     RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2; RUNS_QC=3
 else
     MODE=full
@@ -123,6 +137,7 @@ else
     QC_SECONDS=300                           # QC programme: WAV 16/44.1 stereo, FLAC, MP3
     ARCHIVE_PER_KIND=40                      # archive formats: files per kind
     RELEASE_TRACKS=12                        # release: 4-minute tracks
+    AUDIT_TRACKS=1000                        # audit: 10-second tracks
     RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5; RUNS_QC=5
 fi
 if [[ -n "$RUNS_OVERRIDE" ]]; then
@@ -143,6 +158,11 @@ QCDIR="$CORPUS/qc"               # QC programme: qc.wav, qc.flac, qc.mp3
 ARCHIVE="$CORPUS/archive"        # other formats: KIND/NN.ext
 ARCHIVE_MANIFEST="$CORPUS/.archive-manifest.tsv"  # rel path, kind, ffmpeg's decoded count, rate
 RELEASE="$CORPUS/release"        # a release folder: NN.wav + NN.json, cover.jpg, release.json
+AUDIT="$CORPUS/audit"            # audit: release/ (NNNN.wav + NNNN.json, cover.jpg, release.json),
+                                 # batch34/ and batch43/ (that release packaged as ERN 3.4 and 4.3)
+AUDIT_ICPN=5012345678900
+SCHEMAS="${SCHEMAS:-../shared/ddex/xsd}"   # DDEX ERN schemas (ernNN/release-notification.xsd)
+[[ "$SCHEMAS" = /* ]] || SCHEMAS="$REPO_ROOT/$SCHEMAS"
 ONLY_TAG="${ONLY:+-${ONLY//,/-}}"
 RESULTS="$WORK/results$ONLY_TAG"
 ROWS="$RESULTS/rows.tsv"
@@ -640,6 +660,66 @@ else
     log "reusing release corpus $RELEASE (use --regen to rebuild)"
 fi
 
+# ---------------------------------------------------------------- audit corpus
+# A release of AUDIT_TRACKS 10-second tracks (16-bit 44.1 kHz stereo WAV, 1.76 MB each),
+# sidecars with distinct ISRCs, release.json and a 3000x3000 JPEG cover, packaged with
+# the youtube profile as ERN 3.4 (batch34/) and ERN 4.3 (batch43/). Every WAV is
+# byte-unique (the audit matches files by digest): four 10 s pink-noise bases, each
+# track with its own number written into its first samples.
+generate_audit_corpus() {
+    have ffmpeg || die "ffmpeg is required to generate the corpus"
+    [[ $HAVE_DDEXPROBE -eq 1 ]] || { log "the audit corpus needs ddexprobe package: $DDEX_NOTE"; return 0; }
+    log "generating the audit corpus in $AUDIT ($AUDIT_TRACKS tracks of 10 s, packaged as ERN 3.4 and 4.3)"
+    rm -rf "$AUDIT" "$CORPUS/.audit-complete"
+    local rel="$AUDIT/release" src="$AUDIT/.src" i
+    mkdir -p "$rel" "$src"
+    for ((i = 1; i <= 4; i++)); do
+        ffmpeg -nostdin -v error -y -f lavfi -i "anoisesrc=d=10:c=pink:r=44100:a=0.2:s=$((100 + i))" -ac 2 -c:a pcm_s16le "$src/base$i.wav"
+    done
+    ffmpeg -nostdin -v error -y -f lavfi -i "testsrc2=s=3000x3000" -frames:v 1 -q:v 3 "$rel/cover.jpg"
+    python3 - "$src" "$rel" "$AUDIT_TRACKS" <<'PY'
+import json, os, struct, sys
+src, rel, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+bases = [open(os.path.join(src, f"base{k}.wav"), "rb").read() for k in range(1, 5)]
+for i in range(1, n + 1):
+    buf = bytearray(bases[i % 4])
+    data = buf.index(b"data") + 8            # first sample after the data chunk header
+    buf[data:data + 8] = struct.pack("<II", i, i * 2654435761 % 2**32)
+    with open(os.path.join(rel, f"{i:04d}.wav"), "wb") as f:
+        f.write(buf)
+    side = {"ddexMetadata": {"title": f"Track {i:04d}", "languageOfPerformance": "en", "trackNumber": i},
+            "soundRecordingDetails": {"isrc": f"GBAYE24{i:05d}"},
+            "musicalWorkReference": {"iswc": "T-034.524.680-1"}}
+    with open(os.path.join(rel, f"{i:04d}.json"), "w") as f:
+        json.dump(side, f)
+        f.write("\n")
+PY
+    rm -rf "$src"
+    cat > "$rel/release.json" <<JSON
+{ "messageHeader": { "senderPartyId": "PADPIDA2014101001U", "senderName": "Independent Records",
+                     "recipientPartyId": "PADPIDA2013020802I", "recipientName": "YouTube" },
+  "release": { "icpn": "$AUDIT_ICPN", "title": "Long Player", "displayArtist": "The Artist",
+               "labelName": "Independent Records", "releaseType": "Album", "originalReleaseDate": "2024-05-01",
+               "pLine": { "year": 2024, "pLineText": "2024 Independent Records" },
+               "cLine": { "year": 2024, "cLineText": "2024 Independent Records" },
+               "genre": "Pop", "parentalWarningType": "NotExplicit" },
+  "deals": [ { "territories": ["Worldwide"], "startDate": "2024-05-01",
+               "commercialModels": ["SubscriptionModel", "AdvertisementSupportedModel"], "useTypes": ["OnDemandStream"] } ] }
+JSON
+    "$DDEXPROBE" package "$rel" -o "$AUDIT/batch34" --ern 3.4 --profile youtube -q || die "ddexprobe package --ern 3.4 failed"
+    "$DDEXPROBE" package "$rel" -o "$AUDIT/batch43" --ern 4.3 --profile youtube -q || die "ddexprobe package --ern 4.3 failed"
+    printf 'mode=%s tracks=%s\n' "$MODE" "$AUDIT_TRACKS" > "$CORPUS/.audit-complete"
+    log "audit corpus ready"
+}
+if ! section audit; then
+    :
+elif [[ $REGEN -eq 1 || ! -f "$CORPUS/.audit-complete" ]] \
+        || ! grep -q "tracks=$AUDIT_TRACKS\$" "$CORPUS/.audit-complete"; then
+    generate_audit_corpus
+else
+    log "reusing audit corpus $AUDIT (use --regen to rebuild)"
+fi
+
 count_files() { find "$1" -type f | wc -l; }
 sum_bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}'; }
 warm() { log "warming page cache: $1"; find "$1" -type f -exec cat {} + > /dev/null; }
@@ -1094,6 +1174,58 @@ if section release && [[ -f "$CORPUS/.release-complete" ]]; then
     rm -rf "$ROUT"
 fi
 
+# ---- an ERN message audited against its batch (the release above is not used: own corpus)
+AUDIT_FILES=0; AUDIT_BYTES=0; AUDIT_SCHEMA_NOTE=""
+if section audit && [[ -f "$CORPUS/.audit-complete" ]]; then
+    B34="$AUDIT/batch34/$AUDIT_ICPN"; B43="$AUDIT/batch43/$AUDIT_ICPN"
+    MSG34="$B34/$AUDIT_ICPN.xml"; MSG43="$B43/$AUDIT_ICPN.xml"
+    ALIST="$RESULTS/audit-files.txt"   # the files the message names (its resources), one a line
+    find "$B34/resources" -type f | sort > "$ALIST"
+    AUDIT_FILES=$(wc -l < "$ALIST")
+    AUDIT_BYTES=$(xargs stat -c %s < "$ALIST" | awk '{s += $1} END {printf "%d", s}')
+    warm "$AUDIT/batch34"; warm "$AUDIT/batch43"
+    W="ERN 3.4 batch ($AUDIT_TRACKS tracks + cover)"
+    XSD34="$SCHEMAS/ern34/release-notification.xsd"
+    if [[ -f "$XSD34" ]] && have xmllint; then HAVE_SCHEMAS=1; else
+        HAVE_SCHEMAS=0; AUDIT_SCHEMA_NOTE="schemas ($XSD34) or xmllint missing"; fi
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        bench ddx_audit ddexprobe "$W, audit (headers + the message's MD5s)" "$AUDIT_FILES" "$AUDIT_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D audit $MSG34 -q --format json -o /dev/null"
+        bench ddx_audit_43 ddexprobe "ERN 4.3 batch ($AUDIT_TRACKS tracks + cover), audit (headers + the message's MD5s)" "$AUDIT_FILES" "$AUDIT_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D audit $MSG43 -q --format json -o /dev/null"
+        if [[ $HAVE_SCHEMAS -eq 1 ]]; then
+            bench ddx_audit_schemas ddexprobe "$W, audit --schemas (xmllint included)" "$AUDIT_FILES" "$AUDIT_BYTES" "$RUNS_FAST" both "" 0 \
+                "$D audit $MSG34 --schemas $SCHEMAS -q --format json -o /dev/null"
+        else
+            skip ddx_audit_schemas ddexprobe "$W, audit --schemas" "$AUDIT_SCHEMA_NOTE"
+        fi
+        bench ddx_audit_verify ddexprobe "$W, audit --verify (every frame decoded)" "$AUDIT_FILES" "$AUDIT_BYTES" "$RUNS_FAST" both "" 0 \
+            "$D audit $MSG34 --verify -q --format json -o /dev/null"
+    else
+        skip ddx_audit ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    if have md5sum; then
+        bench md5sum_audit md5sum "$W, md5sum of every file the message names (hashing alone)" "$AUDIT_FILES" "$AUDIT_BYTES" "$RUNS_FAST" both "" 0 \
+            "cat $ALIST | xargs md5sum > /dev/null"
+    else
+        skip md5sum_audit md5sum "$W" "md5sum not installed"
+    fi
+    if [[ $HAVE_SCHEMAS -eq 1 ]]; then
+        bench xmllint_audit xmllint "$W, xmllint --schema (schema validation alone)" 1 "$(stat -c %s "$MSG34")" "$RUNS_FAST" files "" 0 \
+            "xmllint --noout --schema $XSD34 $MSG34"
+    else
+        skip xmllint_audit xmllint "$W, xmllint --schema" "$AUDIT_SCHEMA_NOTE"
+    fi
+    if have ffprobe && have md5sum; then
+        bench shell_audit "ffprobe+md5sum" "$W, ffprobe per file + md5sum (no comparison with the message)" "$AUDIT_FILES" "$AUDIT_BYTES" "$RUNS_SLOW" both "" 0 \
+            "while read -r f; do ffprobe -v error -show_entries stream=duration_ts,sample_rate,channels,bits_per_sample,width,height -of csv=p=0 \$f; done < $ALIST > /dev/null && xargs md5sum < $ALIST > /dev/null"
+    else
+        skip shell_audit "ffprobe+md5sum" "$W" "ffprobe or md5sum not installed"
+    fi
+elif section audit; then
+    skip ddx_audit ddexprobe "ERN batch ($AUDIT_TRACKS tracks + cover)" "no audit corpus (ddexprobe package makes it): $DDEX_NOTE"
+fi
+
 # ---- archive formats: header-only scans of the other formats, and their accuracy
 ARCHIVE_FILES=0; ARCHIVE_BYTES=0; ARCHIVE_ACCURACY=""
 if section archive && [[ -s "$ARCHIVE_MANIFEST" ]]; then
@@ -1272,7 +1404,8 @@ FS_TYPE=$(df -PT "$BENCH_DIR" | awk 'NR == 2 {print $2}')
 export RECLAIM_NOTE LOAD_BEFORE LOAD_AFTER MODE NPROC CPU_MODEL MEM_TOTAL FS_TYPE BENCH_DIR RESULTS CAT_FILES CAT_BYTES LONG_FILES LONG_BYTES \
     TINY_FILES_N LONG_WAVS LONG_WAV_SECONDS LONG_FLAC_SECONDS RUNS_FAST RUNS_SLOW RUNS_LONG \
     LOSSY_FILES LOSSY_BYTES HL_FILES_N HL_BYTES HL_SOURCES LOSSY_KINDS_SKIPPED LOSSY_ACCURACY \
-    ARCHIVE_FILES ARCHIVE_BYTES ARCHIVE_PER_KIND ARCHIVE_ACCURACY RELEASE_FILES RELEASE_BYTES RELEASE_TRACKS
+    ARCHIVE_FILES ARCHIVE_BYTES ARCHIVE_PER_KIND ARCHIVE_ACCURACY RELEASE_FILES RELEASE_BYTES RELEASE_TRACKS \
+    AUDIT_FILES AUDIT_BYTES AUDIT_TRACKS AUDIT_SCHEMA_NOTE
 export ONLY QC_SECONDS RUNS_QC QCDIR QC_FILES_LIST="${QC_FILES_LIST:-}" QC_MP3_ENC="${QC_MP3_ENC:-}"
 export DDX_LOSSY_STATE="${DDX_LOSSY_STATE:-}" DDX_HL_STATE="${DDX_HL_STATE:-}"
 BENCH_DATE=$(date -u +%Y-%m-%dT%H:%MZ) KERNEL=$(uname -r) python3 - "$ROWS" "$VERSIONS_FILE" "$REPORT" <<'PY'
@@ -1327,6 +1460,12 @@ if ran("archive") and int(E.get('ARCHIVE_FILES', '0')):
 if ran("release") and int(E.get('RELEASE_FILES', '0')):
     p(f"- release folder: {E['RELEASE_TRACKS']} tracks of 4 minutes (16-bit 44.1 kHz stereo WAV, pink noise) and a "
       f"3000x3000 JPEG cover, {int(E['RELEASE_BYTES'])/1e6:.1f} MB, with sidecars and release.json")
+if ran("audit") and int(E.get('AUDIT_FILES', '0')):
+    p(f"- audit batch: a release of {E['AUDIT_TRACKS']} tracks of 10 s (16-bit 44.1 kHz stereo WAV, pink noise, each "
+      f"byte-unique) and a 3000x3000 JPEG cover, {E['AUDIT_FILES']} files, {int(E['AUDIT_BYTES'])/1e6:.1f} MB, packaged "
+      "by ddexprobe package --profile youtube as ERN 3.4 and ERN 4.3; the audit reads the message and measures every file "
+      "it names once, with the digests it states (MD5)"
+      + (f"; schema rows skipped: {E['AUDIT_SCHEMA_NOTE']}" if E.get('AUDIT_SCHEMA_NOTE') else ""))
 if ran("qc"):
     qdir = E["QCDIR"]
     sizes = {k: os.path.getsize(os.path.join(qdir, f"qc.{k}")) for k in ("wav", "flac", "mp3")

@@ -2,7 +2,8 @@
 //! fixtures in `testdata/` it starts from and runs an input through
 //! everything a file of that format meets (probe, verification, the QC
 //! analysis, the record) in memory. Metadata targets run the sidecar, manifest and
-//! release.json readers.
+//! release.json readers; `ern_message` runs the ERN message reader and the
+//! message rules `ddexprobe audit` applies.
 
 /// One fuzz target.
 pub struct Target {
@@ -168,6 +169,24 @@ pub const TARGETS: &[Target] = &[
                 for d in deal.start_date.iter().chain(&deal.end_date) {
                     let _ = id::date(d);
                 }
+            }
+        },
+    },
+    Target {
+        name: "ern_message",
+        seeds: &["xml"],
+        run: |b| {
+            use ddexprobe::readiness::profile::Profile;
+            static PROFILE: std::sync::OnceLock<Profile> = std::sync::OnceLock::new();
+            let profile = PROFILE.get_or_init(|| {
+                Profile::built_in("default")
+                    .expect("the default profile is built in")
+                    .expect("the default profile parses")
+            });
+            if let Ok(msg) = ddexprobe::audit::message::read(b) {
+                let findings = ddexprobe::audit::rules::check(&msg, profile);
+                // Every finding must serialise, as the writers do.
+                serde_json::to_string(&findings).expect("the findings always serialise");
             }
         },
     },
