@@ -808,3 +808,49 @@ fn other_versions_are_read_by_their_namespace() {
         }
     }
 }
+
+#[test]
+fn qc_applies_the_profile_rules_to_each_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let message = package("single", "3.4", &dir.path().join("b"));
+    let profile = dir.path().join("strict.toml");
+    std::fs::write(
+        &profile,
+        r#"name = "strict"
+extends = "default"
+[[qcRules]]
+measure = "samplePeak"
+max = -60.0
+level = "error"
+source = "a threshold no programme passes"
+[[qcRules]]
+measure = "truePeak"
+max = -60.0
+level = "warning"
+source = "the same, as a warning"
+"#,
+    )
+    .unwrap();
+    let m = message.to_str().unwrap();
+    let p = profile.to_str().unwrap();
+    // Without --qc the audio is not analysed: nothing to say.
+    let (code, out, _) = run(&["audit", m, "--format", "json", "--profile", p]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(codes(&v).0, Default::default(), "{v:#}");
+    assert_eq!(code, 0);
+    let (code, out, _) = run(&["audit", m, "--format", "json", "--profile", p, "--qc"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let (errors, warnings) = codes(&v);
+    assert_eq!(errors.get("qc_failed"), Some(&1), "{v:#}");
+    assert_eq!(warnings.get("qc_warning"), Some(&1), "{v:#}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "qc_failed")
+        .unwrap();
+    assert_eq!(f["field"], "qc.samplePeak");
+    assert!(f["measured"].as_f64().unwrap() > -60.0);
+    assert_eq!(f["resource"], "A1");
+    assert_eq!(code, 1);
+}
