@@ -437,6 +437,24 @@ pub struct AuditReport {
     pub summary: AuditSummary,
 }
 
+impl AuditReport {
+    /// The summary for people, one line: files present, matching and
+    /// unreferenced, findings, the schema's status.
+    pub fn summary_line(&self) -> String {
+        let s = &self.summary;
+        format!(
+            "{} of {} files present, {} matching, {} unreferenced; {} errors, {} warnings; schema {}",
+            s.files_present,
+            s.files_named,
+            s.files_matching,
+            s.unreferenced_files,
+            s.errors,
+            s.warnings,
+            self.schema.status
+        )
+    }
+}
+
 /// Where a named file is, or why it is not looked for.
 enum Resolved {
     /// A path inside the batch.

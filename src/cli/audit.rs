@@ -72,21 +72,14 @@ pub fn run(a: AuditArgs) -> Result<Exit> {
     out.close(written.err()).map_err(anyhow::Error::msg)?;
     let failed = report.findings.iter().any(|f| fails(f, fail_on_warning));
     if !a.quiet && format != AuditFormat::Table {
-        let s = &report.summary;
         eprintln!(
-            "ddexprobe: {}: {} of {} files present, {} matching, {} unreferenced; {} errors, {} warnings; schema {}",
+            "ddexprobe: {}: {}",
             if failed {
                 "audit failed"
             } else {
                 "audit passed"
             },
-            s.files_present,
-            s.files_named,
-            s.files_matching,
-            s.unreferenced_files,
-            s.errors,
-            s.warnings,
-            report.schema.status
+            report.summary_line()
         );
     }
     Ok(Exit::failed_if(failed))

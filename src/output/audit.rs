@@ -57,17 +57,12 @@ pub fn write<W: Write>(
     }
 }
 
-/// Findings about resource `reference`.
+/// Findings about the files of resource `reference`.
 fn of<'a>(report: &'a AuditReport, reference: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-    let n = report
-        .resources
-        .iter()
-        .filter(|r| r.reference == reference)
-        .count();
     report
         .findings
         .iter()
-        .filter(move |f| n > 0 && f.resource.as_deref() == Some(reference) && f.file.is_some())
+        .filter(move |f| f.resource.as_deref() == Some(reference) && f.file.is_some())
 }
 
 /// Findings about the message as a whole (rules, schema, the batch).
@@ -310,21 +305,10 @@ fn github<W: Write>(
             github_data(&message)
         )?;
     }
-    let s = &report.summary;
     writeln!(
         out,
         "::notice title={}::{}",
         github_property("ddexprobe audit"),
-        github_data(&format!(
-            "{}: {} of {} files present, {} matching, {} unreferenced; {} errors, {} warnings; schema {}",
-            report.message,
-            s.files_present,
-            s.files_named,
-            s.files_matching,
-            s.unreferenced_files,
-            s.errors,
-            s.warnings,
-            report.schema.status
-        ))
+        github_data(&format!("{}: {}", report.message, report.summary_line()))
     )
 }

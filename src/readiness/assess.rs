@@ -59,6 +59,7 @@ const FORMAT_TAG: &str = "technicalResourceDetails.formatTag";
 const AFTER_DATA: &str = "technicalResourceDetails.chunksAfterData";
 
 /// A report being built: every finding comes with a suggestion.
+#[derive(Default)]
 struct Builder {
     fields: BTreeMap<String, Value>,
     invalid: Vec<InvalidField>,
@@ -166,13 +167,7 @@ fn add_suggestion(field: &str) -> String {
 /// The readiness of the asset measured as `record`, with the metadata
 /// `declared` for it (a sidecar or manifest entry), judged by `profile`.
 pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -> Report {
-    let mut b = Builder {
-        fields: BTreeMap::new(),
-        invalid: Vec::new(),
-        kinds: Vec::new(),
-        warnings: Vec::new(),
-        suggestions: Vec::new(),
-    };
+    let mut b = Builder::default();
 
     // What was declared, and what is wrong with the declaration itself.
     match declared {
@@ -312,13 +307,7 @@ pub fn assess(record: &Record, declared: Option<&Metadata>, profile: &Profile) -
 /// size, square, colour space) are the required share, the file being
 /// intact the technical one; anything invalid keeps it below 100.
 pub fn assess_artwork(record: &Record, profile: &Profile) -> Report {
-    let mut b = Builder {
-        fields: BTreeMap::new(),
-        invalid: Vec::new(),
-        kinds: Vec::new(),
-        warnings: Vec::new(),
-        suggestions: Vec::new(),
-    };
+    let mut b = Builder::default();
     let spec = artwork_spec(profile);
     let redo = format!("Re-export the cover as {spec}");
     for e in &record.errors {
@@ -779,13 +768,7 @@ pub fn quality_findings(
     record: &Record,
     profile: &Profile,
 ) -> (Vec<InvalidField>, Vec<String>, Vec<String>) {
-    let mut b = Builder {
-        fields: BTreeMap::new(),
-        invalid: Vec::new(),
-        kinds: Vec::new(),
-        warnings: Vec::new(),
-        suggestions: Vec::new(),
-    };
+    let mut b = Builder::default();
     quality(record, profile, &mut b);
     (b.invalid, b.warnings, b.suggestions)
 }
