@@ -624,6 +624,21 @@ else
 fi
 
 # ---------------------------------------------------------------- release corpus
+# write_release_json FILE ICPN TITLE: the release.json of the release and audit
+# corpora (an album for YouTube: both commercial models, on-demand streaming).
+write_release_json() {
+    cat > "$1" <<JSON
+{ "messageHeader": { "senderPartyId": "PADPIDA2014101001U", "senderName": "Independent Records",
+                     "recipientPartyId": "PADPIDA2013020802I", "recipientName": "YouTube" },
+  "release": { "icpn": "$2", "title": "$3", "displayArtist": "The Artist",
+               "labelName": "Independent Records", "releaseType": "Album", "originalReleaseDate": "2024-05-01",
+               "pLine": { "year": 2024, "pLineText": "2024 Independent Records" },
+               "cLine": { "year": 2024, "cLineText": "2024 Independent Records" },
+               "genre": "Pop", "parentalWarningType": "NotExplicit" },
+  "deals": [ { "territories": ["Worldwide"], "startDate": "2024-05-01",
+               "commercialModels": ["SubscriptionModel", "AdvertisementSupportedModel"], "useTypes": ["OnDemandStream"] } ] }
+JSON
+}
 generate_release_corpus() {
     have ffmpeg || die "ffmpeg is required to generate the corpus"
     log "generating the release corpus in $RELEASE ($RELEASE_TRACKS tracks of 4 minutes)"
@@ -637,17 +652,7 @@ generate_release_corpus() {
             "$n" "$i" "$i" > "$RELEASE/$n.json"
     done
     ffmpeg -nostdin -v error -y -f lavfi -i "testsrc2=s=3000x3000" -frames:v 1 -q:v 3 "$RELEASE/cover.jpg"
-    cat > "$RELEASE/release.json" <<'JSON'
-{ "messageHeader": { "senderPartyId": "PADPIDA2014101001U", "senderName": "Independent Records",
-                     "recipientPartyId": "PADPIDA2013020802I", "recipientName": "YouTube" },
-  "release": { "icpn": "5012345678900", "title": "First Light", "displayArtist": "The Artist",
-               "labelName": "Independent Records", "releaseType": "Album", "originalReleaseDate": "2024-05-01",
-               "pLine": { "year": 2024, "pLineText": "2024 Independent Records" },
-               "cLine": { "year": 2024, "cLineText": "2024 Independent Records" },
-               "genre": "Pop", "parentalWarningType": "NotExplicit" },
-  "deals": [ { "territories": ["Worldwide"], "startDate": "2024-05-01",
-               "commercialModels": ["SubscriptionModel", "AdvertisementSupportedModel"], "useTypes": ["OnDemandStream"] } ] }
-JSON
+    write_release_json "$RELEASE/release.json" 5012345678900 "First Light"
     printf 'mode=%s tracks=%s\n' "$MODE" "$RELEASE_TRACKS" > "$CORPUS/.release-complete"
     log "release corpus ready"
 }
@@ -695,17 +700,7 @@ for i in range(1, n + 1):
         f.write("\n")
 PY
     rm -rf "$src"
-    cat > "$rel/release.json" <<JSON
-{ "messageHeader": { "senderPartyId": "PADPIDA2014101001U", "senderName": "Independent Records",
-                     "recipientPartyId": "PADPIDA2013020802I", "recipientName": "YouTube" },
-  "release": { "icpn": "$AUDIT_ICPN", "title": "Long Player", "displayArtist": "The Artist",
-               "labelName": "Independent Records", "releaseType": "Album", "originalReleaseDate": "2024-05-01",
-               "pLine": { "year": 2024, "pLineText": "2024 Independent Records" },
-               "cLine": { "year": 2024, "cLineText": "2024 Independent Records" },
-               "genre": "Pop", "parentalWarningType": "NotExplicit" },
-  "deals": [ { "territories": ["Worldwide"], "startDate": "2024-05-01",
-               "commercialModels": ["SubscriptionModel", "AdvertisementSupportedModel"], "useTypes": ["OnDemandStream"] } ] }
-JSON
+    write_release_json "$rel/release.json" "$AUDIT_ICPN" "Long Player"
     "$DDEXPROBE" package "$rel" -o "$AUDIT/batch34" --ern 3.4 --profile youtube -q || die "ddexprobe package --ern 3.4 failed"
     "$DDEXPROBE" package "$rel" -o "$AUDIT/batch43" --ern 4.3 --profile youtube -q || die "ddexprobe package --ern 4.3 failed"
     printf 'mode=%s tracks=%s\n' "$MODE" "$AUDIT_TRACKS" > "$CORPUS/.audit-complete"
@@ -1479,7 +1474,7 @@ p("Method: warm page cache (every file read once before each section, plus one h
   f"the hyperfine mean ± σ over {E['RUNS_FAST']} (fast commands) / {E['RUNS_SLOW']} (slow peers, tiny files) / "
   f"{E['RUNS_LONG']} (long files) / {E['RUNS_QC']} (QC) runs; CPU = mean user+sys; peak RSS = maximum resident set of the largest process "
   "in one extra run under /usr/bin/time -v (it includes file pages mapped with mmap). files/s = files / mean wall; MB/s = 10^6 bytes / mean wall. "
-  "ddexprobe writes NDJSON to /dev/null, peers write to /dev/null. " + E.get("RECLAIM_NOTE", ""))
+  "ddexprobe writes NDJSON (JSON for audit reports) to /dev/null, peers write to /dev/null. " + E.get("RECLAIM_NOTE", ""))
 p("")
 
 def fmt_rate(x):
