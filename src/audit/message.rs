@@ -13,6 +13,15 @@ use std::fmt;
 /// The most a message may weigh: a 1000-track message is a few MB.
 pub const MAX_MESSAGE_BYTES: usize = 256 << 20;
 
+/// The deepest nesting read: ERN messages nest about 12 levels.
+pub const MAX_DEPTH: usize = 256;
+
+/// The most elements read from one message: each adds at most one item
+/// (a resource, a file, a reference, a word) to what is kept, so memory
+/// stays bounded whatever the input. A 1000-track message has about
+/// 100,000.
+pub const MAX_ITEMS: usize = 1_000_000;
+
 /// An ERN version, from the message's namespace
 /// (`http://ddex.net/xml/ern/43` is 4.3, `.../ern/341` is 3.4.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,8 +306,9 @@ struct Frame {
     unit: Option<String>,
 }
 
-/// Line and column of byte `pos` of `text`, counting forward from the
-/// last position asked (positions only grow during a read).
+/// Lines of byte positions of `text`, counted forward from the last
+/// position asked (positions only grow during a read): linear over the
+/// whole message, however long its lines.
 struct Lines<'a> {
     text: &'a str,
     pos: usize,
@@ -316,7 +326,8 @@ impl<'a> Lines<'a> {
         }
     }
 
-    fn at(&mut self, pos: usize) -> (u32, u32) {
+    /// The 1-based line of byte `pos`.
+    fn line(&mut self, pos: usize) -> u32 {
         let pos = pos.min(self.text.len());
         if pos < self.pos {
             *self = Lines::new(self.text);
@@ -329,10 +340,20 @@ impl<'a> Lines<'a> {
             }
         }
         self.pos = pos;
-        let column = self.text[self.line_start..floor_char(self.text, pos)]
+        self.line
+    }
+
+    /// The 1-based line and column (in characters) of byte `pos`: for
+    /// errors, once.
+    fn line_and_column(&mut self, pos: usize) -> (u32, u32) {
+        let line = self.line(pos);
+        let column = self.text[self.line_start..floor_char(self.text, self.pos)]
             .chars()
             .count();
-        (self.line, u32::try_from(column).unwrap_or(u32::MAX) + 1)
+        (
+            line,
+            u32::try_from(column).unwrap_or(u32::MAX).saturating_add(1),
+        )
     }
 }
 
@@ -346,7 +367,7 @@ fn floor_char(s: &str, mut pos: usize) -> usize {
 
 /// An error at byte `pos`.
 fn error_at(text: &str, pos: usize, message: String) -> ReadError {
-    let (line, column) = Lines::new(text).at(pos);
+    let (line, column) = Lines::new(text).line_and_column(pos);
     ReadError {
         line: Some(line),
         column: Some(column),
@@ -401,6 +422,8 @@ struct Parser<'a> {
     release: Option<ReleaseEntry>,
     deal: Option<ReleaseDeal>,
     terms: Option<DealTerms>,
+    /// Elements read so far ([`MAX_ITEMS`]).
+    items: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -433,6 +456,7 @@ impl<'a> Parser<'a> {
             release: None,
             deal: None,
             terms: None,
+            items: 0,
         }
     }
 
@@ -457,6 +481,22 @@ impl<'a> Parser<'a> {
                 + self.text[before.min(self.text.len())..]
                     .find(|c: char| !c.is_whitespace())
                     .unwrap_or(0);
+            if self.stack.len() >= MAX_DEPTH {
+                return Err(error_at(
+                    self.text,
+                    at,
+                    format!("the message nests elements more than {MAX_DEPTH} deep"),
+                ));
+            }
+            if self.items > MAX_ITEMS {
+                return Err(error_at(
+                    self.text,
+                    at,
+                    format!(
+                        "the message holds more than {MAX_ITEMS} elements: more than an audit reads"
+                    ),
+                ));
+            }
             match event {
                 Event::Start(e) => {
                     if !root_seen {
@@ -610,7 +650,7 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         }
-        let line = self.lines.at(at).0;
+        let line = self.lines.line(at);
         let parent = self.parent(0).to_string();
         let name = frame.name.as_str();
         if parent == "ResourceList" && self.stack.len() == 2 {
@@ -653,6 +693,9 @@ impl<'a> Parser<'a> {
         }
         self.stack.push(frame);
         self.buf.clear();
+        // Whatever this element adds (a resource, a file, a reference, a
+        // word) is at most one item.
+        self.items += 1;
     }
 
     fn end(&mut self) {
@@ -865,6 +908,20 @@ mod tests {
         assert!(e.message.contains("UTF-16"));
         let e = read(b"<a>\xff</a>").unwrap_err();
         assert!(e.message.contains("not UTF-8"));
+    }
+
+    #[test]
+    fn hostile_shapes_are_refused_with_bounded_memory() {
+        let head = "<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/43\">";
+        let deep = format!("{head}{}", "<a>".repeat(MAX_DEPTH + 10));
+        let e = read(deep.as_bytes()).unwrap_err();
+        assert!(e.message.contains("deep"), "{e}");
+        let wide = format!(
+            "{head}<ResourceList>{}</ResourceList></ern:NewReleaseMessage>",
+            "<SoundRecording/>".repeat(MAX_ITEMS + 10)
+        );
+        let e = read(wide.as_bytes()).unwrap_err();
+        assert!(e.message.contains("elements"), "{e}");
     }
 
     #[test]

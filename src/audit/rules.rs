@@ -344,16 +344,18 @@ fn deals(msg: &Message, feed: &Feed, out: &mut Vec<Finding>) {
     if !msg.has_deal_list {
         return;
     }
+    // The deals of each release, indexed once.
+    let mut of: HashMap<&str, Vec<&super::message::DealTerms>> = HashMap::new();
+    for d in &msg.deals {
+        for r in &d.releases {
+            of.entry(r.as_str()).or_default().extend(d.deals.iter());
+        }
+    }
     for rel in msg.releases.iter().filter(|r| r.is_track_release()) {
         let Some(reference) = rel.reference.as_deref() else {
             continue;
         };
-        let terms: Vec<_> = msg
-            .deals
-            .iter()
-            .filter(|d| d.releases.iter().any(|r| r == reference))
-            .flat_map(|d| d.deals.iter())
-            .collect();
+        let terms: &[&super::message::DealTerms] = of.get(reference).map_or(&[], Vec::as_slice);
         if !terms.is_empty() && terms.iter().all(|t| t.takedown) {
             continue;
         }

@@ -12,6 +12,7 @@ use crate::audit::{AuditReport, Finding, Severity};
 use quick_xml::Writer as XmlWriter;
 use quick_xml::events::{BytesDecl, BytesEnd, Event};
 use serde_json::json;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -57,12 +58,16 @@ pub fn write<W: Write>(
     }
 }
 
-/// Findings about the files of resource `reference`.
-fn of<'a>(report: &'a AuditReport, reference: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-    report
-        .findings
-        .iter()
-        .filter(move |f| f.resource.as_deref() == Some(reference) && f.file.is_some())
+/// The findings about each resource's files, by reference (built once:
+/// a message may hold many resources and many findings).
+fn by_resource(report: &AuditReport) -> HashMap<&str, Vec<&Finding>> {
+    let mut map: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &report.findings {
+        if let (Some(r), Some(_)) = (f.resource.as_deref(), &f.file) {
+            map.entry(r).or_default().push(f);
+        }
+    }
+    map
 }
 
 /// Findings about the message as a whole (rules, schema, the batch).
@@ -78,8 +83,9 @@ fn message_findings(report: &AuditReport) -> impl Iterator<Item = &Finding> {
 }
 
 fn ndjson<W: Write>(report: &AuditReport, out: &mut W) -> io::Result<()> {
+    let by = by_resource(report);
     for r in &report.resources {
-        let findings: Vec<&Finding> = of(report, &r.reference).collect();
+        let findings = by.get(r.reference.as_str()).cloned().unwrap_or_default();
         let mut v = serde_json::to_value(r).map_err(io::Error::other)?;
         v["type"] = json!("resource");
         v["message"] = json!(report.message);
@@ -237,8 +243,9 @@ fn case(name: String, findings: &[&Finding], fail_on_warning: bool, kind: &'stat
 
 fn junit<W: Write>(report: &AuditReport, fail_on_warning: bool, out: &mut W) -> io::Result<()> {
     let mut cases = Vec::new();
+    let by = by_resource(report);
     for r in &report.resources {
-        let findings: Vec<&Finding> = of(report, &r.reference).collect();
+        let findings = by.get(r.reference.as_str()).cloned().unwrap_or_default();
         let files: Vec<&str> = r.files.iter().map(|f| f.file.as_str()).collect();
         let name = if files.is_empty() {
             format!("{} {}", r.reference, r.kind)
