@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         Command::Ern(a) => cli::ern::run(a),
         Command::Package(a) => cli::release::package(a),
         Command::Audit(a) => cli::audit::run(a),
+        Command::Merge(a) => cli::merge::run(a),
         Command::Completions(a) => cli::docs::completions(a.shell),
         Command::Man => cli::docs::man(),
     };

@@ -497,3 +497,24 @@ fn manifest_keys_are_relative_to_the_manifest() {
     assert!(err.contains("The Kilns/03 Missing.wav"), "{err}");
     assert!(err.contains("[metadata_without_audio]"), "{err}");
 }
+
+#[test]
+fn duplicate_masters_are_found_when_cover_art_comes_first() {
+    // The cover sorts before the audio: the files of equal size to hash are
+    // found by their own paths, not by their place among every file walked.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        testdata("artwork/art-jpeg-baseline-rgb-square.jpg"),
+        dir.path().join("a-cover.jpg"),
+    )
+    .unwrap();
+    for name in ["b-track.wav", "c-copy.wav"] {
+        std::fs::copy(testdata("catalog/ready.wav"), dir.path().join(name)).unwrap();
+    }
+    let (out, _) = check(&["--format", "ndjson"], &[dir.path().to_path_buf()], 1);
+    let dupes = out
+        .lines()
+        .filter(|l| l.contains("duplicate master: byte-identical to"))
+        .count();
+    assert_eq!(dupes, 2, "{out}");
+}

@@ -18,6 +18,7 @@ mod readme;
 mod release;
 mod roundtrip;
 mod schemas;
+mod shard;
 mod sidecar;
 mod snapshots;
 mod util;

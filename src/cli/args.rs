@@ -63,8 +63,31 @@ pub enum FailOnArg {
 pub struct Inputs {
     /// Files or directories (walked recursively, in sorted order); `-`
     /// reads more paths from standard input, one per line.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "files_from", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Read the paths to work on from FILE (`-`: standard input), one per
+    /// line, after any PATH given: a manifest from S3 Inventory, `find` or
+    /// a database drives the run. Directories listed are walked.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Paths in --files-from and on standard input are ended by NUL, not
+    /// by a newline (`find -print0`): names may hold any other byte.
+    #[arg(short = '0', long = "null")]
+    pub null: bool,
+    /// Do only part K of N of the work (1-based): a stable partition by a
+    /// hash of each file's name, so N workers given the same inputs do
+    /// disjoint work that covers everything. Writes a part for
+    /// `ddexprobe merge` (NDJSON with each file's position, and a last
+    /// line proving the part complete).
+    #[arg(long, value_name = "K/N", conflicts_with = "shard_from_env")]
+    pub shard: Option<String>,
+    /// --shard from the environment: the part from DDEXPROBE_SHARD_INDEX,
+    /// JOB_COMPLETION_INDEX (Kubernetes Indexed Job),
+    /// AWS_BATCH_JOB_ARRAY_INDEX, CLOUD_RUN_TASK_INDEX or
+    /// SLURM_ARRAY_TASK_ID, the number of parts from DDEXPROBE_SHARD_COUNT,
+    /// CLOUD_RUN_TASK_COUNT or SLURM_ARRAY_TASK_COUNT.
+    #[arg(long)]
+    pub shard_from_env: bool,
     /// Consider every file in the directories, not only audio extensions:
     /// the content decides; images are named and measured as artwork,
     /// documents named as such, neither is an error.
@@ -105,6 +128,11 @@ pub enum Command {
     /// (digest, size, duration, rate, depth, channels, codec, image size),
     /// no file in the batch left unnamed, and the message's own rules.
     Audit(AuditArgs),
+    /// Join the parts of a sharded `scan` or `check` (`--shard K/N`) into
+    /// what one run over every file writes: lines in the single run's
+    /// order, the catalog checks (duplicate ISRCs and masters across
+    /// parts) and the summary made over the whole.
+    Merge(MergeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `ddexprobe man > ddexprobe.1`.
@@ -441,6 +469,42 @@ pub struct Common {
     /// Fail (exit 1) on files with errors only, or on warnings as well.
     #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
     pub fail_on: FailOnArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum MergeFormat {
+    Ndjson,
+    Json,
+    Csv,
+    Table,
+    Junit,
+    Github,
+}
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// The parts (each worker's `--shard` output), in any order: every
+    /// part of the run, once.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Output format, as the command that wrote the parts has them (csv:
+    /// scan only; junit, github: check only) [default: table on a
+    /// terminal, ndjson otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<MergeFormat>,
+    /// Write to FILE instead of stdout (written whole, then renamed into
+    /// place; never over a part).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Check parts: pass assets that score at least N even when not ready.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub min_score: Option<u32>,
+    /// Fail (exit 1) on errors only, or on warnings as well.
+    #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
+    pub fail_on: FailOnArg,
+    /// No summary on stderr (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Args)]

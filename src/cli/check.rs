@@ -6,18 +6,82 @@ use super::config;
 use super::exit::Exit;
 use super::messages;
 use super::progress::Bar;
-use anyhow::Result;
+use anyhow::{Result, bail};
 use ddexprobe::checksum::Hashes;
 use ddexprobe::io::atomic::Output;
 use ddexprobe::metadata::{self, Declarations};
+use ddexprobe::output::part::{CheckHead, Kind, write_line, write_trailer};
 use ddexprobe::output::reports::{CatalogSummary, CheckFormat, ReportOptions, report_writer};
 use ddexprobe::output::sidecar;
 use ddexprobe::readiness::assess::{assess, assess_artwork, merged};
 use ddexprobe::readiness::{Gate, catalog, profile::Profile};
 use ddexprobe::record::{InputCode, InputProblem};
+use ddexprobe::scan::shard::Trailer;
 use ddexprobe::scan::{self, ScanOptions};
 use std::collections::HashSet;
+use std::io::Write as _;
 use std::path::PathBuf;
+
+/// One audio asset as the scan left it: its position in the work list,
+/// its record, its report and its merged metadata.
+type Assessed = (
+    u64,
+    ddexprobe::Record,
+    ddexprobe::readiness::Report,
+    std::collections::BTreeMap<String, serde_json::Value>,
+);
+
+/// Write a `check` part: the audio reports, then the artwork's, each with
+/// its [`CheckHead`], then the trailer.
+fn write_part(
+    out: &mut dyn std::io::Write,
+    mut trailer: Trailer,
+    assessed: &[Assessed],
+    artwork: &[(u64, ddexprobe::readiness::Report)],
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(out);
+    let file = |r: &ddexprobe::readiness::Report| {
+        r.file.as_ref().map(|f| f.to_string_lossy().into_owned())
+    };
+    for (ordinal, record, report, fields) in assessed {
+        let head = CheckHead {
+            ordinal: *ordinal,
+            kind: Kind::Audio,
+            file: file(report),
+            size_bytes: record.size_bytes,
+            sha256: record.sha256.clone(),
+            md5: record.md5.clone(),
+            pcm_md5: record.pcm_md5.clone(),
+            has_audio: record.is_audio(),
+            isrc: fields.get("soundRecordingDetails.isrc").cloned(),
+            resource_reference: fields.get("ddexMetadata.resourceReference").cloned(),
+            bit_depth: record.bit_depth,
+            qc: record.qc.clone(),
+        };
+        write_line(&mut out, &head, report)?;
+        trailer.lines += 1;
+    }
+    for (ordinal, report) in artwork {
+        let head = CheckHead {
+            ordinal: *ordinal,
+            kind: Kind::Artwork,
+            file: file(report),
+            size_bytes: 0,
+            sha256: None,
+            md5: None,
+            pcm_md5: None,
+            has_audio: false,
+            isrc: None,
+            resource_reference: None,
+            bit_depth: None,
+            qc: None,
+        };
+        write_line(&mut out, &head, report)?;
+        trailer.lines += 1;
+    }
+    write_trailer(&mut out, &trailer)?;
+    out.flush()
+}
 
 /// `ddexprobe check`.
 pub fn run(a: CheckArgs) -> Result<Exit> {
@@ -28,8 +92,15 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     let declarations = Declarations::load(a.metadata.as_deref()).map_err(anyhow::Error::msg)?;
     let jobs = config::jobs(a.jobs)?;
     let budget = config::budget(&a.verify_budget)?;
-    let found = config::discover(&a.inputs)?;
+    let (found, part) = config::discover_part(&a.inputs)?;
+    if part.is_some()
+        && a.format
+            .is_some_and(|f| !matches!(f, CheckFormatArg::Ndjson))
+    {
+        bail!("--shard writes a part for `ddexprobe merge`, which is NDJSON: drop --format");
+    }
     let format = match a.format {
+        _ if part.is_some() => CheckFormat::Ndjson,
         Some(CheckFormatArg::Table) => CheckFormat::Table,
         Some(CheckFormatArg::Json) => CheckFormat::Json,
         Some(CheckFormatArg::Ndjson) => CheckFormat::Ndjson,
@@ -57,7 +128,15 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         base: std::env::current_dir().ok(),
         width: config::terminal_width(),
     };
-    let mut writer = report_writer(format, sink, options);
+    // A part's lines are written here, not by a report writer.
+    let sink: Box<dyn std::io::Write + Send> = Box::new(sink);
+    let (mut writer, mut part_sink) = match &part {
+        Some(_) => (
+            report_writer(format, Box::new(std::io::sink()), options),
+            Some(sink),
+        ),
+        None => (report_writer(format, sink, options), None),
+    };
     let mut summary = CatalogSummary::default();
     let mut matched: HashSet<String> = HashSet::new();
     let opts = ScanOptions {
@@ -72,6 +151,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     let mut sink_error = writer.begin().err();
     let mut assessed = Vec::with_capacity(found.targets.len());
     let mut not_audio = 0u64;
+    let mut seen = 0usize;
     let mut artwork = Vec::new();
     if sink_error.is_none() {
         // Sidecars are read and assets assessed on the workers; the catalog
@@ -104,12 +184,17 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
             },
             |record, (report, fields, key)| {
                 matched.extend(key);
+                let ordinal = match &part {
+                    Some(p) => p.ordinals.get(seen).copied().unwrap_or(u64::MAX),
+                    None => seen as u64,
+                };
+                seen += 1;
                 // Images, documents and text under --all are not assets;
                 // cover art has its own reports, after the audio's.
                 if record.is_artwork() {
-                    artwork.push(report);
+                    artwork.push((ordinal, report));
                 } else if record.is_audio() {
-                    assessed.push((record.clone(), report, fields));
+                    assessed.push((ordinal, record.clone(), report, fields));
                 } else {
                     not_audio += 1;
                 }
@@ -122,6 +207,19 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     bar.finish();
 
     // Metadata that describes no audio file: a delivery missing its audio.
+    // The files of the other parts are among the files checked: every part
+    // judges the same metadata against the whole work list.
+    let others: &[ddexprobe::scan::Target] = part.as_ref().map_or(&[], |p| &p.others);
+    if let Declarations::Manifest(m) = &declarations {
+        for t in others {
+            if ddexprobe::scan::discover::has_artwork_extension(&t.path) {
+                continue;
+            }
+            if let Some(found) = m.find(&t.path, &t.display) {
+                matched.insert(found.key.to_string());
+            }
+        }
+    }
     let mut problems = found.problems;
     match &declarations {
         Declarations::Manifest(m) => {
@@ -149,7 +247,12 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
             }
         }
         Declarations::Sidecars => {
-            let audio: Vec<PathBuf> = found.targets.iter().map(|t| t.path.clone()).collect();
+            let audio: Vec<PathBuf> = found
+                .targets
+                .iter()
+                .chain(others)
+                .map(|t| t.path.clone())
+                .collect();
             // A sidecar whose audio is there but was left out (--exclude,
             // --include, no audio extension) is not missing its audio.
             let orphans = metadata::orphans(&found.roots, &audio);
@@ -174,16 +277,34 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         messages::problem(p);
     }
 
-    if sink_error.is_none() {
-        let mut records: Vec<_> = assessed.iter().map(|(r, _, _)| r.clone()).collect();
-        config::fill_digests(&found.targets, &mut records);
+    if part.is_some() {
+        // A part: its reports are counted (its exit code), and written
+        // with the problems below.
+        for (_, record, report, _) in &assessed {
+            summary.add(report, &gate);
+            if let Some(qc) = &record.qc {
+                summary.qc.add(qc, record.bit_depth);
+            }
+        }
+        for (_, report) in &artwork {
+            summary.add(report, &gate);
+        }
+    } else if sink_error.is_none() {
+        let mut records: Vec<_> = assessed.iter().map(|(_, r, _, _)| r.clone()).collect();
+        let files: Vec<Option<PathBuf>> = assessed
+            .iter()
+            .map(|(_, _, report, _)| report.file.clone())
+            .collect();
+        catalog::fill_digests(&mut records, |i| {
+            files[i].as_deref().and_then(config::sha256_of)
+        });
         let items: Vec<catalog::Item<'_>> = records
             .iter()
             .zip(&assessed)
-            .map(|(record, (_, _, fields))| catalog::Item { record, fields })
+            .map(|(record, (_, _, _, fields))| catalog::Item { record, fields })
             .collect();
         let findings = catalog::findings(&items);
-        for (i, (_, mut report, _)) in assessed.into_iter().enumerate() {
+        for (i, (_, _, mut report, _)) in std::mem::take(&mut assessed).into_iter().enumerate() {
             catalog::apply(&mut report, findings.iter().filter(|f| f.index == i));
             summary.add(&report, &gate);
             if let Some(qc) = &records[i].qc {
@@ -194,7 +315,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
                 break;
             }
         }
-        for report in artwork {
+        for (_, report) in std::mem::take(&mut artwork) {
             if sink_error.is_some() {
                 break;
             }
@@ -203,11 +324,33 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         }
     }
     summary.input_problems = problems;
+    if let (Some(p), Some(out), None) = (&part, part_sink.as_mut(), &sink_error) {
+        // The reports without catalog findings, with what the merge needs
+        // to make them over the whole catalog.
+        let trailer = Trailer {
+            command: "check".to_string(),
+            part: p.shard.index + 1,
+            parts: p.shard.count,
+            files: p.files,
+            work_list: p.work_list.clone(),
+            options: format!(
+                "profile={} metadata={:?} verify={} budget={:?} qc={} technical={}",
+                profile.name, a.metadata, a.verify, budget, a.qc, a.technical
+            ),
+            lines: 0,
+            measured: seen as u64,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            qc: a.qc,
+            input_problems: summary.input_problems.clone(),
+        };
+        sink_error = write_part(out, trailer, &assessed, &artwork).err();
+    }
     summary.qc.close();
     if sink_error.is_none() {
         sink_error = writer.finish(&summary).err();
     }
     drop(writer);
+    drop(part_sink);
     out.close(sink_error).map_err(anyhow::Error::msg)?;
 
     if !a.quiet {
@@ -239,7 +382,8 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::of_run(
-        found.targets.len(),
+        part.as_ref()
+            .map_or(found.targets.len(), |p| p.files as usize),
         summary.failing > 0 || !summary.input_problems.is_empty(),
     ))
 }

@@ -8,7 +8,8 @@ use ddexprobe::checksum::Hashes;
 use ddexprobe::formats::Budget;
 use ddexprobe::io::atomic::Inputs;
 use ddexprobe::metadata::Declarations;
-use ddexprobe::scan::discover::{Discovery, Walk, discover_with, read_path_list};
+use ddexprobe::scan::discover::{Discovery, Walk, discover_with, read_path_list_with};
+use ddexprobe::scan::shard::{Shard, WorkList};
 use ddexprobe::scan::{ScanOptions, Target};
 use std::io::{self, IsTerminal};
 use std::path::Path;
@@ -36,19 +37,117 @@ pub fn jobs(n: Option<usize>) -> Result<usize> {
 }
 
 /// The files a command works on: the paths (a `-` among them reads more
-/// from standard input, one per line), walked with `--all`, `--include`
-/// and `--exclude`. Every input problem is printed here, once.
+/// from standard input, one per line, or NUL-ended with `-0`), then those
+/// of `--files-from`, walked with `--all`, `--include` and `--exclude`.
+/// Every input problem is printed here, once. A command that cannot be
+/// split refuses `--shard` here.
 pub fn discover(i: &InputArgs) -> Result<Discovery> {
-    let walk = Walk::new(i.all)
+    if i.shard.is_some() || i.shard_from_env {
+        bail!(
+            "--shard: this command writes one document for all its files and cannot be split; \
+             shard `scan`, `check` or `sidecar` instead"
+        );
+    }
+    let found = discover_with(&roots(i)?, &walk(i)?);
+    for p in &found.problems {
+        messages::problem(p);
+    }
+    Ok(found)
+}
+
+/// The part of the work a sharded run does (`--shard K/N`).
+pub struct Part {
+    /// Which part.
+    pub shard: Shard,
+    /// Each kept target's 0-based position in the whole work list.
+    pub ordinals: Vec<u64>,
+    /// Files in the whole work list.
+    pub files: u64,
+    /// The whole work list's fingerprint.
+    pub work_list: String,
+    /// The targets of the other parts (`check` needs them to tell metadata
+    /// describing no file from metadata of another part's file).
+    pub others: Vec<Target>,
+}
+
+/// [`discover`] for a command that can be split: with `--shard` (or
+/// `--shard-from-env`), only this part's targets are kept, and the part
+/// says where each lies in the whole list.
+pub fn discover_part(i: &InputArgs) -> Result<(Discovery, Option<Part>)> {
+    let shard = match (&i.shard, i.shard_from_env) {
+        (Some(s), _) => Some(Shard::parse(s).map_err(anyhow::Error::msg)?),
+        (None, true) => Some(
+            Shard::from_env(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+                .map_err(anyhow::Error::msg)?,
+        ),
+        (None, false) => None,
+    };
+    let mut found = discover_with(&roots(i)?, &walk(i)?);
+    for p in &found.problems {
+        messages::problem(p);
+    }
+    let Some(shard) = shard else {
+        return Ok((found, None));
+    };
+    let mut list = WorkList::default();
+    let mut ordinals = Vec::new();
+    let mut kept = Vec::new();
+    let mut others = Vec::new();
+    for (n, t) in std::mem::take(&mut found.targets).into_iter().enumerate() {
+        let name = part_name(&t);
+        list.add(&name);
+        if shard.takes(&name) {
+            ordinals.push(n as u64);
+            kept.push(t);
+        } else {
+            others.push(t);
+        }
+    }
+    found.targets = kept;
+    Ok((
+        found,
+        Some(Part {
+            shard,
+            ordinals,
+            files: list.files(),
+            work_list: list.fingerprint(),
+            others,
+        }),
+    ))
+}
+
+/// The bytes a target is partitioned by: the name its record gives it
+/// (the raw bytes where the name is not UTF-8).
+fn part_name(t: &Target) -> Vec<u8> {
+    match ddexprobe::scan::measure::display_bytes(&t.path, &t.display) {
+        Some(hex) => hex.into_bytes(),
+        None => t.display.as_bytes().to_vec(),
+    }
+}
+
+fn walk(i: &InputArgs) -> Result<Walk> {
+    Walk::new(i.all)
         .with_globs(&i.include, &i.exclude)
-        .map_err(anyhow::Error::msg)?;
+        .map_err(anyhow::Error::msg)
+}
+
+/// The paths given, `-` and `--files-from` expanded, in order.
+fn roots(i: &InputArgs) -> Result<Vec<std::path::PathBuf>> {
+    let end = if i.null { 0 } else { b'\n' };
+    let from_stdin = i
+        .files_from
+        .as_deref()
+        .is_some_and(|f| f.as_os_str() == "-");
+    if from_stdin && i.paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!("standard input can be read once: give `-` as a PATH or as --files-from, not both");
+    }
     let mut roots = Vec::new();
     let mut stdin_read = false;
     for p in &i.paths {
         if p.as_os_str() == "-" {
             if !stdin_read {
                 stdin_read = true;
-                let listed = read_path_list(io::stdin().lock())
+                let listed = read_path_list_with(io::stdin().lock(), end)
                     .context("cannot read paths from standard input")?;
                 roots.extend(listed);
             }
@@ -56,11 +155,32 @@ pub fn discover(i: &InputArgs) -> Result<Discovery> {
             roots.push(p.clone());
         }
     }
-    let found = discover_with(&roots, &walk);
-    for p in &found.problems {
-        messages::problem(p);
+    if let Some(f) = &i.files_from {
+        let listed = if from_stdin {
+            read_path_list_with(io::stdin().lock(), end)
+                .context("cannot read --files-from from standard input")?
+        } else {
+            let file = std::fs::File::open(f)
+                .with_context(|| format!("--files-from {}: cannot be opened", f.display()))?;
+            read_path_list_with(io::BufReader::new(file), end)
+                .with_context(|| format!("--files-from {}: cannot be read", f.display()))?
+        };
+        if listed.is_empty() && i.paths.is_empty() {
+            bail!("--files-from {}: lists no path", f.display());
+        }
+        if !i.null
+            && listed
+                .iter()
+                .any(|p| p.as_os_str().as_encoded_bytes().contains(&0))
+        {
+            bail!(
+                "--files-from {}: holds NUL bytes: a list ended by NUL (find -print0) needs -0",
+                f.display()
+            );
+        }
+        roots.extend(listed);
     }
-    Ok(found)
+    Ok(roots)
 }
 
 /// Whether a record's findings fail the run under `--fail-on`.
@@ -140,22 +260,12 @@ pub fn inputs(targets: &[Target], metadata: Option<&Declarations>, extra: &[&Pat
     inputs
 }
 
-/// Give the records of files that could be byte-identical (those of equal
-/// size, [`catalog::same_size`]) a SHA-256 when they have no digest, so the
-/// catalog checks can compare them; the other files are not read again.
-pub fn fill_digests(targets: &[Target], records: &mut [ddexprobe::Record]) {
-    let refs: Vec<&ddexprobe::Record> = records.iter().collect();
-    let wanted = ddexprobe::readiness::catalog::same_size(&refs);
-    for i in wanted {
-        let r = &mut records[i];
-        if r.sha256.is_some() || r.md5.is_some() {
-            continue;
-        }
-        // Records come in target order.
-        if let Some(t) = targets.get(i).filter(|t| t.display == r.path) {
-            let sha256 = Hashes::parse("sha256").unwrap_or(Hashes::BOTH);
-            let hashed = ddexprobe::probe_file(&t.path, t.display.clone(), sha256);
-            r.sha256 = hashed.sha256;
-        }
-    }
+/// The SHA-256 of the file at `path`, for the catalog checks' duplicate
+/// masters ([`ddexprobe::readiness::catalog::fill_digests`]); `None` when
+/// it cannot be read.
+pub fn sha256_of(path: &Path) -> Option<String> {
+    let sha256 = Hashes::parse("sha256").unwrap_or(Hashes::BOTH);
+    let shown = path.display().to_string();
+    let hashed = ddexprobe::probe_file(path, shown, sha256);
+    hashed.sha256
 }

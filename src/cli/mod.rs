@@ -11,6 +11,7 @@ pub mod config;
 pub mod docs;
 pub mod ern;
 pub mod exit;
+pub mod merge;
 pub mod messages;
 pub mod progress;
 pub mod release;

@@ -7,7 +7,7 @@
 
 use super::args::{
     CheckArgs, CheckFormatArg, ControlArg, ErnArgs, ErnHashArg, ErnVersionArg, FailOnArg,
-    MessageArgs, PackageArgs, UpdateArg,
+    Inputs as InputArgs, MessageArgs, PackageArgs, UpdateArg,
 };
 use super::config;
 use super::exit::Exit;
@@ -94,6 +94,18 @@ fn inputs(release: &Release, dir: &Path, metadata: Option<&Path>, profile: &str)
 }
 
 /// The one release folder among `paths`.
+/// The one release folder of `inputs`: a release is judged whole, so
+/// `--shard` and `--files-from` are refused.
+fn release_dir(inputs: &InputArgs, what: &str) -> Result<PathBuf> {
+    if inputs.shard.is_some() || inputs.shard_from_env {
+        bail!("{what}: a release is judged whole and cannot be split with --shard");
+    }
+    if inputs.files_from.is_some() {
+        bail!("{what} takes one release folder, not --files-from");
+    }
+    one_dir(&inputs.paths, what)
+}
+
 fn one_dir(paths: &[PathBuf], what: &str) -> Result<PathBuf> {
     match paths {
         [dir] if dir.is_dir() => Ok(dir.clone()),
@@ -108,7 +120,7 @@ fn one_dir(paths: &[PathBuf], what: &str) -> Result<PathBuf> {
 
 /// `check DIR --release`.
 pub fn check(a: CheckArgs) -> Result<Exit> {
-    let dir = one_dir(&a.inputs.paths, "check --release")?;
+    let dir = release_dir(&a.inputs, "check --release")?;
     let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
     let (release, report) = load(Load {
         dir: &dir,
@@ -337,7 +349,7 @@ fn gate(report: &ReleaseReport, release: &Release, opts: &message::Options, forc
 
 /// `ern DIR --message`.
 pub fn ern(a: ErnArgs) -> Result<Exit> {
-    let dir = one_dir(&a.inputs.paths, "ern --message")?;
+    let dir = release_dir(&a.inputs, "ern --message")?;
     let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
     let opts = message_options(a.version, a.hash, &a.message_args)?;
     let (release, report) = load(Load {

@@ -8,8 +8,10 @@ use super::messages;
 use super::progress::Bar;
 use anyhow::{Result, bail};
 use ddexprobe::io::atomic::Output;
+use ddexprobe::output::part::PartWriter;
 use ddexprobe::output::{self, Format};
 use ddexprobe::record::InputProblem;
+use ddexprobe::scan::shard::Trailer;
 use ddexprobe::scan::{self, ScanOptions, ScanOutcome, Summary, Target};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,6 +19,7 @@ use std::time::Instant;
 /// The validated configuration of one run.
 struct Config {
     targets: Vec<Target>,
+    part: Option<config::Part>,
     problems: Vec<InputProblem>,
     fail_on: FailOnArg,
     format: Format,
@@ -30,8 +33,12 @@ struct Config {
 pub fn scan(a: ScanArgs) -> Result<Exit> {
     let opts = config::scan_options(&a.common)?;
     let quiet = a.common.quiet;
-    let found = config::discover(&a.inputs)?;
+    let (found, part) = config::discover_part(&a.inputs)?;
+    if part.is_some() && a.format.is_some_and(|f| !matches!(f, ScanFormat::Ndjson)) {
+        bail!("--shard writes a part for `ddexprobe merge`, which is NDJSON: drop --format");
+    }
     let format = match a.format {
+        _ if part.is_some() => Format::Ndjson,
         Some(ScanFormat::Ndjson) => Format::Ndjson,
         Some(ScanFormat::Json) => Format::Json,
         Some(ScanFormat::Csv) => Format::Csv,
@@ -41,6 +48,7 @@ pub fn scan(a: ScanArgs) -> Result<Exit> {
     };
     run(Config {
         targets: found.targets,
+        part,
         problems: found.problems,
         fail_on: a.common.fail_on,
         format,
@@ -74,6 +82,7 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
     };
     run(Config {
         targets: found.targets,
+        part: None,
         problems: found.problems,
         fail_on: a.common.fail_on,
         format,
@@ -84,8 +93,23 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
     })
 }
 
+/// What shaped a scan's records, for a part's trailer: parts with other
+/// options are never merged.
+pub fn scan_fingerprint(o: &ScanOptions) -> String {
+    format!(
+        "hashes={:?} verify={} budget={:?} qc={:?}",
+        o.hashes, o.verify, o.budget, o.qc
+    )
+}
+
 fn run(config: Config) -> Result<Exit> {
     let started = Instant::now();
+    // A part with no file of its own is done when the work list is not
+    // empty: its trailer says so.
+    let files = config
+        .part
+        .as_ref()
+        .map_or(config.targets.len(), |p| p.files as usize);
     let inputs = match &config.output {
         Some(_) => config::inputs(&config.targets, None, &[]),
         None => Default::default(),
@@ -97,7 +121,26 @@ fn run(config: Config) -> Result<Exit> {
     } else {
         0
     };
-    let mut writer = output::writer(config.format, sink, width, config.opts.qc.is_some());
+    let mut writer = match config.part {
+        Some(part) => Box::new(PartWriter::new(
+            sink,
+            part.ordinals,
+            Trailer {
+                command: "scan".to_string(),
+                part: part.shard.index + 1,
+                parts: part.shard.count,
+                files: part.files,
+                work_list: part.work_list,
+                options: scan_fingerprint(&config.opts),
+                lines: 0,
+                measured: 0,
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                qc: config.opts.qc.is_some(),
+                input_problems: Vec::new(),
+            },
+        )),
+        None => output::writer(config.format, sink, width, config.opts.qc.is_some()),
+    };
 
     let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config.progress, total_bytes);
@@ -134,7 +177,7 @@ fn run(config: Config) -> Result<Exit> {
         eprintln!("{}", messages::summary_line(&summary, started.elapsed()));
     }
     Ok(Exit::of_run(
-        config.targets.len(),
+        files,
         failing > 0 || !summary.input_problems.is_empty(),
     ))
 }

@@ -17,7 +17,12 @@ pub fn run(a: SidecarArgs) -> Result<Exit> {
     {
         bail!("--out-dir {}: not a directory", dir.display());
     }
-    let found = config::discover(&a.inputs)?;
+    // Split with --shard, each worker writes its part's sidecars: there is
+    // nothing to merge.
+    let (found, part) = config::discover_part(&a.inputs)?;
+    let files = part
+        .as_ref()
+        .map_or(found.targets.len(), |p| p.files as usize);
     let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config::progress_wanted(a.common.quiet), total_bytes);
     let report = sidecar::write_all(&found.targets, opts, a.out_dir.as_deref(), |p| {
@@ -38,12 +43,15 @@ pub fn run(a: SidecarArgs) -> Result<Exit> {
                 n => format!(", {n} not audio (left alone)"),
             }
         );
+        if let Some(p) = &part {
+            eprintln!("ddexprobe: part {} of {} files", p.shard.label(), p.files);
+        }
         if let Some(line) = messages::problems_line(&found.problems) {
             eprintln!("{line}");
         }
     }
     Ok(Exit::of_run(
-        found.targets.len(),
+        files,
         !report.failed.is_empty() || !found.problems.is_empty(),
     ))
 }

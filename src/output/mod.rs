@@ -10,6 +10,7 @@ pub mod audit;
 mod csv;
 mod json;
 pub mod package;
+pub mod part;
 pub mod reports;
 pub mod sidecar;
 mod table;

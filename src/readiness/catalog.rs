@@ -54,6 +54,30 @@ pub fn same_size(records: &[&Record]) -> Vec<usize> {
     out
 }
 
+/// Give the records of files that could be byte-identical (those of equal
+/// size, [`same_size`]) a SHA-256 from `hash` (given the record's index)
+/// when they have none, so [`findings`] can compare them; the other files
+/// are not read again. Returns the indices `hash` could not hash.
+pub fn fill_digests(
+    records: &mut [Record],
+    mut hash: impl FnMut(usize) -> Option<String>,
+) -> Vec<usize> {
+    let refs: Vec<&Record> = records.iter().collect();
+    let wanted = same_size(&refs);
+    let mut failed = Vec::new();
+    for i in wanted {
+        let r = &mut records[i];
+        if r.sha256.is_some() || r.md5.is_some() {
+            continue;
+        }
+        match hash(i) {
+            Some(d) => r.sha256 = Some(d),
+            None => failed.push(i),
+        }
+    }
+    failed
+}
+
 /// Every catalog-level finding, in asset order.
 pub fn findings(items: &[Item<'_>]) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -374,17 +374,30 @@ fn identity(path: &Path, meta: &std::fs::Metadata) -> Identity {
 
 /// Paths read from `input`, one per line (`\r\n` accepted, empty lines
 /// skipped), for a `-` among the paths. Names need not be UTF-8 on Unix.
-pub fn read_path_list(mut input: impl std::io::BufRead) -> std::io::Result<Vec<PathBuf>> {
+pub fn read_path_list(input: impl std::io::BufRead) -> std::io::Result<Vec<PathBuf>> {
+    read_path_list_with(input, b'\n')
+}
+
+/// Paths read from `input`, each ended by `end`: `b'\n'` (a line, `\r\n`
+/// accepted) or `0` (`find -print0`, `--files-from F -0`: any byte but NUL
+/// may be in a name). Empty entries are skipped; a missing last ending is
+/// accepted. For `--files-from` and `-` among the paths.
+pub fn read_path_list_with(
+    mut input: impl std::io::BufRead,
+    end: u8,
+) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut line = Vec::new();
     loop {
         line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        if input.read_until(end, &mut line)? == 0 {
             break;
         }
         let mut l: &[u8] = &line;
-        l = l.strip_suffix(b"\n").unwrap_or(l);
-        l = l.strip_suffix(b"\r").unwrap_or(l);
+        l = l.strip_suffix(&[end]).unwrap_or(l);
+        if end == b'\n' {
+            l = l.strip_suffix(b"\r").unwrap_or(l);
+        }
         if !l.is_empty() {
             out.push(path_from_bytes(l));
         }
@@ -573,6 +586,16 @@ mod tests {
                 PathBuf::from("a.wav"),
                 PathBuf::from("b/c.flac"),
                 PathBuf::from("last")
+            ]
+        );
+        let list = b"a b.wav\0with\nnewline.flac\0\0x\r.wav";
+        let paths = read_path_list_with(&list[..], 0).unwrap();
+        assert_eq!(
+            paths,
+            [
+                PathBuf::from("a b.wav"),
+                PathBuf::from("with\nnewline.flac"),
+                PathBuf::from("x\r.wav")
             ]
         );
     }

@@ -8,6 +8,7 @@
 pub mod discover;
 pub mod map;
 pub mod measure;
+pub mod shard;
 pub mod summary;
 
 pub use discover::Target;
