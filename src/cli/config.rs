@@ -8,10 +8,11 @@ use ddexprobe::checksum::Hashes;
 use ddexprobe::formats::Budget;
 use ddexprobe::io::atomic::Inputs;
 use ddexprobe::metadata::Declarations;
+use ddexprobe::record::InputProblem;
 use ddexprobe::scan::discover::{Discovery, Walk, discover_with, read_path_list};
-use ddexprobe::scan::{ScanOptions, Target};
+use ddexprobe::scan::{Found, ScanOptions, Target, Walker};
 use std::io::{self, IsTerminal};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Workers per core `--jobs` may ask for: beyond it threads only contend
 /// (reading is sequential per file, and memory grows with each worker).
@@ -37,8 +38,28 @@ pub fn jobs(n: Option<usize>) -> Result<usize> {
 
 /// The files a command works on: the paths (a `-` among them reads more
 /// from standard input, one per line), walked with `--all`, `--include`
-/// and `--exclude`. Every input problem is printed here, once.
+/// and `--exclude`, every file listed before the first is measured (for
+/// commands that need them all first). Every input problem is printed
+/// here, once.
 pub fn discover(i: &InputArgs) -> Result<Discovery> {
+    let (roots, walk) = roots(i)?;
+    let found = discover_with(&roots, &walk);
+    for p in &found.problems {
+        messages::problem(p);
+    }
+    Ok(found)
+}
+
+/// The same walk as [`discover`], as it goes: files and problems in the
+/// same order, the first file as soon as it is met. The caller prints the
+/// problems as they come ([`Problems`]).
+pub fn walk(i: &InputArgs) -> Result<Walker> {
+    let (roots, walk) = roots(i)?;
+    Ok(Walker::new(roots, walk))
+}
+
+/// The paths to walk (a `-` expanded) and how to walk them.
+fn roots(i: &InputArgs) -> Result<(Vec<PathBuf>, Walk)> {
     let walk = Walk::new(i.all)
         .with_globs(&i.include, &i.exclude)
         .map_err(anyhow::Error::msg)?;
@@ -56,11 +77,33 @@ pub fn discover(i: &InputArgs) -> Result<Discovery> {
             roots.push(p.clone());
         }
     }
-    let found = discover_with(&roots, &walk);
-    for p in &found.problems {
-        messages::problem(p);
+    Ok((roots, walk))
+}
+
+/// The input problems of a walk going on: each printed when met, and kept
+/// for the summary.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// The problems met so far, in order.
+    pub list: Vec<InputProblem>,
+}
+
+impl Problems {
+    /// The targets of `found`, printing and keeping its problems on the
+    /// way.
+    pub fn targets<'a>(
+        &'a mut self,
+        found: impl Iterator<Item = Found> + 'a,
+    ) -> impl Iterator<Item = Target> + 'a {
+        found.filter_map(|f| match f {
+            Found::Target(t) => Some(t),
+            Found::Problem(p) => {
+                messages::problem(&p);
+                self.list.push(p);
+                None
+            }
+        })
     }
-    Ok(found)
 }
 
 /// Whether a record's findings fail the run under `--fail-on`.

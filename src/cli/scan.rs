@@ -1,23 +1,23 @@
 //! `ddexprobe scan` and `ddexprobe inspect`: measure files and write one
-//! record per file.
+//! record per file, while the walk goes on (the first record is out before
+//! the last directory is read, and no list of the files is kept).
 
 use super::args::{FailOnArg, InspectArgs, InspectFormat, ScanArgs, ScanFormat};
-use super::config;
+use super::config::{self, Problems};
 use super::exit::Exit;
 use super::messages;
 use super::progress::Bar;
 use anyhow::{Result, bail};
-use ddexprobe::io::atomic::Output;
+use ddexprobe::io::atomic::{FileKey, Inputs, Output};
 use ddexprobe::output::{self, Format};
-use ddexprobe::record::InputProblem;
-use ddexprobe::scan::{self, ScanOptions, ScanOutcome, Summary, Target};
+use ddexprobe::scan::discover::Walk;
+use ddexprobe::scan::{self, ScanOptions, ScanOutcome, Summary, Target, Walker};
 use std::path::PathBuf;
 use std::time::Instant;
 
 /// The validated configuration of one run.
 struct Config {
-    targets: Vec<Target>,
-    problems: Vec<InputProblem>,
+    found: Walker,
     fail_on: FailOnArg,
     format: Format,
     output: Option<PathBuf>,
@@ -30,7 +30,7 @@ struct Config {
 pub fn scan(a: ScanArgs) -> Result<Exit> {
     let opts = config::scan_options(&a.common)?;
     let quiet = a.common.quiet;
-    let found = config::discover(&a.inputs)?;
+    let found = config::walk(&a.inputs)?;
     let format = match a.format {
         Some(ScanFormat::Ndjson) => Format::Ndjson,
         Some(ScanFormat::Json) => Format::Json,
@@ -40,8 +40,7 @@ pub fn scan(a: ScanArgs) -> Result<Exit> {
         None => Format::Ndjson,
     };
     run(Config {
-        targets: found.targets,
-        problems: found.problems,
+        found,
         fail_on: a.common.fail_on,
         format,
         output: a.output,
@@ -64,17 +63,12 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
             );
         }
     }
-    let found = ddexprobe::scan::discover::discover(&a.files, true);
-    for p in &found.problems {
-        messages::problem(p);
-    }
     let format = match a.format {
         InspectFormat::Text => Format::Text,
         InspectFormat::Json => Format::Json,
     };
     run(Config {
-        targets: found.targets,
-        problems: found.problems,
+        found: Walker::new(a.files, Walk::new(true)),
         fail_on: a.common.fail_on,
         format,
         output: None,
@@ -86,12 +80,13 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
 
 fn run(config: Config) -> Result<Exit> {
     let started = Instant::now();
-    let inputs = match &config.output {
-        Some(_) => config::inputs(&config.targets, None, &[]),
-        None => Default::default(),
-    };
+    // `-o` must never replace an input: an existing output file is
+    // compared with each file as it is found (a `stat` per file, only
+    // then), and the run stops at the first that is it; the output is
+    // written to a temporary file until the end, so nothing was replaced.
+    let output_key = config.output.as_deref().and_then(FileKey::of);
     let (sink, out) =
-        Output::open(config.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
+        Output::open(config.output.as_deref(), &Inputs::new()).map_err(anyhow::Error::msg)?;
     let width = if config.output.is_none() {
         config::terminal_width()
     } else {
@@ -99,14 +94,27 @@ fn run(config: Config) -> Result<Exit> {
     };
     let mut writer = output::writer(config.format, sink, width, config.opts.qc.is_some());
 
-    let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();
-    let bar = Bar::new(config.progress, total_bytes);
+    let bar = Bar::streaming(config.progress);
     let mut sink_error = writer.begin().err();
     let mut failing = 0u64;
+    let mut problems = Problems::default();
+    let mut clash: Option<Target> = None;
+    let mut taken = 0usize;
     let fail_on = config.fail_on;
     let outcome = if sink_error.is_none() {
+        let targets = problems.targets(config.found).take_while(|t| {
+            let is_output = output_key
+                .as_ref()
+                .is_some_and(|k| FileKey::of(&t.path).as_ref() == Some(k));
+            if is_output {
+                clash = Some(t.clone());
+            } else {
+                taken += 1;
+            }
+            !is_output
+        });
         scan::scan(
-            &config.targets,
+            targets,
             config.opts,
             |r| {
                 failing += u64::from(config::fails(r, fail_on));
@@ -121,8 +129,18 @@ fn run(config: Config) -> Result<Exit> {
         }
     };
     bar.finish();
+    if let (Some(t), Some(path)) = (clash, &config.output) {
+        // Dropping the output removes its temporary file.
+        drop(writer);
+        drop(out);
+        bail!(
+            "-o {} is one of the input files ({}); refusing to overwrite it",
+            path.display(),
+            t.display
+        );
+    }
     let mut summary = outcome.summary;
-    summary.input_problems = config.problems;
+    summary.input_problems = problems.list;
     sink_error = sink_error.or(outcome.sink_error);
     if sink_error.is_none() {
         sink_error = writer.finish(&summary).err();
@@ -134,7 +152,7 @@ fn run(config: Config) -> Result<Exit> {
         eprintln!("{}", messages::summary_line(&summary, started.elapsed()));
     }
     Ok(Exit::of_run(
-        config.targets.len(),
+        taken,
         failing > 0 || !summary.input_problems.is_empty(),
     ))
 }

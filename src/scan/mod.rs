@@ -2,22 +2,29 @@
 //! ([`measure`]) on parallel workers through one ordered map ([`map`]) that
 //! also runs each command's own per-file work (reading sidecars, assessing
 //! readiness, writing sidecars), and count what was found ([`summary`]).
+//! Targets are taken from an iterator as workers need them, so with a
+//! [`discover::Walker`] the first record is out while the walk goes on.
 //! Output is in input order whatever the number of jobs, and memory is
-//! bounded whatever the number of files.
+//! bounded whatever the number of files: no list of the files is kept,
+//! and the summary keeps a fixed-size digest per hashed file
+//! ([`summary`]).
 
+pub mod digests;
 pub mod discover;
 pub mod map;
 pub mod measure;
 pub mod summary;
 
-pub use discover::Target;
+pub use discover::{Found, Target, Walker};
 pub use measure::{probe_file, verify_file};
 pub use summary::{DuplicateGroup, Key, Summary};
 
 use crate::checksum::Hashes;
 use crate::formats::Budget;
 use crate::record::Record;
+use std::borrow::Borrow;
 use std::io;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// Options of a scan.
 #[derive(Debug, Clone, Copy)]
@@ -40,10 +47,15 @@ pub struct ScanOptions {
 pub struct Progress {
     /// Records emitted so far.
     pub done: usize,
-    /// Files in the scan.
+    /// Files found so far: every file of the scan once `complete`.
     pub total: usize,
     /// Bytes of the files emitted so far.
     pub bytes: u64,
+    /// Bytes of the files found so far (sizes at discovery).
+    pub total_bytes: u64,
+    /// Whether every file has been found (the walk has ended), so that
+    /// `total` and `total_bytes` are final.
+    pub complete: bool,
 }
 
 /// How a scan ended.
@@ -82,9 +94,14 @@ impl ScanOptions {
 }
 
 /// Measure `targets` on `opts.jobs` threads, calling `sink` with each record
-/// in input order and `progress` after each.
-pub fn scan<S, P>(targets: &[Target], opts: ScanOptions, mut sink: S, progress: P) -> ScanOutcome
+/// in input order and `progress` after each. `targets` is any iterator of
+/// targets (a [`discover::Walker`] going on, or a list): each is taken as a
+/// worker needs it, so records come while the walk goes on.
+pub fn scan<I, S, P>(targets: I, opts: ScanOptions, mut sink: S, progress: P) -> ScanOutcome
 where
+    I: IntoIterator,
+    I::Item: Borrow<Target> + Send,
+    I::IntoIter: Send,
     S: FnMut(&Record) -> io::Result<()> + Send,
     P: FnMut(Progress) + Send,
 {
@@ -95,14 +112,17 @@ where
 /// on the same worker (a command's own per-file work: reading a sidecar,
 /// assessing readiness); `sink` gets each record with what `work` made of
 /// it, in input order, and `progress` is called after each.
-pub fn scan_map<T, W, S, P>(
-    targets: &[Target],
+pub fn scan_map<I, T, W, S, P>(
+    targets: I,
     opts: ScanOptions,
     work: W,
     sink: S,
     progress: P,
 ) -> ScanOutcome
 where
+    I: IntoIterator,
+    I::Item: Borrow<Target> + Send,
+    I::IntoIter: Send,
     T: Send,
     W: Fn(&Target, &Record) -> T + Sync,
     S: FnMut(&Record, T) -> io::Result<()> + Send,
@@ -118,11 +138,40 @@ where
     )
 }
 
+/// Counts the targets taken from an iterator, for [`Progress`].
+struct Counted<'a, I> {
+    items: I,
+    found: &'a AtomicUsize,
+    found_bytes: &'a AtomicU64,
+    complete: &'a AtomicBool,
+}
+
+impl<I> Iterator for Counted<'_, I>
+where
+    I: Iterator,
+    I::Item: Borrow<Target>,
+{
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.items.next();
+        match &item {
+            Some(t) => {
+                self.found_bytes
+                    .fetch_add(t.borrow().size, Ordering::Relaxed);
+                self.found.fetch_add(1, Ordering::Relaxed);
+            }
+            None => self.complete.store(true, Ordering::Relaxed),
+        }
+        item
+    }
+}
+
 /// [`scan_map`] with the measurement of each target given by `measure`
 /// (a command may take it from elsewhere, e.g. an up-to-date technical
 /// sidecar, and measure the file only when that fails).
-pub fn scan_map_with<M, T, W, S, P>(
-    targets: &[Target],
+pub fn scan_map_with<I, M, T, W, S, P>(
+    targets: I,
     jobs: usize,
     measure: M,
     work: W,
@@ -130,21 +179,35 @@ pub fn scan_map_with<M, T, W, S, P>(
     mut progress: P,
 ) -> ScanOutcome
 where
+    I: IntoIterator,
+    I::Item: Borrow<Target> + Send,
+    I::IntoIter: Send,
     M: Fn(&Target) -> Record + Sync,
     T: Send,
     W: Fn(&Target, &Record) -> T + Sync,
     S: FnMut(&Record, T) -> io::Result<()> + Send,
     P: FnMut(Progress) + Send,
 {
-    let total = targets.len();
+    let (found, found_bytes, complete) = (
+        AtomicUsize::new(0),
+        AtomicU64::new(0),
+        AtomicBool::new(false),
+    );
+    let items = Counted {
+        items: targets.into_iter(),
+        found: &found,
+        found_bytes: &found_bytes,
+        complete: &complete,
+    };
     let mut summary = Summary::default();
     let (mut done, mut bytes) = (0, 0);
     let sink_error = map::ordered(
-        total,
+        items,
         jobs,
-        |i| {
-            let record = measure(&targets[i]);
-            let made = work(&targets[i], &record);
+        |_, target| {
+            let target = target.borrow();
+            let record = measure(target);
+            let made = work(target, &record);
             (record, made)
         },
         |(record, made)| {
@@ -152,7 +215,13 @@ where
             bytes += record.size_bytes;
             sink(&record, made)?;
             summary.add(&record);
-            progress(Progress { done, total, bytes });
+            progress(Progress {
+                done,
+                total: found.load(Ordering::Relaxed),
+                bytes,
+                total_bytes: found_bytes.load(Ordering::Relaxed),
+                complete: complete.load(Ordering::Relaxed),
+            });
             Ok(())
         },
     );
