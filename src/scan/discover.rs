@@ -15,6 +15,13 @@
 //! device or FIFO named explicitly (refused before it is opened: reading
 //! `/dev/zero` never ends, opening a FIFO without a writer never returns)
 //! are [`InputProblem`]s, and the rest of the inputs are walked.
+//!
+//! The walk is an iterator, [`Walker`]: files ([`Found::Target`]) and
+//! problems ([`Found::Problem`]) come in order one directory entry at a
+//! time, so a scan can measure the first files while the walk goes on;
+//! it keeps only the identities of the files taken. [`discover_with`]
+//! collects it into a [`Discovery`] for the commands that need every file
+//! before the first report.
 
 use crate::record::{InputCode, InputProblem};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -225,8 +232,8 @@ pub enum Found {
 /// time: the same files and problems in the same order as
 /// [`discover_with`], but the first file comes as soon as it is met, and
 /// memory does not grow with the files listed (only the identities of the
-/// files taken are kept, 16 bytes each on Unix, so that a file reached
-/// twice is measured once).
+/// files taken are kept, an 8-byte inode number each on Unix, so that a
+/// file reached twice is measured once).
 pub struct Walker {
     roots: std::vec::IntoIter<PathBuf>,
     walk: Walk,
@@ -249,10 +256,12 @@ struct DirWalk {
 
 /// The files already taken, by identity: device and inode where the
 /// platform gives them (and the metadata could be read), else the path.
+/// Inodes are kept per device, 8 bytes each (a walk rarely leaves its
+/// device).
 #[derive(Default)]
 struct Seen {
     #[cfg(unix)]
-    inodes: std::collections::HashSet<(u64, u64)>,
+    inodes: std::collections::HashMap<u64, std::collections::HashSet<u64>>,
     paths: std::collections::HashSet<PathBuf>,
 }
 
@@ -263,7 +272,7 @@ impl Seen {
             #[cfg(unix)]
             Some(m) => {
                 use std::os::unix::fs::MetadataExt;
-                self.inodes.insert((m.dev(), m.ino()))
+                self.inodes.entry(m.dev()).or_default().insert(m.ino())
             }
             #[cfg(not(unix))]
             Some(_) => self

@@ -332,4 +332,138 @@ mod tests {
         assert_eq!(out.sink_error.unwrap().kind(), io::ErrorKind::BrokenPipe);
         assert_eq!(out.summary.files, 2);
     }
+
+    fn header_only(jobs: usize) -> ScanOptions {
+        ScanOptions {
+            hashes: Hashes::NONE,
+            jobs,
+            verify: false,
+            budget: Budget::default(),
+            qc: None,
+        }
+    }
+
+    /// Every file under `dir`, depth first, each directory's entries
+    /// sorted by name (directories in place among the files).
+    fn sorted_files(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let path = e.path();
+            if path.is_dir() {
+                sorted_files(&path, base, out);
+            } else {
+                out.push(
+                    path.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_streamed_scan_of_a_nested_tree_is_in_sorted_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let names = [
+            "b.wav", "B.wav", "a b.wav", "a.wav", "10.wav", "9.wav", "é.wav",
+        ];
+        for d in ["", "a", "a/b", "a b", "a.b", "Z", "a/b/c", "ab"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+            for n in names {
+                std::fs::write(root.join(d).join(n), b"x").unwrap();
+            }
+        }
+        let mut want = Vec::new();
+        sorted_files(root, root, &mut want);
+        assert_eq!(want.len(), 56);
+        for jobs in [1, 2, 5] {
+            let mut seen = Vec::new();
+            let found = Walker::new(vec![root.to_path_buf()], discover::Walk::new(false));
+            let targets = found.map(|f| match f {
+                Found::Target(t) => t,
+                Found::Problem(p) => panic!("{p:?}"),
+            });
+            let out = scan(
+                targets,
+                header_only(jobs),
+                |r| {
+                    seen.push(r.path.clone());
+                    Ok(())
+                },
+                |_| {},
+            );
+            assert!(out.sink_error.is_none());
+            assert_eq!(seen, want, "jobs {jobs}");
+            // The same order as the list built before measuring.
+            let listed = discover::discover(&[root.to_path_buf()], false);
+            let listed: Vec<_> = listed.targets.iter().map(|t| t.display.clone()).collect();
+            assert_eq!(seen, listed);
+        }
+    }
+
+    #[test]
+    fn the_first_record_is_out_before_the_walk_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.wav");
+        std::fs::write(&file, b"not audio").unwrap();
+        let n = 5_000;
+        for jobs in [1, 2, 4] {
+            let taken = AtomicUsize::new(0);
+            let first_out = AtomicBool::new(false);
+            let waited_in_vain = AtomicBool::new(false);
+            // Past the first few hundred targets, the walk waits (at most
+            // ten seconds) for the first record to be out.
+            let targets = (0..n).map(|i| {
+                taken.fetch_add(1, Ordering::SeqCst);
+                if i == 500 {
+                    let start = std::time::Instant::now();
+                    while !first_out.load(Ordering::SeqCst) {
+                        if start.elapsed() > std::time::Duration::from_secs(10) {
+                            waited_in_vain.store(true, Ordering::SeqCst);
+                            break;
+                        }
+                        std::thread::yield_now();
+                    }
+                }
+                Target {
+                    path: file.clone(),
+                    display: i.to_string(),
+                    size: 9,
+                }
+            });
+            let mut taken_at_first = None;
+            let mut last = None;
+            let out = scan(
+                targets,
+                header_only(jobs),
+                |r| {
+                    if taken_at_first.is_none() {
+                        taken_at_first = Some(taken.load(Ordering::SeqCst));
+                        first_out.store(true, Ordering::SeqCst);
+                    }
+                    last = Some(r.path.clone());
+                    Ok(())
+                },
+                |p| {
+                    // Never more records than targets found.
+                    assert!(p.done <= p.total && p.total <= n, "{p:?}");
+                },
+            );
+            assert!(out.sink_error.is_none());
+            assert!(!waited_in_vain.load(Ordering::SeqCst), "jobs {jobs}");
+            let at = taken_at_first.unwrap();
+            assert!(
+                at < 500,
+                "jobs {jobs}: {at} targets taken before the first record"
+            );
+            assert_eq!(last.as_deref(), Some("4999"));
+            assert_eq!(out.summary.files, n as u64);
+        }
+    }
 }
