@@ -1,18 +1,20 @@
 //! The digests a scan has seen, for the duplicate groups of its
 //! [`Summary`](super::Summary), in memory that stays small per file.
 //!
-//! A digest is kept in binary (32 bytes for a `sha256`, 16 for a
-//! `pcmMd5`) in a hash map to where the first file with it is in a log of
-//! paths. Paths are needed only when a second file with the same digest
-//! comes, so they are not kept in memory: each hashed file's path is
-//! appended (a 4-byte length, then the UTF-8 text) to a temporary file
-//! deleted as soon as it is created (it vanishes with the process), and
-//! read back only for a duplicate. Memory per hashed file is thus the map
-//! entry, 40 bytes (`sha256`) or 24 (`pcmMd5`) plus the map's slack,
-//! whatever the length of the path. Where no temporary file can be made
-//! (or written), the log is kept in memory instead: the path's bytes and
-//! four more per file. Files with a duplicate keep their paths in memory,
-//! as the groups list them.
+//! Each hashed file's digests (32 bytes of `sha256`, 16 of `pcmMd5`) and
+//! path go to a log, a temporary file deleted as soon as it is created (it
+//! vanishes with the process), and a hash map takes the first 8 bytes of
+//! each digest to where the first file with it is in the log. Paths and
+//! whole digests are needed only when a second file has the same first 8
+//! bytes: the entry is then read back and its digest compared (two
+//! different digests that share their first 8 bytes, about one chance in
+//! 3·10^7 among a million files, are told apart by text). Memory per
+//! hashed file is thus one map entry per digest, 16 bytes and the map's
+//! slack (19 to 39 bytes a file, up to 58 while the map grows), whatever
+//! the length of the path. Where no temporary file can be made (or
+//! written), the log is kept in memory instead: 52 bytes and the path's
+//! per file. Files with a duplicate keep their paths in memory, as the
+//! groups list them.
 //!
 //! A digest that is not lowercase hex of the expected length (one read
 //! from a sidecar, say) is kept by its text, so that groups are exactly
@@ -26,8 +28,13 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 /// How much of the log is held before it is written to its file.
 const PENDING: usize = 64 * 1024;
 
-/// Where a path is in the [`PathLog`].
+/// Where a file's entry is in the [`PathLog`].
 type Offset = u64;
+
+/// A file's digests as the log holds them: its `sha256` (32 bytes) then its
+/// `pcmMd5` (16), zeros where it has none.
+type Block = [u8; BLOCK];
+const BLOCK: usize = 48;
 
 /// The paths of the first files of each digest.
 #[derive(Default)]
@@ -47,11 +54,12 @@ pub struct PathLog {
 }
 
 impl PathLog {
-    /// Append `path`; returns where it is.
-    pub fn append(&mut self, path: &str) -> Offset {
+    /// Append a file's digests and its path; returns where they are.
+    pub fn append(&mut self, digests: &Block, path: &str) -> Offset {
         let offset = self.written + self.pending.len() as u64;
         let bytes = path.as_bytes();
         let n = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        self.pending.extend_from_slice(digests);
         self.pending.extend_from_slice(&n.to_le_bytes());
         self.pending.extend_from_slice(&bytes[..n as usize]);
         if self.pending.len() >= PENDING {
@@ -86,19 +94,21 @@ impl PathLog {
         }
     }
 
-    /// The path at `offset`.
-    pub fn get(&mut self, offset: Offset) -> io::Result<String> {
+    /// The digests and the path at `offset`.
+    pub fn get(&mut self, offset: Offset) -> io::Result<(Block, String)> {
+        let mut head = [0u8; BLOCK + 4];
         let mut bytes = Vec::new();
         if offset >= self.written {
             let eof = || io::Error::from(io::ErrorKind::UnexpectedEof);
             let at = usize::try_from(offset - self.written).map_err(|_| eof())?;
-            let len = self
-                .pending
-                .get(at..at + 4)
-                .and_then(|b| <[u8; 4]>::try_from(b).ok())
-                .map(u32::from_le_bytes)
-                .ok_or_else(eof)?;
-            let start = at + 4;
+            head.copy_from_slice(self.pending.get(at..at + BLOCK + 4).ok_or_else(eof)?);
+            let len = u32::from_le_bytes([
+                head[BLOCK],
+                head[BLOCK + 1],
+                head[BLOCK + 2],
+                head[BLOCK + 3],
+            ]);
+            let start = at + BLOCK + 4;
             bytes.extend_from_slice(
                 self.pending
                     .get(start..start + len as usize)
@@ -109,13 +119,18 @@ impl PathLog {
                 return Err(io::Error::from(io::ErrorKind::NotFound));
             };
             file.seek(SeekFrom::Start(offset))?;
-            let mut len = [0u8; 4];
-            file.read_exact(&mut len)?;
-            (&mut *file)
-                .take(u64::from(u32::from_le_bytes(len)))
-                .read_to_end(&mut bytes)?;
+            file.read_exact(&mut head)?;
+            let len = u32::from_le_bytes([
+                head[BLOCK],
+                head[BLOCK + 1],
+                head[BLOCK + 2],
+                head[BLOCK + 3],
+            ]);
+            (&mut *file).take(u64::from(len)).read_to_end(&mut bytes)?;
         }
-        String::from_utf8(bytes).map_err(io::Error::other)
+        let mut block = [0u8; BLOCK];
+        block.copy_from_slice(&head[..BLOCK]);
+        Ok((block, String::from_utf8(bytes).map_err(io::Error::other)?))
     }
 }
 
@@ -175,9 +190,13 @@ fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
 /// The digests seen so far and the groups of files that share one.
 #[derive(Default)]
 pub struct Digests {
-    sha256: HashMap<[u8; 32], Offset>,
-    pcm_md5: HashMap<[u8; 16], Offset>,
-    /// Digests that are not lowercase hex of their length, by text.
+    /// The first 8 bytes of each `sha256` seen, to where the first file
+    /// with it is in the log (which holds the whole digest).
+    sha256: HashMap<u64, Offset>,
+    /// The same for `pcmMd5`.
+    pcm_md5: HashMap<u64, Offset>,
+    /// Digests that are not lowercase hex of their length, and the rare
+    /// digest whose first 8 bytes are another's: by text.
     text: HashMap<(Key, String), Offset>,
     /// Digests shared by two files or more, with the files' paths in scan
     /// order.
@@ -185,51 +204,96 @@ pub struct Digests {
     paths: PathLog,
 }
 
+/// The map's key for a digest: its first 8 bytes.
+fn prefix(d: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    for (o, i) in b.iter_mut().zip(d) {
+        *o = *i;
+    }
+    u64::from_le_bytes(b)
+}
+
 impl Digests {
+    /// The log entry of the file being added, appended on first need.
+    fn entry_of(&mut self, logged: &mut Option<Offset>, block: &Block, path: &str) -> Offset {
+        *logged.get_or_insert_with(|| self.paths.append(block, path))
+    }
+
     /// Count in the file `path` with `digests` (at most one per key).
     pub fn add(&mut self, path: &str, digests: &[(Key, &str)]) {
-        // The file's path, appended once whatever the number of digests.
+        let mut block: Block = [0; BLOCK];
+        let mut binary: [Option<std::ops::Range<usize>>; 2] = [None, None];
+        for &(key, digest) in digests {
+            match key {
+                Key::Sha256 => {
+                    if let Some(d) = parse_hex::<32>(digest) {
+                        block[..32].copy_from_slice(&d);
+                        binary[0] = Some(0..32);
+                    }
+                }
+                Key::PcmMd5 => {
+                    if let Some(d) = parse_hex::<16>(digest) {
+                        block[32..].copy_from_slice(&d);
+                        binary[1] = Some(32..48);
+                    }
+                }
+            }
+        }
+        // The file's entry, appended once whatever the number of digests.
         let mut logged: Option<Offset> = None;
         for &(key, digest) in digests {
-            let first =
-                match key {
-                    Key::Sha256 => parse_hex::<32>(digest).map(|d| {
-                        *self.sha256.entry(d).or_insert_with(|| {
-                            *logged.get_or_insert_with(|| self.paths.append(path))
-                        })
-                    }),
-                    Key::PcmMd5 => parse_hex::<16>(digest).map(|d| {
-                        *self.pcm_md5.entry(d).or_insert_with(|| {
-                            *logged.get_or_insert_with(|| self.paths.append(path))
-                        })
-                    }),
+            let text_key = (key, digest.to_string());
+            if let Some(paths) = self.groups.get_mut(&text_key) {
+                paths.push(path.to_string());
+                continue;
+            }
+            let range = match key {
+                Key::Sha256 => binary[0].clone(),
+                Key::PcmMd5 => binary[1].clone(),
+            };
+            // The first file's path, once it is known to have this digest.
+            let mut first = None;
+            if let Some(range) = range {
+                let p = prefix(&block[range.clone()]);
+                let map = match key {
+                    Key::Sha256 => &self.sha256,
+                    Key::PcmMd5 => &self.pcm_md5,
                 };
+                match map.get(&p).copied() {
+                    None => {
+                        let at = self.entry_of(&mut logged, &block, path);
+                        match key {
+                            Key::Sha256 => self.sha256.insert(p, at),
+                            Key::PcmMd5 => self.pcm_md5.insert(p, at),
+                        };
+                        continue;
+                    }
+                    Some(at) => match self.paths.get(at) {
+                        Ok((theirs, first_path)) if theirs[range.clone()] == block[range] => {
+                            first = Some(first_path);
+                        }
+                        // Another digest with the same first 8 bytes: kept
+                        // by text.
+                        Ok(_) => {}
+                        Err(e) => first = Some(unavailable(&e)),
+                    },
+                }
+            }
             let first = match first {
                 Some(first) => first,
-                None => match self.text.get(&(key, digest.to_string())) {
-                    Some(&first) => first,
+                None => match self.text.get(&text_key).copied() {
+                    Some(at) => self
+                        .paths
+                        .get(at)
+                        .map_or_else(|e| unavailable(&e), |(_, p)| p),
                     None => {
-                        let at = *logged.get_or_insert_with(|| self.paths.append(path));
-                        self.text.insert((key, digest.to_string()), at);
-                        at
+                        let at = self.entry_of(&mut logged, &block, path);
+                        self.text.insert(text_key, at);
+                        continue;
                     }
                 },
             };
-            if Some(first) == logged {
-                // The first file with this digest: nothing to group yet.
-                continue;
-            }
-            match self.groups.get_mut(&(key, digest.to_string())) {
-                Some(paths) => paths.push(path.to_string()),
-                None => {
-                    let first = self
-                        .paths
-                        .get(first)
-                        .unwrap_or_else(|e| format!("(the path of this file is unavailable: {e})"));
-                    self.groups
-                        .insert((key, digest.to_string()), vec![first, path.to_string()]);
-                }
-            }
+            self.groups.insert(text_key, vec![first, path.to_string()]);
         }
     }
 
@@ -240,6 +304,11 @@ impl Digests {
         *self = Digests::default();
         groups
     }
+}
+
+/// What a group shows for a first file whose path cannot be read back.
+fn unavailable(e: &io::Error) -> String {
+    format!("(the path of this file is unavailable: {e})")
 }
 
 impl Clone for Digests {
@@ -269,8 +338,9 @@ impl std::fmt::Debug for Digests {
 mod tests {
     use super::*;
 
+    /// A digest whose first 8 bytes differ with `i`.
     fn sha(i: u32) -> String {
-        format!("{i:064x}")
+        format!("{i:016x}{i:048x}")
     }
 
     #[test]
@@ -285,7 +355,10 @@ mod tests {
                 &name(i),
                 &[
                     (Key::Sha256, &sha(i)),
-                    (Key::PcmMd5, &format!("{:032x}", i % 7_000)),
+                    (
+                        Key::PcmMd5,
+                        &format!("{:032x}", u128::from(i % 7_000) << 64),
+                    ),
                 ],
             );
         }
@@ -308,7 +381,7 @@ mod tests {
             ]
         );
         // Same audio every 7,000 files: 3 files for the first 6,000 digests.
-        let p = &groups[&(Key::PcmMd5, format!("{:032x}", 5))];
+        let p = &groups[&(Key::PcmMd5, format!("{:032x}", 5u128 << 64))];
         assert_eq!(p, &[name(5), name(7_005), name(14_005)]);
         let pcm = groups.keys().filter(|(k, _)| *k == Key::PcmMd5).count();
         assert_eq!(pcm, 7_000);
@@ -326,6 +399,33 @@ mod tests {
         let groups = d.take_groups();
         assert_eq!(groups.len(), 1, "{groups:?}");
         assert_eq!(groups[&(Key::Sha256, "not-hex".into())], ["a", "b"]);
+    }
+
+    #[test]
+    fn digests_sharing_their_first_bytes_are_told_apart() {
+        let mut d = Digests::default();
+        // One prefix, five different digests, each twice (at the second
+        // pass from the file: more than the in-memory part in between).
+        let same_start = |i: u32| format!("{:016x}{i:048x}", 7);
+        for round in 0..2 {
+            for i in 0..5 {
+                d.add(&format!("{round}-{i}"), &[(Key::Sha256, &same_start(i))]);
+            }
+            for i in 0..5_000 {
+                d.add(
+                    &format!("filler {round} {i}"),
+                    &[(Key::Sha256, &sha(i + 100 + round * 10_000))],
+                );
+            }
+        }
+        let groups = d.take_groups();
+        assert_eq!(groups.len(), 5, "{:?}", groups.keys());
+        for i in 0..5 {
+            assert_eq!(
+                groups[&(Key::Sha256, same_start(i))],
+                [format!("0-{i}"), format!("1-{i}")]
+            );
+        }
     }
 
     #[test]

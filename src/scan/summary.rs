@@ -173,8 +173,8 @@ mod tests {
             for copy in 0..2 {
                 s.add(&record(
                     format!("{i}/{copy}"),
-                    &format!("{i:064x}"),
-                    &format!("{i:032x}"),
+                    &format!("{i:016x}{i:048x}"),
+                    &format!("{i:016x}{i:016x}"),
                 ));
             }
         }
