@@ -17,7 +17,8 @@
 #                lossy (lossy catalog, headerless MP3, lossy accuracy), verify, qc,
 #                archive (the other formats real archives hold, with accuracy),
 #                release (a release folder judged, written as ERN and packaged),
-#                audit (an ERN message checked against its batch).
+#                audit (an ERN message checked against its batch), scale (scan of
+#                10k/100k/1M-file catalogs: files/s, peak RSS, time to the first record).
 #                Only the corpus parts they use are generated; raw results and the
 #                report go to results-LIST/ and report-LIST.md, so the full report
 #                is kept
@@ -68,6 +69,13 @@
 # SCHEMAS (default ../shared/ddex/xsd relative to the repository root) holds the DDEX
 # schemas (ernNN/release-notification.xsd); without it, or without xmllint, the schema
 # rows are skipped. Generating this corpus uses the ddexprobe binary (package).
+# The scale section (full: 10,000, 100,000 and 1,000,000 files; quick: 10,000) scans
+# catalogs of tiny WAVs (52 bytes: a 44-byte header and 4 samples, each file byte-unique,
+# 1,000 per directory, NN/NN/NNN.wav; generated once under $BENCH_DIR/scale, about 4 KB
+# of disk and one inode per file) header-only (--hash none) and with --hash sha256,
+# once each after a warm-up run: wall time, files/s, peak RSS, and the time until the
+# first record reaches a pipe (scan | head -n 1). SCALE_BASE=BINARY measures another
+# build the same way, for a before/after table.
 set -euo pipefail
 
 QUICK=0
@@ -75,7 +83,7 @@ NO_BUILD=0
 REGEN=0
 RUNS_OVERRIDE=""
 ONLY=""
-SECTIONS="catalog long tiny lossy verify qc archive release audit"
+SECTIONS="catalog long tiny lossy verify qc archive release audit scale"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -124,6 +132,7 @@ if [[ $QUICK -eq 1 ]]; then
     ARCHIVE_PER_KIND=10                      # archive formats: files per kind
     RELEASE_TRACKS=4                         # release: 4-minute tracks
     AUDIT_TRACKS=100                         # audit: 10-second tracks
+    SCALE_SIZES="10000"                      # scale: files per catalog
     RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2; RUNS_QC=3
 else
     MODE=full
@@ -138,6 +147,7 @@ else
     ARCHIVE_PER_KIND=40                      # archive formats: files per kind
     RELEASE_TRACKS=12                        # release: 4-minute tracks
     AUDIT_TRACKS=1000                        # audit: 10-second tracks
+    SCALE_SIZES="10000 100000 1000000"       # scale: files per catalog
     RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5; RUNS_QC=5
 fi
 if [[ -n "$RUNS_OVERRIDE" ]]; then
@@ -902,6 +912,59 @@ if section tiny; then
     if have mediainfo; then
         bench mediainfo_tiny mediainfo "$W, JSON" "$TINY_FILES_N" "$TINY_BYTES" 1 files "for comparison" 0 \
             "mediainfo --Output=JSON $TINY > /dev/null"
+    fi
+fi
+
+# ---- scale: a scan of ever larger catalogs (files/s and memory flat, first record early)
+SCALE="$BENCH_DIR/scale"
+# gen_scale DIR N: N tiny byte-unique WAVs, 1,000 per directory (NN/NN/NNN.wav)
+gen_scale() {
+    log "generating $2 files under $1"
+    rm -rf "$1"; mkdir -p "$1"
+    python3 - "$1" "$2" <<'PY'
+import os, struct, sys
+root, n = sys.argv[1], int(sys.argv[2])
+head = (b"RIFF" + struct.pack("<I", 44) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
+        + b"data" + struct.pack("<I", 8))
+made = set()
+for i in range(n):
+    d = os.path.join(root, "%02d" % (i // 100000), "%02d" % (i // 1000 % 100))
+    if d not in made:
+        os.makedirs(d, exist_ok=True); made.add(d)
+    with open(os.path.join(d, "%03d.wav" % (i % 1000)), "wb") as f:
+        f.write(head + struct.pack("<II", i, i))
+PY
+    touch "$1/.complete"
+}
+# scale_row BINARY LABEL DIR N HASH: one warm-up run, one run under GNU time, the first record
+scale_row() {
+    local bin=$1 label=$2 dir=$3 n=$4 hash=$5 tfile="$RESULTS/scale.time" wall rss t0 t1 first rc=0
+    wait_idle
+    log "[scale] $label: scan $n files --hash $hash"
+    "$bin" scan "$dir" --hash "$hash" -q > /dev/null || true
+    /usr/bin/time -v -o "$tfile" "$bin" scan "$dir" --hash "$hash" -q > /dev/null || rc=$?
+    wall=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tfile" \
+        | awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s}')
+    rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tfile")
+    t0=$(date +%s.%N)
+    "$bin" scan "$dir" --hash "$hash" -q 2>/dev/null | head -n 1 > /dev/null || true
+    t1=$(date +%s.%N)
+    first=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$n" "$hash" "$wall" "$rss" "$first" "$rc" >> "$RESULTS/scale.tsv"
+}
+rm -f "$RESULTS/scale.tsv"; touch "$ROWS"
+if section scale; then
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        for n in $SCALE_SIZES; do
+            dir="$SCALE/$n"
+            [[ $REGEN -eq 0 && -f "$dir/.complete" ]] || gen_scale "$dir" "$n"
+            for hash in none sha256; do
+                scale_row "$D" ddexprobe "$dir" "$n" "$hash"
+                [[ -z "${SCALE_BASE:-}" ]] || scale_row "$SCALE_BASE" "$(basename "$SCALE_BASE")" "$dir" "$n" "$hash"
+            done
+        done
+    else
+        log "[scale] skipped: $DDEX_NOTE"
     fi
 fi
 
@@ -1670,6 +1733,20 @@ if ran("qc"):
         p("|---|---:|---:|---:|---:|")
         for row in table:
             p(row)
+    p("")
+scale_tsv = os.path.join(E["RESULTS"], "scale.tsv")
+if ran("scale") and os.path.exists(scale_tsv):
+    p("Scale (scan of N tiny WAVs, 1,000 per directory, NDJSON to /dev/null; one run after a warm-up; "
+      "first record: until `scan | head -n 1` returns):")
+    p("")
+    p("| binary | files | digests | wall | files/s | peak RSS | first record | exit |")
+    p("|---|---:|---|---:|---:|---:|---:|---:|")
+    for line in open(scale_tsv):
+        label, n, hash_, wall, rss, first, rc = line.rstrip("\n").split("\t")
+        n, wall = int(n), float(wall or 0)
+        rate = f"{n / wall:,.0f}" if wall > 0 else ""
+        rss_col = f"{int(rss) / 1024:.1f} MiB" if rss else ""
+        p(f"| {label} | {n:,} | {'header only' if hash_ == 'none' else hash_} | {wall:.2f} s | {rate} | {rss_col} | {float(first):.3f} s | {rc} |")
     p("")
 p(f"Raw hyperfine JSON/Markdown: {E['RESULTS']}/")
 text = "\n".join(out) + "\n"

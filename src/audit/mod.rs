@@ -761,9 +761,9 @@ pub fn audit_message(
         f.location.as_ref().map(|l| l.text()).unwrap_or_default()
     };
     let _ = crate::scan::map::ordered(
-        named.len(),
+        0..named.len(),
         options.jobs,
-        |i| {
+        |_, i| {
             let n = &named[i];
             match std::fs::metadata(&n.path) {
                 Ok(m) if m.is_file() => Some(crate::scan::measure::measure_file(

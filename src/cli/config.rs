@@ -8,11 +8,12 @@ use ddexprobe::checksum::Hashes;
 use ddexprobe::formats::Budget;
 use ddexprobe::io::atomic::Inputs;
 use ddexprobe::metadata::Declarations;
+use ddexprobe::record::InputProblem;
 use ddexprobe::scan::discover::{Discovery, Walk, discover_with, read_path_list_with};
-use ddexprobe::scan::shard::{Shard, WorkList};
-use ddexprobe::scan::{ScanOptions, Target};
+use ddexprobe::scan::shard::{Selector, Shard};
+use ddexprobe::scan::{Found, ScanOptions, Target, Walker};
 use std::io::{self, IsTerminal};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Workers per core `--jobs` may ask for: beyond it threads only contend
 /// (reading is sequential per file, and memory grows with each worker).
@@ -38,9 +39,10 @@ pub fn jobs(n: Option<usize>) -> Result<usize> {
 
 /// The files a command works on: the paths (a `-` among them reads more
 /// from standard input, one per line, or NUL-ended with `-0`), then those
-/// of `--files-from`, walked with `--all`, `--include` and `--exclude`.
-/// Every input problem is printed here, once. A command that cannot be
-/// split refuses `--shard` here.
+/// of `--files-from`, walked with `--all`, `--include` and `--exclude`,
+/// every file listed before the first is measured (for commands that need
+/// them all first). Every input problem is printed here, once. A command
+/// that cannot be split refuses `--shard` here.
 pub fn discover(i: &InputArgs) -> Result<Discovery> {
     if i.shard.is_some() || i.shard_from_env {
         bail!(
@@ -48,7 +50,8 @@ pub fn discover(i: &InputArgs) -> Result<Discovery> {
              shard `scan`, `check` or `sidecar` instead"
         );
     }
-    let found = discover_with(&roots(i)?, &walk(i)?);
+    let (roots, walk) = roots(i)?;
+    let found = discover_with(&roots, &walk);
     for p in &found.problems {
         messages::problem(p);
     }
@@ -70,34 +73,36 @@ pub struct Part {
     pub others: Vec<Target>,
 }
 
-/// [`discover`] for a command that can be split: with `--shard` (or
-/// `--shard-from-env`), only this part's targets are kept, and the part
-/// says where each lies in the whole list.
-pub fn discover_part(i: &InputArgs) -> Result<(Discovery, Option<Part>)> {
-    let shard = match (&i.shard, i.shard_from_env) {
+/// The [`Shard`] of `--shard` or `--shard-from-env`, if any.
+pub fn shard(i: &InputArgs) -> Result<Option<Shard>> {
+    Ok(match (&i.shard, i.shard_from_env) {
         (Some(s), _) => Some(Shard::parse(s).map_err(anyhow::Error::msg)?),
         (None, true) => Some(
             Shard::from_env(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
                 .map_err(anyhow::Error::msg)?,
         ),
         (None, false) => None,
-    };
-    let mut found = discover_with(&roots(i)?, &walk(i)?);
+    })
+}
+
+/// [`discover`] for a command that can be split: with `--shard` (or
+/// `--shard-from-env`), only this part's targets are kept, and the part
+/// says where each lies in the whole list.
+pub fn discover_part(i: &InputArgs) -> Result<(Discovery, Option<Part>)> {
+    let shard = shard(i)?;
+    let (roots, walk) = roots(i)?;
+    let mut found = discover_with(&roots, &walk);
     for p in &found.problems {
         messages::problem(p);
     }
     let Some(shard) = shard else {
         return Ok((found, None));
     };
-    let mut list = WorkList::default();
-    let mut ordinals = Vec::new();
+    let mut selector = Selector::new(shard);
     let mut kept = Vec::new();
     let mut others = Vec::new();
-    for (n, t) in std::mem::take(&mut found.targets).into_iter().enumerate() {
-        let name = part_name(&t);
-        list.add(&name);
-        if shard.takes(&name) {
-            ordinals.push(n as u64);
+    for t in std::mem::take(&mut found.targets) {
+        if selector.offer(&part_name(&t)) {
             kept.push(t);
         } else {
             others.push(t);
@@ -108,31 +113,37 @@ pub fn discover_part(i: &InputArgs) -> Result<(Discovery, Option<Part>)> {
         found,
         Some(Part {
             shard,
-            ordinals,
-            files: list.files(),
-            work_list: list.fingerprint(),
+            ordinals: selector.drain_ordinals(),
+            files: selector.files(),
+            work_list: selector.fingerprint(),
             others,
         }),
     ))
 }
 
 /// The bytes a target is partitioned by: the name its record gives it
-/// (the raw bytes where the name is not UTF-8).
-fn part_name(t: &Target) -> Vec<u8> {
+/// (the raw bytes, in hex, where the name is not UTF-8).
+pub fn part_name(t: &Target) -> Vec<u8> {
     match ddexprobe::scan::measure::display_bytes(&t.path, &t.display) {
         Some(hex) => hex.into_bytes(),
         None => t.display.as_bytes().to_vec(),
     }
 }
 
-fn walk(i: &InputArgs) -> Result<Walk> {
-    Walk::new(i.all)
-        .with_globs(&i.include, &i.exclude)
-        .map_err(anyhow::Error::msg)
+/// The same walk as [`discover`], as it goes: files and problems in the
+/// same order, the first file as soon as it is met. The caller prints the
+/// problems as they come ([`Problems`]).
+pub fn walk(i: &InputArgs) -> Result<Walker> {
+    let (roots, walk) = roots(i)?;
+    Ok(Walker::new(roots, walk))
 }
 
-/// The paths given, `-` and `--files-from` expanded, in order.
-fn roots(i: &InputArgs) -> Result<Vec<std::path::PathBuf>> {
+/// The paths to walk (`-` and `--files-from` expanded, in order) and how
+/// to walk them.
+fn roots(i: &InputArgs) -> Result<(Vec<PathBuf>, Walk)> {
+    let walk = Walk::new(i.all)
+        .with_globs(&i.include, &i.exclude)
+        .map_err(anyhow::Error::msg)?;
     let end = if i.null { 0 } else { b'\n' };
     let from_stdin = i
         .files_from
@@ -180,7 +191,33 @@ fn roots(i: &InputArgs) -> Result<Vec<std::path::PathBuf>> {
         }
         roots.extend(listed);
     }
-    Ok(roots)
+    Ok((roots, walk))
+}
+
+/// The input problems of a walk going on: each printed when met, and kept
+/// for the summary.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// The problems met so far, in order.
+    pub list: Vec<InputProblem>,
+}
+
+impl Problems {
+    /// The targets of `found`, printing and keeping its problems on the
+    /// way.
+    pub fn targets<'a>(
+        &'a mut self,
+        found: impl Iterator<Item = Found> + 'a,
+    ) -> impl Iterator<Item = Target> + 'a {
+        found.filter_map(|f| match f {
+            Found::Target(t) => Some(t),
+            Found::Problem(p) => {
+                messages::problem(&p);
+                self.list.push(p);
+                None
+            }
+        })
+    }
 }
 
 /// Whether a record's findings fail the run under `--fail-on`.

@@ -1,26 +1,27 @@
 //! `ddexprobe scan` and `ddexprobe inspect`: measure files and write one
-//! record per file.
+//! record per file, while the walk goes on (the first record is out before
+//! the last directory is read, and no list of the files is kept).
 
 use super::args::{FailOnArg, InspectArgs, InspectFormat, ScanArgs, ScanFormat};
-use super::config;
+use super::config::{self, Problems};
 use super::exit::Exit;
 use super::messages;
 use super::progress::Bar;
 use anyhow::{Result, bail};
-use ddexprobe::io::atomic::Output;
+use ddexprobe::io::atomic::{FileKey, Inputs, Output};
 use ddexprobe::output::part::PartWriter;
 use ddexprobe::output::{self, Format};
-use ddexprobe::record::InputProblem;
-use ddexprobe::scan::shard::Trailer;
-use ddexprobe::scan::{self, ScanOptions, ScanOutcome, Summary, Target};
+use ddexprobe::scan::discover::Walk;
+use ddexprobe::scan::shard::{Selector, Shard, Trailer};
+use ddexprobe::scan::{self, ScanOptions, ScanOutcome, Summary, Target, Walker};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// The validated configuration of one run.
 struct Config {
-    targets: Vec<Target>,
-    part: Option<config::Part>,
-    problems: Vec<InputProblem>,
+    found: Walker,
+    shard: Option<Shard>,
     fail_on: FailOnArg,
     format: Format,
     output: Option<PathBuf>,
@@ -33,12 +34,13 @@ struct Config {
 pub fn scan(a: ScanArgs) -> Result<Exit> {
     let opts = config::scan_options(&a.common)?;
     let quiet = a.common.quiet;
-    let (found, part) = config::discover_part(&a.inputs)?;
-    if part.is_some() && a.format.is_some_and(|f| !matches!(f, ScanFormat::Ndjson)) {
+    let found = config::walk(&a.inputs)?;
+    let shard = config::shard(&a.inputs)?;
+    if shard.is_some() && a.format.is_some_and(|f| !matches!(f, ScanFormat::Ndjson)) {
         bail!("--shard writes a part for `ddexprobe merge`, which is NDJSON: drop --format");
     }
     let format = match a.format {
-        _ if part.is_some() => Format::Ndjson,
+        _ if shard.is_some() => Format::Ndjson,
         Some(ScanFormat::Ndjson) => Format::Ndjson,
         Some(ScanFormat::Json) => Format::Json,
         Some(ScanFormat::Csv) => Format::Csv,
@@ -47,9 +49,8 @@ pub fn scan(a: ScanArgs) -> Result<Exit> {
         None => Format::Ndjson,
     };
     run(Config {
-        targets: found.targets,
-        part,
-        problems: found.problems,
+        found,
+        shard,
         fail_on: a.common.fail_on,
         format,
         output: a.output,
@@ -72,18 +73,13 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
             );
         }
     }
-    let found = ddexprobe::scan::discover::discover(&a.files, true);
-    for p in &found.problems {
-        messages::problem(p);
-    }
     let format = match a.format {
         InspectFormat::Text => Format::Text,
         InspectFormat::Json => Format::Json,
     };
     run(Config {
-        targets: found.targets,
-        part: None,
-        problems: found.problems,
+        found: Walker::new(a.files, Walk::new(true)),
+        shard: None,
         fail_on: a.common.fail_on,
         format,
         output: None,
@@ -104,33 +100,31 @@ pub fn scan_fingerprint(o: &ScanOptions) -> String {
 
 fn run(config: Config) -> Result<Exit> {
     let started = Instant::now();
-    // A part with no file of its own is done when the work list is not
-    // empty: its trailer says so.
-    let files = config
-        .part
-        .as_ref()
-        .map_or(config.targets.len(), |p| p.files as usize);
-    let inputs = match &config.output {
-        Some(_) => config::inputs(&config.targets, None, &[]),
-        None => Default::default(),
-    };
+    // `-o` must never replace an input: an existing output file is
+    // compared with each file as it is found (a `stat` per file, only
+    // then), and the run stops at the first that is it; the output is
+    // written to a temporary file until the end, so nothing was replaced.
+    let output_key = config.output.as_deref().and_then(FileKey::of);
     let (sink, out) =
-        Output::open(config.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
+        Output::open(config.output.as_deref(), &Inputs::new()).map_err(anyhow::Error::msg)?;
     let width = if config.output.is_none() {
         config::terminal_width()
     } else {
         0
     };
-    let mut writer = match config.part {
-        Some(part) => Box::new(PartWriter::new(
+    // A part: the walk is taken through the selector, which keeps this
+    // part's files and their positions for the writer.
+    let selector = config.shard.map(|s| Arc::new(Mutex::new(Selector::new(s))));
+    let mut writer = match (&selector, config.shard) {
+        (Some(sel), Some(shard)) => Box::new(PartWriter::new(
             sink,
-            part.ordinals,
+            Arc::clone(sel),
             Trailer {
                 command: "scan".to_string(),
-                part: part.shard.index + 1,
-                parts: part.shard.count,
-                files: part.files,
-                work_list: part.work_list,
+                part: shard.index + 1,
+                parts: shard.count,
+                files: 0,
+                work_list: String::new(),
                 options: scan_fingerprint(&config.opts),
                 lines: 0,
                 measured: 0,
@@ -139,17 +133,37 @@ fn run(config: Config) -> Result<Exit> {
                 input_problems: Vec::new(),
             },
         )),
-        None => output::writer(config.format, sink, width, config.opts.qc.is_some()),
+        _ => output::writer(config.format, sink, width, config.opts.qc.is_some()),
     };
 
-    let total_bytes: u64 = config.targets.iter().map(|t| t.size).sum();
-    let bar = Bar::new(config.progress, total_bytes);
+    let bar = Bar::streaming(config.progress);
     let mut sink_error = writer.begin().err();
     let mut failing = 0u64;
+    let mut problems = Problems::default();
+    let mut clash: Option<Target> = None;
+    let mut taken = 0usize;
     let fail_on = config.fail_on;
     let outcome = if sink_error.is_none() {
+        let targets = problems.targets(config.found).take_while(|t| {
+            let is_output = output_key
+                .as_ref()
+                .is_some_and(|k| FileKey::of(&t.path).as_ref() == Some(k));
+            if is_output {
+                clash = Some(t.clone());
+            } else {
+                taken += 1;
+            }
+            !is_output
+        });
+        let targets = targets.filter(|t| match &selector {
+            Some(sel) => sel
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .offer(&config::part_name(t)),
+            None => true,
+        });
         scan::scan(
-            &config.targets,
+            targets,
             config.opts,
             |r| {
                 failing += u64::from(config::fails(r, fail_on));
@@ -164,8 +178,18 @@ fn run(config: Config) -> Result<Exit> {
         }
     };
     bar.finish();
+    if let (Some(t), Some(path)) = (clash, &config.output) {
+        // Dropping the output removes its temporary file.
+        drop(writer);
+        drop(out);
+        bail!(
+            "-o {} is one of the input files ({}); refusing to overwrite it",
+            path.display(),
+            t.display
+        );
+    }
     let mut summary = outcome.summary;
-    summary.input_problems = config.problems;
+    summary.input_problems = problems.list;
     sink_error = sink_error.or(outcome.sink_error);
     if sink_error.is_none() {
         sink_error = writer.finish(&summary).err();
@@ -177,7 +201,7 @@ fn run(config: Config) -> Result<Exit> {
         eprintln!("{}", messages::summary_line(&summary, started.elapsed()));
     }
     Ok(Exit::of_run(
-        files,
+        taken,
         failing > 0 || !summary.input_problems.is_empty(),
     ))
 }

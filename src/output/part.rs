@@ -22,12 +22,13 @@
 use crate::qc::Qc;
 use crate::readiness::Report;
 use crate::record::{InputProblem, Record};
-use crate::scan::shard::{LINE_KEY, TRAILER_KEY, Trailer};
+use crate::scan::shard::{LINE_KEY, Selector, TRAILER_KEY, Trailer};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// What a `scan` part line adds to the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,21 +131,23 @@ pub fn write_trailer<W: Write>(out: &mut W, trailer: &Trailer) -> io::Result<()>
 }
 
 /// Writes a `scan` part: each record with its position, then the
-/// trailer.
+/// trailer. The positions come from the [`Selector`] the work list is
+/// taken through, as the walk goes; the trailer's count and fingerprint
+/// are read from it at the end.
 pub struct PartWriter<W: Write> {
     out: W,
-    ordinals: std::vec::IntoIter<u64>,
+    selector: Arc<Mutex<Selector>>,
     trailer: Trailer,
 }
 
 impl<W: Write> PartWriter<W> {
-    /// A writer over `out` for the records of the targets at `ordinals`
-    /// (in order); `trailer` is completed (lines, input problems) at the
-    /// end.
-    pub fn new(out: W, ordinals: Vec<u64>, trailer: Trailer) -> Self {
+    /// A writer over `out` for the records of the targets `selector` keeps
+    /// (in order); `trailer` is completed (lines, files, fingerprint,
+    /// input problems) at the end.
+    pub fn new(out: W, selector: Arc<Mutex<Selector>>, trailer: Trailer) -> Self {
         PartWriter {
             out,
-            ordinals: ordinals.into_iter(),
+            selector,
             trailer,
         }
     }
@@ -152,9 +155,8 @@ impl<W: Write> PartWriter<W> {
 
 impl<W: Write> super::RecordWriter for PartWriter<W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        let ordinal = self
-            .ordinals
-            .next()
+        let ordinal = lock(&self.selector)
+            .next_ordinal()
             .ok_or_else(|| io::Error::other("more records than files in the part"))?;
         write_line(&mut self.out, &ScanHead { ordinal }, r)?;
         self.trailer.lines += 1;
@@ -162,9 +164,18 @@ impl<W: Write> super::RecordWriter for PartWriter<W> {
         Ok(())
     }
     fn finish(&mut self, summary: &crate::scan::Summary) -> io::Result<()> {
+        {
+            let s = lock(&self.selector);
+            self.trailer.files = s.files();
+            self.trailer.work_list = s.fingerprint();
+        }
         self.trailer.input_problems = summary.input_problems.clone();
         write_trailer(&mut self.out, &self.trailer)
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Why parts cannot be merged. Nothing is written when one is found.

@@ -500,10 +500,11 @@ pub fn write_all(
     let mut outcomes = Vec::with_capacity(targets.len());
     let mut bytes = 0u64;
     // Collecting into memory cannot fail.
+    let total_bytes = targets.iter().map(|t| t.size).sum();
     let _ = crate::scan::map::ordered(
-        targets.len(),
+        0..targets.len(),
         opts.jobs,
-        |i| match &plan[i] {
+        |_, i| match &plan[i] {
             None => None,
             Some(Err(why)) => Some(Outcome::Failed(why.clone())),
             Some(Ok(dest)) => Some(write_one(&targets[i], dest, opts)),
@@ -516,6 +517,8 @@ pub fn write_all(
                 done: done + 1,
                 total: targets.len(),
                 bytes,
+                total_bytes,
+                complete: true,
             });
             Ok(())
         },

@@ -15,6 +15,13 @@
 //! device or FIFO named explicitly (refused before it is opened: reading
 //! `/dev/zero` never ends, opening a FIFO without a writer never returns)
 //! are [`InputProblem`]s, and the rest of the inputs are walked.
+//!
+//! The walk is an iterator, [`Walker`]: files ([`Found::Target`]) and
+//! problems ([`Found::Problem`]) come in order one directory entry at a
+//! time, so a scan can measure the first files while the walk goes on;
+//! it keeps only the identities of the files taken. [`discover_with`]
+//! collects it into a [`Discovery`] for the commands that need every file
+//! before the first report.
 
 use crate::record::{InputCode, InputProblem};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -195,25 +202,119 @@ pub fn discover(roots: &[PathBuf], all: bool) -> Discovery {
     discover_with(roots, &Walk::new(all))
 }
 
-/// Walk `roots` as `walk` says and list the files to measure.
+/// Walk `roots` as `walk` says and list the files to measure: [`Walker`]
+/// collected, for commands that need every file before the first report.
 pub fn discover_with(roots: &[PathBuf], walk: &Walk) -> Discovery {
     let mut out = Discovery {
         roots: roots.to_vec(),
         ..Discovery::default()
     };
-    // A file reached twice is measured once (by identity where the
-    // platform gives one, else by path).
-    let mut seen = std::collections::HashSet::new();
-    for root in roots {
-        let meta = match std::fs::metadata(root) {
+    for found in Walker::new(roots.to_vec(), walk.clone()) {
+        match found {
+            Found::Target(t) => out.targets.push(t),
+            Found::Problem(p) => out.problems.push(p),
+        }
+    }
+    out
+}
+
+/// What a walk meets, in order: a file to measure or an input it could not
+/// use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A file to measure.
+    Target(Target),
+    /// An input that could not be used.
+    Problem(InputProblem),
+}
+
+/// The walk of a list of paths as an iterator, one directory entry at a
+/// time: the same files and problems in the same order as
+/// [`discover_with`], but the first file comes as soon as it is met, and
+/// memory does not grow with the files listed (only the identities of the
+/// files taken are kept, an 8-byte inode number each on Unix, so that a
+/// file reached twice is measured once).
+pub struct Walker {
+    roots: std::vec::IntoIter<PathBuf>,
+    walk: Walk,
+    seen: Seen,
+    /// The directory being walked.
+    dir: Option<DirWalk>,
+}
+
+/// One directory given on the command line, being walked.
+struct DirWalk {
+    root: PathBuf,
+    entries: walkdir::IntoIter,
+    /// Files taken (duplicates included), files without an audio
+    /// extension, files left out by the globs: for the `nothing to
+    /// measure` problem.
+    taken: u64,
+    other: u64,
+    excluded: u64,
+}
+
+/// The files already taken, by identity: device and inode where the
+/// platform gives them (and the metadata could be read), else the path.
+/// Inodes are kept per device, 8 bytes each (a walk rarely leaves its
+/// device).
+#[derive(Default)]
+struct Seen {
+    #[cfg(unix)]
+    inodes: std::collections::HashMap<u64, std::collections::HashSet<u64>>,
+    paths: std::collections::HashSet<PathBuf>,
+}
+
+impl Seen {
+    /// Whether the file is new (and remember it).
+    fn insert(&mut self, path: &Path, meta: Option<&std::fs::Metadata>) -> bool {
+        match meta {
+            #[cfg(unix)]
+            Some(m) => {
+                use std::os::unix::fs::MetadataExt;
+                self.inodes.entry(m.dev()).or_default().insert(m.ino())
+            }
+            #[cfg(not(unix))]
+            Some(_) => self
+                .paths
+                .insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())),
+            None => self.paths.insert(path.to_path_buf()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Walker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Walker")
+            .field("roots_left", &self.roots.len())
+            .field("walking", &self.dir.as_ref().map(|d| &d.root))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Walker {
+    /// A walk of `roots` (files and directories, in this order) as `walk`
+    /// says.
+    pub fn new(roots: Vec<PathBuf>, walk: Walk) -> Walker {
+        Walker {
+            roots: roots.into_iter(),
+            walk,
+            seen: Seen::default(),
+            dir: None,
+        }
+    }
+
+    /// Start on `root`: a file given explicitly (or a problem) at once, a
+    /// directory to walk from the next call on.
+    fn start(&mut self, root: PathBuf) -> Option<Found> {
+        let meta = match std::fs::metadata(&root) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                out.problems.push(problem(
-                    root,
+                return Some(Found::Problem(problem(
+                    &root,
                     InputCode::NotFound,
                     "no such file or directory",
-                ));
-                continue;
+                )));
             }
             Err(e) => {
                 let code = if e.kind() == std::io::ErrorKind::PermissionDenied {
@@ -221,154 +322,178 @@ pub fn discover_with(roots: &[PathBuf], walk: &Walk) -> Discovery {
                 } else {
                     InputCode::NotFound
                 };
-                out.problems
-                    .push(problem(root, code, format!("cannot be read: {e}")));
-                continue;
+                return Some(Found::Problem(problem(
+                    &root,
+                    code,
+                    format!("cannot be read: {e}"),
+                )));
             }
         };
         if !meta.is_dir() {
             if !meta.is_file() {
-                out.problems.push(problem(
-                    root,
+                return Some(Found::Problem(problem(
+                    &root,
                     InputCode::NotARegularFile,
                     format!(
                         "is {}: only regular files are measured (copy the audio to a file first)",
                         special_kind(&meta.file_type())
                     ),
-                ));
-                continue;
+                )));
             }
             // Given explicitly: measured whatever its name.
-            if seen.insert(identity(root, &meta)) {
-                out.targets.push(Target {
-                    path: root.clone(),
+            if self.seen.insert(&root, Some(&meta)) {
+                return Some(Found::Target(Target {
                     display: root.to_string_lossy().into_owned(),
+                    path: root,
                     size: meta.len(),
-                });
+                }));
             }
-            continue;
+            return None;
         }
-        let (mut taken, mut other, mut excluded) = (0u64, 0u64, 0u64);
-        let walker = WalkDir::new(root)
+        let entries = WalkDir::new(&root)
             .follow_links(true)
             .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                if e.depth() == 0 {
-                    return true;
+            .into_iter();
+        self.dir = Some(DirWalk {
+            root,
+            entries,
+            taken: 0,
+            other: 0,
+            excluded: 0,
+        });
+        None
+    }
+
+    /// The next thing the directory being walked holds, or `None` once it
+    /// is walked (then with its `nothing to measure` problem, if any, in
+    /// `Some(Some(..))`).
+    fn step(&mut self) -> Option<Option<Found>> {
+        let walk = &self.walk;
+        let d = self.dir.as_mut()?;
+        loop {
+            let entry = match d.entries.next() {
+                None => {
+                    let problem = d.nothing_to_measure(walk);
+                    self.dir = None;
+                    return Some(problem.map(Found::Problem));
                 }
-                if is_hidden(e.file_name()) {
-                    return false;
-                }
-                // An excluded directory is not entered.
-                !(e.file_type().is_dir()
-                    && walk.excluded(e.path().strip_prefix(root).unwrap_or(e.path())))
-            });
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let at = e.path().unwrap_or(root);
-                    if e.loop_ancestor().is_some() {
-                        out.problems.push(problem(
-                            at,
-                            InputCode::LinkLoop,
-                            "symbolic link to one of its own parent directories: not followed",
-                        ));
-                    } else {
-                        let why = e
-                            .io_error()
-                            .map(|io| io.to_string())
-                            .unwrap_or_else(|| e.to_string());
-                        out.problems.push(problem(
-                            at,
-                            InputCode::UnreadableDirectory,
-                            format!(
-                                "cannot be read ({why}): what it holds was not measured;                                  fix its permissions or leave it out with --exclude"
-                            ),
-                        ));
+                Some(Err(e)) => return Some(Some(Found::Problem(walk_error(&d.root, &e)))),
+                Some(Ok(e)) => e,
+            };
+            if entry.depth() > 0 {
+                // A hidden entry, or an excluded directory, is left out and
+                // not entered.
+                let left_out = is_hidden(entry.file_name())
+                    || (entry.file_type().is_dir()
+                        && walk
+                            .excluded(entry.path().strip_prefix(&d.root).unwrap_or(entry.path())));
+                if left_out {
+                    if entry.file_type().is_dir() {
+                        d.entries.skip_current_dir();
                     }
                     continue;
                 }
-            };
+            }
             if !entry.file_type().is_file() {
                 continue;
             }
             let path = entry.path();
-            let rel = path.strip_prefix(root).unwrap_or(path);
+            let rel = path.strip_prefix(&d.root).unwrap_or(path);
             let is_json = path
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("json"));
             if is_json || !(walk.all || has_audio_extension(path)) {
-                other += 1;
+                d.other += 1;
                 continue;
             }
             if walk.excluded(rel) || !walk.included(rel) {
-                excluded += 1;
+                d.excluded += 1;
                 continue;
             }
             let meta = entry.metadata().ok();
-            let id = match &meta {
-                Some(m) => identity(path, m),
-                None => Identity::Path(path.to_path_buf()),
-            };
-            taken += 1;
-            if !seen.insert(id) {
+            d.taken += 1;
+            if !self.seen.insert(path, meta.as_ref()) {
                 continue;
             }
-            out.targets.push(Target {
+            return Some(Some(Found::Target(Target {
                 path: path.to_path_buf(),
                 display: rel.to_string_lossy().into_owned(),
                 size: meta.map_or(0, |m| m.len()),
-            });
-        }
-        if taken == 0 {
-            let mut why = Vec::new();
-            if other > 0 {
-                why.push(format!(
-                    "{other} file(s) without an audio extension{}",
-                    if walk.all {
-                        ""
-                    } else {
-                        " (--all takes every file)"
-                    }
-                ));
-            }
-            if excluded > 0 {
-                why.push(format!("{excluded} left out by --include/--exclude"));
-            }
-            let message = if why.is_empty() {
-                "nothing to measure: the directory holds no file".to_string()
-            } else {
-                format!("nothing to measure: {}", why.join(", "))
-            };
-            out.problems
-                .push(problem(root, InputCode::NoAudioFiles, message));
+            })));
         }
     }
-    out
 }
 
-/// What makes two paths the same file.
-#[derive(Debug, PartialEq, Eq, Hash)]
-enum Identity {
-    #[cfg(unix)]
-    Inode(u64, u64),
-    Path(PathBuf),
-}
+impl Iterator for Walker {
+    type Item = Found;
 
-fn identity(path: &Path, meta: &std::fs::Metadata) -> Identity {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let _ = path;
-        Identity::Inode(meta.dev(), meta.ino())
+    fn next(&mut self) -> Option<Found> {
+        loop {
+            match self.step() {
+                Some(Some(found)) => return Some(found),
+                Some(None) => continue,
+                None => {}
+            }
+            let root = self.roots.next()?;
+            if let Some(found) = self.start(root) {
+                return Some(found);
+            }
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        Identity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// The problem of an entry a walk could not read.
+fn walk_error(root: &Path, e: &walkdir::Error) -> InputProblem {
+    let at = e.path().unwrap_or(root);
+    if e.loop_ancestor().is_some() {
+        problem(
+            at,
+            InputCode::LinkLoop,
+            "symbolic link to one of its own parent directories: not followed",
+        )
+    } else {
+        let why = e
+            .io_error()
+            .map(|io| io.to_string())
+            .unwrap_or_else(|| e.to_string());
+        problem(
+            at,
+            InputCode::UnreadableDirectory,
+            format!(
+                "cannot be read ({why}): what it holds was not measured;                                  fix its permissions or leave it out with --exclude"
+            ),
+        )
+    }
+}
+
+impl DirWalk {
+    /// The problem of a directory in which nothing was taken.
+    fn nothing_to_measure(&self, walk: &Walk) -> Option<InputProblem> {
+        if self.taken > 0 {
+            return None;
+        }
+        let mut why = Vec::new();
+        if self.other > 0 {
+            why.push(format!(
+                "{} file(s) without an audio extension{}",
+                self.other,
+                if walk.all {
+                    ""
+                } else {
+                    " (--all takes every file)"
+                }
+            ));
+        }
+        if self.excluded > 0 {
+            why.push(format!("{} left out by --include/--exclude", self.excluded));
+        }
+        let message = if why.is_empty() {
+            "nothing to measure: the directory holds no file".to_string()
+        } else {
+            format!("nothing to measure: {}", why.join(", "))
+        };
+        Some(problem(&self.root, InputCode::NoAudioFiles, message))
     }
 }
 

@@ -2,23 +2,30 @@
 //! ([`measure`]) on parallel workers through one ordered map ([`map`]) that
 //! also runs each command's own per-file work (reading sidecars, assessing
 //! readiness, writing sidecars), and count what was found ([`summary`]).
+//! Targets are taken from an iterator as workers need them, so with a
+//! [`discover::Walker`] the first record is out while the walk goes on.
 //! Output is in input order whatever the number of jobs, and memory is
-//! bounded whatever the number of files.
+//! bounded whatever the number of files: no list of the files is kept,
+//! and the summary keeps a fixed-size digest per hashed file
+//! ([`summary`]).
 
+pub mod digests;
 pub mod discover;
 pub mod map;
 pub mod measure;
 pub mod shard;
 pub mod summary;
 
-pub use discover::Target;
+pub use discover::{Found, Target, Walker};
 pub use measure::{probe_file, verify_file};
 pub use summary::{DuplicateGroup, Key, Summary};
 
 use crate::checksum::Hashes;
 use crate::formats::Budget;
 use crate::record::Record;
+use std::borrow::Borrow;
 use std::io;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// Options of a scan.
 #[derive(Debug, Clone, Copy)]
@@ -41,10 +48,15 @@ pub struct ScanOptions {
 pub struct Progress {
     /// Records emitted so far.
     pub done: usize,
-    /// Files in the scan.
+    /// Files found so far: every file of the scan once `complete`.
     pub total: usize,
     /// Bytes of the files emitted so far.
     pub bytes: u64,
+    /// Bytes of the files found so far (sizes at discovery).
+    pub total_bytes: u64,
+    /// Whether every file has been found (the walk has ended), so that
+    /// `total` and `total_bytes` are final.
+    pub complete: bool,
 }
 
 /// How a scan ended.
@@ -83,9 +95,14 @@ impl ScanOptions {
 }
 
 /// Measure `targets` on `opts.jobs` threads, calling `sink` with each record
-/// in input order and `progress` after each.
-pub fn scan<S, P>(targets: &[Target], opts: ScanOptions, mut sink: S, progress: P) -> ScanOutcome
+/// in input order and `progress` after each. `targets` is any iterator of
+/// targets (a [`discover::Walker`] going on, or a list): each is taken as a
+/// worker needs it, so records come while the walk goes on.
+pub fn scan<I, S, P>(targets: I, opts: ScanOptions, mut sink: S, progress: P) -> ScanOutcome
 where
+    I: IntoIterator,
+    I::Item: Borrow<Target> + Send,
+    I::IntoIter: Send,
     S: FnMut(&Record) -> io::Result<()> + Send,
     P: FnMut(Progress) + Send,
 {
@@ -96,14 +113,17 @@ where
 /// on the same worker (a command's own per-file work: reading a sidecar,
 /// assessing readiness); `sink` gets each record with what `work` made of
 /// it, in input order, and `progress` is called after each.
-pub fn scan_map<T, W, S, P>(
-    targets: &[Target],
+pub fn scan_map<I, T, W, S, P>(
+    targets: I,
     opts: ScanOptions,
     work: W,
     sink: S,
     progress: P,
 ) -> ScanOutcome
 where
+    I: IntoIterator,
+    I::Item: Borrow<Target> + Send,
+    I::IntoIter: Send,
     T: Send,
     W: Fn(&Target, &Record) -> T + Sync,
     S: FnMut(&Record, T) -> io::Result<()> + Send,
@@ -119,11 +139,40 @@ where
     )
 }
 
+/// Counts the targets taken from an iterator, for [`Progress`].
+struct Counted<'a, I> {
+    items: I,
+    found: &'a AtomicUsize,
+    found_bytes: &'a AtomicU64,
+    complete: &'a AtomicBool,
+}
+
+impl<I> Iterator for Counted<'_, I>
+where
+    I: Iterator,
+    I::Item: Borrow<Target>,
+{
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.items.next();
+        match &item {
+            Some(t) => {
+                self.found_bytes
+                    .fetch_add(t.borrow().size, Ordering::Relaxed);
+                self.found.fetch_add(1, Ordering::Relaxed);
+            }
+            None => self.complete.store(true, Ordering::Relaxed),
+        }
+        item
+    }
+}
+
 /// [`scan_map`] with the measurement of each target given by `measure`
 /// (a command may take it from elsewhere, e.g. an up-to-date technical
 /// sidecar, and measure the file only when that fails).
-pub fn scan_map_with<M, T, W, S, P>(
-    targets: &[Target],
+pub fn scan_map_with<I, M, T, W, S, P>(
+    targets: I,
     jobs: usize,
     measure: M,
     work: W,
@@ -131,21 +180,35 @@ pub fn scan_map_with<M, T, W, S, P>(
     mut progress: P,
 ) -> ScanOutcome
 where
+    I: IntoIterator,
+    I::Item: Borrow<Target> + Send,
+    I::IntoIter: Send,
     M: Fn(&Target) -> Record + Sync,
     T: Send,
     W: Fn(&Target, &Record) -> T + Sync,
     S: FnMut(&Record, T) -> io::Result<()> + Send,
     P: FnMut(Progress) + Send,
 {
-    let total = targets.len();
+    let (found, found_bytes, complete) = (
+        AtomicUsize::new(0),
+        AtomicU64::new(0),
+        AtomicBool::new(false),
+    );
+    let items = Counted {
+        items: targets.into_iter(),
+        found: &found,
+        found_bytes: &found_bytes,
+        complete: &complete,
+    };
     let mut summary = Summary::default();
     let (mut done, mut bytes) = (0, 0);
     let sink_error = map::ordered(
-        total,
+        items,
         jobs,
-        |i| {
-            let record = measure(&targets[i]);
-            let made = work(&targets[i], &record);
+        |_, target| {
+            let target = target.borrow();
+            let record = measure(target);
+            let made = work(target, &record);
             (record, made)
         },
         |(record, made)| {
@@ -153,7 +216,13 @@ where
             bytes += record.size_bytes;
             sink(&record, made)?;
             summary.add(&record);
-            progress(Progress { done, total, bytes });
+            progress(Progress {
+                done,
+                total: found.load(Ordering::Relaxed),
+                bytes,
+                total_bytes: found_bytes.load(Ordering::Relaxed),
+                complete: complete.load(Ordering::Relaxed),
+            });
             Ok(())
         },
     );
@@ -263,5 +332,139 @@ mod tests {
         );
         assert_eq!(out.sink_error.unwrap().kind(), io::ErrorKind::BrokenPipe);
         assert_eq!(out.summary.files, 2);
+    }
+
+    fn header_only(jobs: usize) -> ScanOptions {
+        ScanOptions {
+            hashes: Hashes::NONE,
+            jobs,
+            verify: false,
+            budget: Budget::default(),
+            qc: None,
+        }
+    }
+
+    /// Every file under `dir`, depth first, each directory's entries
+    /// sorted by name (directories in place among the files).
+    fn sorted_files(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let path = e.path();
+            if path.is_dir() {
+                sorted_files(&path, base, out);
+            } else {
+                out.push(
+                    path.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_streamed_scan_of_a_nested_tree_is_in_sorted_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let names = [
+            "b.wav", "B.wav", "a b.wav", "a.wav", "10.wav", "9.wav", "é.wav",
+        ];
+        for d in ["", "a", "a/b", "a b", "a.b", "Z", "a/b/c", "ab"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+            for n in names {
+                std::fs::write(root.join(d).join(n), b"x").unwrap();
+            }
+        }
+        let mut want = Vec::new();
+        sorted_files(root, root, &mut want);
+        assert_eq!(want.len(), 56);
+        for jobs in [1, 2, 5] {
+            let mut seen = Vec::new();
+            let found = Walker::new(vec![root.to_path_buf()], discover::Walk::new(false));
+            let targets = found.map(|f| match f {
+                Found::Target(t) => t,
+                Found::Problem(p) => panic!("{p:?}"),
+            });
+            let out = scan(
+                targets,
+                header_only(jobs),
+                |r| {
+                    seen.push(r.path.clone());
+                    Ok(())
+                },
+                |_| {},
+            );
+            assert!(out.sink_error.is_none());
+            assert_eq!(seen, want, "jobs {jobs}");
+            // The same order as the list built before measuring.
+            let listed = discover::discover(&[root.to_path_buf()], false);
+            let listed: Vec<_> = listed.targets.iter().map(|t| t.display.clone()).collect();
+            assert_eq!(seen, listed);
+        }
+    }
+
+    #[test]
+    fn the_first_record_is_out_before_the_walk_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.wav");
+        std::fs::write(&file, b"not audio").unwrap();
+        let n = 5_000;
+        for jobs in [1, 2, 4] {
+            let taken = AtomicUsize::new(0);
+            let first_out = AtomicBool::new(false);
+            let waited_in_vain = AtomicBool::new(false);
+            // Past the first few hundred targets, the walk waits (at most
+            // ten seconds) for the first record to be out.
+            let targets = (0..n).map(|i| {
+                taken.fetch_add(1, Ordering::SeqCst);
+                if i == 500 {
+                    let start = std::time::Instant::now();
+                    while !first_out.load(Ordering::SeqCst) {
+                        if start.elapsed() > std::time::Duration::from_secs(10) {
+                            waited_in_vain.store(true, Ordering::SeqCst);
+                            break;
+                        }
+                        std::thread::yield_now();
+                    }
+                }
+                Target {
+                    path: file.clone(),
+                    display: i.to_string(),
+                    size: 9,
+                }
+            });
+            let mut taken_at_first = None;
+            let mut last = None;
+            let out = scan(
+                targets,
+                header_only(jobs),
+                |r| {
+                    if taken_at_first.is_none() {
+                        taken_at_first = Some(taken.load(Ordering::SeqCst));
+                        first_out.store(true, Ordering::SeqCst);
+                    }
+                    last = Some(r.path.clone());
+                    Ok(())
+                },
+                |p| {
+                    // Never more records than targets found.
+                    assert!(p.done <= p.total && p.total <= n, "{p:?}");
+                },
+            );
+            assert!(out.sink_error.is_none());
+            assert!(!waited_in_vain.load(Ordering::SeqCst), "jobs {jobs}");
+            let at = taken_at_first.unwrap();
+            assert!(
+                at < 500,
+                "jobs {jobs}: {at} targets taken before the first record"
+            );
+            assert_eq!(last.as_deref(), Some("4999"));
+            assert_eq!(out.summary.files, n as u64);
+        }
     }
 }

@@ -188,6 +188,64 @@ impl WorkList {
     }
 }
 
+/// A part's share of a work list, taken as the list goes by: every name
+/// is counted into the fingerprint, the part's own are kept with their
+/// positions, which the writer takes back in the same order (the records
+/// come out in the order their files were taken).
+#[derive(Clone)]
+pub struct Selector {
+    shard: Shard,
+    list: WorkList,
+    ordinals: std::collections::VecDeque<u64>,
+}
+
+impl Selector {
+    /// A selector for `shard`.
+    pub fn new(shard: Shard) -> Selector {
+        Selector {
+            shard,
+            list: WorkList::default(),
+            ordinals: Default::default(),
+        }
+    }
+
+    /// Count in the next name of the work list; whether it is this part's.
+    pub fn offer(&mut self, name: &[u8]) -> bool {
+        let ordinal = self.list.files();
+        self.list.add(name);
+        let mine = self.shard.takes(name);
+        if mine {
+            self.ordinals.push_back(ordinal);
+        }
+        mine
+    }
+
+    /// The position of the oldest kept name not yet taken back.
+    pub fn next_ordinal(&mut self) -> Option<u64> {
+        self.ordinals.pop_front()
+    }
+
+    /// Every kept position not yet taken back, in order.
+    pub fn drain_ordinals(&mut self) -> Vec<u64> {
+        self.ordinals.drain(..).collect()
+    }
+
+    /// Names counted so far.
+    pub fn files(&self) -> u64 {
+        self.list.files()
+    }
+
+    /// The fingerprint of the names counted so far.
+    pub fn fingerprint(&self) -> String {
+        self.list.fingerprint()
+    }
+
+    /// The part.
+    pub fn shard(&self) -> Shard {
+        self.shard
+    }
+}
+
 /// The last line of a part: proof that it is complete, and what the merge
 /// checks the parts against each other with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,11 @@
 //! The closing summary of a scan: counts by format, code and verification
-//! status, the total duration, and groups of duplicate masters.
+//! status, the total duration, and groups of duplicate masters. Its memory
+//! does not grow with the files but for the digests of hashed files, kept
+//! compact ([`super::digests`]).
 
 use crate::record::{InputProblem, Record};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// What a scan found, for the closing summary.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -40,9 +42,9 @@ pub struct Summary {
     /// Inputs that could not be used (set by the caller after discovery).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub input_problems: Vec<InputProblem>,
-    /// Paths by digest, for the duplicate groups.
+    /// The digests seen, for the duplicate groups.
     #[serde(skip)]
-    by_digest: HashMap<(Key, String), Vec<String>>,
+    digests: super::digests::Digests,
 }
 
 /// What a duplicate group shares.
@@ -109,16 +111,19 @@ impl Summary {
         // they are reported as empty_file, never as duplicates.
         // Nor are images and documents masters.
         let has_audio = r.total_samples != Some(0) && r.is_audio();
+        let mut digests: [(Key, &str); 2] = [(Key::Sha256, ""); 2];
+        let mut n = 0;
         for (key, digest) in [(Key::Sha256, &r.sha256), (Key::PcmMd5, &r.pcm_md5)] {
             if r.size_bytes == 0 || !r.is_audio() || (key == Key::PcmMd5 && !has_audio) {
                 continue;
             }
             if let Some(d) = digest {
-                self.by_digest
-                    .entry((key, d.clone()))
-                    .or_default()
-                    .push(r.path.clone());
+                digests[n] = (key, d);
+                n += 1;
             }
+        }
+        if n > 0 {
+            self.digests.add(&r.path, &digests[..n]);
         }
     }
 
@@ -128,8 +133,9 @@ impl Summary {
     pub fn close(&mut self) {
         self.qc.close();
         self.total_duration = crate::duration::format_millis(u128::from(self.total_duration_ms));
-        let by_digest = std::mem::take(&mut self.by_digest);
-        let mut groups: Vec<DuplicateGroup> = by_digest
+        let mut groups: Vec<DuplicateGroup> = self
+            .digests
+            .take_groups()
             .into_iter()
             .filter(|(_, paths)| paths.len() > 1)
             .map(|((by, value), paths)| DuplicateGroup { by, value, paths })
@@ -167,14 +173,14 @@ mod tests {
             for copy in 0..2 {
                 s.add(&record(
                     format!("{i}/{copy}"),
-                    &format!("s{i}"),
-                    &format!("p{i}"),
+                    &format!("{i:016x}{i:048x}"),
+                    &format!("{i:016x}{i:016x}"),
                 ));
             }
         }
         // One master as two different files.
-        s.add(&record("wav".into(), "sa", "same"));
-        s.add(&record("flac".into(), "sb", "same"));
+        s.add(&record("wav".into(), &"a".repeat(64), &"5".repeat(32)));
+        s.add(&record("flac".into(), &"b".repeat(64), &"5".repeat(32)));
         s.close();
         assert_eq!(s.duplicates.len(), 40_001);
         let pcm: Vec<_> = s
