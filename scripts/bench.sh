@@ -18,7 +18,8 @@
 #                archive (the other formats real archives hold, with accuracy),
 #                release (a release folder judged, written as ERN and packaged),
 #                audit (an ERN message checked against its batch), scale (scan of
-#                10k/100k/1M-file catalogs: files/s, peak RSS, time to the first record).
+#                10k/100k/1M-file catalogs: files/s, peak RSS, time to the first record),
+#                shard (a 100k-file scan split 4 ways with --shard, then merged).
 #                Only the corpus parts they use are generated; raw results and the
 #                report go to results-LIST/ and report-LIST.md, so the full report
 #                is kept
@@ -83,7 +84,7 @@ NO_BUILD=0
 REGEN=0
 RUNS_OVERRIDE=""
 ONLY=""
-SECTIONS="catalog long tiny lossy verify qc archive release audit scale"
+SECTIONS="catalog long tiny lossy verify qc archive release audit scale shard"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -133,6 +134,7 @@ if [[ $QUICK -eq 1 ]]; then
     RELEASE_TRACKS=4                         # release: 4-minute tracks
     AUDIT_TRACKS=100                         # audit: 10-second tracks
     SCALE_SIZES="10000"                      # scale: files per catalog
+    SHARD_SIZE=10000                         # shard: files in the split catalog
     RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2; RUNS_QC=3
 else
     MODE=full
@@ -148,6 +150,7 @@ else
     RELEASE_TRACKS=12                        # release: 4-minute tracks
     AUDIT_TRACKS=1000                        # audit: 10-second tracks
     SCALE_SIZES="10000 100000 1000000"       # scale: files per catalog
+    SHARD_SIZE=100000                        # shard: files in the split catalog
     RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5; RUNS_QC=5
 fi
 if [[ -n "$RUNS_OVERRIDE" ]]; then
@@ -968,6 +971,43 @@ if section scale; then
     fi
 fi
 
+# ---- shard: a scan split 4 ways (parts run one after another), then merged
+rm -f "$RESULTS/shard.tsv"
+if section shard; then
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        dir="$SCALE/$SHARD_SIZE"
+        [[ $REGEN -eq 0 && -f "$dir/.complete" ]] || gen_scale "$dir" "$SHARD_SIZE"
+        sdir="$BENCH_DIR/shard"; rm -rf "$sdir"; mkdir -p "$sdir"
+        # shard_row LABEL OUT ARGS...: one run under GNU time, its wall and peak RSS
+        shard_row() {
+            local label=$1 tfile="$RESULTS/shard.time" wall rss rc=0; shift
+            wait_idle
+            log "[shard] $label"
+            /usr/bin/time -v -o "$tfile" "$@" > /dev/null 2>&1 || rc=$?
+            wall=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tfile" \
+                | awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s}')
+            rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tfile")
+            printf '%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss" "$rc" >> "$RESULTS/shard.tsv"
+        }
+        for hash in none sha256; do
+            "$D" scan "$dir" --hash "$hash" -q -o "$sdir/warm.ndjson" || true
+            shard_row "scan, one run, --hash $hash" "$D" scan "$dir" --hash "$hash" -q -o "$sdir/single-$hash.ndjson"
+            for k in 1 2 3 4; do
+                shard_row "scan --shard $k/4, --hash $hash" "$D" scan "$dir" --hash "$hash" --shard "$k/4" -q -o "$sdir/part-$hash-$k.ndjson"
+            done
+            shard_row "merge of the 4 parts, --hash $hash" "$D" merge "$sdir"/part-"$hash"-*.ndjson -q -o "$sdir/merged-$hash.ndjson"
+            if cmp -s "$sdir/single-$hash.ndjson" "$sdir/merged-$hash.ndjson"; then
+                printf '%s\t\t\t0\n' "merged = single run (cmp), --hash $hash" >> "$RESULTS/shard.tsv"
+            else
+                printf '%s\t\t\t1\n' "merged DIFFERS from the single run, --hash $hash" >> "$RESULTS/shard.tsv"
+            fi
+        done
+        rm -rf "$sdir"
+    else
+        log "[shard] skipped: $DDEX_NOTE"
+    fi
+fi
+
 # ---- lossy formats: header probing (catalog) and the frame walk (headerless MP3)
 LOSSY_FILES=0; LOSSY_BYTES=0; HL_FILES_N=0; HL_BYTES=0
 rm -f "$RESULTS"/ddx-lossy.ndjson "$RESULTS"/ddx-headerless.ndjson "$RESULTS"/lossy-accuracy.txt
@@ -1464,7 +1504,7 @@ export RECLAIM_NOTE LOAD_BEFORE LOAD_AFTER MODE NPROC CPU_MODEL MEM_TOTAL FS_TYP
     LOSSY_FILES LOSSY_BYTES HL_FILES_N HL_BYTES HL_SOURCES LOSSY_KINDS_SKIPPED LOSSY_ACCURACY \
     ARCHIVE_FILES ARCHIVE_BYTES ARCHIVE_PER_KIND ARCHIVE_ACCURACY RELEASE_FILES RELEASE_BYTES RELEASE_TRACKS \
     AUDIT_FILES AUDIT_BYTES AUDIT_TRACKS AUDIT_SCHEMA_NOTE
-export ONLY QC_SECONDS RUNS_QC QCDIR QC_FILES_LIST="${QC_FILES_LIST:-}" QC_MP3_ENC="${QC_MP3_ENC:-}"
+export SHARD_SIZE ONLY QC_SECONDS RUNS_QC QCDIR QC_FILES_LIST="${QC_FILES_LIST:-}" QC_MP3_ENC="${QC_MP3_ENC:-}"
 export DDX_LOSSY_STATE="${DDX_LOSSY_STATE:-}" DDX_HL_STATE="${DDX_HL_STATE:-}"
 BENCH_DATE=$(date -u +%Y-%m-%dT%H:%MZ) KERNEL=$(uname -r) python3 - "$ROWS" "$VERSIONS_FILE" "$REPORT" <<'PY'
 import json, os, re, sys
@@ -1747,6 +1787,19 @@ if ran("scale") and os.path.exists(scale_tsv):
         rate = f"{n / wall:,.0f}" if wall > 0 else ""
         rss_col = f"{int(rss) / 1024:.1f} MiB" if rss else ""
         p(f"| {label} | {n:,} | {'header only' if hash_ == 'none' else hash_} | {wall:.2f} s | {rate} | {rss_col} | {float(first):.3f} s | {rc} |")
+    p("")
+shard_tsv = os.path.join(E["RESULTS"], "shard.tsv")
+if ran("shard") and os.path.exists(shard_tsv):
+    p(f"Sharded scan ({E.get('SHARD_SIZE', '')} tiny WAVs split 4 ways, the parts run one after another "
+      "on this machine, then `merge`; one run each):")
+    p("")
+    p("| run | wall | peak RSS | exit |")
+    p("|---|---:|---:|---:|")
+    for line in open(shard_tsv):
+        label, wall, rss, rc = line.rstrip("\n").split("\t")
+        wall_col = f"{float(wall):.2f} s" if wall else ""
+        rss_col = f"{int(rss) / 1024:.1f} MiB" if rss else ""
+        p(f"| {label} | {wall_col} | {rss_col} | {rc} |")
     p("")
 p(f"Raw hyperfine JSON/Markdown: {E['RESULTS']}/")
 text = "\n".join(out) + "\n"
