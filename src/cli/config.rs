@@ -11,7 +11,7 @@ use ddexprobe::metadata::Declarations;
 use ddexprobe::scan::discover::{Discovery, Walk, discover_with, read_path_list};
 use ddexprobe::scan::{ScanOptions, Target};
 use std::io::{self, IsTerminal};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Workers per core `--jobs` may ask for: beyond it threads only contend
 /// (reading is sequential per file, and memory grows with each worker).
@@ -56,11 +56,56 @@ pub fn discover(i: &InputArgs) -> Result<Discovery> {
             roots.push(p.clone());
         }
     }
-    let found = discover_with(&roots, &walk);
+    let found = discover_roots(&roots, &walk, i);
     for p in &found.problems {
         messages::problem(p);
     }
     Ok(found)
+}
+
+/// Walk `roots` in order: local paths with [`discover_with`], locations in
+/// object storage through [`ddexprobe::remote`] (an input problem when
+/// this build has no `remote` feature).
+fn discover_roots(roots: &[PathBuf], walk: &Walk, i: &InputArgs) -> Discovery {
+    let is_url = |p: &PathBuf| p.to_str().is_some_and(ddexprobe::remote::Location::is_url);
+    if !roots.iter().any(is_url) {
+        return discover_with(roots, walk);
+    }
+    let mut found = Discovery::default();
+    let mut local = Vec::new();
+    let flush = |local: &mut Vec<PathBuf>, found: &mut Discovery| {
+        if !local.is_empty() {
+            let d = discover_with(local, walk);
+            found.targets.extend(d.targets);
+            found.problems.extend(d.problems);
+            found.roots.extend(d.roots);
+            local.clear();
+        }
+    };
+    for root in roots {
+        let Some(url) = root.to_str().filter(|_| is_url(root)) else {
+            local.push(root.clone());
+            continue;
+        };
+        flush(&mut local, &mut found);
+        #[cfg(feature = "remote")]
+        {
+            let options = ddexprobe::remote::RemoteOptions {
+                endpoint: i.endpoint.clone(),
+                io_concurrency: i.io_concurrency.max(1),
+            };
+            let d = ddexprobe::remote::discover(url, walk, &options);
+            found.targets.extend(d.targets);
+            found.problems.extend(d.problems);
+        }
+        #[cfg(not(feature = "remote"))]
+        {
+            let _ = i;
+            found.problems.push(ddexprobe::remote::not_built(url));
+        }
+    }
+    flush(&mut local, &mut found);
+    found
 }
 
 /// Whether a record's findings fail the run under `--fail-on`.
@@ -154,7 +199,15 @@ pub fn fill_digests(targets: &[Target], records: &mut [ddexprobe::Record]) {
         // Records come in target order.
         if let Some(t) = targets.get(i).filter(|t| t.display == r.path) {
             let sha256 = Hashes::parse("sha256").unwrap_or(Hashes::BOTH);
-            let hashed = ddexprobe::probe_file(&t.path, t.display.clone(), sha256);
+            // Through the target's own way in (a file, or an object).
+            let hashed = ScanOptions {
+                hashes: sha256,
+                jobs: 1,
+                verify: false,
+                qc: None,
+                ..ScanOptions::default()
+            }
+            .measure(t);
             r.sha256 = hashed.sha256;
         }
     }

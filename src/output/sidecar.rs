@@ -566,6 +566,7 @@ mod tests {
             path: PathBuf::from(path),
             display: display.to_string(),
             size: 0,
+            remote: None,
         }
     }
 
