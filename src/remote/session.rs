@@ -3,17 +3,18 @@
 //! The first measurement of a session starts a driver task on the remote
 //! module's own tokio runtime that fetches every object of the session in
 //! list order (the order the ordered map measures them in), in the mode
-//! that measurement asked for, with at most `io_concurrency` objects
-//! fetched or fetching and not yet taken by a worker: a semaphore permit
-//! travels with each fetched object and is given back when a worker takes
-//! it, so memory is bounded by the concurrency whatever the catalog's
-//! size. A worker waits only for its own object. A measurement in another
+//! that measurement asked for, with at most `io_concurrency` requests in
+//! flight or fetched and not yet taken by a worker (a header-only fetch of
+//! a large object is two requests at once): the semaphore permits travel
+//! with each fetched object and are given back when a worker takes it, so
+//! memory is bounded by the concurrency whatever the catalog's size. A worker waits only for its own object. A measurement in another
 //! mode (the whole object when a parser needs the middle, a digest asked
 //! for later) fetches directly.
 
 use super::fetch::{Fetched, Mode, fetch};
 use crate::checksum::Hashes;
 use crate::formats::Budget;
+use crate::io::source::{HEAD_WINDOW, TAIL_WINDOW};
 use crate::qc::Settings;
 use crate::record::Record;
 use object_store::ObjectStore;
@@ -77,10 +78,18 @@ impl Session {
     fn start(&self, mode: Mode) -> Ahead {
         let ready: Arc<(Mutex<HashMap<usize, Slot>>, Condvar)> = Arc::default();
         let permits = Arc::new(Semaphore::new(self.io_concurrency));
+        let io = u32::try_from(self.io_concurrency).unwrap_or(u32::MAX);
         let (store, objects, slots) = (self.store.clone(), self.objects.clone(), ready.clone());
         let driver = runtime().spawn(async move {
             for index in 0..objects.len() {
-                let Ok(permit) = permits.clone().acquire_owned().await else {
+                // A header-only fetch of an object larger than both windows
+                // is two requests at once.
+                let two = mode == Mode::Windows
+                    && objects[index]
+                        .1
+                        .is_none_or(|n| n > HEAD_WINDOW + TAIL_WINDOW);
+                let need = if two { 2.min(io) } else { 1 };
+                let Ok(permit) = permits.clone().acquire_many_owned(need).await else {
                     return;
                 };
                 let (store, objects, slots) = (store.clone(), objects.clone(), slots.clone());
