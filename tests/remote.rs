@@ -168,6 +168,17 @@ mod moto {
         )
     }
 
+    /// Whether `dir` holds `n` sidecars or fewer, and no temporary file.
+    fn sidecars_only(dir: &Path, n: usize) -> bool {
+        let mut files = Vec::new();
+        crate::util::all_files(dir, &mut files);
+        !files.is_empty()
+            && files.len() <= n
+            && files
+                .iter()
+                .all(|f| f.to_string_lossy().ends_with(".technical.json"))
+    }
+
     #[test]
     fn a_bucket_gives_the_records_and_reports_of_its_local_copy() {
         let Some(moto) = moto() else {
@@ -178,6 +189,7 @@ mod moto {
         let n = catalog(moto.port, "music", "label/catalog", &local);
         assert!(n >= 20, "{n} files");
         let url = "s3://music/label/catalog";
+        let mut records = String::new();
         for extra in [
             &[][..],
             &["--hash", "md5,sha256", "--verify"][..],
@@ -188,6 +200,9 @@ mod moto {
             let (want, _) = run(&[&args[..], &["catalog"]].concat(), moto.port, dir.path());
             let (got, err) = run(&[&args[..], &[url]].concat(), moto.port, dir.path());
             assert_eq!(want.lines().count(), n, "{want}");
+            if extra.is_empty() {
+                records = want.clone();
+            }
             assert_eq!(got, want, "{extra:?}: {err}");
             assert!(err.contains(&format!("ddexprobe: {n} files")), "{err}");
         }
@@ -214,6 +229,90 @@ mod moto {
         let record: serde_json::Value = serde_json::from_str(got.trim()).unwrap();
         assert_eq!(record["path"], one.as_str(), "{err}");
         assert_eq!(record["sizeBytes"], name["sizeBytes"]);
+        // ERN of a bucket's objects names them as it names the local copy's.
+        // (One sound file without findings, one document: ERN refuses a
+        // broken one.)
+        let good = records
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|r| {
+                r["errors"].as_array().is_some_and(|e| e.is_empty())
+                    && r["warnings"].as_array().is_some_and(|w| w.is_empty())
+                    && ["WAV", "FLAC", "AIFF"].contains(&r["fileFormat"].as_str().unwrap_or(""))
+            })
+            .expect("a file without findings");
+        let name = good["path"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let ern = [
+            "ern",
+            "--ern",
+            "4.3",
+            "--fragment",
+            "technical",
+            "--force",
+            "--include",
+            &name,
+        ];
+        let (want, _) = run(&[&ern[..], &["catalog"]].concat(), moto.port, dir.path());
+        let (got, err) = run(&[&ern[..], &[url]].concat(), moto.port, dir.path());
+        assert!(want.contains("<File>"), "{want}");
+        assert_eq!(got, want, "{err}");
+        // Sidecars of a bucket go under --out-dir, as those of its copy,
+        // the modification time being the listing's; a second run finds
+        // them up to date.
+        let (_, err) = run(
+            &["sidecar", "--out-dir", "side-local", "catalog"],
+            moto.port,
+            dir.path(),
+        );
+        assert!(err.contains("sidecars written"), "{err}");
+        let (_, first) = run(
+            &["sidecar", "--out-dir", "side-remote", url],
+            moto.port,
+            dir.path(),
+        );
+        let (_, again) = run(
+            &["sidecar", "--out-dir", "side-remote", url],
+            moto.port,
+            dir.path(),
+        );
+        assert!(!first.contains(" 0 sidecars written"), "{first}");
+        assert!(again.contains(" 0 sidecars written"), "{again}");
+        assert!(sidecars_only(&dir.path().join("side-remote"), n));
+        let mut local_files = Vec::new();
+        crate::util::all_files(&dir.path().join("side-local"), &mut local_files);
+        assert!(local_files.len() >= n / 2, "{local_files:?}");
+        for f in &local_files {
+            let rel = f.strip_prefix(dir.path().join("side-local")).unwrap();
+            let strip = |p: &Path| {
+                std::fs::read_to_string(p)
+                    .unwrap()
+                    .lines()
+                    .filter(|l| !l.contains("sourceModified"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            let remote = dir.path().join("side-remote").join(rel);
+            assert_eq!(strip(&remote), strip(f), "{}", rel.display());
+        }
+        let out = {
+            let mut cmd = bin();
+            cmd.current_dir(dir.path())
+                .args(["sidecar", url, "--endpoint"])
+                .arg(format!("http://127.0.0.1:{}", moto.port))
+                .env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
+                .env("AWS_REGION", "us-east-1")
+                .output()
+                .unwrap()
+        };
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--out-dir"));
         // What is not there is an input problem, not a record.
         let (got, err) = run(&["scan", "s3://music/no/such/"], moto.port, dir.path());
         assert!(got.is_empty());

@@ -18,6 +18,12 @@ pub fn run(a: SidecarArgs) -> Result<Exit> {
         bail!("--out-dir {}: not a directory", dir.display());
     }
     let found = config::discover(&a.inputs)?;
+    if a.out_dir.is_none() && found.targets.iter().any(|t| t.remote.is_some()) {
+        bail!(
+            "sidecars of objects in storage are written under --out-dir DIR \
+             (nothing is written into a bucket)"
+        );
+    }
     let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config::progress_wanted(a.common.quiet), total_bytes);
     let report = sidecar::write_all(&found.targets, opts, a.out_dir.as_deref(), |p| {

@@ -12,11 +12,12 @@ use std::collections::VecDeque;
 use std::ffi::OsStr;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 /// One entry of a listed "directory".
 enum Entry {
-    /// An object: its key and size.
-    Object(Path, u64),
+    /// An object: its key, size and modification time.
+    Object(Path, u64, SystemTime),
     /// A common prefix, listed when the walk reaches it.
     Prefix(Path),
 }
@@ -24,10 +25,19 @@ enum Entry {
 impl Entry {
     fn name(&self) -> &str {
         let p = match self {
-            Entry::Object(p, _) | Entry::Prefix(p) => p,
+            Entry::Object(p, _, _) | Entry::Prefix(p) => p,
         };
         p.as_ref().rsplit('/').next().unwrap_or("")
     }
+}
+
+/// An object found: its key, size and modification time when listed, and
+/// how records name it.
+struct Found {
+    key: Path,
+    size: Option<u64>,
+    modified: Option<SystemTime>,
+    display: String,
 }
 
 fn problem(url: &str, code: InputCode, message: impl Into<String>) -> InputProblem {
@@ -45,7 +55,7 @@ async fn list_dir(store: &dyn ObjectStore, prefix: &Path) -> object_store::Resul
     let mut entries: Vec<Entry> = listed
         .objects
         .into_iter()
-        .map(|m| Entry::Object(m.location, m.size))
+        .map(|m| Entry::Object(m.location, m.size, m.last_modified.into()))
         .chain(listed.common_prefixes.into_iter().map(Entry::Prefix))
         .collect();
     entries.sort_by(|a, b| a.name().cmp(b.name()));
@@ -53,14 +63,14 @@ async fn list_dir(store: &dyn ObjectStore, prefix: &Path) -> object_store::Resul
 }
 
 /// The objects under `root`, depth first in name order, filtered as a
-/// local walk filters files: `(key, size, path relative to root)`.
+/// local walk filters files: `(key, size, modified, path relative to root)`.
 async fn walk_prefix(
     store: &dyn ObjectStore,
     root: &Path,
     walk: &Walk,
     problems: &mut Vec<InputProblem>,
     url: &Location,
-) -> Vec<(Path, u64, String)> {
+) -> Vec<(Path, u64, SystemTime, String)> {
     let mut found = Vec::new();
     let mut stack: Vec<VecDeque<Entry>> = Vec::new();
     match list_dir(store, root).await {
@@ -107,7 +117,7 @@ async fn walk_prefix(
                     )),
                 }
             }
-            Entry::Object(p, size) => {
+            Entry::Object(p, size, modified) => {
                 let rel = rel_of(&p);
                 let path = FsPath::new(&rel);
                 let is_json = path
@@ -120,7 +130,7 @@ async fn walk_prefix(
                 if walk.excluded(path) || !walk.included(path) {
                     continue;
                 }
-                found.push((p, size, rel));
+                found.push((p, size, modified, rel));
             }
         }
     }
@@ -128,12 +138,12 @@ async fn walk_prefix(
 }
 
 /// What a location holds: a prefix walked like a directory, or the one
-/// object its URL names. `(key, size, display)`, and the problems met.
+/// object its URL names, and the problems met.
 async fn resolve(
     store: &dyn ObjectStore,
     location: &Location,
     walk: &Walk,
-) -> (Vec<(Path, Option<u64>, String)>, Vec<InputProblem>) {
+) -> (Vec<Found>, Vec<InputProblem>) {
     let mut problems = Vec::new();
     let root = Path::from(location.key.as_str());
     let under = walk_prefix(store, &root, walk, &mut problems, location).await;
@@ -145,7 +155,15 @@ async fn resolve(
                 "holds no object to measure (--all takes every object)",
             ));
         }
-        let found = under.into_iter().map(|(p, s, r)| (p, Some(s), r)).collect();
+        let found = under
+            .into_iter()
+            .map(|(key, size, modified, display)| Found {
+                key,
+                size: Some(size),
+                modified: Some(modified),
+                display,
+            })
+            .collect();
         return (found, problems);
     }
     // Not a prefix: the object the URL names, its size from its parent's
@@ -158,7 +176,7 @@ async fn resolve(
     let size = match list_dir(store, &parent).await {
         Ok(entries) => {
             let hit = entries.into_iter().find_map(|e| match e {
-                Entry::Object(p, s) if p == root => Some(s),
+                Entry::Object(p, s, m) if p == root => Some((s, m)),
                 _ => None,
             });
             match hit {
@@ -178,7 +196,13 @@ async fn resolve(
         Err(_) => None,
     };
     // Named explicitly: measured whatever its name.
-    (vec![(root, size, location.url.clone())], Vec::new())
+    let found = Found {
+        key: root,
+        size: size.map(|(s, _)| s),
+        modified: size.map(|(_, m)| m),
+        display: location.url.clone(),
+    };
+    (vec![found], Vec::new())
 }
 
 /// List `url` as `walk` says: each object a [`Target`] whose `display` is
@@ -227,18 +251,19 @@ pub(crate) fn discover_in(
     out.problems.extend(problems);
     let session = Arc::new(Session::new(
         store,
-        found.iter().map(|(p, s, _)| (p.clone(), *s)).collect(),
+        found.iter().map(|f| (f.key.clone(), f.size)).collect(),
         options.io_concurrency,
     ));
-    for (index, (key, size, display)) in found.into_iter().enumerate() {
-        let url = location.object_url(key.as_ref());
+    for (index, f) in found.into_iter().enumerate() {
+        let url = location.object_url(f.key.as_ref());
         out.targets.push(Target {
             path: PathBuf::from(&url),
-            display,
-            size: size.unwrap_or(0),
+            display: f.display,
+            size: f.size.unwrap_or(0),
             remote: Some(Object {
                 url,
-                size,
+                size: f.size,
+                modified: f.modified,
                 session: session.clone(),
                 index,
             }),

@@ -162,6 +162,8 @@ pub struct Object {
     pub url: String,
     /// Its size from the listing, when the listing gave it.
     pub size: Option<u64>,
+    /// Its modification time from the listing, when the listing gave it.
+    pub modified: Option<std::time::SystemTime>,
     #[cfg(feature = "remote")]
     pub(crate) session: std::sync::Arc<session::Session>,
     /// Its place in its session's list.
@@ -174,13 +176,14 @@ impl fmt::Debug for Object {
         f.debug_struct("Object")
             .field("url", &self.url)
             .field("size", &self.size)
+            .field("modified", &self.modified)
             .finish()
     }
 }
 
 impl PartialEq for Object {
     fn eq(&self, other: &Object) -> bool {
-        self.url == other.url && self.size == other.size
+        self.url == other.url && self.size == other.size && self.modified == other.modified
     }
 }
 
