@@ -19,7 +19,8 @@
 #                release (a release folder judged, written as ERN and packaged),
 #                audit (an ERN message checked against its batch), scale (scan of
 #                10k/100k/1M-file catalogs: files/s, peak RSS, time to the first record),
-#                shard (a 100k-file scan split 4 ways with --shard, then merged).
+#                shard (a 100k-file scan split 4 ways with --shard, then merged),
+#                remote (a bucket on a local S3 server behind 20 ms of latency).
 #                Only the corpus parts they use are generated; raw results and the
 #                report go to results-LIST/ and report-LIST.md, so the full report
 #                is kept
@@ -84,7 +85,7 @@ NO_BUILD=0
 REGEN=0
 RUNS_OVERRIDE=""
 ONLY=""
-SECTIONS="catalog long tiny lossy verify qc archive release audit scale shard"
+SECTIONS="catalog long tiny lossy verify qc archive release audit scale shard remote"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -1469,6 +1470,117 @@ if section qc; then
     done
 fi
 
+# ---- object storage: a bucket on moto's S3 server behind scripts/latency-proxy.py
+# (20 ms added to every request), scanned header-only with --io-concurrency 1, 8
+# and 64, then with digests; the proxy counts requests and bytes. Needs a binary
+# built with `--features remote` (DDEXPROBE_REMOTE, default $DDEXPROBE, built with
+# `cargo build --release --features remote` when it lacks the feature) and moto.
+REMOTE_MD="$RESULTS/remote.md"
+rm -f "$REMOTE_MD"
+if section remote; then
+    mkdir -p "$RESULTS"; touch "$ROWS"
+    DR="${DDEXPROBE_REMOTE:-$DDEXPROBE}"
+    if ! "$DR" --version 2>/dev/null | grep -q 'remote'; then
+        if [[ $NO_BUILD -eq 0 ]] && have cargo; then
+            log "building ddexprobe with --features remote"
+            cargo build --release --features remote >&2 || die "cargo build --features remote failed"
+            DR="$REPO_ROOT/target/release/ddexprobe"
+        fi
+    fi
+    if ! "$DR" --version 2>/dev/null | grep -q 'remote'; then
+        echo "remote: SKIPPED: no binary built with --features remote" > "$REMOTE_MD"
+    elif ! python3 -c 'import moto.server' 2>/dev/null; then
+        echo "remote: SKIPPED: moto is not installed (python3 -m pip install 'moto[server]')" > "$REMOTE_MD"
+    else
+        REMOTE_OBJECTS=$([[ $QUICK -eq 1 ]] && echo 200 || echo 1000)
+        free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+        MOTO_PORT=$(free_port); PROXY_PORT=$(free_port)
+        python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" > "$RESULTS/moto.log" 2>&1 &
+        MOTO_PID=$!
+        python3 "$REPO_ROOT/scripts/latency-proxy.py" "$PROXY_PORT" "$MOTO_PORT" 20 "$RESULTS/proxy.json" &
+        PROXY_PID=$!
+        trap 'kill $MOTO_PID $PROXY_PID 2>/dev/null || true' EXIT
+        for _ in $(seq 100); do
+            python3 -c "import socket; socket.create_connection(('127.0.0.1',$MOTO_PORT),1)" 2>/dev/null && break
+            sleep 0.2
+        done
+        # REMOTE_OBJECTS byte-unique WAVs of 1 s (16-bit 44.1 kHz stereo, 176,444 bytes)
+        # in 10 folders, uploaded with plain PUTs; the same files on disk.
+        log "remote: uploading $REMOTE_OBJECTS objects to moto on port $MOTO_PORT"
+        python3 - "$MOTO_PORT" "$REMOTE_OBJECTS" "$WORK/remote-copy" <<'PY'
+import http.client, os, struct, sys
+port, n, copy = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def put(path, body):
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    c.request("PUT", path, body)
+    r = c.getresponse(); r.read()
+    assert r.status == 200, (path, r.status)
+put("/bench", b"")
+data_len = 44100 * 4
+for i in range(n):
+    data = bytes((i * 31 + j) & 0xFF for j in range(256)) * (data_len // 256) + bytes(data_len % 256)
+    fmt = struct.pack("<HHIIHH", 1, 2, 44100, 176400, 4, 16)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data_len) + data
+    wav = b"RIFF" + struct.pack("<I", len(body)) + body
+    rel = f"folder{i % 10:02d}/{i:05d}.wav"
+    put(f"/bench/catalog/{rel}", wav)
+    os.makedirs(os.path.join(copy, os.path.dirname(rel)), exist_ok=True)
+    with open(os.path.join(copy, rel), "wb") as f:
+        f.write(wav)
+PY
+        remote_run() { # LABEL PORT ARGS... -> a TSV row: label, seconds, cpu s, requests, bytes
+            local label=$1 port=$2; shift 2
+            local before after t0 t1 cpu
+            sleep 0.3; before=$(cat "$RESULTS/proxy.json")
+            t0=$(date +%s.%N)
+            /usr/bin/time -f '%U %S' -o "$RESULTS/remote.time" env AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
+                AWS_REGION=us-east-1 "$DR" scan -q --format ndjson s3://bench/catalog \
+                --endpoint "http://127.0.0.1:$port" "$@" > "$RESULTS/remote-$label.ndjson"
+            t1=$(date +%s.%N)
+            sleep 0.3; after=$(cat "$RESULTS/proxy.json")
+            cpu=$(awk '{print $1 + $2}' "$RESULTS/remote.time")
+            python3 -c 'import json,sys; a,b=json.loads(sys.argv[1]),json.loads(sys.argv[2]); print("\t".join([sys.argv[3], f"{float(sys.argv[5])-float(sys.argv[4]):.3f}", sys.argv[6], str(b["requests"]-a["requests"]), str(b["bytes_down"]-a["bytes_down"])]))' \
+                "$before" "$after" "$label" "$t0" "$t1" "$cpu"
+        }
+        {
+            for c in 1 8 64; do
+                remote_run "c$c" "$PROXY_PORT" --hash none --io-concurrency "$c"
+            done
+            remote_run "hash" "$PROXY_PORT" --hash md5,sha256 --io-concurrency 64
+            remote_run "direct" "$MOTO_PORT" --hash none --io-concurrency 64
+        } > "$RESULTS/remote.tsv"
+        t0=$(date +%s.%N)
+        /usr/bin/time -f '%U %S' -o "$RESULTS/local.time" "$DR" scan -q --format ndjson --hash none "$WORK/remote-copy" > "$RESULTS/remote-local.ndjson"
+        t1=$(date +%s.%N)
+        kill $MOTO_PID $PROXY_PID 2>/dev/null || true
+        trap - EXIT
+        LOCAL_CPU=$(awk '{print $1 + $2}' "$RESULTS/local.time")
+        LOCAL_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+        SAME=$(cmp -s "$RESULTS/remote-c64.ndjson" "$RESULTS/remote-local.ndjson" && echo yes || echo NO)
+        python3 - "$RESULTS/remote.tsv" "$REMOTE_OBJECTS" "$LOCAL_S" "$LOCAL_CPU" "$SAME" "$NPROC" > "$REMOTE_MD" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+n, local_s, local_cpu, same, nproc = int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
+labels = {"c1": "header-only, --io-concurrency 1", "c8": "header-only, --io-concurrency 8",
+          "c64": "header-only, --io-concurrency 64", "hash": "--hash md5,sha256, --io-concurrency 64",
+          "direct": "header-only, --io-concurrency 64, no added latency"}
+print(f"### Object storage ({n} objects of 176,444 bytes in 10 folders on moto's S3 server; 20 ms added per request; {nproc} cores)")
+print()
+print("| Run | Wall (s) | Files/s | CPU (s) | Requests | Requests/object | Bytes received/object |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for label, wall, cpu, req, down in rows:
+    wall, cpu, req, down = float(wall), float(cpu), int(req), int(down)
+    per = "n/a (not proxied)" if label == "direct" else f"{req / n:.2f}"
+    byt = "n/a" if label == "direct" else f"{down / n:,.0f}"
+    print(f"| {labels[label]} | {wall:.2f} | {n / wall:,.0f} | {cpu:.2f} | {req if label != 'direct' else 'n/a'} | {per} | {byt} |")
+print(f"| the local copy, header-only | {local_s:.2f} | {n / local_s:,.0f} | {local_cpu:.2f} | | | |")
+print()
+print(f"Records of the bucket (--io-concurrency 64) identical to the local copy's: {same}.")
+print("Requests include the listing (one per folder and one for the prefix); bytes include HTTP headers.")
+PY
+    fi
+fi
+
 # ---------------------------------------------------------------- report
 first_line() { if have "$1"; then "$@" 2>&1 | head -n 1; else echo "not installed"; fi; }
 VERSIONS_FILE="$RESULTS/versions.tsv"
@@ -1806,4 +1918,7 @@ text = "\n".join(out) + "\n"
 open(report_path, "w").write(text)
 sys.stdout.write(text)
 PY
+if [[ -s "$REMOTE_MD" ]]; then
+    { echo; cat "$REMOTE_MD"; } | tee -a "$REPORT"
+fi
 log "report saved to $REPORT"

@@ -48,6 +48,7 @@ pub mod qc;
 pub mod readiness;
 pub mod record;
 pub mod release;
+pub mod remote;
 pub mod scan;
 pub mod tags;
 

@@ -411,6 +411,9 @@ pub enum InputCode {
     /// Declared metadata (a manifest row, a sidecar) for an audio file that
     /// is not among the inputs.
     MetadataWithoutAudio,
+    /// A location in object storage (`s3://`, `gs://`, `az://`, `https://`)
+    /// given to a build without the `remote` feature.
+    RemoteNotBuilt,
 }
 
 impl InputCode {
@@ -423,6 +426,7 @@ impl InputCode {
             InputCode::NoAudioFiles => "no_audio_files",
             InputCode::NotARegularFile => "not_a_regular_file",
             InputCode::MetadataWithoutAudio => "metadata_without_audio",
+            InputCode::RemoteNotBuilt => "remote_not_built",
         }
     }
 }
@@ -827,6 +831,7 @@ mod tests {
             InputCode::NoAudioFiles,
             InputCode::NotARegularFile,
             InputCode::MetadataWithoutAudio,
+            InputCode::RemoteNotBuilt,
         ];
         for code in inputs {
             let json = serde_json::to_string(&code).unwrap();

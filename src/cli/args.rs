@@ -62,7 +62,9 @@ pub enum FailOnArg {
 #[derive(Args)]
 pub struct Inputs {
     /// Files or directories (walked recursively, in sorted order); `-`
-    /// reads more paths from standard input, one per line.
+    /// reads more paths from standard input, one per line. Builds with the
+    /// `remote` feature also read s3://, gs://, az:// and https://
+    /// locations (a prefix is walked like a directory).
     #[arg(required_unless_present = "files_from", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Read the paths to work on from FILE (`-`: standard input), one per
@@ -102,6 +104,19 @@ pub struct Inputs {
     /// matched as for --include.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// The endpoint of an S3-compatible store (MinIO, Ceph, R2, a local
+    /// emulator) for s3:// locations, or of an Azure emulator for az://
+    /// (default: AWS_ENDPOINT_URL for s3://); http:// endpoints are allowed.
+    #[cfg(feature = "remote")]
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Requests in flight at most when fetching from object storage:
+    /// objects are fetched ahead of the --jobs workers, which hides the
+    /// store's latency.
+    #[cfg(feature = "remote")]
+    #[arg(long, value_name = "N", default_value_t = ddexprobe::remote::DEFAULT_IO_CONCURRENCY,
+          value_parser = clap::value_parser!(usize))]
+    pub io_concurrency: usize,
 }
 
 #[derive(Subcommand)]

@@ -295,8 +295,18 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
             .iter()
             .map(|(_, _, report, _)| report.file.clone())
             .collect();
+        // Through each file's own way in (a file, or an object in storage).
+        let by_path: std::collections::HashMap<&std::path::Path, &ddexprobe::scan::Target> = found
+            .targets
+            .iter()
+            .map(|t| (t.path.as_path(), t))
+            .collect();
         catalog::fill_digests(&mut records, |i| {
-            files[i].as_deref().and_then(config::sha256_of)
+            let file = files[i].as_deref()?;
+            match by_path.get(file) {
+                Some(t) => config::sha256_of_target(t),
+                None => config::sha256_of(file),
+            }
         });
         let items: Vec<catalog::Item<'_>> = records
             .iter()

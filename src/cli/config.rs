@@ -51,7 +51,7 @@ pub fn discover(i: &InputArgs) -> Result<Discovery> {
         );
     }
     let (roots, walk) = roots(i)?;
-    let found = discover_with(&roots, &walk);
+    let found = discover_roots(&roots, &walk, i);
     for p in &found.problems {
         messages::problem(p);
     }
@@ -91,7 +91,7 @@ pub fn shard(i: &InputArgs) -> Result<Option<Shard>> {
 pub fn discover_part(i: &InputArgs) -> Result<(Discovery, Option<Part>)> {
     let shard = shard(i)?;
     let (roots, walk) = roots(i)?;
-    let mut found = discover_with(&roots, &walk);
+    let mut found = discover_roots(&roots, &walk, i);
     for p in &found.problems {
         messages::problem(p);
     }
@@ -133,10 +133,26 @@ pub fn part_name(t: &Target) -> Vec<u8> {
 /// The same walk as [`discover`], as it goes: files and problems in the
 /// same order, the first file as soon as it is met. The caller prints the
 /// problems as they come ([`Problems`]).
-pub fn walk(i: &InputArgs) -> Result<Walker> {
+pub fn walk(i: &InputArgs) -> Result<Walked> {
     let (roots, walk) = roots(i)?;
-    Ok(Walker::new(roots, walk))
+    let is_url = |p: &PathBuf| p.to_str().is_some_and(ddexprobe::remote::Location::is_url);
+    if !roots.iter().any(is_url) {
+        return Ok(Box::new(Walker::new(roots, walk)));
+    }
+    // Locations in object storage are listed first, whole (the listing
+    // does not stream yet); their problems come before their files.
+    let found = discover_roots(&roots, &walk, i);
+    Ok(Box::new(
+        found
+            .problems
+            .into_iter()
+            .map(Found::Problem)
+            .chain(found.targets.into_iter().map(Found::Target)),
+    ))
 }
+
+/// What a walk finds, as it goes.
+pub type Walked = Box<dyn Iterator<Item = Found> + Send>;
 
 /// The paths to walk (`-` and `--files-from` expanded, in order) and how
 /// to walk them.
@@ -218,6 +234,51 @@ impl Problems {
             }
         })
     }
+}
+
+/// Walk `roots` in order: local paths with [`discover_with`], locations in
+/// object storage through [`ddexprobe::remote`] (an input problem when
+/// this build has no `remote` feature).
+fn discover_roots(roots: &[PathBuf], walk: &Walk, i: &InputArgs) -> Discovery {
+    let is_url = |p: &PathBuf| p.to_str().is_some_and(ddexprobe::remote::Location::is_url);
+    if !roots.iter().any(is_url) {
+        return discover_with(roots, walk);
+    }
+    let mut found = Discovery::default();
+    let mut local = Vec::new();
+    let flush = |local: &mut Vec<PathBuf>, found: &mut Discovery| {
+        if !local.is_empty() {
+            let d = discover_with(local, walk);
+            found.targets.extend(d.targets);
+            found.problems.extend(d.problems);
+            found.roots.extend(d.roots);
+            local.clear();
+        }
+    };
+    for root in roots {
+        let Some(url) = root.to_str().filter(|_| is_url(root)) else {
+            local.push(root.clone());
+            continue;
+        };
+        flush(&mut local, &mut found);
+        #[cfg(feature = "remote")]
+        {
+            let options = ddexprobe::remote::RemoteOptions {
+                endpoint: i.endpoint.clone(),
+                io_concurrency: i.io_concurrency.max(1),
+            };
+            let d = ddexprobe::remote::discover(url, walk, &options);
+            found.targets.extend(d.targets);
+            found.problems.extend(d.problems);
+        }
+        #[cfg(not(feature = "remote"))]
+        {
+            let _ = i;
+            found.problems.push(ddexprobe::remote::not_built(url));
+        }
+    }
+    flush(&mut local, &mut found);
+    found
 }
 
 /// Whether a record's findings fail the run under `--fail-on`.
@@ -305,4 +366,19 @@ pub fn sha256_of(path: &Path) -> Option<String> {
     let shown = path.display().to_string();
     let hashed = ddexprobe::probe_file(path, shown, sha256);
     hashed.sha256
+}
+
+/// The SHA-256 of a target, through its own way in (a file, or an object
+/// in storage); `None` when it cannot be read.
+pub fn sha256_of_target(t: &Target) -> Option<String> {
+    let sha256 = Hashes::parse("sha256").unwrap_or(Hashes::BOTH);
+    ScanOptions {
+        hashes: sha256,
+        jobs: 1,
+        verify: false,
+        qc: None,
+        ..ScanOptions::default()
+    }
+    .measure(t)
+    .sha256
 }

@@ -20,7 +20,7 @@ use std::time::Instant;
 
 /// The validated configuration of one run.
 struct Config {
-    found: Walker,
+    found: config::Walked,
     shard: Option<Shard>,
     fail_on: FailOnArg,
     format: Format,
@@ -78,7 +78,7 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
         InspectFormat::Json => Format::Json,
     };
     run(Config {
-        found: Walker::new(a.files, Walk::new(true)),
+        found: Box::new(Walker::new(a.files, Walk::new(true))),
         shard: None,
         fail_on: a.common.fail_on,
         format,

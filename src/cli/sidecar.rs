@@ -23,6 +23,12 @@ pub fn run(a: SidecarArgs) -> Result<Exit> {
     let files = part
         .as_ref()
         .map_or(found.targets.len(), |p| p.files as usize);
+    if a.out_dir.is_none() && found.targets.iter().any(|t| t.remote.is_some()) {
+        bail!(
+            "sidecars of objects in storage are written under --out-dir DIR \
+             (nothing is written into a bucket)"
+        );
+    }
     let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config::progress_wanted(a.common.quiet), total_bytes);
     let report = sidecar::write_all(&found.targets, opts, a.out_dir.as_deref(), |p| {

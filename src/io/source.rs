@@ -82,7 +82,9 @@ pub fn install_sigbus_guard() -> bool {
 
 /// The bytes of one file, and how to tell whether it changed underneath us.
 pub struct Source {
-    file: File,
+    /// The file read, or `None` for bytes handed in
+    /// ([`Source::from_memory`], [`Source::from_windows`]).
+    file: Option<File>,
     data: Data,
     len: u64,
     modified: Option<SystemTime>,
@@ -123,7 +125,7 @@ impl Source {
                 && read_exact_at(&file, &mut tail, len - TAIL_WINDOW).is_ok()
             {
                 return Ok(Source {
-                    file,
+                    file: Some(file),
                     data: Data::Windows { head, tail },
                     len,
                     modified: meta.modified().ok(),
@@ -141,7 +143,7 @@ impl Source {
             #[cfg(unix)]
             if let Some(map) = guard::GuardedMap::new(&file)? {
                 return Ok(Source {
-                    file,
+                    file: Some(file),
                     data: Data::Mapped(map),
                     len,
                     modified,
@@ -152,10 +154,53 @@ impl Source {
         let data = read_bounded(&mut file, meta)?;
         let len = data.len() as u64;
         Ok(Source {
-            file,
+            file: Some(file),
             data: Data::Read(data),
             len,
             modified,
+            gap: Cell::new(false),
+        })
+    }
+
+    /// The whole of an open file (a temporary copy of bytes fetched from
+    /// elsewhere): mapped when large and regular, else read.
+    pub fn from_file(file: File) -> io::Result<Source> {
+        let meta = file.metadata()?;
+        Source::whole(file, &meta)
+    }
+
+    /// Bytes already in memory, whole.
+    pub fn from_memory(data: Vec<u8>) -> Source {
+        Source {
+            file: None,
+            len: data.len() as u64,
+            data: Data::Read(data),
+            modified: None,
+            gap: Cell::new(false),
+        }
+    }
+
+    /// The first and last bytes of something `len` bytes long, fetched
+    /// elsewhere, for a header-only probe: `head` from offset 0, `tail`
+    /// ending at `len`. Err when they are not the windows of such a file
+    /// (too long, or together shorter than `len` when the file is no
+    /// longer than [`HEAD_WINDOW`] + [`TAIL_WINDOW`]).
+    pub fn from_windows(head: Vec<u8>, tail: Vec<u8>, len: u64) -> io::Result<Source> {
+        let (h, t) = (head.len() as u64, tail.len() as u64);
+        if h != HEAD_WINDOW || t != TAIL_WINDOW || len <= HEAD_WINDOW + TAIL_WINDOW {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "windows of {h} and {t} bytes do not fit a file of {len} bytes \
+                     ({HEAD_WINDOW} and {TAIL_WINDOW} expected)"
+                ),
+            ));
+        }
+        Ok(Source {
+            file: None,
+            data: Data::Windows { head, tail },
+            len,
+            modified: None,
             gap: Cell::new(false),
         })
     }
@@ -295,13 +340,17 @@ impl Source {
         if let Data::Mapped(m) = &self.data
             && m.faulted()
         {
-            let now = self.file.metadata().map(|m| m.len()).unwrap_or(0);
+            let now = self
+                .file
+                .as_ref()
+                .and_then(|f| f.metadata().ok())
+                .map_or(0, |m| m.len());
             return Some(format!(
                 "the file was truncated while it was read ({} bytes at opening, {} now)",
                 self.len, now
             ));
         }
-        let meta = self.file.metadata().ok()?;
+        let meta = self.file.as_ref()?.metadata().ok()?;
         if !meta.is_file() {
             return None;
         }

@@ -370,11 +370,18 @@ pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
     if is_sidecar(&target.path) {
         return Outcome::Failed(format!("is a sidecar ({SUFFIX}), not audio; not measured"));
     }
-    let meta = match fs::metadata(&target.path) {
-        Ok(m) => m,
-        Err(e) => return Outcome::Failed(format!("read_error: cannot read the file: {e}")),
+    // An object in storage: its stamp is the listing's.
+    let remote = target.remote.as_ref().map(|o| Stamp {
+        size: o.size.unwrap_or(target.size),
+        modified: o.modified.map(rfc3339),
+    });
+    let stamp = match remote.clone() {
+        Some(stamp) => stamp,
+        None => match fs::metadata(&target.path) {
+            Ok(m) => Stamp::of(&m),
+            Err(e) => return Outcome::Failed(format!("read_error: cannot read the file: {e}")),
+        },
     };
-    let stamp = Stamp::of(&meta);
     let replace = match plan_write(dest, &stamp, opts.hashes) {
         Ok(Some(replace)) => replace,
         Ok(None) => return Outcome::Unchanged,
@@ -388,9 +395,14 @@ pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
     if let Some(e) = record.errors.first() {
         return Outcome::Failed(format!("{}: {}", e.code, e.message));
     }
-    // A file that changed while it was read may not be what was measured.
-    match fs::metadata(&target.path) {
-        Ok(after) if Stamp::of(&after) == stamp => {}
+    // A file that changed while it was read may not be what was measured
+    // (an object: the size read is the size listed).
+    let after = match &remote {
+        Some(_) => (record.size_bytes == stamp.size).then(|| stamp.clone()),
+        None => fs::metadata(&target.path).ok().map(|m| Stamp::of(&m)),
+    };
+    match after {
+        Some(after) if after == stamp => {}
         _ => {
             return Outcome::Failed(
                 "file_changed: the file changed while it was measured".to_string(),
@@ -569,6 +581,7 @@ mod tests {
             path: PathBuf::from(path),
             display: display.to_string(),
             size: 0,
+            remote: None,
         }
     }
 

@@ -39,6 +39,9 @@ pub struct Target {
     pub display: String,
     /// Size at discovery, for progress estimates (0 when unknown).
     pub size: u64,
+    /// The object to fetch instead of opening `path`, for a location in
+    /// object storage ([`crate::remote`]).
+    pub remote: Option<crate::remote::Object>,
 }
 
 /// The files found, and what could not be walked.
@@ -134,11 +137,11 @@ impl Walk {
         Ok(self)
     }
 
-    fn excluded(&self, rel: &Path) -> bool {
+    pub(crate) fn excluded(&self, rel: &Path) -> bool {
         self.exclude.as_ref().is_some_and(|g| g.matches(rel))
     }
 
-    fn included(&self, rel: &Path) -> bool {
+    pub(crate) fn included(&self, rel: &Path) -> bool {
         self.include.as_ref().is_none_or(|g| g.matches(rel))
     }
 }
@@ -161,7 +164,7 @@ pub fn has_artwork_extension(path: &Path) -> bool {
         .is_some_and(|e| e.is_artwork())
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
@@ -346,6 +349,7 @@ impl Walker {
                     display: root.to_string_lossy().into_owned(),
                     path: root,
                     size: meta.len(),
+                    remote: None,
                 }));
             }
             return None;
@@ -420,6 +424,7 @@ impl Walker {
                 path: path.to_path_buf(),
                 display: rel.to_string_lossy().into_owned(),
                 size: meta.map_or(0, |m| m.len()),
+                remote: None,
             })));
         }
     }

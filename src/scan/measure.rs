@@ -98,16 +98,33 @@ fn measure_inner(
             Source::open_windows(path)
         }
     };
+    let size = || std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let ext = path.extension().and_then(|e| e.to_str());
+    measure_with(open, size, ext, display, hashes, verify, qc)
+}
+
+/// Measure what `open` gives: `open(false)` the windows of a header-only
+/// probe (or the whole), `open(true)` the whole, asked for when a parser
+/// needs bytes between the windows; `size` is the size a failure reports,
+/// `ext` the name's extension. Files on disk and objects fetched from a
+/// store ([`crate::remote`]) are measured alike.
+pub(crate) fn measure_with(
+    open: impl Fn(bool) -> io::Result<Source>,
+    size: impl Fn() -> u64,
+    ext: Option<&str>,
+    display: String,
+    hashes: Hashes,
+    verify: Option<Budget>,
+    qc: Option<Settings>,
+) -> Record {
     let failed = |e: io::Error| {
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         Record::failed(
             display.clone(),
-            size,
+            size(),
             Code::ReadError,
             format!("cannot read the file: {e}"),
         )
     };
-    let ext = path.extension().and_then(|e| e.to_str());
     let mut source = match open(hashes.any() || verify.is_some()) {
         Ok(s) => s,
         Err(e) => return failed(e),

@@ -84,6 +84,16 @@ impl Default for ScanOptions {
 impl ScanOptions {
     /// Measure one target with these options.
     pub fn measure(&self, target: &Target) -> Record {
+        #[cfg(feature = "remote")]
+        if let Some(object) = &target.remote {
+            return crate::remote::measure(
+                object,
+                target.display.clone(),
+                self.hashes,
+                (self.verify || self.qc.is_some()).then_some(self.budget),
+                self.qc,
+            );
+        }
         measure::measure_file(
             &target.path,
             target.display.clone(),
@@ -258,12 +268,14 @@ mod tests {
                 path: p,
                 display: format!("{i:03}.wav"),
                 size: 0,
+                remote: None,
             });
         }
         targets.push(Target {
             path: PathBuf::from("/no/such/file.wav"),
             display: "missing.wav".into(),
             size: 0,
+            remote: None,
         });
         let mut seen = Vec::new();
         let out = scan(
@@ -307,6 +319,7 @@ mod tests {
                     path: p,
                     display: i.to_string(),
                     size: 1,
+                    remote: None,
                 }
             })
             .collect();
@@ -436,6 +449,7 @@ mod tests {
                     path: file.clone(),
                     display: i.to_string(),
                     size: 9,
+                    remote: None,
                 }
             });
             let mut taken_at_first = None;
