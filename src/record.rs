@@ -4,13 +4,13 @@
 //! build on them, so fields are added, never renamed. Problems are data
 //! ([`Issue`] with a stable snake_case [`Code`]), never panics or early exits.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub use crate::tags::Tags;
 
 /// The container, as the record's `fileFormat` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub enum FileFormat {
     /// RIFF (little-endian) or RIFX (big-endian) WAVE.
     #[serde(rename = "WAV")]
@@ -172,7 +172,7 @@ impl fmt::Display for FileFormat {
 }
 
 /// Integer or floating-point samples.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SampleFormat {
     /// Integer PCM (and companded A-law/mu-law, stored as integers).
@@ -182,7 +182,7 @@ pub enum SampleFormat {
 }
 
 /// How `totalSamples` (and so the duration) was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DurationSource {
     /// From a complete header (WAV data length, AIFF COMM, FLAC STREAMINFO).
@@ -196,7 +196,7 @@ pub enum DurationSource {
 }
 
 /// Error and warning codes. Stable: tools match on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     // Errors.
@@ -368,7 +368,8 @@ impl fmt::Display for Code {
 }
 
 /// One finding: a stable code and a sentence for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Issue {
     /// Stable snake_case code.
     pub code: Code,
@@ -380,7 +381,8 @@ pub struct Issue {
 /// a path that cannot be walked or read, a directory with nothing to
 /// measure, metadata that describes no file. Each makes the run exit
 /// non-zero and is named in the summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InputProblem {
     /// The path as the user gave it or as the walk found it.
     pub path: String,
@@ -391,7 +393,7 @@ pub struct InputProblem {
 }
 
 /// The stable codes of [`InputProblem`]s.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InputCode {
     /// A path given (on the command line or on standard input) that does
@@ -503,7 +505,7 @@ impl Findings {
 }
 
 /// The verdict of a verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Every frame read and checked, nothing found.
@@ -522,7 +524,7 @@ pub enum Status {
 }
 
 /// How the audio was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Every frame or packet was decoded.
@@ -537,8 +539,8 @@ pub enum Method {
 }
 
 /// The `verification` object of a record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Verification {
     /// `ok`, `warning`, `corrupt`, `truncated` or `unverified`.
     pub status: Status,
@@ -554,8 +556,8 @@ pub struct Verification {
 
 /// A JPEG or PNG image measured from its content: what delivery rules on
 /// cover art look at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Artwork {
     /// `JPEG` or `PNG`.
     pub format: String,
@@ -583,8 +585,8 @@ pub struct Artwork {
 }
 
 /// The technical record of one file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Record {
     /// Path as given, or relative to the scanned directory.
     pub path: String,
@@ -625,7 +627,7 @@ pub struct Record {
     pub format_tag: Option<u16>,
     /// Chunks after the start of the data chunk, in file order (WAV, RF64,
     /// BW64); some services accept nothing but audio there.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub chunks_after_data: Vec<String>,
     /// Sample frames per channel.
     pub total_samples: Option<u64>,
@@ -641,7 +643,7 @@ pub struct Record {
     /// Average bits per second of the audio data.
     pub bitrate: Option<u64>,
     /// Metadata chunks or blocks present.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metadata_chunks: Vec<String>,
     /// `true` when the file describes its tracks with ADM (ITU-R BS.2076):
     /// both a `chna` and an `axml` chunk.
@@ -672,7 +674,7 @@ pub struct Record {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoder_padding: Option<u64>,
     /// Descriptive tags the file carries.
-    #[serde(skip_serializing_if = "Tags::is_empty")]
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
     /// MD5 of the decoded audio in FLAC's convention (`--verify`, lossless
     /// sources): equal for the same master in any lossless container.

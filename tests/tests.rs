@@ -16,6 +16,7 @@ mod inputs;
 mod qc;
 mod readme;
 mod release;
+mod roundtrip;
 mod schemas;
 mod sidecar;
 mod snapshots;

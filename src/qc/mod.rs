@@ -68,7 +68,7 @@ pub enum Source {
 
 /// What `--qc` found in the audio, as the record's `qc` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Qc {
     /// Whether the audio was analysed; when not, `reason` says why and
     /// every figure is null.

@@ -9,12 +9,12 @@ pub mod catalog;
 pub mod profile;
 pub mod release;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A field whose value breaks a rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InvalidField {
     /// Dotted field name, e.g. `technicalResourceDetails.sampleRate`.
     pub field: String,
@@ -25,8 +25,8 @@ pub struct InvalidField {
 }
 
 /// The points of each category, 0-100 within the category.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CategoryScores {
     /// Required fields (60 % of the score).
     pub required: u32,
@@ -37,8 +37,8 @@ pub struct CategoryScores {
 }
 
 /// The readiness report of one asset.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Report {
     /// The audio file, as the scan names it.
     pub path: String,

@@ -12,7 +12,7 @@
 pub mod riff;
 pub mod vorbis;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub mod id3v2;
 
@@ -20,8 +20,8 @@ pub mod id3v2;
 pub const MAX_VALUE_CHARS: usize = 1024;
 
 /// Descriptive tags of one file (camelCase in JSON; absent fields omitted).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Tags {
     /// International Standard Recording Code, as written in the tag.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +49,7 @@ pub struct Tags {
     pub explicit: Option<bool>,
     /// Where the values came from (`ID3v2.4`, `Vorbis comment`, `MP4 ilst`,
     /// `RIFF INFO`, `bext`, `AIFF`...), in the order read.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
 }
 

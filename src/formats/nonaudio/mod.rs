@@ -9,7 +9,7 @@
 pub mod image;
 
 use crate::io::reader::Bytes;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a non-audio file is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,7 +19,7 @@ pub struct NonAudio {
     /// plain text).
     pub kind: Kind,
     /// The format's name: `PNG`, `JPEG`, `GIF`, `WebP`, `BMP`, `TIFF`,
-    /// `PDF`, `ZIP`, `XML`, `text`.
+    /// `PDF`, `ZIP`, `XML`, `text` (one of [`FORMATS`]).
     pub format: &'static str,
     /// Image width in pixels, when the header gives it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,8 +29,44 @@ pub struct NonAudio {
     pub height: Option<u32>,
 }
 
+/// Every name [`NonAudio::format`] takes.
+pub const FORMATS: &[&str] = &[
+    "PNG", "JPEG", "GIF", "WebP", "BMP", "TIFF", "PDF", "ZIP", "XML", "text",
+];
+
+/// A [`NonAudio`] as read back, its `format` any string.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Named {
+    kind: Kind,
+    format: String,
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+impl<'de> Deserialize<'de> for NonAudio {
+    /// The `format` becomes its static name, one of [`FORMATS`]; any other
+    /// name is refused (no record of this version carries it).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<NonAudio, D::Error> {
+        let n = Named::deserialize(d)?;
+        let format = FORMATS
+            .iter()
+            .copied()
+            .find(|f| *f == n.format)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format_args!("unknown non-audio format {:?}", n.format))
+            })?;
+        Ok(NonAudio {
+            kind: n.kind,
+            format,
+            width: n.width,
+            height: n.height,
+        })
+    }
+}
+
 /// The kinds of [`NonAudio`] file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A picture: cover art, booklet pages.
