@@ -1,5 +1,6 @@
 //! Flags turned into validated settings: worker counts, digests, output
-//! formats, and the inputs an output must never replace.
+//! formats, the cache of records, and the inputs an output must never
+//! replace.
 
 use super::args::{Common, FailOnArg, Inputs as InputArgs};
 use super::messages;
@@ -8,6 +9,7 @@ use ddexprobe::checksum::Hashes;
 use ddexprobe::formats::Budget;
 use ddexprobe::io::atomic::Inputs;
 use ddexprobe::metadata::Declarations;
+use ddexprobe::scan::cache::Cache;
 use ddexprobe::scan::discover::{Discovery, Walk, discover_with, read_path_list};
 use ddexprobe::scan::{ScanOptions, Target};
 use std::io::{self, IsTerminal};
@@ -157,5 +159,50 @@ pub fn fill_digests(targets: &[Target], records: &mut [ddexprobe::Record]) {
             let hashed = ddexprobe::probe_file(&t.path, t.display.clone(), sha256);
             r.sha256 = hashed.sha256;
         }
+    }
+}
+
+/// `--cache FILE`: the cache of records for these options, or `None` (with
+/// a warning: the run goes on and measures every file) when it cannot be
+/// used.
+pub fn cache(path: Option<&Path>, opts: &ScanOptions) -> Option<Cache> {
+    match Cache::open(path?, opts) {
+        Ok(cache) => Some(cache),
+        Err(e) => {
+            messages::warn(&e.to_string());
+            None
+        }
+    }
+}
+
+/// How each target is measured: through the cache when there is one.
+pub fn measure<'a>(
+    cache: Option<&'a Cache>,
+    opts: &'a ScanOptions,
+) -> impl Fn(&Target) -> ddexprobe::Record + Sync + 'a {
+    move |t| match cache {
+        Some(c) => c.measure(t, |t| opts.measure(t)),
+        None => opts.measure(t),
+    }
+}
+
+/// Store what the cache still holds, and say (unless `quiet`) how many
+/// records it gave and how many were measured.
+pub fn finish_cache(cache: Option<Cache>, path: Option<&Path>, quiet: bool) {
+    let (Some(cache), Some(path)) = (cache, path) else {
+        return;
+    };
+    let (stats, failed) = cache.finish();
+    if let Some(e) = failed {
+        messages::warn(&e.to_string());
+    }
+    if !quiet {
+        eprintln!(
+            "ddexprobe: cache {}: {} records reused, {} measured ({} stored)",
+            ddexprobe::output::sanitize(&path.display().to_string()),
+            stats.reused,
+            stats.measured,
+            stats.stored
+        );
     }
 }

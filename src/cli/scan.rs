@@ -24,6 +24,7 @@ struct Config {
     opts: ScanOptions,
     progress: bool,
     summary: bool,
+    cache: Option<PathBuf>,
 }
 
 /// `ddexprobe scan`.
@@ -48,6 +49,7 @@ pub fn scan(a: ScanArgs) -> Result<Exit> {
         opts,
         progress: config::progress_wanted(quiet),
         summary: !quiet,
+        cache: a.common.cache,
     })
 }
 
@@ -81,13 +83,19 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
         opts,
         progress: false,
         summary: false,
+        cache: a.common.cache,
     })
 }
 
 fn run(config: Config) -> Result<Exit> {
     let started = Instant::now();
+    // Opened (and so created) first: `-o` onto it is refused like any input.
+    let cache = config::cache(config.cache.as_deref(), &config.opts);
     let inputs = match &config.output {
-        Some(_) => config::inputs(&config.targets, None, &[]),
+        Some(_) => {
+            let cache_file: Vec<&std::path::Path> = config.cache.as_deref().into_iter().collect();
+            config::inputs(&config.targets, None, &cache_file)
+        }
         None => Default::default(),
     };
     let (sink, out) =
@@ -105,10 +113,12 @@ fn run(config: Config) -> Result<Exit> {
     let mut failing = 0u64;
     let fail_on = config.fail_on;
     let outcome = if sink_error.is_none() {
-        scan::scan(
+        scan::scan_map_with(
             &config.targets,
-            config.opts,
-            |r| {
+            config.opts.jobs,
+            config::measure(cache.as_ref(), &config.opts),
+            |_, _| (),
+            |r, ()| {
                 failing += u64::from(config::fails(r, fail_on));
                 writer.record(r)
             },
@@ -121,6 +131,7 @@ fn run(config: Config) -> Result<Exit> {
         }
     };
     bar.finish();
+    config::finish_cache(cache, config.cache.as_deref(), !config.summary);
     let mut summary = outcome.summary;
     summary.input_problems = config.problems;
     sink_error = sink_error.or(outcome.sink_error);

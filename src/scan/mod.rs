@@ -5,6 +5,7 @@
 //! Output is in input order whatever the number of jobs, and memory is
 //! bounded whatever the number of files.
 
+pub mod cache;
 pub mod discover;
 pub mod map;
 pub mod measure;
