@@ -23,7 +23,7 @@
 //! database, damaged, in use by another run) is a [`CacheError`] for the
 //! caller to report; the run goes on without it.
 //!
-//! Workers look records up in read transactions of their own; records
+//! Workers look records up in one read snapshot taken at open; records
 //! measured afresh are queued and written in batches of [`BATCH`], each in
 //! one write transaction by one writer at a time (a worker that finds the
 //! writer busy goes on measuring), and the rest by [`Cache::finish`].
@@ -171,6 +171,11 @@ impl Stamp {
 /// An open cache for one set of options.
 pub struct Cache {
     db: Database,
+    /// The records as they were when the cache was opened: every worker
+    /// looks up in this one snapshot (each file is looked up once a run).
+    snapshot: Option<redb::ReadOnlyTable<&'static [u8], &'static [u8]>>,
+    /// The working directory, which relative paths are keyed under.
+    cwd: Option<PathBuf>,
     /// The digest of the options, the first bytes of every key.
     scope: [u8; 16],
     /// Entries measured and not yet written.
@@ -206,15 +211,20 @@ fn scope(opts: &ScanOptions) -> [u8; 16] {
 }
 
 /// The path bytes of a key: absolute without touching the file system on
-/// Unix (the stamp's device and inode tell whether it is the same file),
-/// canonical elsewhere (where the path is the identity).
-fn key_path(path: &Path) -> Option<PathBuf> {
+/// Unix (under `cwd`, read once a run; the stamp's device and inode tell
+/// whether it is the same file), canonical elsewhere (where the path is
+/// the identity).
+fn key_path(path: &Path, cwd: Option<&Path>) -> Option<PathBuf> {
     #[cfg(unix)]
     {
-        std::path::absolute(path).ok()
+        match cwd {
+            Some(cwd) => std::path::absolute(cwd.join(path)).ok(),
+            None => std::path::absolute(path).ok(),
+        }
     }
     #[cfg(not(unix))]
     {
+        let _ = cwd;
         std::fs::canonicalize(path).ok()
     }
 }
@@ -259,8 +269,15 @@ impl Cache {
         let prepared = catch_unwind(AssertUnwindSafe(|| Cache::prepare(&db, format)))
             .map_err(|_| CacheError::unusable(path, "damaged"))?;
         prepared.map_err(|e| CacheError::unusable(path, e))?;
+        let snapshot = catch_unwind(AssertUnwindSafe(|| {
+            db.begin_read().ok()?.open_table(RECORDS).ok()
+        }))
+        .ok()
+        .flatten();
         Ok(Cache {
             db,
+            snapshot,
+            cwd: std::env::current_dir().ok(),
             scope: scope(opts),
             pending: Mutex::new(Vec::new()),
             writer: Mutex::new(()),
@@ -300,8 +317,13 @@ impl Cache {
     /// for the next run.
     pub fn measure(&self, target: &Target, measure: impl FnOnce(&Target) -> Record) -> Record {
         let looked = SystemTime::now();
-        let found = Stamp::of(&target.path)
-            .and_then(|(stamp, modified)| Some((stamp, modified, key_path(&target.path)?)));
+        let found = Stamp::of(&target.path).and_then(|(stamp, modified)| {
+            Some((
+                stamp,
+                modified,
+                key_path(&target.path, self.cwd.as_deref())?,
+            ))
+        });
         let Some((stamp, modified, path)) = found else {
             self.measured.fetch_add(1, Ordering::Relaxed);
             return measure(target);
@@ -327,9 +349,7 @@ impl Cache {
 
     /// The stored record of `key`, when its stamp is `stamp`.
     fn get(&self, key: &[u8], stamp: &Stamp) -> Option<Record> {
-        let read = self.db.begin_read().ok()?;
-        let table = read.open_table(RECORDS).ok()?;
-        let value = table.get(key).ok()??;
+        let value = self.snapshot.as_ref()?.get(key).ok()??;
         let value = value.value();
         if value.len() < STAMP_LEN || value[..STAMP_LEN] != stamp.bytes() {
             return None;
