@@ -20,7 +20,8 @@
 #                audit (an ERN message checked against its batch), scale (scan of
 #                10k/100k/1M-file catalogs: files/s, peak RSS, time to the first record),
 #                shard (a 100k-file scan split 4 ways with --shard, then merged),
-#                remote (a bucket on a local S3 server behind 20 ms of latency).
+#                remote (a bucket on a local S3 server behind 20 ms of latency),
+#                cache (--cache: a first run and a re-run of tiny WAV files).
 #                Only the corpus parts they use are generated; raw results and the
 #                report go to results-LIST/ and report-LIST.md, so the full report
 #                is kept
@@ -85,7 +86,7 @@ NO_BUILD=0
 REGEN=0
 RUNS_OVERRIDE=""
 ONLY=""
-SECTIONS="catalog long tiny lossy verify qc archive release audit scale shard remote"
+SECTIONS="catalog long tiny lossy verify qc archive release audit scale shard remote cache"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -136,6 +137,7 @@ if [[ $QUICK -eq 1 ]]; then
     AUDIT_TRACKS=100                         # audit: 10-second tracks
     SCALE_SIZES="10000"                      # scale: files per catalog
     SHARD_SIZE=10000                         # shard: files in the split catalog
+    CACHE_FILES=5000                         # cache: distinct 60-byte WAV files
     RUNS_FAST=3; RUNS_SLOW=2; RUNS_LONG=2; RUNS_QC=3
 else
     MODE=full
@@ -152,6 +154,7 @@ else
     AUDIT_TRACKS=1000                        # audit: 10-second tracks
     SCALE_SIZES="10000 100000 1000000"       # scale: files per catalog
     SHARD_SIZE=100000                        # shard: files in the split catalog
+    CACHE_FILES=100000                       # cache: distinct 60-byte WAV files
     RUNS_FAST=10; RUNS_SLOW=3; RUNS_LONG=5; RUNS_QC=5
 fi
 if [[ -n "$RUNS_OVERRIDE" ]]; then
@@ -1007,6 +1010,52 @@ if section shard; then
     else
         log "[shard] skipped: $DDEX_NOTE"
     fi
+fi
+
+# ---- --cache: a first run (every file measured and stored) and a re-run (every
+# record reused: one stat per file, no file opened) of CACHE_FILES distinct 60-byte
+# WAV files in folders of 1,000, dated a day back (files modified in the last 2 s are
+# not stored); against the same scan without the cache and a find that stats each file.
+CACHEDIR="$CORPUS/cache"
+if section cache; then
+    if [[ $REGEN -eq 1 || ! -f "$CORPUS/.cache-complete" ]] \
+            || ! grep -q "files=$CACHE_FILES\$" "$CORPUS/.cache-complete"; then
+        log "generating the cache corpus in $CACHEDIR ($CACHE_FILES files)"
+        rm -rf "$CACHEDIR" "$CORPUS/.cache-complete"
+        python3 - "$CACHEDIR" "$CACHE_FILES" <<'PY'
+import os, struct, sys, time
+root, n = sys.argv[1], int(sys.argv[2])
+old = time.time() - 86400
+for i in range(n):
+    d = os.path.join(root, f"{i // 1000:03}")
+    os.makedirs(d, exist_ok=True)
+    data = struct.pack("<8h", *[(i * 7 + k * 13) % 32768 - 16384 for k in range(8)])
+    fmt = struct.pack("<HHIIHH", 1, 2, 44100, 44100 * 4, 4, 16)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    p = os.path.join(d, f"{i:06}.wav")
+    with open(p, "wb") as f:
+        f.write(b"RIFF" + struct.pack("<I", len(body)) + body)
+    os.utime(p, (old, old))
+PY
+        printf 'files=%s\n' "$CACHE_FILES" > "$CORPUS/.cache-complete"
+    fi
+    CACHE_BYTES=$(sum_bytes "$CACHEDIR")
+    CACHE_DB="$RESULTS/cache.redb"
+    warm "$CACHEDIR"
+    W="$CACHE_FILES tiny WAV files"
+    if [[ $HAVE_DDEXPROBE -eq 1 ]]; then
+        bench ddx_cache_none ddexprobe "$W, no cache (md5+sha256)" "$CACHE_FILES" "$CACHE_BYTES" "$RUNS_SLOW" files "" 0 \
+            "$D scan $CACHEDIR --format ndjson -q > /dev/null"
+        bench ddx_cache_first ddexprobe "$W, --cache, first run (every record measured and stored)" "$CACHE_FILES" "$CACHE_BYTES" "$RUNS_SLOW" files "" 0 \
+            "rm -f $CACHE_DB; $D scan $CACHEDIR --format ndjson -q --cache $CACHE_DB > /dev/null"
+        "$D" scan "$CACHEDIR" --format ndjson -q --cache "$CACHE_DB" > /dev/null
+        bench ddx_cache_rerun ddexprobe "$W, --cache, re-run (every record reused)" "$CACHE_FILES" "$CACHE_BYTES" "$RUNS_SLOW" files "" 0 \
+            "$D scan $CACHEDIR --format ndjson -q --cache $CACHE_DB > /dev/null"
+    else
+        skip ddx_cache_rerun ddexprobe "$W" "$DDEX_NOTE"
+    fi
+    bench find_cache find "$W, find -printf of size and mtime (one stat per file)" "$CACHE_FILES" "$CACHE_BYTES" "$RUNS_SLOW" files "for comparison" 0 \
+        "find $CACHEDIR -type f -printf '%s %T@\\n' | wc -l > /dev/null"
 fi
 
 # ---- lossy formats: header probing (catalog) and the frame walk (headerless MP3)

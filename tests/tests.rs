@@ -3,6 +3,7 @@
 
 mod artwork;
 mod audit;
+mod cache;
 mod check;
 mod cli;
 mod corpora;

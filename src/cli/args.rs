@@ -316,6 +316,11 @@ pub struct ErnArgs {
     /// Worker threads (default: all cores; at most 8 per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Keep each file's record in FILE (a database) and reuse it while the
+    /// file is unchanged (identity, size, modification time) and the
+    /// options are the same (not with --message): a re-run reads only what changed.
+    #[arg(long, value_name = "FILE", conflicts_with = "message")]
+    pub cache: Option<PathBuf>,
     /// No progress bar; only errors on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -439,6 +444,11 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores; at most 8 per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Keep each file's record in FILE (a database) and reuse it while the
+    /// file is unchanged (identity, size, modification time) and the
+    /// options are the same (not with --release): a re-run reads only what changed.
+    #[arg(long, value_name = "FILE", conflicts_with = "release")]
+    pub cache: Option<PathBuf>,
     /// No progress bar and no summary on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
@@ -478,6 +488,11 @@ pub struct Common {
     /// a file is reported not_verified (a number, or "unlimited").
     #[arg(long, default_value = "2048", value_name = "RATIO")]
     pub verify_budget: String,
+    /// Keep each file's record in FILE (a database) and reuse it while the
+    /// file is unchanged (identity, size, modification time) and the
+    /// options are the same: a re-run reads only what changed.
+    #[arg(long, value_name = "FILE")]
+    pub cache: Option<PathBuf>,
     /// No progress bar and no summary on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,

@@ -114,10 +114,20 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         fail_on_warning: a.fail_on == FailOnArg::Warning,
     };
 
+    let opts = ScanOptions {
+        hashes: Hashes::NONE,
+        jobs,
+        verify: a.verify,
+        budget,
+        qc: a.qc.then(|| profile.qc_settings()),
+    };
+    // Opened (and so created) first: `-o` onto it is refused like any input.
+    let cache = config::cache(a.cache.as_deref(), &opts);
     let inputs = match &a.output {
         Some(_) => {
             let mut extra = vec![std::path::Path::new(&a.profile)];
             extra.extend(a.metadata.as_deref());
+            extra.extend(a.cache.as_deref());
             config::inputs(&found.targets, Some(&declarations), &extra)
         }
         None => Default::default(),
@@ -139,13 +149,6 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
     };
     let mut summary = CatalogSummary::default();
     let mut matched: HashSet<String> = HashSet::new();
-    let opts = ScanOptions {
-        hashes: Hashes::NONE,
-        jobs,
-        verify: a.verify,
-        budget,
-        qc: a.qc.then(|| profile.qc_settings()),
-    };
     let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config::progress_wanted(a.quiet), total_bytes);
     let mut sink_error = writer.begin().err();
@@ -160,11 +163,12 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         // --technical: an up-to-date technical sidecar is the measurement;
         // the audio is read only without one.
         let technical = a.technical && !a.verify && !a.qc;
+        let measured = config::measure(cache.as_ref(), &opts);
         let measure = |t: &ddexprobe::scan::Target| {
             technical
                 .then(|| sidecar::measurement(&t.path, &t.display))
                 .flatten()
-                .unwrap_or_else(|| opts.measure(t))
+                .unwrap_or_else(|| measured(t))
         };
         let outcome = scan::scan_map_with(
             &found.targets,
@@ -205,6 +209,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
         sink_error = outcome.sink_error;
     }
     bar.finish();
+    config::finish_cache(cache, a.cache.as_deref(), a.quiet);
 
     // Metadata that describes no audio file: a delivery missing its audio.
     // The files of the other parts are among the files checked: every part

@@ -1,5 +1,6 @@
 //! Flags turned into validated settings: worker counts, digests, output
-//! formats, and the inputs an output must never replace.
+//! formats, the cache of records, and the inputs an output must never
+//! replace.
 
 use super::args::{Common, FailOnArg, Inputs as InputArgs};
 use super::messages;
@@ -9,6 +10,7 @@ use ddexprobe::formats::Budget;
 use ddexprobe::io::atomic::Inputs;
 use ddexprobe::metadata::Declarations;
 use ddexprobe::record::InputProblem;
+use ddexprobe::scan::cache::Cache;
 use ddexprobe::scan::discover::{Discovery, Walk, discover_with, read_path_list_with};
 use ddexprobe::scan::shard::{Selector, Shard};
 use ddexprobe::scan::{Found, ScanOptions, Target, Walker};
@@ -381,4 +383,49 @@ pub fn sha256_of_target(t: &Target) -> Option<String> {
     }
     .measure(t)
     .sha256
+}
+
+/// `--cache FILE`: the cache of records for these options, or `None` (with
+/// a warning: the run goes on and measures every file) when it cannot be
+/// used.
+pub fn cache(path: Option<&Path>, opts: &ScanOptions) -> Option<Cache> {
+    match Cache::open(path?, opts) {
+        Ok(cache) => Some(cache),
+        Err(e) => {
+            messages::warn(&e.to_string());
+            None
+        }
+    }
+}
+
+/// How each target is measured: through the cache when there is one.
+pub fn measure<'a>(
+    cache: Option<&'a Cache>,
+    opts: &'a ScanOptions,
+) -> impl Fn(&Target) -> ddexprobe::Record + Sync + 'a {
+    move |t| match cache {
+        Some(c) => c.measure(t, |t| opts.measure(t)),
+        None => opts.measure(t),
+    }
+}
+
+/// Store what the cache still holds, and say (unless `quiet`) how many
+/// records it gave and how many were measured.
+pub fn finish_cache(cache: Option<Cache>, path: Option<&Path>, quiet: bool) {
+    let (Some(cache), Some(path)) = (cache, path) else {
+        return;
+    };
+    let (stats, failed) = cache.finish();
+    if let Some(e) = failed {
+        messages::warn(&e.to_string());
+    }
+    if !quiet {
+        eprintln!(
+            "ddexprobe: cache {}: {} records reused, {} measured ({} stored)",
+            ddexprobe::output::sanitize(&path.display().to_string()),
+            stats.reused,
+            stats.measured,
+            stats.stored
+        );
+    }
 }

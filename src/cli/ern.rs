@@ -34,10 +34,25 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         eprintln!("ddexprobe: no ERN written: no audio file under the given paths");
         return Ok(Exit::NothingDone);
     }
+    let (hash, hashes) = match a.hash {
+        ErnHashArg::Md5 => (Hash::Md5, Hashes::parse("md5")),
+        ErnHashArg::Sha256 => (Hash::Sha256, Hashes::parse("sha256")),
+    };
+    let hashes = hashes.map_err(anyhow::Error::msg)?;
+    let opts = ScanOptions {
+        hashes,
+        jobs,
+        verify: a.verify,
+        qc: None,
+        budget,
+    };
+    // Opened (and so created) first: `-o` onto it is refused like any input.
+    let cache = config::cache(a.cache.as_deref(), &opts);
     // Refused before any work: an output over an input.
     let inputs = if a.output.is_some() || a.out_dir.is_some() {
         let mut extra: Vec<&std::path::Path> = a.metadata.as_deref().into_iter().collect();
         extra.push(std::path::Path::new(&a.profile));
+        extra.extend(a.cache.as_deref());
         config::inputs(&found.targets, Some(&declarations), &extra)
     } else {
         Inputs::default()
@@ -49,11 +64,6 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
             out.display()
         );
     }
-    let (hash, hashes) = match a.hash {
-        ErnHashArg::Md5 => (Hash::Md5, Hashes::parse("md5")),
-        ErnHashArg::Sha256 => (Hash::Sha256, Hashes::parse("sha256")),
-    };
-    let hashes = hashes.map_err(anyhow::Error::msg)?;
     let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
     let version = match a.version {
         ErnVersionArg::V34 => Version::Ern34,
@@ -95,15 +105,10 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
     let bar = Bar::new(config::progress_wanted(a.quiet), total_bytes);
     // Sidecars are read, assets built and their metadata judged (the same
     // rules as `check`) on the workers.
-    scan::scan_map(
+    scan::scan_map_with(
         &found.targets,
-        ScanOptions {
-            hashes,
-            jobs,
-            verify: a.verify,
-            qc: None,
-            budget,
-        },
+        opts.jobs,
+        config::measure(cache.as_ref(), &opts),
         |t, record| {
             let declared = declarations.for_file(&t.path, &record.path);
             let asset = Asset::describe(&t.path, record, declared.as_ref());
@@ -132,6 +137,7 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
         |p| bar.update(p),
     );
     bar.finish();
+    config::finish_cache(cache, a.cache.as_deref(), a.quiet);
 
     // Every invalid value and every catalog-level finding, all at once.
     let mut findings: Vec<(usize, InvalidField)> = Vec::new();

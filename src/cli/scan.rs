@@ -28,6 +28,7 @@ struct Config {
     opts: ScanOptions,
     progress: bool,
     summary: bool,
+    cache: Option<PathBuf>,
 }
 
 /// `ddexprobe scan`.
@@ -57,6 +58,7 @@ pub fn scan(a: ScanArgs) -> Result<Exit> {
         opts,
         progress: config::progress_wanted(quiet),
         summary: !quiet,
+        cache: a.common.cache,
     })
 }
 
@@ -86,6 +88,7 @@ pub fn inspect(a: InspectArgs) -> Result<Exit> {
         opts,
         progress: false,
         summary: false,
+        cache: a.common.cache,
     })
 }
 
@@ -105,8 +108,14 @@ fn run(config: Config) -> Result<Exit> {
     // then), and the run stops at the first that is it; the output is
     // written to a temporary file until the end, so nothing was replaced.
     let output_key = config.output.as_deref().and_then(FileKey::of);
+    // Opened (and so created) first: `-o` onto it is refused like any input.
+    let cache = config::cache(config.cache.as_deref(), &config.opts);
+    let mut inputs = Inputs::new();
+    if let Some(c) = &config.cache {
+        inputs.add(c, &c.display().to_string());
+    }
     let (sink, out) =
-        Output::open(config.output.as_deref(), &Inputs::new()).map_err(anyhow::Error::msg)?;
+        Output::open(config.output.as_deref(), &inputs).map_err(anyhow::Error::msg)?;
     let width = if config.output.is_none() {
         config::terminal_width()
     } else {
@@ -162,10 +171,12 @@ fn run(config: Config) -> Result<Exit> {
                 .offer(&config::part_name(t)),
             None => true,
         });
-        scan::scan(
+        scan::scan_map_with(
             targets,
-            config.opts,
-            |r| {
+            config.opts.jobs,
+            config::measure(cache.as_ref(), &config.opts),
+            |_, _| (),
+            |r, ()| {
                 failing += u64::from(config::fails(r, fail_on));
                 writer.record(r)
             },
@@ -178,6 +189,7 @@ fn run(config: Config) -> Result<Exit> {
         }
     };
     bar.finish();
+    config::finish_cache(cache, config.cache.as_deref(), !config.summary);
     if let (Some(t), Some(path)) = (clash, &config.output) {
         // Dropping the output removes its temporary file.
         drop(writer);

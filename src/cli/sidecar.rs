@@ -31,10 +31,16 @@ pub fn run(a: SidecarArgs) -> Result<Exit> {
     }
     let total_bytes: u64 = found.targets.iter().map(|t| t.size).sum();
     let bar = Bar::new(config::progress_wanted(a.common.quiet), total_bytes);
-    let report = sidecar::write_all(&found.targets, opts, a.out_dir.as_deref(), |p| {
-        bar.update(p)
-    });
+    let cache = config::cache(a.common.cache.as_deref(), &opts);
+    let report = sidecar::write_all_with(
+        &found.targets,
+        opts,
+        a.out_dir.as_deref(),
+        config::measure(cache.as_ref(), &opts),
+        |p| bar.update(p),
+    );
     bar.finish();
+    config::finish_cache(cache, a.common.cache.as_deref(), a.common.quiet);
     for f in &report.failed {
         messages::error(&format!("{}: {}", f.path, f.reason));
     }

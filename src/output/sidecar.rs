@@ -367,6 +367,16 @@ const NOT_OURS: &str = "exists and was not written by ddexprobe; not overwritten
 /// Measure `target` and write its sidecar at `dest`, unless an up-to-date
 /// sidecar is there already.
 pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
+    write_measured(target, dest, opts, &|t| opts.measure(t))
+}
+
+/// [`write_one`] with the record made by `measure` (e.g. through a cache).
+fn write_measured(
+    target: &Target,
+    dest: &Path,
+    opts: ScanOptions,
+    measure: &(dyn Fn(&Target) -> Record + Sync),
+) -> Outcome {
     if is_sidecar(&target.path) {
         return Outcome::Failed(format!("is a sidecar ({SUFFIX}), not audio; not measured"));
     }
@@ -388,7 +398,7 @@ pub fn write_one(target: &Target, dest: &Path, opts: ScanOptions) -> Outcome {
         Err(failed) => return failed,
     };
 
-    let record = opts.measure(target);
+    let record = measure(target);
     if !record.is_audio() {
         return Outcome::NotAudio;
     }
@@ -470,6 +480,18 @@ pub fn write_all(
     targets: &[Target],
     opts: ScanOptions,
     out_dir: Option<&Path>,
+    progress: impl FnMut(crate::scan::Progress) + Send,
+) -> Report {
+    write_all_with(targets, opts, out_dir, |t| opts.measure(t), progress)
+}
+
+/// [`write_all`] with each record made by `measure` (e.g. through a
+/// [`crate::scan::cache::Cache`]).
+pub fn write_all_with(
+    targets: &[Target],
+    opts: ScanOptions,
+    out_dir: Option<&Path>,
+    measure: impl Fn(&Target) -> Record + Sync,
     mut progress: impl FnMut(crate::scan::Progress) + Send,
 ) -> Report {
     let mut first: HashMap<PathBuf, usize> = HashMap::new();
@@ -519,7 +541,7 @@ pub fn write_all(
         |_, i| match &plan[i] {
             None => None,
             Some(Err(why)) => Some(Outcome::Failed(why.clone())),
-            Some(Ok(dest)) => Some(write_one(&targets[i], dest, opts)),
+            Some(Ok(dest)) => Some(write_measured(&targets[i], dest, opts, &measure)),
         },
         |o| {
             let done = outcomes.len();

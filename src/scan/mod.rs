@@ -9,6 +9,7 @@
 //! and the summary keeps a fixed-size digest per hashed file
 //! ([`summary`]).
 
+pub mod cache;
 pub mod digests;
 pub mod discover;
 pub mod map;
