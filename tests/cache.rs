@@ -171,6 +171,7 @@ fn a_cache_of_another_version_is_ignored_and_written_again() {
         path: wav.clone(),
         display: "wav".into(),
         size: 0,
+        remote: None,
     };
     let record = old.measure(&target, |t| opts.measure(t));
     assert!(record.errors.is_empty());
