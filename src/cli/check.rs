@@ -171,7 +171,7 @@ pub fn run(a: CheckArgs) -> Result<Exit> {
                 .unwrap_or_else(|| measured(t))
         };
         let outcome = scan::scan_map_with(
-            &found.targets,
+            config::ahead(&found.targets, cache.as_ref(), &opts),
             opts.jobs,
             measure,
             |t, record| {

@@ -141,16 +141,48 @@ pub fn walk(i: &InputArgs) -> Result<Walked> {
     if !roots.iter().any(is_url) {
         return Ok(Box::new(Walker::new(roots, walk)));
     }
-    // Locations in object storage are listed first, whole (the listing
-    // does not stream yet); their problems come before their files.
-    let found = discover_roots(&roots, &walk, i);
-    Ok(Box::new(
-        found
-            .problems
-            .into_iter()
-            .map(Found::Problem)
-            .chain(found.targets.into_iter().map(Found::Target)),
-    ))
+    // Local paths in runs, each run one walk; each location in object
+    // storage its listing, streamed as it goes.
+    let mut parts: Vec<Walked> = Vec::new();
+    let mut local = Vec::new();
+    for root in roots {
+        match root.to_str().filter(|_| is_url(&root)) {
+            Some(url) => {
+                if !local.is_empty() {
+                    parts.push(Box::new(Walker::new(
+                        std::mem::take(&mut local),
+                        walk.clone(),
+                    )));
+                }
+                parts.push(listing(url, &walk, i));
+            }
+            None => local.push(root),
+        }
+    }
+    if !local.is_empty() {
+        parts.push(Box::new(Walker::new(local, walk)));
+    }
+    Ok(Box::new(parts.into_iter().flatten()))
+}
+
+/// The listing of a location in object storage, as it goes (an input
+/// problem when this build has no `remote` feature).
+fn listing(url: &str, walk: &Walk, i: &InputArgs) -> Walked {
+    #[cfg(feature = "remote")]
+    {
+        let options = ddexprobe::remote::RemoteOptions {
+            endpoint: i.endpoint.clone(),
+            io_concurrency: i.io_concurrency.max(1),
+        };
+        Box::new(ddexprobe::remote::list(url, walk, &options))
+    }
+    #[cfg(not(feature = "remote"))]
+    {
+        let _ = (walk, i);
+        Box::new(std::iter::once(Found::Problem(
+            ddexprobe::remote::not_built(url),
+        )))
+    }
 }
 
 /// What a walk finds, as it goes.
@@ -396,6 +428,22 @@ pub fn cache(path: Option<&Path>, opts: &ScanOptions) -> Option<Cache> {
             None
         }
     }
+}
+
+/// `targets` in order, each object in storage fetched ahead of its
+/// measurement unless the cache will give its record.
+pub fn ahead<'a, I>(
+    targets: I,
+    cache: Option<&'a Cache>,
+    opts: &ScanOptions,
+) -> ddexprobe::scan::Ahead<I::IntoIter, impl FnMut(&Target) -> bool + 'a>
+where
+    I: IntoIterator,
+    I::Item: std::borrow::Borrow<Target>,
+{
+    ddexprobe::scan::ahead(targets, opts.reads_whole(), move |t| {
+        cache.is_some_and(|c| c.holds(t))
+    })
 }
 
 /// How each target is measured: through the cache when there is one.

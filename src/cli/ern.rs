@@ -106,7 +106,7 @@ pub fn run(a: ErnArgs) -> Result<Exit> {
     // Sidecars are read, assets built and their metadata judged (the same
     // rules as `check`) on the workers.
     scan::scan_map_with(
-        &found.targets,
+        config::ahead(&found.targets, cache.as_ref(), &opts),
         opts.jobs,
         config::measure(cache.as_ref(), &opts),
         |t, record| {

@@ -172,7 +172,7 @@ fn run(config: Config) -> Result<Exit> {
             None => true,
         });
         scan::scan_map_with(
-            targets,
+            config::ahead(targets, cache.as_ref(), &config.opts),
             config.opts.jobs,
             config::measure(cache.as_ref(), &config.opts),
             |_, _| (),

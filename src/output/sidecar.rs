@@ -535,13 +535,26 @@ pub fn write_all_with(
     let mut bytes = 0u64;
     // Collecting into memory cannot fail.
     let total_bytes = targets.iter().map(|t| t.size).sum();
+    // Objects in storage are fetched ahead of the workers, those that
+    // will be measured.
+    let mut planned = plan.iter();
+    let ahead = crate::scan::ahead(targets, opts.reads_whole(), move |_| {
+        !matches!(planned.next(), Some(Some(Ok(_))))
+    });
     let _ = crate::scan::map::ordered(
-        0..targets.len(),
+        ahead,
         opts.jobs,
-        |_, i| match &plan[i] {
+        |i, target| match &plan[i] {
             None => None,
             Some(Err(why)) => Some(Outcome::Failed(why.clone())),
-            Some(Ok(dest)) => Some(write_measured(&targets[i], dest, opts, &measure)),
+            Some(Ok(dest)) => {
+                let outcome = write_measured(target, dest, opts, &measure);
+                if let Some(object) = &target.remote {
+                    // Its sidecar was up to date: not measured after all.
+                    object.release();
+                }
+                Some(outcome)
+            }
         },
         |o| {
             let done = outcomes.len();

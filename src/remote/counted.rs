@@ -28,11 +28,13 @@ struct Get {
     bytes: u64,
 }
 
-/// An in-memory store that counts every GET per object.
+/// An in-memory store that counts every GET per object, and can hold
+/// the listing of one prefix until the test opens its gate.
 #[derive(Debug, Default)]
 struct Counting {
     inner: InMemory,
     gets: Mutex<BTreeMap<String, Vec<Get>>>,
+    gate: Mutex<Option<(String, Arc<tokio::sync::Semaphore>)>>,
 }
 
 impl fmt::Display for Counting {
@@ -108,6 +110,12 @@ impl ObjectStore for Counting {
     }
 
     async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
+        let gate = self.gate.lock().unwrap().clone();
+        if let Some((held, gate)) = gate
+            && prefix.is_some_and(|p| p.as_ref() == held)
+        {
+            drop(gate.acquire().await);
+        }
         self.inner.list_with_delimiter(prefix).await
     }
 
@@ -187,6 +195,16 @@ fn fixture() -> Fixture {
         .block_on(store.put(&Path::from("cat2/x.wav"), wav(0, 10).into()))
         .unwrap();
     Fixture { dir, store, sizes }
+}
+
+fn location() -> Location {
+    Location {
+        url: "s3://bucket/cat".into(),
+        scheme: Scheme::S3,
+        bucket: "bucket".into(),
+        key: "cat".into(),
+        is_prefix: false,
+    }
 }
 
 fn remote(f: &Fixture, io: usize) -> Discovery {
@@ -413,4 +431,84 @@ fn a_missing_object_is_a_record_with_a_read_error() {
     let r = options(Hashes::NONE, false).measure(t);
     assert_eq!(r.errors[0].code, crate::record::Code::ReadError);
     assert_eq!(r.path, "a/big.wav");
+}
+
+#[test]
+fn objects_come_while_the_listing_goes_on() {
+    let f = fixture();
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    *f.store.gate.lock().unwrap() = Some(("cat/b".to_string(), gate.clone()));
+    let options = RemoteOptions {
+        endpoint: None,
+        io_concurrency: 4,
+    };
+    let listing = super::list::list_in(f.store.clone(), &location(), &Walk::new(false), &options);
+    let (send, receive) = std::sync::mpsc::channel();
+    let walker = std::thread::spawn(move || {
+        for found in listing {
+            if let crate::scan::Found::Target(t) = found {
+                send.send(t.display).unwrap();
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(10);
+    // Everything before `b/` in walk order, while `cat/b` cannot be listed.
+    for want in ["a/big.wav", "a/c/deeper.wav", "a0.wav"] {
+        assert_eq!(receive.recv_timeout(wait).unwrap(), want);
+    }
+    assert!(
+        receive
+            .recv_timeout(std::time::Duration::from_millis(200))
+            .is_err()
+    );
+    gate.add_permits(1);
+    for want in ["b/middle.wav", "small.wav"] {
+        assert_eq!(receive.recv_timeout(wait).unwrap(), want);
+    }
+    walker.join().unwrap();
+}
+
+#[test]
+fn objects_fetched_ahead_and_not_measured_give_their_requests_back() {
+    let f = fixture();
+    // One request in flight: an object fetched ahead and never taken
+    // would stop every later one.
+    let remote = remote(&f, 1);
+    let opts = options(Hashes::NONE, false);
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut records = Vec::new();
+        crate::scan::scan_map_with(
+            // The cache would say which: here it knows one of them only.
+            crate::scan::ahead(&remote.targets, false, |t| t.display == BIG),
+            2,
+            |t| {
+                // Records from elsewhere (a cache) for some objects.
+                if t.display.starts_with('a') {
+                    crate::record::Record::failed(
+                        t.display.clone(),
+                        0,
+                        crate::record::Code::ReadError,
+                        "from elsewhere".into(),
+                    )
+                } else {
+                    opts.measure(t)
+                }
+            },
+            |_, _| (),
+            |r, ()| {
+                records.push(r.path.clone());
+                Ok(())
+            },
+            |_| {},
+        );
+        send.send(records).unwrap();
+    });
+    let records = receive
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the scan ended");
+    assert_eq!(records.len(), 5);
+    // What the cache is known to give is never fetched.
+    assert!(f.store.gets(&key(BIG)).is_empty());
+    assert!(!f.store.gets(&key(SMALL)).is_empty());
 }

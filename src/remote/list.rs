@@ -1,44 +1,41 @@
-//! Listing a location into targets, in the order and with the names a
-//! local walk of the same files gives.
+//! Listing a location into targets, streamed, in the order and with the
+//! names a local walk of the same files gives.
+//!
+//! A prefix is walked as a local walk walks a directory: one delimited
+//! listing per "directory" (paginated by the store), its entries sorted by
+//! name, a "directory" descended into where its name sorts, hidden names,
+//! excluded folders, `.json` sidecars and (without `--all`) names without
+//! an audio extension left out, `--include` / `--exclude` applied to the
+//! path relative to the prefix, which is also the record's `path`: a
+//! bucket and a local copy of it give the same records. (A flat listing
+//! costs fewer requests but gives keys in byte order, where `Album 1.wav`
+//! comes before `Album/01.wav`; putting them in walk order would hold back
+//! whole subtrees in catalogs named `Artist NN/…`.)
+//!
+//! The walk runs on the I/O runtime, a bounded channel ahead of the
+//! consumer: each object is handed on as soon as its "directory" is
+//! listed, so the first records come while the rest is being listed, and
+//! memory holds the "directories" on the way down, not the catalog.
+//!
+//! An object named by its URL (no trailing `/`) costs one HEAD request
+//! (its size and entity tag); only when there is no such object is the
+//! URL walked as a prefix.
 
 use super::session::{Session, runtime};
 use super::{Location, Object, RemoteOptions};
 use crate::record::{InputCode, InputProblem};
 use crate::scan::Target;
-use crate::scan::discover::{Discovery, Walk, has_audio_extension, is_hidden};
-use object_store::ObjectStore;
+use crate::scan::discover::{Discovery, Found, Walk, has_audio_extension, is_hidden};
 use object_store::path::Path;
+use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 use std::collections::VecDeque;
 use std::ffi::OsStr;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
+use tokio::sync::mpsc;
 
-/// One entry of a listed "directory".
-enum Entry {
-    /// An object: its key, size and modification time.
-    Object(Path, u64, SystemTime),
-    /// A common prefix, listed when the walk reaches it.
-    Prefix(Path),
-}
-
-impl Entry {
-    fn name(&self) -> &str {
-        let p = match self {
-            Entry::Object(p, _, _) | Entry::Prefix(p) => p,
-        };
-        p.as_ref().rsplit('/').next().unwrap_or("")
-    }
-}
-
-/// An object found: its key, size and modification time when listed, and
-/// how records name it.
-struct Found {
-    key: Path,
-    size: Option<u64>,
-    modified: Option<SystemTime>,
-    display: String,
-}
+/// Targets and problems listed ahead of the consumer at most.
+const LISTED_AHEAD: usize = 4096;
 
 fn problem(url: &str, code: InputCode, message: impl Into<String>) -> InputProblem {
     InputProblem {
@@ -48,52 +45,117 @@ fn problem(url: &str, code: InputCode, message: impl Into<String>) -> InputProbl
     }
 }
 
+/// One entry of a listed "directory".
+enum Entry {
+    /// An object.
+    Object(ObjectMeta),
+    /// A common prefix, listed when the walk reaches it.
+    Prefix(Path),
+}
+
+impl Entry {
+    fn name(&self) -> &str {
+        let p = match self {
+            Entry::Object(m) => &m.location,
+            Entry::Prefix(p) => p,
+        };
+        p.as_ref().rsplit('/').next().unwrap_or("")
+    }
+}
+
 /// One delimited listing (the store pages through it), sorted by name.
-async fn list_dir(store: &dyn ObjectStore, prefix: &Path) -> object_store::Result<Vec<Entry>> {
+async fn list_dir(store: &dyn ObjectStore, prefix: &Path) -> object_store::Result<VecDeque<Entry>> {
     let prefix = (!prefix.as_ref().is_empty()).then_some(prefix);
     let listed = store.list_with_delimiter(prefix).await?;
     let mut entries: Vec<Entry> = listed
         .objects
         .into_iter()
-        .map(|m| Entry::Object(m.location, m.size, m.last_modified.into()))
+        .map(Entry::Object)
         .chain(listed.common_prefixes.into_iter().map(Entry::Prefix))
         .collect();
     entries.sort_by(|a, b| a.name().cmp(b.name()));
-    Ok(entries)
+    Ok(entries.into())
 }
 
-/// The objects under `root`, depth first in name order, filtered as a
-/// local walk filters files: `(key, size, modified, path relative to root)`.
+/// Whether a local walk takes the file at `rel` (its path relative to the
+/// prefix, in a folder the walk entered): not hidden, not a `.json`
+/// sidecar, an audio extension unless `--all`, and the `--include` /
+/// `--exclude` globs.
+fn takes(walk: &Walk, rel: &str) -> bool {
+    let path = FsPath::new(rel);
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if rel.is_empty() || is_hidden(OsStr::new(name)) {
+        return false;
+    }
+    let is_json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json || !(walk.all || has_audio_extension(path)) {
+        return false;
+    }
+    !walk.excluded(path) && walk.included(path)
+}
+
+/// Where the listing's targets and problems go.
+struct Out {
+    send: mpsc::Sender<Found>,
+    location: Location,
+    session: Arc<Session>,
+    next: usize,
+}
+
+impl Out {
+    /// Send a found object; false when nobody listens any more.
+    async fn object(&mut self, meta: ObjectMeta, display: String) -> bool {
+        let url = self.location.object_url(meta.location.as_ref());
+        let target = Target {
+            path: PathBuf::from(&url),
+            display,
+            size: meta.size,
+            remote: Some(Object {
+                url,
+                size: Some(meta.size),
+                modified: Some(meta.last_modified.into()),
+                etag: meta.e_tag,
+                key: meta.location,
+                session: self.session.clone(),
+                index: self.next,
+            }),
+        };
+        self.next += 1;
+        self.send.send(Found::Target(target)).await.is_ok()
+    }
+
+    /// Send a problem; false when nobody listens any more.
+    async fn problem(&mut self, p: InputProblem) -> bool {
+        self.send.send(Found::Problem(p)).await.is_ok()
+    }
+}
+
+/// Walk the objects under `root` depth first in name order into `out`,
+/// as a local walk walks a directory. How many objects were taken, or
+/// `None` when the consumer stopped listening; `Err` when `root` itself
+/// cannot be listed.
 async fn walk_prefix(
     store: &dyn ObjectStore,
     root: &Path,
     walk: &Walk,
-    problems: &mut Vec<InputProblem>,
-    url: &Location,
-) -> Vec<(Path, u64, SystemTime, String)> {
-    let mut found = Vec::new();
-    let mut stack: Vec<VecDeque<Entry>> = Vec::new();
-    match list_dir(store, root).await {
-        Ok(e) => stack.push(e.into()),
-        Err(e) => {
-            problems.push(problem(
-                &url.url,
-                InputCode::UnreadableDirectory,
-                format!("cannot be listed: {e}"),
-            ));
-            return found;
-        }
-    }
+    out: &mut Out,
+) -> Result<Option<usize>, object_store::Error> {
+    let mut stack = vec![list_dir(store, root).await?];
     let rel_of = |p: &Path| -> String {
         let key = p.as_ref();
         match root.as_ref() {
             "" => key.to_string(),
             r => key
                 .strip_prefix(r)
-                .map_or(key, |k| k.trim_start_matches('/'))
+                .and_then(|k| k.strip_prefix('/'))
+                .unwrap_or(key)
                 .to_string(),
         }
     };
+    let mut kept = 0;
     while let Some(top) = stack.last_mut() {
         let Some(entry) = top.pop_front() else {
             stack.pop();
@@ -104,142 +166,196 @@ async fn walk_prefix(
         }
         match entry {
             Entry::Prefix(p) => {
-                let rel = rel_of(&p);
-                if walk.excluded(FsPath::new(&rel)) {
+                if walk.excluded(FsPath::new(&rel_of(&p))) {
                     continue;
                 }
                 match list_dir(store, &p).await {
-                    Ok(e) => stack.push(e.into()),
-                    Err(e) => problems.push(problem(
-                        &url.object_url(p.as_ref()),
-                        InputCode::UnreadableDirectory,
-                        format!("cannot be listed ({e}): what it holds was not measured"),
-                    )),
+                    Ok(e) => stack.push(e),
+                    Err(e) => {
+                        let url = out.location.object_url(p.as_ref());
+                        let p = problem(
+                            &url,
+                            InputCode::UnreadableDirectory,
+                            format!("cannot be listed ({e}): what it holds was not measured"),
+                        );
+                        if !out.problem(p).await {
+                            return Ok(None);
+                        }
+                    }
                 }
             }
-            Entry::Object(p, size, modified) => {
-                let rel = rel_of(&p);
-                let path = FsPath::new(&rel);
-                let is_json = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-                if is_json || !(walk.all || has_audio_extension(path)) {
+            Entry::Object(meta) => {
+                let rel = rel_of(&meta.location);
+                if !takes(walk, &rel) {
                     continue;
                 }
-                if walk.excluded(path) || !walk.included(path) {
-                    continue;
+                kept += 1;
+                if !out.object(meta, rel).await {
+                    return Ok(None);
                 }
-                found.push((p, size, modified, rel));
             }
         }
     }
-    found
+    Ok(Some(kept))
 }
 
-/// What a location holds: a prefix walked like a directory, or the one
-/// object its URL names, and the problems met.
-async fn resolve(
-    store: &dyn ObjectStore,
-    location: &Location,
-    walk: &Walk,
-) -> (Vec<Found>, Vec<InputProblem>) {
-    let mut problems = Vec::new();
+/// List the location into `out`: the object its URL names, or what its
+/// prefix holds.
+async fn produce(store: Arc<dyn ObjectStore>, walk: Walk, mut out: Out) {
+    let location = out.location.clone();
     let root = Path::from(location.key.as_str());
-    let under = walk_prefix(store, &root, walk, &mut problems, location).await;
-    if !under.is_empty() || location.is_prefix {
-        if under.is_empty() && problems.is_empty() {
-            problems.push(problem(
-                &location.url,
-                InputCode::NoAudioFiles,
-                "holds no object to measure (--all takes every object)",
-            ));
-        }
-        let found = under
-            .into_iter()
-            .map(|(key, size, modified, display)| Found {
-                key,
-                size: Some(size),
-                modified: Some(modified),
-                display,
-            })
-            .collect();
-        return (found, problems);
-    }
-    // Not a prefix: the object the URL names, its size from its parent's
-    // listing (no HEAD request). A store that cannot list (a plain web
-    // server) gives the size with the first GET.
-    let parent: Path = root
-        .as_ref()
-        .rsplit_once('/')
-        .map_or_else(Path::default, |(p, _)| Path::from(p));
-    let size = match list_dir(store, &parent).await {
-        Ok(entries) => {
-            let hit = entries.into_iter().find_map(|e| match e {
-                Entry::Object(p, s, m) if p == root => Some((s, m)),
-                _ => None,
-            });
-            match hit {
-                Some(s) => Some(s),
-                None => {
-                    return (
-                        Vec::new(),
-                        vec![problem(
-                            &location.url,
-                            InputCode::NotFound,
-                            "no such object or prefix",
-                        )],
-                    );
-                }
+    let mut head_error = None;
+    if !location.is_prefix {
+        // Named explicitly: measured whatever its name.
+        match store.head(&root).await {
+            Ok(meta) => {
+                out.object(meta, location.url.clone()).await;
+                return;
             }
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => head_error = Some(e.to_string()),
         }
-        Err(_) => None,
+    }
+    let url = location.url.as_str();
+    let p = match (
+        walk_prefix(store.as_ref(), &root, &walk, &mut out).await,
+        head_error,
+    ) {
+        (Ok(None), _) => return,
+        (Ok(Some(kept)), _) if kept > 0 => return,
+        (Err(e), _) => problem(
+            url,
+            InputCode::UnreadableDirectory,
+            format!("cannot be listed: {e}"),
+        ),
+        (Ok(Some(_)), Some(e)) => problem(url, InputCode::NotFound, format!("cannot be read: {e}")),
+        (Ok(Some(_)), None) if location.is_prefix => problem(
+            url,
+            InputCode::NoAudioFiles,
+            "holds no object to measure (--all takes every object)",
+        ),
+        (Ok(Some(_)), None) => problem(url, InputCode::NotFound, "no such object or prefix"),
     };
-    // Named explicitly: measured whatever its name.
-    let found = Found {
-        key: root,
-        size: size.map(|(s, _)| s),
-        modified: size.map(|(_, m)| m),
-        display: location.url.clone(),
-    };
-    (vec![found], Vec::new())
+    out.problem(p).await;
 }
 
-/// List `url` as `walk` says: each object a [`Target`] whose `display` is
-/// its key relative to the location's prefix (the location itself for an
-/// object named by its URL), fetched when measured with up to
-/// `options.io_concurrency` requests in flight. A location that cannot be
-/// read is an input problem.
+/// A location's listing as it goes: each object a [`Found::Target`] whose
+/// `display` is its key relative to the location's prefix (the location
+/// itself for an object named by its URL), and the problems met, in the
+/// order a local walk of the same files gives. The listing starts when
+/// the first item is asked for.
+pub struct Listing {
+    state: State,
+}
+
+enum State {
+    Pending {
+        url: String,
+        walk: Box<Walk>,
+        options: RemoteOptions,
+    },
+    Ready(VecDeque<Found>),
+    Running(mpsc::Receiver<Found>),
+}
+
+/// List `url` as `walk` says, fetching its objects when measured with up
+/// to `options.io_concurrency` requests in flight. A location that cannot
+/// be read is an input problem.
+pub fn list(url: &str, walk: &Walk, options: &RemoteOptions) -> Listing {
+    Listing {
+        state: State::Pending {
+            url: url.to_string(),
+            walk: Box::new(walk.clone()),
+            options: options.clone(),
+        },
+    }
+}
+
+impl Listing {
+    fn start(url: &str, walk: Walk, options: &RemoteOptions) -> State {
+        let one = |p| State::Ready(VecDeque::from([Found::Problem(p)]));
+        let location = match Location::parse(url) {
+            Some(Ok(l)) => l,
+            Some(Err(why)) => return one(problem(url, InputCode::NotFound, why)),
+            None => {
+                return one(problem(
+                    url,
+                    InputCode::NotFound,
+                    "not a location in object storage",
+                ));
+            }
+        };
+        match super::store::build(&location, options) {
+            Ok(store) => Listing::start_in(store, location, walk, options),
+            Err(why) => one(problem(url, InputCode::UnreadableDirectory, why)),
+        }
+    }
+
+    fn start_in(
+        store: Arc<dyn ObjectStore>,
+        location: Location,
+        walk: Walk,
+        options: &RemoteOptions,
+    ) -> State {
+        let (send, receive) = mpsc::channel(LISTED_AHEAD);
+        let out = Out {
+            send,
+            location,
+            session: Arc::new(Session::new(store.clone(), options.io_concurrency)),
+            next: 0,
+        };
+        runtime().spawn(produce(store, walk, out));
+        State::Running(receive)
+    }
+}
+
+impl Iterator for Listing {
+    type Item = Found;
+
+    fn next(&mut self) -> Option<Found> {
+        if let State::Pending { url, walk, options } = &self.state {
+            self.state = Listing::start(url, (**walk).clone(), options);
+        }
+        match &mut self.state {
+            State::Ready(items) => items.pop_front(),
+            State::Running(receive) => receive.blocking_recv(),
+            State::Pending { .. } => None,
+        }
+    }
+}
+
+/// [`list`], collected: every target and problem before the first is
+/// measured.
 pub fn discover(url: &str, walk: &Walk, options: &RemoteOptions) -> Discovery {
+    collect(list(url, walk, options))
+}
+
+fn collect(listing: Listing) -> Discovery {
     let mut out = Discovery::default();
-    let location = match Location::parse(url) {
-        Some(Ok(l)) => l,
-        Some(Err(why)) => {
-            out.problems.push(problem(url, InputCode::NotFound, why));
-            return out;
+    for found in listing {
+        match found {
+            Found::Target(t) => out.targets.push(t),
+            Found::Problem(p) => out.problems.push(p),
         }
-        None => {
-            out.problems.push(problem(
-                url,
-                InputCode::NotFound,
-                "not a location in object storage",
-            ));
-            return out;
-        }
-    };
-    let store = match super::store::build(&location, options) {
-        Ok(s) => s,
-        Err(why) => {
-            out.problems
-                .push(problem(url, InputCode::UnreadableDirectory, why));
-            return out;
-        }
-    };
-    discover_in(store, &location, walk, options, &mut out);
+    }
     out
 }
 
-/// [`discover`] in a store already built (tests give an in-memory one).
+/// [`list`] in a store already built (tests give an in-memory one).
+#[cfg(test)]
+pub(crate) fn list_in(
+    store: Arc<dyn ObjectStore>,
+    location: &Location,
+    walk: &Walk,
+    options: &RemoteOptions,
+) -> Listing {
+    Listing {
+        state: Listing::start_in(store, location.clone(), walk.clone(), options),
+    }
+}
+
+/// [`discover`] in a store already built.
+#[cfg(test)]
 pub(crate) fn discover_in(
     store: Arc<dyn ObjectStore>,
     location: &Location,
@@ -247,26 +363,29 @@ pub(crate) fn discover_in(
     options: &RemoteOptions,
     out: &mut Discovery,
 ) {
-    let (found, problems) = runtime().block_on(resolve(store.as_ref(), location, walk));
-    out.problems.extend(problems);
-    let session = Arc::new(Session::new(
-        store,
-        found.iter().map(|f| (f.key.clone(), f.size)).collect(),
-        options.io_concurrency,
-    ));
-    for (index, f) in found.into_iter().enumerate() {
-        let url = location.object_url(f.key.as_ref());
-        out.targets.push(Target {
-            path: PathBuf::from(&url),
-            display: f.display,
-            size: f.size.unwrap_or(0),
-            remote: Some(Object {
-                url,
-                size: f.size,
-                modified: f.modified,
-                session: session.clone(),
-                index,
-            }),
-        });
+    let found = collect(list_in(store, location, walk, options));
+    out.targets.extend(found.targets);
+    out.problems.extend(found.problems);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_walk_takes_what_a_local_walk_takes() {
+        let walk = Walk::new(false);
+        assert!(takes(&walk, "a/b.wav"));
+        assert!(!takes(&walk, "a/.b.wav"));
+        assert!(!takes(&walk, "a/b.json"));
+        assert!(!takes(&walk, "a/b.txt"));
+        assert!(!takes(&walk, ""));
+        assert!(takes(&Walk::new(true), "a/b.txt"));
+        let globs = Walk::new(false)
+            .with_globs(&["*.flac".to_string()], &["skip*".to_string()])
+            .unwrap();
+        assert!(!takes(&globs, "skip.flac"));
+        assert!(!takes(&globs, "keep.wav"));
+        assert!(takes(&globs, "keep.flac"));
     }
 }

@@ -43,7 +43,7 @@ mod session;
 mod store;
 
 #[cfg(feature = "remote")]
-pub use list::discover;
+pub use list::{Listing, discover, list};
 #[cfg(feature = "remote")]
 pub use session::measure;
 #[cfg(feature = "remote")]
@@ -164,11 +164,59 @@ pub struct Object {
     pub size: Option<u64>,
     /// Its modification time from the listing, when the listing gave it.
     pub modified: Option<std::time::SystemTime>,
+    /// Its entity tag from the listing, when the store gives one: with
+    /// the size and modification time, what `--cache` knows it by.
+    pub etag: Option<String>,
+    /// Its key in its store.
+    #[cfg(feature = "remote")]
+    pub(crate) key: object_store::path::Path,
     #[cfg(feature = "remote")]
     pub(crate) session: std::sync::Arc<session::Session>,
-    /// Its place in its session's list.
+    /// Its place in its location's listing.
     #[cfg(feature = "remote")]
     pub(crate) index: usize,
+}
+
+impl Object {
+    /// Start fetching this object ahead of its measurement, which reads
+    /// it whole (`whole`: digests, verification or QC) or only its head
+    /// and tail windows. Whoever announces an object must hand it to a
+    /// measurement ([`crate::scan::ScanOptions::measure`]) or
+    /// [`Object::release`] it.
+    pub fn announce(&self, whole: bool) {
+        #[cfg(feature = "remote")]
+        {
+            let mode = if whole {
+                fetch::Mode::Whole
+            } else {
+                fetch::Mode::Windows
+            };
+            self.session
+                .announce(self.index, &self.key, self.size, mode);
+        }
+        #[cfg(not(feature = "remote"))]
+        let _ = whole;
+    }
+
+    /// This object will not be measured after all (its record came from
+    /// elsewhere): drop what was fetched ahead for it.
+    pub fn release(&self) {
+        #[cfg(feature = "remote")]
+        self.session.release(self.index);
+    }
+
+    /// How many objects of its location are worth announcing ahead: its
+    /// requests in flight at most.
+    pub fn lookahead(&self) -> usize {
+        #[cfg(feature = "remote")]
+        {
+            self.session.io_concurrency()
+        }
+        #[cfg(not(feature = "remote"))]
+        {
+            0
+        }
+    }
 }
 
 impl fmt::Debug for Object {
@@ -177,13 +225,17 @@ impl fmt::Debug for Object {
             .field("url", &self.url)
             .field("size", &self.size)
             .field("modified", &self.modified)
+            .field("etag", &self.etag)
             .finish()
     }
 }
 
 impl PartialEq for Object {
     fn eq(&self, other: &Object) -> bool {
-        self.url == other.url && self.size == other.size && self.modified == other.modified
+        self.url == other.url
+            && self.size == other.size
+            && self.modified == other.modified
+            && self.etag == other.etag
     }
 }
 

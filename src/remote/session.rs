@@ -1,15 +1,19 @@
 //! The objects of one location and their fetching ahead of the workers.
 //!
-//! The first measurement of a session starts a driver task on the remote
-//! module's own tokio runtime that fetches every object of the session in
-//! list order (the order the ordered map measures them in), in the mode
-//! that measurement asked for, with at most `io_concurrency` requests in
-//! flight or fetched and not yet taken by a worker (a header-only fetch of
-//! a large object is two requests at once): the semaphore permits travel
-//! with each fetched object and are given back when a worker takes it, so
-//! memory is bounded by the concurrency whatever the catalog's size. A worker waits only for its own object. A measurement in another
-//! mode (the whole object when a parser needs the middle, a digest asked
-//! for later) fetches directly.
+//! Objects are fetched ahead only when announced: whoever hands targets to
+//! the workers ([`crate::scan::ahead`]) announces each object it is about
+//! to hand over, in order, with the mode its measurement will ask for. A
+//! driver task on the remote module's own tokio runtime fetches the
+//! announced objects in that order with at most `io_concurrency` requests
+//! in flight or fetched and not yet taken by a worker (a header-only fetch
+//! of a large object is two requests at once): the semaphore permits
+//! travel with each fetched object and are given back when a worker takes
+//! it, or when the object is released untaken (a record that came from
+//! elsewhere), so memory is bounded by the concurrency whatever the
+//! catalog's size, and an object that is never measured never holds a
+//! permit for long. A worker waits only for its own object. An object not
+//! announced, or measured in another mode (the whole object when a parser
+//! needs the middle), is fetched directly.
 
 use super::fetch::{Fetched, Mode, fetch};
 use crate::checksum::Hashes;
@@ -19,10 +23,11 @@ use crate::qc::Settings;
 use crate::record::Record;
 use object_store::ObjectStore;
 use object_store::path::Path;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use tokio::runtime::Runtime;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The remote module's runtime: requests only (parsing stays on the
@@ -41,19 +46,33 @@ pub fn runtime() -> &'static Runtime {
 
 type Slot = (io::Result<Fetched>, OwnedSemaphorePermit);
 
-/// Objects fetched ahead and not yet taken.
-struct Ahead {
+/// An object announced: its place, key, listed size and fetch mode.
+struct Job {
+    index: usize,
+    key: Path,
+    size: Option<u64>,
     mode: Mode,
-    ready: Arc<(Mutex<HashMap<usize, Slot>>, Condvar)>,
-    driver: tokio::task::JoinHandle<()>,
 }
 
-/// The objects of one location, in order, and the store they are in.
+/// What the workers and the fetches share, behind one lock.
+#[derive(Default)]
+struct State {
+    /// Announced and not yet taken or released: the mode announced.
+    announced: HashMap<usize, Mode>,
+    /// Fetched and not yet taken.
+    slots: HashMap<usize, Slot>,
+    /// Released before their fetch ended: dropped when it does.
+    released: HashSet<usize>,
+}
+
+type Shared = Arc<(Mutex<State>, Condvar)>;
+
+/// The objects of one location and the store they are in.
 pub struct Session {
     store: Arc<dyn ObjectStore>,
-    objects: Arc<Vec<(Path, Option<u64>)>>,
     io_concurrency: usize,
-    ahead: Mutex<Option<Ahead>>,
+    shared: Shared,
+    driver: Mutex<Option<(UnboundedSender<Job>, tokio::task::JoinHandle<()>)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -61,90 +80,113 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Session {
-    /// A session over `objects` (key, size when listed).
-    pub fn new(
-        store: Arc<dyn ObjectStore>,
-        objects: Vec<(Path, Option<u64>)>,
-        io_concurrency: usize,
-    ) -> Session {
+    /// A session over the objects of `store`, fetching ahead with at most
+    /// `io_concurrency` requests in flight.
+    pub fn new(store: Arc<dyn ObjectStore>, io_concurrency: usize) -> Session {
         Session {
             store,
-            objects: Arc::new(objects),
             io_concurrency: io_concurrency.max(1),
-            ahead: Mutex::new(None),
+            shared: Arc::default(),
+            driver: Mutex::new(None),
         }
     }
 
-    fn start(&self, mode: Mode) -> Ahead {
-        let ready: Arc<(Mutex<HashMap<usize, Slot>>, Condvar)> = Arc::default();
+    /// Requests in flight at most: how far ahead objects are worth
+    /// announcing.
+    pub fn io_concurrency(&self) -> usize {
+        self.io_concurrency
+    }
+
+    /// The driver: fetches announced objects in order, within the permits.
+    fn start(&self) -> (UnboundedSender<Job>, tokio::task::JoinHandle<()>) {
+        let (send, mut jobs) = unbounded_channel::<Job>();
         let permits = Arc::new(Semaphore::new(self.io_concurrency));
         let io = u32::try_from(self.io_concurrency).unwrap_or(u32::MAX);
-        let (store, objects, slots) = (self.store.clone(), self.objects.clone(), ready.clone());
+        let (store, shared) = (self.store.clone(), self.shared.clone());
         let driver = runtime().spawn(async move {
-            for index in 0..objects.len() {
-                // A header-only fetch of an object larger than both windows
-                // is two requests at once.
-                let two = mode == Mode::Windows
-                    && objects[index]
-                        .1
-                        .is_none_or(|n| n > HEAD_WINDOW + TAIL_WINDOW);
+            while let Some(job) = jobs.recv().await {
+                let two = job.mode == Mode::Windows
+                    && job.size.is_none_or(|n| n > HEAD_WINDOW + TAIL_WINDOW);
                 let need = if two { 2.min(io) } else { 1 };
                 let Ok(permit) = permits.clone().acquire_many_owned(need).await else {
                     return;
                 };
-                let (store, objects, slots) = (store.clone(), objects.clone(), slots.clone());
+                let (store, shared) = (store.clone(), shared.clone());
                 tokio::spawn(async move {
-                    let (key, size) = &objects[index];
-                    let fetched = fetch(store.as_ref(), key, *size, mode).await;
-                    lock(&slots.0).insert(index, (fetched, permit));
-                    slots.1.notify_all();
+                    let fetched = fetch(store.as_ref(), &job.key, job.size, job.mode).await;
+                    let mut state = lock(&shared.0);
+                    if !state.released.remove(&job.index) {
+                        state.slots.insert(job.index, (fetched, permit));
+                        shared.1.notify_all();
+                    }
                 });
             }
         });
-        Ahead {
+        (send, driver)
+    }
+
+    /// Fetch object `index` ahead, as `mode` asks: its worker will
+    /// [`Session::take`] it (or [`Session::release`] it).
+    pub fn announce(&self, index: usize, key: &Path, size: Option<u64>, mode: Mode) {
+        lock(&self.shared.0).announced.insert(index, mode);
+        let mut driver = lock(&self.driver);
+        let (send, _) = driver.get_or_insert_with(|| self.start());
+        let job = Job {
+            index,
+            key: key.clone(),
+            size,
             mode,
-            ready,
-            driver,
+        };
+        if send.send(job).is_err() {
+            // The driver is gone (the runtime is shutting down): fetched
+            // directly when taken.
+            lock(&self.shared.0).announced.remove(&index);
         }
     }
 
     /// Object `index` fetched as `mode` asks: from the fetches ahead when
-    /// they are in that mode (starting them on the first call), else
-    /// directly.
-    pub fn take(&self, index: usize, mode: Mode) -> io::Result<Fetched> {
-        let ready = {
-            let mut ahead = lock(&self.ahead);
-            let a = ahead.get_or_insert_with(|| self.start(mode));
-            (a.mode == mode).then(|| a.ready.clone())
-        };
-        match ready {
-            Some(ready) if index < self.objects.len() => {
-                let (slots, arrived) = &*ready;
-                let mut map = lock(slots);
-                loop {
-                    if let Some((fetched, _permit)) = map.remove(&index) {
-                        return fetched;
-                    }
-                    map = arrived.wait(map).unwrap_or_else(|e| e.into_inner());
-                }
+    /// it was announced in that mode, else now.
+    pub fn take(
+        &self,
+        index: usize,
+        key: &Path,
+        size: Option<u64>,
+        mode: Mode,
+    ) -> io::Result<Fetched> {
+        let (state, arrived) = &*self.shared;
+        let mut state = lock(state);
+        if state.announced.get(&index) != Some(&mode) {
+            drop(state);
+            return self.fetch_now(key, size, mode);
+        }
+        state.announced.remove(&index);
+        loop {
+            if let Some((fetched, _permit)) = state.slots.remove(&index) {
+                return fetched;
             }
-            _ => self.fetch_now(index, mode),
+            state = arrived.wait(state).unwrap_or_else(|e| e.into_inner());
         }
     }
 
-    /// Object `index` fetched now, on the calling thread.
-    pub fn fetch_now(&self, index: usize, mode: Mode) -> io::Result<Fetched> {
-        let Some((key, size)) = self.objects.get(index) else {
-            return Err(io::Error::other("no such object in this listing"));
-        };
-        runtime().block_on(fetch(self.store.as_ref(), key, *size, mode))
+    /// Object `index` will not be taken: its fetch ahead, if any, is
+    /// dropped and its permits given back.
+    pub fn release(&self, index: usize) {
+        let mut state = lock(&self.shared.0);
+        if state.announced.remove(&index).is_some() && state.slots.remove(&index).is_none() {
+            state.released.insert(index);
+        }
+    }
+
+    /// An object fetched now, on the calling thread.
+    pub fn fetch_now(&self, key: &Path, size: Option<u64>, mode: Mode) -> io::Result<Fetched> {
+        runtime().block_on(fetch(self.store.as_ref(), key, size, mode))
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        if let Some(a) = lock(&self.ahead).take() {
-            a.driver.abort();
+        if let Some((_, driver)) = lock(&self.driver).take() {
+            driver.abort();
         }
     }
 }
@@ -165,9 +207,9 @@ pub fn measure(
     let open = |whole: bool| {
         let mode = if whole { Mode::Whole } else { Mode::Windows };
         let fetched = if first.replace(false) {
-            session.take(object.index, mode)
+            session.take(object.index, &object.key, object.size, mode)
         } else {
-            session.fetch_now(object.index, mode)
+            session.fetch_now(&object.key, object.size, mode)
         };
         fetched?.into_source()
     };
@@ -175,7 +217,7 @@ pub fn measure(
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_string);
-    crate::scan::measure::measure_with(
+    let record = crate::scan::measure::measure_with(
         open,
         || object.size.unwrap_or(0),
         ext.as_deref(),
@@ -183,5 +225,8 @@ pub fn measure(
         hashes,
         verify,
         qc,
-    )
+    );
+    // Never taken (the measurement failed before it opened anything).
+    session.release(object.index);
+    record
 }

@@ -16,6 +16,13 @@
 //! The path a record shows is set at reuse, so the same file reached under
 //! another display name gets the record a fresh measurement would give.
 //!
+//! An object in storage ([`crate::remote`]) is keyed by its URL, and its
+//! stamp is its entity tag (as the first 8 bytes of its SHA-256), size and
+//! modification time from the listing: a re-run over an unchanged bucket
+//! costs its listing and no GET. A store rewrites the tag with every
+//! write, so an object's record is stored however recently it was
+//! written; an object listed without a tag is measured, not stored.
+//!
 //! The database's `meta` table names the version that wrote it
 //! ([`FORMAT`]): a cache written by another version of ddexprobe, or in
 //! another layout, is never trusted: its entries are dropped when it is
@@ -121,24 +128,47 @@ struct Stamp {
     nanos: u32,
 }
 
+/// Seconds and nanoseconds since the epoch, before it as a negative
+/// second and a forward fraction.
+fn since_epoch(t: SystemTime) -> Option<(i64, u32)> {
+    Some(match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => (i64::try_from(d.as_secs()).ok()?, d.subsec_nanos()),
+        Err(e) => {
+            let d = e.duration();
+            let secs = i64::try_from(d.as_secs()).ok()?;
+            match d.subsec_nanos() {
+                0 => (-secs, 0),
+                n => (-secs - 1, 1_000_000_000 - n),
+            }
+        }
+    })
+}
+
 impl Stamp {
+    /// The stamp of an object in storage, from its listing: its tag's
+    /// digest where a file has its inode. None without a tag.
+    fn of_object(object: &crate::remote::Object) -> Option<Stamp> {
+        let etag = object.etag.as_deref()?;
+        let (secs, nanos) = since_epoch(object.modified?)?;
+        let digest = Sha256::digest(etag.as_bytes());
+        let mut ino = [0u8; 8];
+        ino.copy_from_slice(&digest[..8]);
+        Some(Stamp {
+            dev: u64::MAX,
+            ino: u64::from_le_bytes(ino),
+            size: object.size?,
+            secs,
+            nanos,
+        })
+    }
+
     fn of(path: &Path) -> Option<(Stamp, SystemTime)> {
         let meta = std::fs::metadata(path).ok()?;
         if !meta.is_file() {
             return None;
         }
         let modified = meta.modified().ok()?;
-        let (secs, nanos) = match modified.duration_since(UNIX_EPOCH) {
-            Ok(d) => (i64::try_from(d.as_secs()).ok()?, d.subsec_nanos()),
-            Err(e) => {
-                let d = e.duration();
-                let secs = i64::try_from(d.as_secs()).ok()?;
-                match d.subsec_nanos() {
-                    0 => (-secs, 0),
-                    n => (-secs - 1, 1_000_000_000 - n),
-                }
-            }
-        };
+        let (secs, nanos) = since_epoch(modified)?;
         #[cfg(unix)]
         let (dev, ino) = {
             use std::os::unix::fs::MetadataExt;
@@ -317,25 +347,22 @@ impl Cache {
     /// for the next run.
     pub fn measure(&self, target: &Target, measure: impl FnOnce(&Target) -> Record) -> Record {
         let looked = SystemTime::now();
-        // Objects in storage have no device and inode here: measured, not
-        // cached (their ETag is not kept yet).
-        if target.remote.is_some() {
-            self.measured.fetch_add(1, Ordering::Relaxed);
-            return measure(target);
-        }
-        let found = Stamp::of(&target.path).and_then(|(stamp, modified)| {
-            Some((
-                stamp,
-                modified,
-                key_path(&target.path, self.cwd.as_deref())?,
-            ))
-        });
-        let Some((stamp, modified, path)) = found else {
+        let found = match &target.remote {
+            // The tag changes with every write: no settling time.
+            Some(object) => {
+                Stamp::of_object(object).map(|stamp| (stamp, None, self.object_key(object)))
+            }
+            None => Stamp::of(&target.path).and_then(|(stamp, modified)| {
+                let path = key_path(&target.path, self.cwd.as_deref())?;
+                let mut key = self.scope.to_vec();
+                key.extend_from_slice(&path_bytes(&path));
+                Some((stamp, Some(modified), key))
+            }),
+        };
+        let Some((stamp, modified, key)) = found else {
             self.measured.fetch_add(1, Ordering::Relaxed);
             return measure(target);
         };
-        let mut key = self.scope.to_vec();
-        key.extend_from_slice(&path_bytes(&path));
         if let Some(mut record) = self.get(&key, &stamp) {
             record.path_bytes = crate::scan::measure::display_bytes(&target.path, &target.display);
             record.path = target.display.clone();
@@ -344,13 +371,37 @@ impl Cache {
         }
         let record = measure(target);
         self.measured.fetch_add(1, Ordering::Relaxed);
-        let settled = looked
-            .duration_since(modified)
-            .is_ok_and(|age| age >= SETTLE);
+        let settled =
+            modified.is_none_or(|m| looked.duration_since(m).is_ok_and(|age| age >= SETTLE));
         if settled && cacheable(&record) {
             self.put(key, &stamp, &record);
         }
         record
+    }
+
+    /// Whether the record of an object in storage will come from the
+    /// cache (so it need not be fetched ahead). Always false for a file
+    /// on disk, which is never fetched ahead.
+    pub fn holds(&self, target: &Target) -> bool {
+        let Some(object) = &target.remote else {
+            return false;
+        };
+        let Some(stamp) = Stamp::of_object(object) else {
+            return false;
+        };
+        let key = self.object_key(object);
+        let Some(table) = self.snapshot.as_ref() else {
+            return false;
+        };
+        matches!(table.get(key.as_slice()), Ok(Some(v)) if v.value().get(..STAMP_LEN) == Some(&stamp.bytes()[..]))
+    }
+
+    /// The key of an object: the options' digest and its URL (which no
+    /// absolute path starts like).
+    fn object_key(&self, object: &crate::remote::Object) -> Vec<u8> {
+        let mut key = self.scope.to_vec();
+        key.extend_from_slice(object.url.as_bytes());
+        key
     }
 
     /// The stored record of `key`, when its stamp is `stamp`.

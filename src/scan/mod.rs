@@ -25,6 +25,7 @@ use crate::checksum::Hashes;
 use crate::formats::Budget;
 use crate::record::Record;
 use std::borrow::Borrow;
+use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
@@ -83,6 +84,12 @@ impl Default for ScanOptions {
 }
 
 impl ScanOptions {
+    /// Whether a measurement with these options reads a file whole
+    /// (digests, verification or QC) rather than its head and tail.
+    pub fn reads_whole(&self) -> bool {
+        self.hashes.any() || self.verify || self.qc.is_some()
+    }
+
     /// Measure one target with these options.
     pub fn measure(&self, target: &Target) -> Record {
         #[cfg(feature = "remote")]
@@ -141,13 +148,78 @@ where
     P: FnMut(Progress) + Send,
 {
     scan_map_with(
-        targets,
+        ahead(targets, opts.reads_whole(), |_: &Target| false),
         opts.jobs,
         |t| opts.measure(t),
         work,
         sink,
         progress,
     )
+}
+
+/// Targets handed on in order, each object in storage announced
+/// ([`crate::remote::Object::announce`]) as far ahead of its measurement
+/// as its location has requests in flight, so that its bytes are on their
+/// way before a worker takes it. Files on disk pass straight through.
+/// `whole`: the measurements read objects whole. `skip` (called once per
+/// target, in order): targets whose record will come from elsewhere (a
+/// cache) or that will not be measured, never fetched ahead. Every
+/// target announced must reach a measurement ([`scan_map_with`] gives
+/// back what a measurement did not take).
+pub fn ahead<I, F>(targets: I, whole: bool, skip: F) -> Ahead<I::IntoIter, F>
+where
+    I: IntoIterator,
+    I::Item: Borrow<Target>,
+    F: FnMut(&Target) -> bool,
+{
+    Ahead {
+        items: targets.into_iter(),
+        held: VecDeque::new(),
+        done: false,
+        whole,
+        skip,
+    }
+}
+
+/// The iterator of [`ahead`].
+pub struct Ahead<I: Iterator, F> {
+    items: I,
+    held: VecDeque<I::Item>,
+    done: bool,
+    whole: bool,
+    skip: F,
+}
+
+impl<I, F> Iterator for Ahead<I, F>
+where
+    I: Iterator,
+    I::Item: Borrow<Target>,
+    F: FnMut(&Target) -> bool,
+{
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        loop {
+            let depth = self.held.front().map_or(0, |t| {
+                t.borrow().remote.as_ref().map_or(0, |o| o.lookahead())
+            });
+            if self.done || (!self.held.is_empty() && self.held.len() > depth) {
+                return self.held.pop_front();
+            }
+            match self.items.next() {
+                Some(t) => {
+                    let target = t.borrow();
+                    if !(self.skip)(target)
+                        && let Some(object) = &target.remote
+                    {
+                        object.announce(self.whole);
+                    }
+                    self.held.push_back(t);
+                }
+                None => self.done = true,
+            }
+        }
+    }
 }
 
 /// Counts the targets taken from an iterator, for [`Progress`].
@@ -219,6 +291,11 @@ where
         |_, target| {
             let target = target.borrow();
             let record = measure(target);
+            if let Some(object) = &target.remote {
+                // Its record came from elsewhere: what was fetched ahead
+                // for it goes.
+                object.release();
+            }
             let made = work(target, &record);
             (record, made)
         },
