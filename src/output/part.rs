@@ -409,7 +409,8 @@ struct Reader<H> {
     part: Part,
     lines: io::Split<BufReader<File>>,
     read: u64,
-    last: Option<u64>,
+    /// The last position read in each lane.
+    last: [Option<u64>; 2],
     _head: std::marker::PhantomData<H>,
 }
 
@@ -425,7 +426,7 @@ impl<H: serde::de::DeserializeOwned + Ordinal> Reader<H> {
             part: part.clone(),
             lines: BufReader::with_capacity(1 << 16, f).split(b'\n'),
             read: 0,
-            last: None,
+            last: [None; 2],
             _head: std::marker::PhantomData,
         })
     }
@@ -452,13 +453,14 @@ impl<H: serde::de::DeserializeOwned + Ordinal> Reader<H> {
         };
         let split = split::<H>(&line).map_err(|why| at(self, why))?;
         let ordinal = split.head.ordinal();
-        if ordinal >= self.part.trailer.files || self.last.is_some_and(|l| ordinal <= l) {
+        let lane = split.head.lane().min(1);
+        if ordinal >= self.part.trailer.files || self.last[lane].is_some_and(|l| ordinal <= l) {
             return Err(at(
                 self,
                 format!("position {ordinal} is out of order or outside the work list"),
             ));
         }
-        self.last = Some(ordinal);
+        self.last[lane] = Some(ordinal);
         self.read += 1;
         Ok(Some(split))
     }
@@ -468,6 +470,11 @@ impl<H: serde::de::DeserializeOwned + Ordinal> Reader<H> {
 pub trait Ordinal {
     /// The file's position in the whole work list.
     fn ordinal(&self) -> u64;
+
+    /// The sequence the line is in (0 or 1): positions rise within each.
+    fn lane(&self) -> usize {
+        0
+    }
 }
 
 impl Ordinal for ScanHead {
@@ -478,8 +485,12 @@ impl Ordinal for ScanHead {
 
 impl Ordinal for CheckHead {
     fn ordinal(&self) -> u64 {
-        // Artwork reports come after every audio report.
         self.ordinal
+    }
+
+    /// Audio reports, then artwork reports, each in order.
+    fn lane(&self) -> usize {
+        self.kind as usize
     }
 }
 
@@ -533,8 +544,7 @@ pub fn read_check(parts: &[Part]) -> Result<Vec<(CheckHead, Report)>, MergeError
     let mut all = Vec::new();
     for p in parts {
         let mut r = Reader::<CheckHead>::new(p)?;
-        let mut last_by_kind: [Option<u64>; 2] = [None, None];
-        while let Some(l) = next_check_line(&mut r, &mut last_by_kind)? {
+        while let Some(l) = r.next_line()? {
             let report: Report = serde_json::from_slice(&l.body).map_err(|e| {
                 fail(
                     "part_corrupt",
@@ -561,33 +571,6 @@ pub fn read_check(parts: &[Part]) -> Result<Vec<(CheckHead, Report)>, MergeError
         }
     }
     Ok(all)
-}
-
-/// [`Reader::next_line`] for `check` parts, whose audio and artwork lines
-/// are each in order.
-fn next_check_line(
-    r: &mut Reader<CheckHead>,
-    last_by_kind: &mut [Option<u64>; 2],
-) -> Result<Option<Line<CheckHead>>, MergeError> {
-    // The reader's own order check is per kind here.
-    r.last = None;
-    let Some(l) = r.next_line()? else {
-        return Ok(None);
-    };
-    let k = l.head.kind as usize;
-    if last_by_kind[k].is_some_and(|prev| l.head.ordinal <= prev) {
-        return Err(fail(
-            "part_corrupt",
-            format!(
-                "{} line {}: position {} is out of order; run that part again",
-                r.part.path.display(),
-                r.read,
-                l.head.ordinal
-            ),
-        ));
-    }
-    last_by_kind[k] = Some(l.head.ordinal);
-    Ok(Some(l))
 }
 
 /// A merged `check`: every report in the single run's order with the
