@@ -479,6 +479,7 @@ enum Name {
     /// The path of a `file:` URI.
     FileUri(PathBuf),
     /// A location in object storage or on a web server (percent-decoded).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
     Url(String),
     /// Not looked for: the finding says why.
     Refused(Finding),
