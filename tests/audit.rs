@@ -533,7 +533,7 @@ fn files_outside_the_batch_are_never_opened() {
             "A3",
             "GBAYE2400003",
             "<TechnicalSoundRecordingDetails><TechnicalResourceDetailsReference>T3</TechnicalResourceDetailsReference>\
-             <File><URL>https://cdn.example.com/a.wav</URL></File></TechnicalSoundRecordingDetails>"
+             <File><URL>ftp://cdn.example.com/a.wav</URL></File></TechnicalSoundRecordingDetails>"
                 .to_string()
         ),
     );

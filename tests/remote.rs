@@ -3,7 +3,8 @@
 //! catalog uploaded to moto's S3 server (started here on a free port of
 //! 127.0.0.1; skipped with a message when moto is not installed, unless
 //! `DDEXPROBE_REQUIRE_TOOLS=1`) gives the same records and the same
-//! readiness reports as the same files scanned on disk.
+//! readiness reports as the same files scanned on disk, and an ERN
+//! message uploaded with its files audits as its local copy does.
 
 use crate::util::bin;
 
@@ -18,6 +19,46 @@ fn a_location_needs_the_remote_feature() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("[remote_not_built]"), "{err}");
     assert!(err.contains("--features remote"), "{err}");
+}
+
+#[cfg(not(feature = "remote"))]
+#[test]
+fn audit_says_storage_needs_the_remote_feature() {
+    // A message in storage cannot be read: exit 2, saying how to build.
+    let out = bin()
+        .args(["audit", "s3://bucket/release/message.xml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--features remote"), "{err}");
+    // A file named by its URL is not checked, and the finding says why.
+    let dir = tempfile::tempdir().unwrap();
+    let message =
+        std::fs::read_to_string(crate::util::testdata("audit/handwritten-43/message.xml"))
+            .unwrap()
+            .replace("<URI>cover.png</URI>", "<URI>s3://bucket/cover.png</URI>");
+    std::fs::write(dir.path().join("message.xml"), message).unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["audit", "message.xml", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "file_not_local")
+        .expect("file_not_local");
+    assert_eq!(finding["file"], "s3://bucket/cover.png");
+    assert!(
+        finding["suggestion"]
+            .as_str()
+            .unwrap()
+            .contains("--features remote"),
+        "{finding}"
+    );
 }
 
 #[cfg(feature = "remote")]
@@ -169,6 +210,231 @@ mod moto {
             String::from_utf8(out.stdout).unwrap(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
+    }
+
+    /// `ddexprobe ARGS` as [`run`] does: (exit code, stdout, stderr).
+    pub fn run_code(args: &[&str], port: u16, cwd: &Path) -> (i32, String, String) {
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let mut cmd = bin();
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AWS_") {
+                cmd.env_remove(k);
+            }
+        }
+        let out = cmd
+            .current_dir(cwd)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .args(args)
+            .args(["--endpoint", &endpoint])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// The release folder `testdata/audit/NAME` copied to `dir` and
+    /// uploaded under `bucket/prefix/`, but for the files `leave_out`
+    /// (relative paths), which are neither copied nor uploaded.
+    pub fn release(
+        port: u16,
+        bucket: &str,
+        prefix: &str,
+        name: &str,
+        dir: &Path,
+        leave_out: &[&str],
+    ) {
+        let from = testdata("audit").join(name);
+        let mut files = Vec::new();
+        crate::util::all_files(&from, &mut files);
+        for f in files {
+            let rel = f
+                .strip_prefix(&from)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .replace('\\', "/");
+            if leave_out.contains(&rel.as_str()) {
+                continue;
+            }
+            let bytes = std::fs::read(&f).unwrap();
+            let local = dir.join(&rel);
+            std::fs::create_dir_all(local.parent().unwrap()).unwrap();
+            std::fs::write(&local, &bytes).unwrap();
+            let key = rel.replace(' ', "%20");
+            assert_eq!(put(port, &format!("/{bucket}/{prefix}/{key}"), &bytes), 200);
+        }
+    }
+
+    #[test]
+    fn an_audit_of_a_message_in_a_bucket_is_the_audit_of_its_local_copy() {
+        let Some(moto) = moto() else {
+            return;
+        };
+        let port = moto.port;
+        let dir = tempfile::tempdir().unwrap();
+        let cwd = dir.path();
+        assert_eq!(put(port, "/deliveries", b""), 200);
+        // A clean release, one with faults (a missing file, an
+        // unreferenced one, a wrong size...), and the clean one without a
+        // track: the bucket's report is the local copy's, byte for byte,
+        // but for where the message and its batch are.
+        let cases: [(&str, &str, &[&str], i32); 3] = [
+            ("handwritten-43", "handwritten-43", &[], 0),
+            ("handwritten-faults-43", "handwritten-faults-43", &[], 1),
+            ("handwritten-43", "no-reed-bed", &["tracks/Reed Bed.wav"], 1),
+        ];
+        for (name, prefix, leave_out, code) in cases {
+            release(
+                port,
+                "deliveries",
+                prefix,
+                name,
+                &cwd.join(prefix),
+                leave_out,
+            );
+            for format in ["json", "ndjson", "github"] {
+                let local = format!("{prefix}/message.xml");
+                let url = format!("s3://deliveries/{prefix}/message.xml");
+                let (want_code, want, _) =
+                    run_code(&["audit", "--format", format, &local], port, cwd);
+                let (got_code, got, err) =
+                    run_code(&["audit", "--format", format, &url], port, cwd);
+                assert_eq!((want_code, got_code), (code, code), "{prefix}: {err}");
+                // (GitHub escapes the `:` of an annotation's file.)
+                let got = got
+                    .replace(&url.replacen(':', "%3A", 1), &local)
+                    .replace(&url, &local)
+                    .replace(&format!("s3://deliveries/{prefix}/"), prefix);
+                assert_eq!(got, want, "{prefix} {format}");
+            }
+            let (_, report, _) = run_code(
+                &[
+                    "audit",
+                    "--format",
+                    "json",
+                    &format!("s3://deliveries/{prefix}/message.xml"),
+                ],
+                port,
+                cwd,
+            );
+            let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+            let codes: Vec<&str> = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["code"].as_str().unwrap())
+                .filter(|c| *c != "schema_not_checked")
+                .collect();
+            match prefix {
+                "handwritten-43" => {
+                    assert!(codes.is_empty(), "{codes:?}");
+                    assert_eq!(v["summary"]["filesMatching"], 3);
+                }
+                "no-reed-bed" => assert_eq!(codes, ["file_missing"]),
+                _ => {
+                    for c in ["file_missing", "unreferenced_file", "size_mismatch"] {
+                        assert!(codes.contains(&c), "{c}: {codes:?}");
+                    }
+                }
+            }
+        }
+        // --root in the bucket: a local message, its files there.
+        let (code, out, err) = run_code(
+            &[
+                "audit",
+                "--format",
+                "json",
+                "no-reed-bed/message.xml",
+                "--root",
+                "s3://deliveries/handwritten-43",
+                // The bucket's copy of the message is a file of the batch.
+                "--ignore",
+                "message.xml",
+            ],
+            port,
+            cwd,
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        assert_eq!(code, 0, "{v:#}");
+        assert_eq!(v["root"], "s3://deliveries/handwritten-43/");
+        assert_eq!(v["summary"]["filesMatching"], 3);
+        // A local message naming its files by URL: fetched and measured,
+        // with the digests it states.
+        let message = std::fs::read_to_string(cwd.join("no-reed-bed/message.xml"))
+            .unwrap()
+            .replace(
+                "<URI>tracks/Reed%20Bed.wav</URI>",
+                "<URI>s3://deliveries/handwritten-43/tracks/Reed%20Bed.wav</URI>",
+            );
+        std::fs::write(cwd.join("no-reed-bed/by-url.xml"), message).unwrap();
+        std::fs::remove_file(cwd.join("no-reed-bed/message.xml")).unwrap();
+        let (code, out, err) = run_code(
+            &["audit", "--format", "json", "no-reed-bed/by-url.xml"],
+            port,
+            cwd,
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        assert_eq!(code, 0, "{v:#}");
+        let file = &v["resources"][1]["files"][0];
+        assert_eq!(
+            file["file"],
+            "s3://deliveries/handwritten-43/tracks/Reed%20Bed.wav"
+        );
+        assert_eq!(file["status"], "match");
+        assert!(
+            file["checked"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == "sha256"),
+            "{file}"
+        );
+        // Named by URL but not in the store: missing, as a local file is.
+        let message = std::fs::read_to_string(cwd.join("no-reed-bed/by-url.xml"))
+            .unwrap()
+            .replace("handwritten-43/tracks/Reed", "handwritten-43/tracks/No");
+        std::fs::write(cwd.join("no-reed-bed/by-url.xml"), message).unwrap();
+        let (code, out, _) = run_code(
+            &["audit", "--format", "json", "no-reed-bed/by-url.xml"],
+            port,
+            cwd,
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(code, 1);
+        assert_eq!(v["summary"]["byCode"]["file_missing"], 1, "{v:#}");
+        // -o: a message in storage is no local input; the report is
+        // written.
+        let (code, _, err) = run_code(
+            &[
+                "audit",
+                "s3://deliveries/handwritten-43/message.xml",
+                "-o",
+                "report.json",
+                "--format",
+                "json",
+            ],
+            port,
+            cwd,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            std::fs::read_to_string(cwd.join("report.json"))
+                .unwrap()
+                .contains("\"summary\"")
+        );
+        // A message that is not there: exit 2, said.
+        let (code, out, err) =
+            run_code(&["audit", "s3://deliveries/no-such/message.xml"], port, cwd);
+        assert_eq!(code, 2, "{out}");
+        assert!(err.contains("no such object"), "{err}");
+        assert!(err.contains("s3://deliveries/no-such/message.xml"), "{err}");
     }
 
     /// Whether `dir` holds `n` sidecars or fewer, and no temporary file.

@@ -27,6 +27,7 @@ use crate::record::Record;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 /// How bad a finding is.
@@ -278,6 +279,9 @@ pub struct AuditOptions {
     /// Files of the batch that are not deliveries (`--ignore`): never
     /// `unreferenced_file`.
     pub ignore: Ignore,
+    /// How to reach object storage, for a message, a batch or files in it
+    /// (`--endpoint`, `--io-concurrency`; cargo feature `remote`).
+    pub remote: crate::remote::RemoteOptions,
 }
 
 /// Globs of batch files that are not deliveries (`--ignore '*.json'`): a
@@ -457,8 +461,26 @@ impl AuditReport {
 
 /// Where a named file is, or why it is not looked for.
 enum Resolved {
-    /// A path inside the batch.
+    /// A path inside the batch folder.
     Local(PathBuf),
+    /// An object in storage: its URL, and whether the message names it
+    /// relative to a batch in storage (rather than by its URL).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    Url { url: String, inside: bool },
+    /// Not looked for: the finding says why.
+    Refused(Finding),
+}
+
+/// The name a message gives a file, read before any batch.
+enum Name {
+    /// A path relative to the batch, normalized, `/`-separated, never
+    /// above it.
+    Relative(String),
+    /// The path of a `file:` URI.
+    FileUri(PathBuf),
+    /// A location in object storage or on a web server (percent-decoded).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    Url(String),
     /// Not looked for: the finding says why.
     Refused(Finding),
 }
@@ -487,12 +509,13 @@ fn hex_val(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Resolve a location inside `root`: relative paths only, never above the
-/// root; `file:` URIs are accepted when they point inside it.
-fn resolve(root: &Path, location: &message::Location) -> Resolved {
+/// Read the name `location` gives a file: relative paths never above the
+/// batch, `file:` URIs, and locations in object storage; `root` is how
+/// findings show the batch.
+fn name_of(location: &message::Location, root: &str) -> Name {
     let text = location.text();
     let refuse = |code, why: String, fix: &str| {
-        Resolved::Refused(Finding::error(code, why, fix).file(text.clone()))
+        Name::Refused(Finding::error(code, why, fix).file(text.clone()))
     };
     let raw = match location {
         message::Location::Uri(u) => {
@@ -505,25 +528,7 @@ fn resolve(root: &Path, location: &message::Location) -> Resolved {
                 } else {
                     path
                 };
-                let p = PathBuf::from(path);
-                let (Ok(canon_root), Ok(canon)) = (root.canonicalize(), p.canonicalize()) else {
-                    return refuse(
-                        AuditCode::FileMissing,
-                        format!("'{text}' does not exist"),
-                        "Deliver the file the message names, or correct the message",
-                    );
-                };
-                if !canon.starts_with(&canon_root) {
-                    return refuse(
-                        AuditCode::FileOutsideBatch,
-                        format!(
-                            "'{text}' is outside the batch ({}): it was not opened",
-                            root.display()
-                        ),
-                        "Name files relative to the message, inside the batch",
-                    );
-                }
-                return Resolved::Local(canon);
+                return Name::FileUri(PathBuf::from(path));
             }
             if let Some(scheme_end) = u.find("://").or_else(|| {
                 u.find(':').filter(|&i| {
@@ -533,11 +538,14 @@ fn resolve(root: &Path, location: &message::Location) -> Resolved {
                         })
                 })
             }) {
+                if matches!(crate::remote::Location::parse(u), Some(Ok(_))) {
+                    return Name::Url(percent_decode(u));
+                }
                 let scheme = &u[..scheme_end];
                 return refuse(
                     AuditCode::FileNotLocal,
                     format!(
-                        "'{text}' is a {scheme} location: audit checks files in the batch folder only, so this one was not checked"
+                        "'{text}' is a {scheme} location: audit reads files in the batch and in object storage (s3://, gs://, az://, https://) only, so this one was not checked"
                     ),
                     "Download the file into the batch and name it relative to the message",
                 );
@@ -555,39 +563,148 @@ fn resolve(root: &Path, location: &message::Location) -> Resolved {
     };
     let normal = raw.replace('\\', "/");
     let path = Path::new(&normal);
-    let mut inside = PathBuf::new();
-    let mut depth = 0usize;
+    let mut inside: Vec<String> = Vec::new();
     for c in path.components() {
         match c {
-            Component::Normal(p) => {
-                inside.push(p);
-                depth += 1;
-            }
+            Component::Normal(p) => inside.push(p.to_string_lossy().into_owned()),
             Component::CurDir => {}
-            Component::ParentDir if depth > 0 => {
+            Component::ParentDir if !inside.is_empty() => {
                 inside.pop();
-                depth -= 1;
             }
             Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
                 return refuse(
                     AuditCode::FileOutsideBatch,
-                    format!(
-                        "'{text}' points outside the batch ({}): it was not opened",
-                        root.display()
-                    ),
+                    format!("'{text}' points outside the batch ({root}): it was not opened"),
                     "Name files relative to the message, inside the batch",
                 );
             }
         }
     }
-    if depth == 0 {
+    if inside.is_empty() {
         return refuse(
             AuditCode::FileMissing,
             format!("'{text}' names no file"),
             "Give every File its name",
         );
     }
-    Resolved::Local(root.join(inside))
+    Name::Relative(inside.join("/"))
+}
+
+/// Resolve a location inside the batch folder `root`: relative paths
+/// only, never above the root; `file:` URIs are accepted when they point
+/// inside it; a location in object storage is fetched from there (a build
+/// without the `remote` feature says it cannot).
+fn resolve(root: &Path, location: &message::Location) -> Resolved {
+    let text = location.text();
+    let refuse = |code, why: String, fix: &str| {
+        Resolved::Refused(Finding::error(code, why, fix).file(text.clone()))
+    };
+    match name_of(location, &root.display().to_string()) {
+        Name::Refused(f) => Resolved::Refused(f),
+        Name::Relative(rel) => {
+            let mut path = root.to_path_buf();
+            for part in rel.split('/') {
+                path.push(part);
+            }
+            Resolved::Local(path)
+        }
+        Name::FileUri(p) => {
+            let (Ok(canon_root), Ok(canon)) = (root.canonicalize(), p.canonicalize()) else {
+                return refuse(
+                    AuditCode::FileMissing,
+                    format!("'{text}' does not exist"),
+                    "Deliver the file the message names, or correct the message",
+                );
+            };
+            if !canon.starts_with(&canon_root) {
+                return refuse(
+                    AuditCode::FileOutsideBatch,
+                    format!(
+                        "'{text}' is outside the batch ({}): it was not opened",
+                        root.display()
+                    ),
+                    "Name files relative to the message, inside the batch",
+                );
+            }
+            Resolved::Local(canon)
+        }
+        #[cfg(feature = "remote")]
+        Name::Url(url) => Resolved::Url { url, inside: false },
+        #[cfg(not(feature = "remote"))]
+        Name::Url(_) => refuse(
+            AuditCode::FileNotLocal,
+            format!(
+                "'{text}' is in object storage, which this build cannot read: it was not checked"
+            ),
+            "Build with `cargo install --path . --features remote` (the release binaries have \
+             it), or download the file into the batch and name it relative to the message",
+        ),
+    }
+}
+
+/// Resolve a location inside the batch in storage under `root` (a
+/// prefix): a relative path is the object under the prefix, a URL the
+/// object it names; a local file is outside the batch.
+#[cfg(feature = "remote")]
+fn resolve_in_store(root: &crate::remote::Location, location: &message::Location) -> Resolved {
+    match name_of(location, &root.url) {
+        Name::Refused(f) => Resolved::Refused(f),
+        Name::Relative(rel) => {
+            let key = if root.key.is_empty() {
+                rel
+            } else {
+                format!("{}/{rel}", root.key)
+            };
+            Resolved::Url {
+                url: root.object_url(&key),
+                inside: true,
+            }
+        }
+        Name::FileUri(_) => {
+            let text = location.text();
+            Resolved::Refused(
+                Finding::error(
+                    AuditCode::FileOutsideBatch,
+                    format!(
+                        "'{text}' is a local file, outside the batch in storage ({}): it was not opened",
+                        root.url
+                    ),
+                    "Name files relative to the message, inside the batch",
+                )
+                .file(text),
+            )
+        }
+        Name::Url(url) => Resolved::Url { url, inside: false },
+    }
+}
+
+/// An object's store and key, to tell two URLs of one object apart from
+/// two objects (`s3://` and `s3a://`, a trailing `/`).
+#[cfg(feature = "remote")]
+fn object_id(url: &str) -> Option<(crate::remote::Scheme, String, String)> {
+    match crate::remote::Location::parse(url) {
+        Some(Ok(l)) => Some((l.scheme, l.bucket, l.key)),
+        _ => None,
+    }
+}
+
+/// Where the files of a batch are.
+enum Batch<'a> {
+    /// A folder.
+    Local(&'a Path),
+    /// A prefix in object storage (ending with `/`).
+    #[cfg(feature = "remote")]
+    Remote(&'a crate::remote::Location),
+}
+
+impl Batch<'_> {
+    fn display(&self) -> String {
+        match self {
+            Batch::Local(p) => p.display().to_string(),
+            #[cfg(feature = "remote")]
+            Batch::Remote(l) => l.url.clone(),
+        }
+    }
 }
 
 /// One file to measure: which resource and technical block it belongs to.
@@ -595,8 +712,22 @@ struct Named {
     resource: usize,
     technical: usize,
     file: usize,
-    path: PathBuf,
+    place: Place,
     hashes: Hashes,
+}
+
+/// Where a file to measure is.
+enum Place {
+    /// In the batch folder.
+    Local(PathBuf),
+    /// In storage: its URL, whether the message names it relative to the
+    /// batch, and its place in the objects looked for.
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    Url {
+        url: String,
+        inside: bool,
+        index: usize,
+    },
 }
 
 /// The digest a stated algorithm asks for, with its name in records.
@@ -653,21 +784,36 @@ pub fn digest_of<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
 
 /// Audit `message_path`: read it (an error when it cannot be read at all),
 /// then measure and compare every file and check the message's rules.
+///
+/// A message given as a location in object storage (`s3://bucket/
+/// release/message.xml`, cargo feature `remote`) is fetched (no more than
+/// [`message::MAX_MESSAGE_BYTES`]), and its batch is its prefix
+/// (`s3://bucket/release/`); a `--root` given as a location puts the batch
+/// in storage whatever the message.
 pub fn audit(message_path: &Path, options: &AuditOptions) -> Result<AuditReport, ReadError> {
-    let cannot = |e: std::io::Error| ReadError {
-        line: None,
-        column: None,
-        message: format!("cannot read {}: {e}", message_path.display()),
+    let url = message_path
+        .to_str()
+        .filter(|s| crate::remote::Location::is_url(s));
+    let bytes = match url {
+        Some(url) => read_from_store(url, options)?,
+        None => read_local(message_path)?,
     };
-    // Never more than the reader takes, whatever the file's size says.
-    let mut bytes = Vec::new();
-    let file = std::fs::File::open(message_path).map_err(cannot)?;
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, message::MAX_MESSAGE_BYTES as u64 + 1),
-        &mut bytes,
-    )
-    .map_err(cannot)?;
     let msg = message::read(&bytes)?;
+    let root_url = options
+        .root
+        .as_deref()
+        .and_then(Path::to_str)
+        .filter(|s| crate::remote::Location::is_url(s));
+    if url.is_some() || root_url.is_some() {
+        #[cfg(feature = "remote")]
+        return audit_in_store(message_path, url, root_url, &msg, &bytes, options);
+        #[cfg(not(feature = "remote"))]
+        return Err(unreadable(
+            root_url.unwrap_or_default(),
+            "it is a location in object storage, which this build cannot read: build with \
+             `cargo install --path . --features remote` (the release binaries have it)",
+        ));
+    }
     drop(bytes);
     let root = options
         .root
@@ -680,7 +826,112 @@ pub fn audit(message_path: &Path, options: &AuditOptions) -> Result<AuditReport,
     Ok(audit_message(message_path, &msg, &root, schema, options))
 }
 
-/// Audit a message already read.
+/// An error reading the message itself, said with what was read.
+fn unreadable(what: &str, why: impl fmt::Display) -> ReadError {
+    ReadError {
+        line: None,
+        column: None,
+        message: format!("cannot read {what}: {why}"),
+    }
+}
+
+/// The message's bytes from a file: never more than the reader takes,
+/// whatever the file's size says.
+fn read_local(message_path: &Path) -> Result<Vec<u8>, ReadError> {
+    let cannot = |e: std::io::Error| unreadable(&message_path.display().to_string(), e);
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(message_path).map_err(cannot)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, message::MAX_MESSAGE_BYTES as u64 + 1),
+        &mut bytes,
+    )
+    .map_err(cannot)?;
+    Ok(bytes)
+}
+
+/// The message's bytes from object storage, refused unread beyond
+/// [`message::MAX_MESSAGE_BYTES`].
+#[cfg(feature = "remote")]
+fn read_from_store(url: &str, options: &AuditOptions) -> Result<Vec<u8>, ReadError> {
+    crate::remote::read_object(url, &options.remote, message::MAX_MESSAGE_BYTES as u64)
+        .map_err(|why| unreadable(url, why))
+}
+
+/// Without the `remote` feature a location cannot be read.
+#[cfg(not(feature = "remote"))]
+fn read_from_store(url: &str, _: &AuditOptions) -> Result<Vec<u8>, ReadError> {
+    Err(unreadable(
+        url,
+        "it is a location in object storage, which this build cannot read: build with \
+         `cargo install --path . --features remote` (the release binaries have it)",
+    ))
+}
+
+/// Audit a message whose batch (or the message itself) is in object
+/// storage: the batch is `--root` when given, else the message's prefix;
+/// the schema is checked on a temporary copy of the message.
+#[cfg(feature = "remote")]
+fn audit_in_store(
+    message_path: &Path,
+    url: Option<&str>,
+    root_url: Option<&str>,
+    msg: &Message,
+    bytes: &[u8],
+    options: &AuditOptions,
+) -> Result<AuditReport, ReadError> {
+    use crate::remote::Location;
+    let parse = |u: &str| match Location::parse(u) {
+        Some(Ok(l)) => Ok(l),
+        Some(Err(why)) => Err(unreadable(u, why)),
+        None => Err(unreadable(u, "not a location in object storage")),
+    };
+    let root = match (root_url, url, &options.root) {
+        (Some(r), _, _) => Some(parse(&format!("{}/", r.trim_end_matches('/')))?),
+        (None, Some(_), Some(_)) => None,
+        (None, Some(u), None) => {
+            let m = parse(u)?;
+            let parent = m.key.rsplit_once('/').map_or("", |(p, _)| p);
+            let prefix = if parent.is_empty() {
+                m.object_url("")
+            } else {
+                format!("{}/", m.object_url(parent))
+            };
+            Some(parse(&prefix)?)
+        }
+        (None, None, _) => None,
+    };
+    let schema = match url {
+        Some(_) => {
+            // xmllint reads a file: a temporary copy, removed when dropped.
+            let copy = tempfile::Builder::new()
+                .prefix("ddexprobe-message-")
+                .suffix(".xml")
+                .tempfile()
+                .and_then(|mut f| {
+                    std::io::Write::write_all(&mut f, bytes)?;
+                    Ok(f)
+                });
+            match copy {
+                Ok(f) => schema::check(f.path(), &msg.version, options.schemas.as_deref()),
+                Err(e) => SchemaCheck::not_checked(format!(
+                    "the message could not be copied for xmllint: {e}"
+                )),
+            }
+        }
+        None => schema::check(message_path, &msg.version, options.schemas.as_deref()),
+    };
+    let local_root;
+    let batch = match &root {
+        Some(r) => Batch::Remote(r),
+        None => {
+            local_root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
+            Batch::Local(&local_root)
+        }
+    };
+    Ok(audit_batch(message_path, msg, &batch, schema, options))
+}
+
+/// Audit a message already read, its batch the folder `root`.
 pub fn audit_message(
     message_path: &Path,
     msg: &Message,
@@ -688,10 +939,35 @@ pub fn audit_message(
     schema: SchemaCheck,
     options: &AuditOptions,
 ) -> AuditReport {
+    audit_batch(message_path, msg, &Batch::Local(root), schema, options)
+}
+
+/// Audit a message already read against its batch.
+fn audit_batch(
+    message_path: &Path,
+    msg: &Message,
+    batch: &Batch,
+    schema: SchemaCheck,
+    options: &AuditOptions,
+) -> AuditReport {
+    let root_display = batch.display();
     // Resolve every file; collect what to measure.
     let mut refused: HashMap<(usize, usize, usize), Finding> = HashMap::new();
     let mut named: Vec<Named> = Vec::new();
-    let canon_root = root.canonicalize().ok();
+    let canon_root = match batch {
+        Batch::Local(root) => root.canonicalize().ok(),
+        #[cfg(feature = "remote")]
+        Batch::Remote(_) => None,
+    };
+    let resolve_in = |location: &message::Location| match batch {
+        Batch::Local(root) => resolve(root, location),
+        #[cfg(feature = "remote")]
+        Batch::Remote(root) => resolve_in_store(root, location),
+    };
+    let qc = options.qc.then(|| options.profile.qc_settings());
+    let verify = (options.verify || options.qc).then_some(options.budget);
+    // Objects to look for in storage: URL, and whether read whole.
+    let mut wanted: Vec<(String, bool)> = Vec::new();
     for (ri, r) in msg.resources.iter().enumerate() {
         for (ti, t) in r.technical.iter().enumerate() {
             for (fi, f) in t.files.iter().enumerate() {
@@ -708,7 +984,7 @@ pub fn audit_message(
                     );
                     continue;
                 };
-                let resolved = match resolve(root, location) {
+                let resolved = match resolve_in(location) {
                     // A link inside the batch to a file outside it is not
                     // followed: the batch is what was delivered.
                     Resolved::Local(path) => match (path.canonicalize(), &canon_root) {
@@ -726,66 +1002,78 @@ pub fn audit_message(
                         ),
                         _ => Resolved::Local(path),
                     },
-                    refused => refused,
+                    other => other,
                 };
-                match resolved {
-                    Resolved::Local(path) => {
-                        let hashes = f
-                            .hash
-                            .as_ref()
-                            .and_then(algorithm)
-                            .map_or(Hashes::NONE, |(_, h)| h);
-                        named.push(Named {
-                            resource: ri,
-                            technical: ti,
-                            file: fi,
-                            path,
-                            hashes,
-                        });
+                let hashes = f
+                    .hash
+                    .as_ref()
+                    .and_then(algorithm)
+                    .map_or(Hashes::NONE, |(_, h)| h);
+                let place = match resolved {
+                    Resolved::Local(path) => Place::Local(path),
+                    Resolved::Url { url, inside } => {
+                        let whole = hashes != Hashes::NONE || verify.is_some();
+                        wanted.push((url.clone(), whole));
+                        Place::Url {
+                            url,
+                            inside,
+                            index: wanted.len() - 1,
+                        }
                     }
                     Resolved::Refused(finding) => {
                         refused.insert(
                             (ri, ti, fi),
                             finding.resource(r.reference.as_deref()).line(f.line),
                         );
+                        continue;
                     }
-                }
+                };
+                named.push(Named {
+                    resource: ri,
+                    technical: ti,
+                    file: fi,
+                    place,
+                    hashes,
+                });
             }
         }
     }
-    let qc = options.qc.then(|| options.profile.qc_settings());
-    let verify = (options.verify || options.qc).then_some(options.budget);
-    let mut records: Vec<Option<Record>> = Vec::with_capacity(named.len());
     let display = |n: &Named| {
         let f = &msg.resources[n.resource].technical[n.technical].files[n.file];
         f.location.as_ref().map(|l| l.text()).unwrap_or_default()
     };
+    // The objects in storage: found by listing, before any is measured.
+    let stored = Stored::look_up(batch, &wanted, options);
+    let mut records: Vec<Option<Record>> = Vec::with_capacity(named.len());
     let _ = crate::scan::map::ordered(
         0..named.len(),
         options.jobs,
         |_, i| {
             let n = &named[i];
-            match std::fs::metadata(&n.path) {
-                Ok(m) if m.is_file() => Some(crate::scan::measure::measure_file(
-                    &n.path,
-                    display(n),
-                    n.hashes,
-                    verify,
-                    qc,
-                )),
-                Ok(_) => Some(Record::failed(
-                    display(n),
-                    0,
-                    crate::record::Code::ReadError,
-                    "not a regular file".to_string(),
-                )),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => Some(Record::failed(
-                    display(n),
-                    0,
-                    crate::record::Code::ReadError,
-                    e.to_string(),
-                )),
+            match &n.place {
+                Place::Local(path) => match std::fs::metadata(path) {
+                    Ok(m) if m.is_file() => Some(crate::scan::measure::measure_file(
+                        path,
+                        display(n),
+                        n.hashes,
+                        verify,
+                        qc,
+                    )),
+                    Ok(_) => Some(Record::failed(
+                        display(n),
+                        0,
+                        crate::record::Code::ReadError,
+                        "not a regular file".to_string(),
+                    )),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => Some(Record::failed(
+                        display(n),
+                        0,
+                        crate::record::Code::ReadError,
+                        e.to_string(),
+                    )),
+                },
+                Place::Url { index, .. } => stored.measure(*index, display(n), n.hashes, options),
             }
         },
         |r| {
@@ -798,6 +1086,10 @@ pub fn audit_message(
         if let Some(r) = r {
             measured.insert((n.resource, n.technical, n.file), r);
         }
+    }
+    let mut places: HashMap<(usize, usize, usize), &Place> = HashMap::new();
+    for n in &named {
+        places.insert((n.resource, n.technical, n.file), &n.place);
     }
     // Every stated digest, for telling a swapped file from a changed one.
     let mut stated: HashMap<String, String> = HashMap::new();
@@ -816,9 +1108,32 @@ pub fn audit_message(
     let mut resources = Vec::new();
     let mut summary = AuditSummary::default();
     let mut referenced: HashSet<PathBuf> = HashSet::new();
+    let mut referenced_urls: HashSet<String> = HashSet::new();
+    let mut reference = |place: &Place| match place {
+        Place::Local(path) => {
+            if let Ok(c) = path.canonicalize() {
+                referenced.insert(c);
+            }
+        }
+        Place::Url { url, .. } => {
+            referenced_urls.insert(url.clone());
+        }
+    };
     for n in &named {
-        if let Ok(c) = n.path.canonicalize() {
-            referenced.insert(c);
+        reference(&n.place);
+    }
+    // Files of the message outside resources count as named.
+    for f in &msg.other_files {
+        if let Some(l) = &f.location {
+            match resolve_in(l) {
+                Resolved::Local(p) => reference(&Place::Local(p)),
+                Resolved::Url { url, inside } => reference(&Place::Url {
+                    url,
+                    inside,
+                    index: 0,
+                }),
+                Resolved::Refused(_) => {}
+            }
         }
     }
     for (ri, r) in msg.resources.iter().enumerate() {
@@ -877,10 +1192,16 @@ pub fn audit_message(
                     };
                     fa.record = Some(record);
                 } else {
+                    let why = match places.get(&key) {
+                        Some(Place::Url { inside: false, .. }) => {
+                            format!("'{text}' is not in its store (no such object)")
+                        }
+                        _ => format!("'{text}' is not in the batch ({root_display})"),
+                    };
                     own.push(
                         Finding::error(
                             AuditCode::FileMissing,
-                            format!("'{text}' is not in the batch ({})", root.display()),
+                            why,
                             "Deliver the file the message names, or correct the message's file name",
                         )
                         .resource(r.reference.as_deref())
@@ -913,41 +1234,13 @@ pub fn audit_message(
         });
         findings.extend(own);
     }
-    // Files of the message outside resources count as named.
-    for f in &msg.other_files {
-        if let Some(l) = &f.location
-            && let Resolved::Local(p) = resolve(root, l)
-            && let Ok(c) = p.canonicalize()
-        {
-            referenced.insert(c);
-        }
-    }
     // Files in the batch that nothing names.
-    let message_canon = message_path.canonicalize().ok();
-    for entry in walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .flatten()
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(canon) = entry.path().canonicalize() else {
-            continue;
-        };
-        if referenced.contains(&canon) || message_canon.as_ref() == Some(&canon) {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        if options.ignore.matches(&rel) {
-            continue;
-        }
+    let unreferenced = match batch {
+        Batch::Local(root) => unreferenced_local(root, message_path, &referenced, options),
+        #[cfg(feature = "remote")]
+        Batch::Remote(root) => stored.unreferenced(root, message_path, &referenced_urls, options),
+    };
+    for rel in unreferenced {
         summary.unreferenced_files += 1;
         findings.push(
             Finding::error(
@@ -981,7 +1274,7 @@ pub fn audit_message(
     summary.ok = summary.errors == 0;
     AuditReport {
         message: message_path.display().to_string(),
-        root: root.display().to_string(),
+        root: root_display,
         ern_version: msg.version.to_string(),
         message_id: msg.message_id.clone(),
         message_thread_id: msg.thread_id.clone(),
@@ -992,6 +1285,154 @@ pub fn audit_message(
         resources,
         findings,
         summary,
+    }
+}
+
+/// The files of the batch folder `root` that nothing names (relative,
+/// `/`-separated, in walk order): hidden names, the message and `--ignore`
+/// left out.
+fn unreferenced_local(
+    root: &Path,
+    message_path: &Path,
+    referenced: &HashSet<PathBuf>,
+    options: &AuditOptions,
+) -> Vec<String> {
+    let message_canon = message_path.canonicalize().ok();
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(canon) = entry.path().canonicalize() else {
+            continue;
+        };
+        if referenced.contains(&canon) || message_canon.as_ref() == Some(&canon) {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !options.ignore.matches(&rel) {
+            out.push(rel);
+        }
+    }
+    out
+}
+
+/// The objects of an audit in storage, found before any is measured.
+struct Stored {
+    #[cfg(feature = "remote")]
+    located: Option<crate::remote::Located>,
+}
+
+impl Stored {
+    /// Look for `wanted` (and list the batch when it is in storage).
+    #[cfg(feature = "remote")]
+    fn look_up(batch: &Batch, wanted: &[(String, bool)], options: &AuditOptions) -> Stored {
+        let root = match batch {
+            Batch::Remote(r) => Some(*r),
+            Batch::Local(_) => None,
+        };
+        let located = (root.is_some() || !wanted.is_empty())
+            .then(|| crate::remote::locate(root, wanted, &options.remote));
+        Stored { located }
+    }
+
+    /// Nothing is in storage without the `remote` feature.
+    #[cfg(not(feature = "remote"))]
+    fn look_up(_: &Batch, _: &[(String, bool)], _: &AuditOptions) -> Stored {
+        Stored {}
+    }
+
+    /// Measure object `index` of those looked for, named `display`, as the
+    /// scan measures a target in storage: `None` when it is not there.
+    #[cfg(feature = "remote")]
+    fn measure(
+        &self,
+        index: usize,
+        display: String,
+        hashes: Hashes,
+        options: &AuditOptions,
+    ) -> Option<Record> {
+        use crate::remote::Lookup;
+        match self.located.as_ref()?.objects.get(index)? {
+            Lookup::Found(target) => {
+                let target = crate::scan::Target {
+                    display,
+                    ..target.clone()
+                };
+                let scan = crate::scan::ScanOptions {
+                    hashes,
+                    jobs: 1,
+                    verify: options.verify,
+                    budget: options.budget,
+                    qc: options.qc.then(|| options.profile.qc_settings()),
+                };
+                Some(scan.measure(&target))
+            }
+            Lookup::Missing => None,
+            Lookup::Failed(why) => Some(Record::failed(
+                display,
+                0,
+                crate::record::Code::ReadError,
+                why.clone(),
+            )),
+        }
+    }
+
+    /// Nothing is in storage without the `remote` feature.
+    #[cfg(not(feature = "remote"))]
+    fn measure(&self, _: usize, _: String, _: Hashes, _: &AuditOptions) -> Option<Record> {
+        None
+    }
+
+    /// The objects under the batch's prefix `root` that nothing names
+    /// (relative, `/`-separated, in the order a walk of a local copy gives
+    /// them): hidden names, the message and `--ignore` left out. None when
+    /// the store cannot list.
+    #[cfg(feature = "remote")]
+    fn unreferenced(
+        &self,
+        root: &crate::remote::Location,
+        message_path: &Path,
+        referenced: &HashSet<String>,
+        options: &AuditOptions,
+    ) -> Vec<String> {
+        let Some(listed) = self.located.as_ref().and_then(|l| l.under_root.as_ref()) else {
+            return Vec::new();
+        };
+        let named: HashSet<_> = referenced.iter().filter_map(|u| object_id(u)).collect();
+        let message = message_path.to_str().and_then(object_id);
+        let mut rels: Vec<&String> = listed
+            .iter()
+            .filter(|rel| !rel.split('/').any(|part| part.starts_with('.')))
+            .collect();
+        // A walk goes folder by folder in name order: `a/x` before `a.wav`.
+        rels.sort_by(|a, b| a.split('/').cmp(b.split('/')));
+        let mut out = Vec::new();
+        for rel in rels {
+            let key = if root.key.is_empty() {
+                rel.clone()
+            } else {
+                format!("{}/{rel}", root.key)
+            };
+            let id = (root.scheme, root.bucket.clone(), key);
+            if named.contains(&id) || message.as_ref() == Some(&id) {
+                continue;
+            }
+            if !options.ignore.matches(rel) {
+                out.push(rel.clone());
+            }
+        }
+        out
     }
 }
 
@@ -1009,10 +1450,12 @@ mod tests {
         };
         let ok = |l: Location| match resolve(root, &l) {
             Resolved::Local(p) => p,
+            Resolved::Url { url, .. } => panic!("{url} is in storage"),
             Resolved::Refused(f) => panic!("{}", f.message),
         };
         let refused = |l: Location| match resolve(root, &l) {
             Resolved::Local(p) => panic!("{} resolved", p.display()),
+            Resolved::Url { url, .. } => panic!("{url} is in storage"),
             Resolved::Refused(f) => f.code,
         };
         assert_eq!(
@@ -1040,18 +1483,63 @@ mod tests {
             AuditCode::FileOutsideBatch
         );
         assert_eq!(
-            refused(Location::Uri("https://cdn.example/a.wav".into())),
+            refused(Location::Uri("ftp://cdn.example/a.wav".into())),
             AuditCode::FileNotLocal
         );
         assert_eq!(
-            refused(Location::Uri("s3://bucket/a.wav".into())),
+            refused(Location::Uri("urn:isbn:0451450523".into())),
             AuditCode::FileNotLocal
         );
+        // Locations in object storage are fetched from there, when this
+        // build can.
+        for url in ["https://cdn.example/a.wav", "s3://bucket/My%20Song.wav"] {
+            match resolve(root, &Location::Uri(url.into())) {
+                #[cfg(feature = "remote")]
+                Resolved::Url { url: got, inside } => {
+                    assert_eq!(got, url.replace("%20", " "));
+                    assert!(!inside);
+                }
+                #[cfg(not(feature = "remote"))]
+                Resolved::Refused(f) => {
+                    assert_eq!(f.code, AuditCode::FileNotLocal);
+                    assert!(f.message.contains("cannot read"), "{}", f.message);
+                    assert!(f.suggestion.contains("--features remote"));
+                }
+                _ => panic!("{url}"),
+            }
+        }
         assert_eq!(refused(Location::Uri("".into())), AuditCode::FileMissing);
         assert_eq!(
             refused(name("", Some("resources/"))),
             AuditCode::FileMissing
         );
+    }
+
+    #[cfg(feature = "remote")]
+    #[test]
+    fn names_in_a_batch_in_storage_are_objects_under_its_prefix() {
+        let root = crate::remote::Location::parse("s3://music/release/")
+            .unwrap()
+            .unwrap();
+        let url = |l: Location| match resolve_in_store(&root, &l) {
+            Resolved::Url { url, inside } => (url, inside),
+            Resolved::Local(p) => panic!("{} is local", p.display()),
+            Resolved::Refused(f) => panic!("{}", f.message),
+        };
+        assert_eq!(
+            url(Location::Uri("tracks/./My%20Song.wav".into())),
+            ("s3://music/release/tracks/My Song.wav".to_string(), true)
+        );
+        assert_eq!(
+            url(Location::Uri("gs://other/a.flac".into())),
+            ("gs://other/a.flac".to_string(), false)
+        );
+        for outside in ["../x.wav", "file:///etc/passwd"] {
+            match resolve_in_store(&root, &Location::Uri(outside.into())) {
+                Resolved::Refused(f) => assert_eq!(f.code, AuditCode::FileOutsideBatch),
+                _ => panic!("{outside} resolved"),
+            }
+        }
     }
 
     #[test]

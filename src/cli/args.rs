@@ -329,11 +329,14 @@ pub struct ErnArgs {
 #[derive(Args)]
 pub struct AuditArgs {
     /// The ERN NewReleaseMessage (3.4, 3.4.1, 3.8.x, 4.1, 4.2 or 4.3).
+    /// Builds with the `remote` feature also read one from object storage
+    /// (s3://, gs://, az://, https://): its batch is then its prefix.
     #[arg(value_name = "MESSAGE")]
     pub message: PathBuf,
     /// The batch folder the message's files are relative to (default: the
-    /// message's folder). Files under it that no resource names are
-    /// reported; hidden files (`.name`) are not.
+    /// message's folder), or a prefix in object storage (`remote`
+    /// feature). Files under it that no resource names are reported;
+    /// hidden files (`.name`) are not.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Files of the batch that are not deliveries and are never
@@ -381,6 +384,18 @@ pub struct AuditArgs {
     /// No summary on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
+    /// The endpoint of an S3-compatible store (MinIO, Ceph, R2, a local
+    /// emulator) for s3:// locations, or of an Azure emulator for az://
+    /// (default: AWS_ENDPOINT_URL for s3://); http:// endpoints are allowed.
+    #[cfg(feature = "remote")]
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Requests in flight at most when fetching the batch's files from
+    /// object storage, ahead of the --jobs workers.
+    #[cfg(feature = "remote")]
+    #[arg(long, value_name = "N", default_value_t = ddexprobe::remote::DEFAULT_IO_CONCURRENCY,
+          value_parser = clap::value_parser!(usize))]
+    pub io_concurrency: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

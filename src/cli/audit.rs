@@ -2,7 +2,9 @@
 //! with it ([`ddexprobe::audit`]), written as a table, JSON, NDJSON, JUnit
 //! or GitHub annotations. Exit 0 when everything matches, 1 when anything
 //! does not, 2 when the message cannot be read at all (said with its line
-//! and column).
+//! and column). With the `remote` feature the message, its batch (`--root`)
+//! or the files it names may be in object storage (`--endpoint`,
+//! `--io-concurrency`).
 
 use super::args::{AuditArgs, CheckFormatArg, FailOnArg};
 use super::config;
@@ -21,10 +23,20 @@ pub fn run(a: AuditArgs) -> Result<Exit> {
     let profile = Profile::load(&a.profile).map_err(anyhow::Error::msg)?;
     let jobs = config::jobs(a.jobs)?;
     let budget = config::budget(&a.verify_budget)?;
+    let is_url = |p: &Path| p.to_str().is_some_and(ddexprobe::remote::Location::is_url);
     if let Some(root) = &a.root
+        && !is_url(root)
         && !root.is_dir()
     {
         anyhow::bail!("--root {} is not a folder", root.display());
+    }
+    #[cfg(not(feature = "remote"))]
+    if let Some(root) = a.root.as_deref().filter(|r| is_url(r)) {
+        anyhow::bail!(
+            "--root {} is a location in object storage, which this build cannot read: \
+             build with `cargo install --path . --features remote` (the release binaries have it)",
+            root.display()
+        );
     }
     let format = match a.format {
         Some(CheckFormatArg::Table) => AuditFormat::Table,
@@ -44,6 +56,13 @@ pub fn run(a: AuditArgs) -> Result<Exit> {
         jobs,
         schemas: a.schemas.clone(),
         ignore: audit::Ignore::new(&a.ignore).map_err(anyhow::Error::msg)?,
+        #[cfg(feature = "remote")]
+        remote: ddexprobe::remote::RemoteOptions {
+            endpoint: a.endpoint.clone(),
+            io_concurrency: a.io_concurrency.max(1),
+        },
+        #[cfg(not(feature = "remote"))]
+        remote: ddexprobe::remote::RemoteOptions::default(),
     };
     let report = match audit::audit(&a.message, &options) {
         Ok(r) => r,
@@ -52,12 +71,20 @@ pub fn run(a: AuditArgs) -> Result<Exit> {
             return Ok(Exit::NothingDone);
         }
     };
-    // -o never replaces the message, the profile or a file of the batch.
+    // -o never replaces the message, the profile or a file of the batch
+    // (a message or a batch in object storage is no local file).
     let mut inputs = Inputs::new();
     if a.output.is_some() {
-        inputs.add(&a.message, &a.message.display().to_string());
+        if !is_url(&a.message) {
+            inputs.add(&a.message, &a.message.display().to_string());
+        }
         inputs.add(Path::new(&a.profile), &a.profile);
-        for entry in walkdir::WalkDir::new(&report.root).into_iter().flatten() {
+        let batch = Path::new(&report.root);
+        let local = (!is_url(batch)).then_some(batch);
+        for entry in local
+            .into_iter()
+            .flat_map(|b| walkdir::WalkDir::new(b).into_iter().flatten())
+        {
             if entry.file_type().is_file() {
                 inputs.add(entry.path(), &entry.path().display().to_string());
             }

@@ -32,18 +32,32 @@
 //!   workers, in their order, with up to `--io-concurrency` requests in
 //!   flight: the work is latency-bound, so many requests hide the latency
 //!   while `--jobs` workers parse.
+//! * `read` reads one small object whole, within a limit: the ERN message
+//!   `audit` reads from storage ([`read_object`]).
+//! * `batch` finds the objects a message names for `audit` ([`locate`]):
+//!   the batch's root prefix listed once, whole (which also gives the
+//!   objects no resource names), any other parent prefix once, and
+//!   targets fetched ahead in the message's order.
 
+#[cfg(feature = "remote")]
+mod batch;
 #[cfg(feature = "remote")]
 mod fetch;
 #[cfg(feature = "remote")]
 mod list;
+#[cfg(feature = "remote")]
+mod read;
 #[cfg(feature = "remote")]
 mod session;
 #[cfg(feature = "remote")]
 mod store;
 
 #[cfg(feature = "remote")]
+pub use batch::{Located, Lookup, locate};
+#[cfg(feature = "remote")]
 pub use list::{Listing, discover, list};
+#[cfg(feature = "remote")]
+pub use read::read_object;
 #[cfg(feature = "remote")]
 pub use session::measure;
 #[cfg(feature = "remote")]
@@ -75,7 +89,7 @@ impl Default for RemoteOptions {
 }
 
 /// The kind of store a location names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scheme {
     /// Amazon S3 or an S3-compatible store: `s3://bucket/prefix`.
     S3,
