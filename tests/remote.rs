@@ -188,31 +188,15 @@ mod moto {
         picked.len()
     }
 
-    /// `ddexprobe ARGS` with dummy credentials for the local endpoint.
+    /// `ddexprobe ARGS` with dummy credentials for the local endpoint:
+    /// (stdout, stderr).
     pub fn run(args: &[&str], port: u16, cwd: &Path) -> (String, String) {
-        let endpoint = format!("http://127.0.0.1:{port}");
-        let mut cmd = bin();
-        for (k, _) in std::env::vars() {
-            if k.starts_with("AWS_") {
-                cmd.env_remove(k);
-            }
-        }
-        let out = cmd
-            .current_dir(cwd)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .args(args)
-            .args(["--endpoint", &endpoint])
-            .output()
-            .unwrap();
-        (
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let (_, out, err) = run_code(args, port, cwd);
+        (out, err)
     }
 
-    /// `ddexprobe ARGS` as [`run`] does: (exit code, stdout, stderr).
+    /// `ddexprobe ARGS` with dummy credentials for the local endpoint:
+    /// (exit code, stdout, stderr).
     pub fn run_code(args: &[&str], port: u16, cwd: &Path) -> (i32, String, String) {
         let endpoint = format!("http://127.0.0.1:{port}");
         let mut cmd = bin();
